@@ -1,0 +1,43 @@
+# Clave: `make run` serves the app for development; `make test` runs every test.
+# Everything the tests need (system packages, a Python venv with the real SMTP server and the
+# browser driver) is installed by `make deps`, which `test` runs first.
+
+SWIFT      ?= swift
+HOST       ?= 127.0.0.1
+PORT       ?= 8080
+DB         ?= var/clave-dev.sqlite
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build release run test test-swift test-browser bench fuzz clean
+
+all: build
+
+## Install missing system packages (apt, with retries) and the Python test venv (.venv).
+deps:
+	@bash scripts/deps.sh
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release --product clave
+
+## Serve on 127.0.0.1:8080 with an embedded SQLite file, demo users and the development mailbox.
+run: build
+	@mkdir -p var
+	$(SWIFT) run clave serve --host $(HOST) --port $(PORT) --db $(DB) --resources Resources --mode development
+
+## Every test: Swift Testing units, components and live servers, then the real-browser suite.
+test: deps
+	@bash scripts/test.sh
+
+## wrk against a release build, plus the store and mailer figures.
+bench: deps
+	@bash scripts/bench.sh
+
+## libFuzzer targets, each for FUZZ_SECONDS seconds.
+fuzz: deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
+
+clean:
+	rm -rf .build .build-* var

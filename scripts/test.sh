@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Every test. Real peers are required here: a test that needs the SMTP server or the browser
+# fails (instead of skipping) when CLAVE_REQUIRE_REAL_PEERS=1 and the peer is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CLAVE_REQUIRE_REAL_PEERS=1
+export CLAVE_VENV="$PWD/.venv"
+export CLAVE_LOG_LEVEL="${CLAVE_LOG_LEVEL:-warning}"
+
+swift build --build-tests
+swift test --skip-build
+
+# Suites outside Swift (the real-browser journeys) live in scripts/test.d/, one script each.
+for suite in scripts/test.d/*.sh; do
+  [ -e "$suite" ] || continue
+  echo "== $suite"
+  bash "$suite"
+done
