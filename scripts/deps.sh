@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libsqlite3-dev libssl-dev openssl pkg-config wrk)
+APT_PACKAGES=(libsqlite3-dev libssl-dev openssl pkg-config wrk chromium chromium-driver)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
