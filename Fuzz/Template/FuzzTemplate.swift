@@ -1,0 +1,6 @@
+#if !FUZZING
+@main
+struct FuzzTemplatePlaceholder {
+    static func main() {}
+}
+#endif
