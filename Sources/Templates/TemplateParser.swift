@@ -32,8 +32,9 @@ struct TemplateParser {
             switch token {
             case .text(let bytes, let line):
                 if mode == .html { html.feed(bytes) }
-                if layout != nil, stack.isEmpty, bytes.contains(where: { !Self.isBlank($0) }) {
-                    throw error(.contentOutsideBlock, line)
+                if layout != nil, stack.isEmpty, let first = bytes.firstIndex(where: { !Self.isBlank($0) }) {
+                    let newlines = bytes[..<first].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+                    throw error(.contentOutsideBlock, line + newlines)
                 }
                 append(.text(bytes))
             case .tag(let tag, let line):

@@ -101,7 +101,9 @@ public final class TemplateSet: Sendable {
     static func scan(_ directory: URL, options: TemplateOptions) throws(TemplateError) -> [String: FileStamp] {
         let root = directory.path
         let files = FileManager.default
-        guard let enumerator = files.enumerator(atPath: root) else {
+        var isFolder: ObjCBool = false
+        guard files.fileExists(atPath: root, isDirectory: &isFolder), isFolder.boolValue,
+              let enumerator = files.enumerator(atPath: root) else {
             throw TemplateError(.unreadable("no such folder"), file: root, line: 0)
         }
         var stamps: [String: FileStamp] = [:]

@@ -1,0 +1,78 @@
+import Testing
+@testable import Templates
+
+@Suite("Template errors name file and line")
+struct TemplateErrorTests {
+    @Test("syntax errors", arguments: [
+        ("línea 1\n<p>{{ nombre </p>\n", TemplateError.Kind.unclosedTag, 2),
+        ("a\nb {{{ x }}\n", .unclosedTag, 2),
+        ("\n\n{{#if x}}\n{{ y }}", .unclosedSection("if"), 3),
+        ("{{#each xs}}\n{{#if y}}\n{{/each}}", .mismatchedClose(expected: "if", found: "each"), 3),
+        ("ok\n{{/if}}", .mismatchedClose(expected: nil, found: "if"), 2),
+        ("\n{{#with x}}{{/with}}", .unknownTag("#with"), 2),
+        ("{{ }}", .emptyTag, 1),
+        ("\n\n\n{{ a b }}", .invalidExpression("a b"), 4),
+        ("{{ a..b }}", .invalidExpression("a..b"), 1),
+        ("{{#if}}{{/if}}", .invalidExpression(""), 1),
+        ("{{ a | upper }}", .unknownFilter("upper"), 1),
+        ("{{ a | }}", .invalidExpression("a |"), 1),
+        ("x\n{{else}}", .misplacedElse, 2),
+        ("{{#if a}}{{else}}\n{{else}}{{/if}}", .misplacedElse, 2),
+        ("{{#block \"a\"}}{{else}}{{/block}}", .misplacedElse, 1),
+        ("{{ x }}\n{{#extends \"l\"}}", .misplacedExtends, 2),
+        ("{{#extends \"l\"}}\n{{#block \"a\"}}{{/block}}\ntexto suelto", .contentOutsideBlock, 3),
+        ("{{#extends \"l\"}}\n{{ x }}", .contentOutsideBlock, 2),
+        ("{{#block \"a\"}}{{/block}}\n{{#block \"a\"}}{{/block}}", .duplicateBlock("a"), 2),
+        ("\n{{> no/existe }}", .missingPartial("no/existe"), 2),
+        ("{{#extends \"nada\"}}", .missingLayout("nada"), 1),
+    ])
+    func syntax(source: String, kind: TemplateError.Kind, line: Int) {
+        let error = templateError(source, name: "portal/pagina.html", others: ["l.html": ""])
+        #expect(error == TemplateError(kind, file: "portal/pagina.html", line: line))
+    }
+
+    @Test("an error in a partial names the partial's file")
+    func errorInPartial() {
+        let error = templateError("{{> p }}", others: ["p.html": "uno\ndos {{#if}}"])
+        #expect(error == TemplateError(.invalidExpression(""), file: "p.html", line: 2))
+    }
+
+    @Test("description reads file:line: message")
+    func description() {
+        let error = TemplateError(.unclosedSection("each"), file: "soi/login.html", line: 12)
+        #expect(error.description == "soi/login.html:12: section 'each' is never closed")
+    }
+
+    @Test("strict mode names missing values where they are used; lax mode renders empty")
+    func strictMode() {
+        let strict = TemplateOptions(strict: true)
+        #expect(templateError("a\n{{ falta }}", options: strict) == TemplateError(.missingValue("falta"), file: "page.html", line: 2))
+        #expect(templateError("{{#each falta}}{{/each}}", options: strict)?.kind == .missingValue("falta"))
+        #expect(templateError("{{ l }}", ["l": []], options: strict)?.kind == .notPrintable("l"))
+        #expect(templateError("{{#if falta}}x{{/if}}{{#unless falta}}y{{/unless}}", options: strict) == nil)
+        #expect(templateError("{{ falta }}{{ l }}") == nil)
+    }
+
+    @Test("a partial including itself stops at the depth limit instead of overflowing")
+    func recursion() {
+        let error = templateError("{{> bucle }}", others: ["bucle.html": "x\n{{> bucle }}"], options: TemplateOptions(maxDepth: 8))
+        #expect(error == TemplateError(.tooDeep(limit: 8), file: "bucle.html", line: 2))
+        let layouts = templateError("{{#extends \"a\"}}", others: ["a.html": "{{#extends \"b\"}}", "b.html": "{{#extends \"a\"}}"])
+        #expect(layouts?.kind == .tooDeep(limit: 16))
+    }
+
+    @Test("recursion a context ends is fine: a tree rendered by a self-including partial")
+    func boundedRecursion() throws {
+        let tree: TemplateValue = ["nombre": "raíz", "hijos": [["nombre": "a", "hijos": [["nombre": "a1", "hijos": []]]]]]
+        let html = try render("{{#each arbol}}{{> nodo }}{{/each}}", ["arbol": [tree]],
+                              others: ["nodo.html": "({{ nombre }}{{#each hijos}}{{> nodo }}{{/each}})"])
+        #expect(html == "(raíz(a(a1)))")
+    }
+
+    @Test("asking for an unknown template names it")
+    func missingTemplate() throws {
+        let set = try TemplateSet(templates: ["a.html": "A"])
+        #expect(throws: TemplateError(.missingTemplate("b"), file: "b", line: 0)) { try set.render("b", [:]) }
+        #expect(try set.render("a", [:]) == "A")
+    }
+}
