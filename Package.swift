@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(name: "fuzz-http-request", dependencies: ["HTTPCore"], path: "Fuzz/HTTPRequest"),
         .executableTarget(name: "fuzz-form", dependencies: ["HTTPCore"], path: "Fuzz/Form"),
         .executableTarget(name: "fuzz-cookie", dependencies: ["HTTPCore"], path: "Fuzz/Cookie"),
-        .executableTarget(name: "fuzz-template", dependencies: ["Templates"], path: "Fuzz/Template"),
+        .executableTarget(name: "fuzz-template", dependencies: ["Templates"], path: "Fuzz/Template", exclude: ["corpus"]),
 
         // Tests, in three layers (shared/STYLE.md).
         .target(name: "TestSupport", dependencies: ["HTTPCore"], path: "Tests/TestSupport"),
