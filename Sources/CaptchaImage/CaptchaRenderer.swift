@@ -152,9 +152,15 @@ public struct CaptchaRenderer: Sendable {
             if lower <= upper { for x in lower...upper { columnInk[x] = 25 + 50 * shade } }
         }
         var pixels = [UInt8](repeating: 0, count: width * height)
+        // Grain needs no strength, only speed: a xorshift seeded from the caller's generator
+        // costs a few instructions per pixel where the generic API costs many.
+        var grain = random.next() | 1
         for y in 0..<height {
             for x in 0..<width {
-                let background = left + (right - left) * Double(x) / Double(width) + Double.random(in: -7...7, using: &random)
+                grain ^= grain << 13
+                grain ^= grain >> 7
+                grain ^= grain << 17
+                let background = left + (right - left) * Double(x) / Double(width) + Double(grain % 15) - 7
                 let coverage = ink.values[y * width + x]
                 let value = background * (1 - coverage) + columnInk[x] * coverage
                 pixels[y * width + x] = UInt8(min(255, max(0, value.rounded())))

@@ -104,7 +104,7 @@ struct LZ77Matcher {
     static let minLength = 3
     static let maxLength = 258
     /// How many earlier positions to try per match: more compresses better, slower.
-    static let maxChain = 48
+    static let maxChain = 16
     private static let hashBits = 13
 
     private let data: [UInt8]
