@@ -32,7 +32,8 @@ public enum CaptchaFont {
         "E": Glyph(advance: 0.58, strokes: [[P(0.58, 0), P(0, 0), P(0, 1), P(0.58, 1)], [P(0, 0.5), P(0.48, 0.5)]]),
         "F": Glyph(advance: 0.56, strokes: [[P(0.56, 0), P(0, 0), P(0, 1)], [P(0, 0.48), P(0.46, 0.48)]]),
         "H": Glyph(advance: 0.66, strokes: [[P(0, 0), P(0, 1)], [P(0.66, 0), P(0.66, 1)], [P(0, 0.5), P(0.66, 0.5)]]),
-        "J": Glyph(advance: 0.56, strokes: [[P(0.16, 0), P(0.56, 0)], [P(0.46, 0)] + arc(0.25, 0.72, 0.21, 0.28, 0, 180)]),
+        // No top bar: with one, a tilted J reads as T.
+        "J": Glyph(advance: 0.5, strokes: [[P(0.46, 0)] + arc(0.25, 0.72, 0.21, 0.28, 0, 180)]),
         "L": Glyph(advance: 0.55, strokes: [[P(0, 0), P(0, 1), P(0.55, 1)]]),
         "M": Glyph(advance: 0.82, strokes: [[P(0, 1), P(0, 0), P(0.41, 0.62), P(0.82, 0), P(0.82, 1)]]),
         "N": Glyph(advance: 0.66, strokes: [[P(0, 1), P(0, 0), P(0.66, 1), P(0.66, 0)]]),

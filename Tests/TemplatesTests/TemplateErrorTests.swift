@@ -76,3 +76,35 @@ struct TemplateErrorTests {
         #expect(try set.render("a", [:]) == "A")
     }
 }
+
+@Suite("Template parser on every prefix")
+struct TemplatePrefixTests {
+    static let page = """
+    {{#extends "layout"}}
+    {{#block "contenido"}}
+    <form action="{{ accion | url }}" method="post">
+      {{#each campos}}{{> campo }}{{else}}<p>{{{ aviso }}}</p>{{/each}}
+      {{#if error}}<p class="error">{{ error }}</p>{{/if}}{{#unless ok}}!{{/unless}}
+    </form>{{! fin }}
+    {{/block}}
+    """
+
+    @Test("every cut of a real page either loads or names a line inside the cut")
+    func everyPrefix() throws {
+        let others = ["layout.html": "<main>{{#block \"contenido\"}}{{/block}}</main>", "campo.html": "<input name=\"{{ n }}\">"]
+        var loaded = 0
+        for cut in 0...Self.page.count {
+            let prefix = String(Self.page.prefix(cut))
+            let lines = prefix.filter { $0 == "\n" }.count + 1
+            if let error = templateError(prefix, others: others) {
+                #expect(error.file == "page.html", "cut \(cut)")
+                #expect((1...lines).contains(error.line), "cut \(cut): \(error)")
+            } else {
+                loaded += 1
+            }
+        }
+        #expect(loaded >= 2)  // the empty page and the whole page at least
+        #expect(try render(Self.page, ["accion": "/r", "aviso": "<b>sin campos</b>"], others: others)
+            == "<main><form action=\"&#x2F;r\" method=\"post\">\n  <p><b>sin campos</b></p>\n  !\n</form>\n</main>")
+    }
+}
