@@ -22,8 +22,8 @@
 /// Paths are dotted (`usuario.correo`); inside `each` the item's keys are looked up first,
 /// then the enclosing items', then the context. A line holding only a section, partial or
 /// comment tag is removed whole, so text emails keep their layout. HTML templates must quote
-/// every attribute value, and a value starting `href`/`src`/`action` must use `| url`: both
-/// are load errors.
+/// every attribute value, a value starting `href`/`src`/`action` must use `| url`, and an
+/// escaped value may not appear inside `<script>` or `<style>`: all three are load errors.
 public struct Template: Sendable {
     /// The template's name in its set: its path relative to the folder, with extension.
     public let name: String

@@ -43,6 +43,9 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
         /// HTML only: a value starting a URL attribute (`href`, `src`, `action`, …) without
         /// the `| url` filter, which is what stops `javascript:` links.
         case unfilteredURL(attribute: String)
+        /// HTML only: an escaped value inside `<script>` or `<style>`, where HTML escaping does
+        /// not apply; pass data through attributes (`data-*`) instead, or raw if trusted.
+        case valueInRawText(element: String)
         /// The template folder or a file in it could not be read.
         case unreadable(String)
         /// A template file that is not valid UTF-8.
@@ -89,6 +92,7 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
         case .notPrintable(let path): "'\(path)' is a list or dictionary, not printable"
         case .unquotedAttribute: "value in an unquoted attribute; quote it"
         case .unfilteredURL(let attribute): "value starts '\(attribute)' without '| url'"
+        case .valueInRawText(let element): "value inside <\(element)>, where HTML escaping does not protect"
         case .unreadable(let reason): "cannot read: \(reason)"
         case .invalidEncoding: "not valid UTF-8"
         }

@@ -66,6 +66,8 @@ struct TemplateParser {
                 case .unquotedAttribute: throw error(.unquotedAttribute, line)
                 case .startsURLAttribute(let attribute):
                     if output == .escaped { throw error(.unfilteredURL(attribute: attribute), line) }
+                case .insideRawText(let element):
+                    if output != .raw { throw error(.valueInRawText(element: element), line) }
                 }
             }
             append(.value(path, output, line: line))

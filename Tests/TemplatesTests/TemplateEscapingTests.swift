@@ -90,4 +90,15 @@ struct TemplateEscapingTests {
         #expect(templateError("<p>a={{ v }}</p>") == nil)
         #expect(templateError("value={{ v }}", name: "correo.txt") == nil)
     }
+
+    @Test("an escaped value inside <script> or <style> is a load error; after the element it is fine")
+    func rawTextElements() {
+        #expect(templateError("<p></p>\n<script>\nvar a = \"{{ v }}\";</script>")
+            == TemplateError(.valueInRawText(element: "script"), file: "page.html", line: 3))
+        #expect(templateError("<STYLE type=\"text/css\">p { color: {{ c }} }</STYLE>")?.kind == .valueInRawText(element: "style"))
+        #expect(templateError("<script src=\"/a.js\"></script><p>{{ v }}</p>") == nil)
+        #expect(templateError("<script>if (a </b) {}</script>{{ v }}") == nil)
+        #expect(templateError("<script type=\"application/json\">{{{ datos }}}</script>") == nil)
+        #expect(templateError("<scripts>{{ v }}</scripts>") == nil)
+    }
 }
