@@ -160,7 +160,7 @@ public struct CaptchaRenderer: Sendable {
                 grain ^= grain << 13
                 grain ^= grain >> 7
                 grain ^= grain << 17
-                let background = left + (right - left) * Double(x) / Double(width) + Double(grain % 15) - 7
+                let background = left + (right - left) * Double(x) / Double(width) + Double(grain % 7) - 3
                 let coverage = ink.values[y * width + x]
                 let value = background * (1 - coverage) + columnInk[x] * coverage
                 pixels[y * width + x] = UInt8(min(255, max(0, value.rounded())))
