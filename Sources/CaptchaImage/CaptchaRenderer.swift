@@ -72,9 +72,9 @@ public struct CaptchaRenderer: Sendable {
         random: inout some RandomNumberGenerator
     ) -> [ClosedRange<Double>] {
         let width = Double(style.width), height = Double(style.height)
-        let gap = 0.3
+        let gap = 0.22
         let units = glyphs.reduce(0) { $0 + $1.advance } + gap * Double(glyphs.count - 1)
-        let margin = min(width / 8, 10 + style.strokeWidth)
+        let margin = min(width / 8, 6 + style.strokeWidth)
         let size = max(4, min(style.letterHeight, (width - 2 * margin) / units))
         var x = (width - units * size) / 2 + Double.random(in: -3...3, using: &random)
         var spans: [ClosedRange<Double>] = []
