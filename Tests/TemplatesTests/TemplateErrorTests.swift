@@ -31,6 +31,13 @@ struct TemplateErrorTests {
         #expect(error == TemplateError(kind, file: "portal/pagina.html", line: line))
     }
 
+    @Test("lines keep counting through tags that span lines and through comments")
+    func multilineTags() {
+        let source = "{{! una nota\nde dos líneas }}\n{{#if\n  x}}\n{{ a b }}{{/if}}"
+        #expect(templateError(source) == TemplateError(.invalidExpression("a b"), file: "page.html", line: 5))
+        #expect(templateError("{{\n\n}}") == TemplateError(.emptyTag, file: "page.html", line: 1))
+    }
+
     @Test("an error in a partial names the partial's file")
     func errorInPartial() {
         let error = templateError("{{> p }}", others: ["p.html": "uno\ndos {{#if}}"])

@@ -35,6 +35,12 @@ struct LZ77Matcher {
         guard position + Self.minLength <= data.count else { return nil }
         let limit = min(Self.maxLength, data.count - position)
         var candidate = Int(head[hash(at: position)])
+        // A position already inserted must not match itself (distance 0 does not exist).
+        while candidate >= position {
+            let next = Int(previous[candidate & (Self.window - 1)])
+            guard next < candidate else { return nil }
+            candidate = next
+        }
         var best: (length: Int, distance: Int)?
         var tries = 0
         while candidate >= 0, position - candidate <= Self.window, tries < Self.maxChain {
