@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 @testable import Templates
@@ -80,30 +81,57 @@ struct TemplateSetTests {
         #expect(try development.render("a", ["x": "3"]) == "arreglado 3")
     }
 
+    /// Runs `body(thread)` on `count` real threads at once and waits for all of them.
+    static func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let group = DispatchGroup()
+        for index in 0..<count {
+            group.enter()
+            let thread = Thread {
+                body(index)
+                group.leave()
+            }
+            thread.start()
+        }
+        group.wait()
+    }
+
     @Test("many threads render the same set at once and all get their own result")
-    func concurrentRendering() async throws {
+    func concurrentRendering() throws {
         let directory = try Self.folder([
             "layout.html": "<ul>{{#block \"items\"}}{{/block}}</ul>",
             "lista.html": "{{#extends \"layout\"}}{{#block \"items\"}}{{#each items}}<li>{{ . }}</li>{{/each}}{{/block}}",
         ])
         let set = try TemplateSet(directory: directory.url, options: TemplateOptions(reloadOnChange: true))
-        let results = try await withThrowingTaskGroup(of: Bool.self) { group in
-            for task in 0..<64 {
-                group.addTask {
-                    for round in 0..<50 {
-                        let items: [TemplateValue] = (0..<(task % 5)).map { .string("t\(task)r\(round)i\($0)") }
-                        let expected = "<ul>" + items.map { item -> String in
-                            guard case .string(let text) = item else { return "" }
-                            return "<li>\(text)</li>"
-                        }.joined() + "</ul>"
-                        guard try set.render("lista", ["items": .list(items)]) == expected else { return false }
-                    }
-                    return true
+        let failures = Mutex(0)
+        Self.onThreads(16) { thread in
+            for round in 0..<100 {
+                let texts = (0..<(thread % 5)).map { "t\(thread)r\(round)i\($0)" }
+                let expected = "<ul>" + texts.map { "<li>\($0)</li>" }.joined() + "</ul>"
+                if (try? set.render("lista", ["items": .list(texts.map(TemplateValue.string))])) != expected {
+                    failures.withLock { $0 += 1 }
                 }
             }
-            return try await group.reduce(into: [Bool]()) { $0.append($1) }
         }
-        #expect(results.count == 64)
-        #expect(results.allSatisfy { $0 })
+        #expect(failures.withLock { $0 } == 0)
+    }
+
+    @Test("renders during edits see the old or the new file, whole, never a mix or a crash")
+    func renderWhileReloading() throws {
+        let directory = try Self.folder(["a.html": "viejo {{ x }}"])
+        let set = try TemplateSet(directory: directory.url, options: TemplateOptions(reloadOnChange: true))
+        let seen = Mutex(Set<String>())
+        Self.onThreads(8) { thread in
+            for round in 0..<200 {
+                if thread == 0 {
+                    let content = round % 2 == 0 ? "nuevo, más largo {{ x }}" : "viejo {{ x }}"
+                    try? Data(content.utf8).write(to: directory.url.appendingPathComponent("a.html"), options: .atomic)
+                } else if let page = try? set.render("a", ["x": "1"]) {
+                    seen.withLock { _ = $0.insert(page) }
+                }
+            }
+        }
+        let pages = seen.withLock { $0 }
+        #expect(!pages.isEmpty)
+        #expect(pages.isSubset(of: ["viejo 1", "nuevo, más largo 1"]), "\(pages)")
     }
 }
