@@ -95,6 +95,26 @@ struct CaptchaRendererTests {
         #expect(Array(png.prefix(8)) == PNGEncoder.signature)
     }
 
+    @Test("random styles, sane or absurd, always give a PNG of the clamped size")
+    func randomStyles() throws {
+        var random = SeededRandom(seed: 77)
+        func pick(_ values: [Double]) -> Double { values[Int.random(in: 0..<values.count, using: &random)] }
+        let numbers: [Double] = [-1e9, -1, 0, 0.3, 1, 3, 12, 70, 500, 1e9, .nan, .infinity, -.infinity]
+        for _ in 0..<60 {
+            let style = CaptchaStyle(
+                width: Int.random(in: -10...400, using: &random), height: Int.random(in: -10...200, using: &random),
+                letterHeight: pick(numbers), strokeWidth: pick(numbers), maxRotation: pick(numbers),
+                scaleJitter: pick(numbers), verticalJitter: pick(numbers), noiseLines: Int.random(in: -5...30, using: &random),
+                noiseLineWidth: pick(numbers), speckles: Int.random(in: -5...3000, using: &random),
+                warpAmplitude: pick(numbers), warpWavelength: pick(numbers)
+            )
+            let renderer = CaptchaRenderer(style: style)
+            let text = CaptchaRenderer.randomText(length: 1...16, using: &random)
+            let pixels = try renderer.renderPixels(text: text, random: &random)
+            #expect(pixels.count == renderer.style.width * renderer.style.height)
+        }
+    }
+
     @Test("rendering time and size (printed, not asserted)")
     func timing() throws {
         let renderer = CaptchaRenderer()
