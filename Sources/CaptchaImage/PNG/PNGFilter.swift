@@ -2,47 +2,58 @@
 /// absolute differences, the heuristic the specification recommends (§12.8), which helps the
 /// compressor on gradients and flat areas.
 enum PNGFilter {
+    /// The filtered image: per row, the filter type byte then the filtered bytes.
     static func filter(_ pixels: [UInt8], width: Int, height: Int, bytesPerPixel: Int) -> [UInt8] {
         let rowLength = width * bytesPerPixel
-        var output: [UInt8] = []
-        output.reserveCapacity((rowLength + 1) * height)
+        var output = [UInt8](repeating: 0, count: (rowLength + 1) * height)
         var candidate = [UInt8](repeating: 0, count: rowLength)
-        var best = [UInt8](repeating: 0, count: rowLength)
         let zeros = [UInt8](repeating: 0, count: rowLength)
-        for row in 0..<height {
-            let current = pixels[(row * rowLength)..<((row + 1) * rowLength)]
-            let above = row == 0 ? zeros[...] : pixels[((row - 1) * rowLength)..<(row * rowLength)]
-            var bestType: UInt8 = 0
-            var bestScore = Int.max
-            for type in UInt8(0)...4 {
-                var score = 0
-                for index in 0..<rowLength {
-                    let x = current[current.startIndex + index]
-                    let a = index >= bytesPerPixel ? current[current.startIndex + index - bytesPerPixel] : 0
-                    let b = above[above.startIndex + index]
-                    let c = index >= bytesPerPixel ? above[above.startIndex + index - bytesPerPixel] : 0
-                    let predicted: UInt8
-                    switch type {
-                    case 0: predicted = 0
-                    case 1: predicted = a
-                    case 2: predicted = b
-                    case 3: predicted = UInt8((Int(a) + Int(b)) / 2)
-                    default: predicted = paeth(a, b, c)
+        pixels.withUnsafeBufferPointer { image in
+            zeros.withUnsafeBufferPointer { zeroRow in
+                for row in 0..<height {
+                    let current = UnsafeBufferPointer(rebasing: image[(row * rowLength)..<((row + 1) * rowLength)])
+                    let above = row == 0 ? zeroRow : UnsafeBufferPointer(rebasing: image[((row - 1) * rowLength)..<(row * rowLength)])
+                    let start = row * (rowLength + 1)
+                    var bestScore = Int.max
+                    for type in UInt8(0)...4 {
+                        let score = candidate.withUnsafeMutableBufferPointer { filtered in
+                            apply(type, current: current, above: above, bytesPerPixel: bytesPerPixel, into: filtered)
+                        }
+                        if score < bestScore {
+                            bestScore = score
+                            output[start] = type
+                            output.replaceSubrange((start + 1)...(start + rowLength), with: candidate)
+                        }
                     }
-                    let value = x &- predicted
-                    candidate[index] = value
-                    score += value < 128 ? Int(value) : 256 - Int(value)
-                }
-                if score < bestScore {
-                    bestScore = score
-                    bestType = type
-                    swap(&best, &candidate)
                 }
             }
-            output.append(bestType)
-            output += best
         }
         return output
+    }
+
+    /// Filters one row with `type` into `filtered`; returns the row's score (sum of the
+    /// bytes read as signed magnitudes).
+    private static func apply(
+        _ type: UInt8, current: UnsafeBufferPointer<UInt8>, above: UnsafeBufferPointer<UInt8>, bytesPerPixel: Int,
+        into filtered: UnsafeMutableBufferPointer<UInt8>
+    ) -> Int {
+        var score = 0
+        for index in 0..<current.count {
+            let a = index >= bytesPerPixel ? current[index - bytesPerPixel] : 0
+            let b = above[index]
+            let predicted: UInt8
+            switch type {
+            case 0: predicted = 0
+            case 1: predicted = a
+            case 2: predicted = b
+            case 3: predicted = UInt8((Int(a) + Int(b)) / 2)
+            default: predicted = paeth(a, b, index >= bytesPerPixel ? above[index - bytesPerPixel] : 0)
+            }
+            let value = current[index] &- predicted
+            filtered[index] = value
+            score += value < 128 ? Int(value) : 256 - Int(value)
+        }
+        return score
     }
 
     /// The Paeth predictor (PNG §9.4): whichever of left, above, upper-left is closest to
