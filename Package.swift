@@ -44,6 +44,7 @@ let package = Package(
         .executableTarget(name: "fuzz-http-request", dependencies: ["HTTPCore"], path: "Fuzz/HTTPRequest"),
         .executableTarget(name: "fuzz-form", dependencies: ["HTTPCore"], path: "Fuzz/Form"),
         .executableTarget(name: "fuzz-cookie", dependencies: ["HTTPCore"], path: "Fuzz/Cookie"),
+        .executableTarget(name: "fuzz-template", dependencies: ["Templates"], path: "Fuzz/Template", exclude: ["corpus"]),
 
         // Tests, in three layers (shared/STYLE.md).
         .target(name: "TestSupport", dependencies: ["HTTPCore"], path: "Tests/TestSupport"),
@@ -51,8 +52,8 @@ let package = Package(
         .testTarget(name: "ClaveCryptoTests", dependencies: ["ClaveCrypto"]),
         .testTarget(name: "UserStoreTests", dependencies: ["UserStore", "ClaveCrypto", "TestSupport"]),
         .testTarget(name: "MailerTests", dependencies: ["Mailer", "UserStore", "ClaveCrypto", "TestSupport"]),
-        .testTarget(name: "TemplatesTests", dependencies: ["Templates"]),
-        .testTarget(name: "CaptchaImageTests", dependencies: ["CaptchaImage"]),
+        .testTarget(name: "TemplatesTests", dependencies: ["Templates", "TestSupport"]),
+        .testTarget(name: "CaptchaImageTests", dependencies: ["CaptchaImage", "TestSupport"]),
         .testTarget(name: "ClaveCLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
