@@ -35,7 +35,10 @@ public struct SetCookie: Sendable, Equatable {
         case sameSiteNoneRequiresSecure
     }
 
+    /// The cookie name: a token (RFC 6265 §4.1.1).
     public var name: String
+    /// The value, written as given: encode anything outside `cookie-octet` first (base64url
+    /// tokens need nothing).
     public var value: String
     /// `Path`; nil leaves it to the browser (the request's directory).
     public var path: String?

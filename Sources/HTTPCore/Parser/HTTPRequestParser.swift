@@ -9,6 +9,12 @@
 /// Content-Length beside a Transfer-Encoding, are errors rather than guesses, because a proxy
 /// in front of us might have guessed differently (request smuggling).
 ///
+/// `Expect: 100-continue` sets `expectsContinue` (HTTP/1.1, body declared, none of it
+/// buffered yet); any other expectation is ignored rather than answered 417, which RFC 9110
+/// §10.1.1 allows and which keeps `HTTPParseError` free of a case no client here needs.
+/// Because `expectsContinue` depends on what was buffered, it is the one part of the events
+/// that can differ when the same bytes arrive in other pieces.
+///
 /// A request with a body gives `.head` (once the head is complete) and then `.request`; a
 /// request without a body gives only `.request`. After `.error` the parser is dead: every later
 /// `next()` returns the same error and appended bytes are dropped.
