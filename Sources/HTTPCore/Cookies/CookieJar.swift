@@ -78,10 +78,3 @@ public struct CookieJar: Sendable, Equatable {
         return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
     }
 }
-
-extension HTTPRequest {
-    /// The request's cookies (every `Cookie` field), parsed leniently; see `CookieJar`.
-    public var cookies: CookieJar {
-        CookieJar(headerValues: headers.values("Cookie"))
-    }
-}
