@@ -118,6 +118,11 @@ struct ParserRejectionTests {
         #expect(ParserHarness.status(example.input) == example.status, "\(example.name)")
     }
 
+    @Test func errorReasonsCarryNoPeerBytes() {
+        let error = ParserHarness.error("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: <script>x</script>, chunked\r\n\r\n")
+        #expect(error == .notImplemented("unsupported transfer coding"))
+    }
+
     /// The same rejection whatever way the bytes arrive (every split point, byte by byte).
     @Test(arguments: requestLineCases + fieldCases + framingCases + chunkCases.filter { $0.input.utf8.count < 2000 })
     func rejectedWhateverTheSplit(_ example: Case) {
