@@ -19,10 +19,14 @@
 /// request without a body gives only `.request`. After `.error` the parser is dead: every later
 /// `next()` returns the same error and appended bytes are dropped.
 ///
+/// Memory: an incomplete head is bounded by the limits (checked before its CRLF arrives) and
+/// a body by `maxBodyLength`; bytes of later pipelined requests stay buffered until `next()`
+/// reaches them, so a connection that pauses parsing should also pause reading.
+///
 /// ```swift
 /// var parser = HTTPRequestParser()
 /// bytes.withUnsafeBytes { parser.append($0) }
-/// while true {
+/// loop: while true {
 ///     switch parser.next() {
 ///     case .needMore: break loop
 ///     case .head(let head, let expectsContinue): ...
