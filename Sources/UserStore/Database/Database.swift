@@ -47,6 +47,7 @@ public final class Database: @unchecked Sendable {
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer connection: commits when it
     /// returns, rolls back when it throws (and rethrows). IMMEDIATE takes the write lock up front,
     /// so a transaction never fails half-way with SQLITE_BUSY on its first write.
+    @discardableResult
     public func write<T>(_ body: (Connection) throws -> T) throws -> T {
         let me = pthread_self()
         ownerLock.lock()
