@@ -1,0 +1,23 @@
+/// How a `Database` opens its connections. Every field has a documented default that suits the
+/// development server and the tests.
+public struct DatabaseConfiguration: Sendable, Equatable {
+    /// How long a connection waits for another process's lock before failing with
+    /// `StoreError.busy`, in milliseconds. Default 5,000: long enough for a CLI command to
+    /// run while the server writes, short enough that a stuck lock surfaces.
+    public var busyTimeoutMilliseconds: Int32
+    /// How many read-only connections may be open at once. Default 4. Reads beyond this wait
+    /// for a free connection rather than opening more file descriptors.
+    public var maximumReaders: Int
+    /// How many prepared statements each connection keeps. Default 64: the repositories use
+    /// fewer distinct statements than that, so none is prepared twice.
+    public var statementCacheCapacity: Int
+
+    public init(busyTimeoutMilliseconds: Int32 = 5_000, maximumReaders: Int = 4, statementCacheCapacity: Int = 64) {
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        self.maximumReaders = max(1, maximumReaders)
+        self.statementCacheCapacity = max(1, statementCacheCapacity)
+    }
+
+    /// The defaults above.
+    public static let `default` = DatabaseConfiguration()
+}

@@ -1,0 +1,61 @@
+/// A syntactically plausible email address, trimmed and with its domain lower-cased.
+///
+/// Deliberately stricter than RFC 5321 §4.1.2 (no quoted local parts, no IP literals): these are
+/// addresses people register with, and a narrow form keeps header injection impossible when the
+/// address is later written into an email's `To:` line.
+public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
+    public let value: String
+
+    /// RFC 5321 §4.5.3.1: local part at most 64 octets, the whole path at most 256 (254 usable).
+    public static let maximumLength = 254
+
+    public init?(_ text: String) {
+        let trimmed = text.trimmingSpaces
+        guard trimmed.utf8.count <= EmailAddress.maximumLength,
+              let at = trimmed.lastIndex(of: "@") else { return nil }
+        let local = trimmed[..<at], domain = trimmed[trimmed.index(after: at)...].lowercased()
+        let localAllowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
+        guard !local.isEmpty, local.utf8.count <= 64, local.allSatisfy({ localAllowed.contains($0) }),
+              local.first != ".", local.last != ".", !local.contains("..") else { return nil }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2 else { return nil }
+        for label in labels {
+            guard (1...63).contains(label.count), label.first != "-", label.last != "-",
+                  label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { return nil }
+        }
+        value = local + "@" + domain
+    }
+
+    public var description: String { value }
+}
+
+/// A date without a time (a birth date), stored as `YYYY-MM-DD`.
+public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// Parses `YYYY-MM-DD`, checking the day exists (leap years included), years 1900-2100.
+    public init?(_ text: String) {
+        let parts = text.trimmingSpaces.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1900...2100).contains(year), (1...12).contains(month) else { return nil }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    public var description: String {
+        let y = String(year), m = month < 10 ? "0\(month)" : String(month), d = day < 10 ? "0\(day)" : String(day)
+        return "\(y)-\(m)-\(d)"
+    }
+
+    public static func < (a: CalendarDate, b: CalendarDate) -> Bool {
+        (a.year, a.month, a.day) < (b.year, b.month, b.day)
+    }
+}
