@@ -17,9 +17,13 @@ public final class SMTPPeer: @unchecked Sendable {
         public var credentials: (user: String, password: String)?
         /// The SIZE the peer announces and enforces.
         public var sizeLimit: Int
+        /// The port to listen on; 0 lets the kernel choose. A peer restarted on the port of
+        /// a stopped one simulates a mail server coming back after an outage.
+        public var port: Int
 
         public init(certificate: TestCertificate? = nil, implicitTLS: Bool = false,
-                    credentials: (user: String, password: String)? = nil, sizeLimit: Int = 33_554_432) {
+                    credentials: (user: String, password: String)? = nil, sizeLimit: Int = 33_554_432, port: Int = 0) {
+            self.port = port
             self.certificate = certificate
             self.implicitTLS = implicitTLS
             self.credentials = credentials
@@ -75,7 +79,8 @@ public final class SMTPPeer: @unchecked Sendable {
         }
         directory = try TemporaryDirectory(prefix: "clave-smtp-peer")
         var arguments = [PackagePaths.root.appendingPathComponent("Tests/peers/smtp_peer.py").path,
-                         "--dir", directory.url.path, "--size", String(options.sizeLimit)]
+                         "--dir", directory.url.path, "--size", String(options.sizeLimit),
+                         "--port", String(options.port)]
         if let certificate = options.certificate {
             arguments += ["--cert", certificate.certificatePath, "--key", certificate.keyPath]
             if options.implicitTLS { arguments.append("--implicit-tls") }
@@ -107,7 +112,7 @@ public final class SMTPPeer: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// Queues faults: each DATA takes the next of `ok`, `421`, `451`, `550`, `drop`.
+    /// Queues faults: each DATA takes the next of `ok`, `421`, `451`, `550`, `drop`, `slow`.
     public func queueFaults(_ faults: [String]) throws {
         try (faults.joined(separator: "\n") + "\n").write(toFile: directory.path("faults"), atomically: true, encoding: .utf8)
     }

@@ -7,7 +7,8 @@ whether TLS was on, who authenticated). Every AUTH attempt is appended to auth.l
 TLS state at that moment, so tests can prove AUTH only ever happens over TLS.
 
 Faults: the file <dir>/faults holds one action per line; each DATA consumes the first line:
-  ok | 421 | 451 | 550 | drop   (drop = close the connection instead of answering DATA)
+  ok | 421 | 451 | 550 | drop | slow
+  (drop = close the connection instead of answering DATA; slow = wait 3 s, then accept)
 """
 import argparse
 import asyncio
@@ -43,11 +44,13 @@ class Handler:
         if fault == "drop":
             server.transport.abort()
             return "421 4.3.0 dropped"
-        if fault == "421":
+        if fault == "slow":
+            await asyncio.sleep(3)
+        elif fault == "421":
             return "421 4.3.2 service shutting down"
-        if fault == "451":
+        elif fault == "451":
             return "451 4.3.0 try again later"
-        if fault == "550":
+        elif fault == "550":
             return "550 5.1.1 mailbox unavailable"
         self.count += 1
         base = os.path.join(self.directory, "msg-%04d" % self.count)
@@ -90,6 +93,7 @@ def main():
     parser.add_argument("--user")
     parser.add_argument("--password")
     parser.add_argument("--size", type=int, default=33554432)
+    parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
 
     context = None
@@ -116,7 +120,7 @@ def main():
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     server = loop.run_until_complete(loop.create_server(
-        factory, host="127.0.0.1", port=0, ssl=context if args.implicit_tls else None))
+        factory, host="127.0.0.1", port=args.port, ssl=context if args.implicit_tls else None))
     port = server.sockets[0].getsockname()[1]
     sys.stdout.write("%d\n" % port)
     sys.stdout.flush()
