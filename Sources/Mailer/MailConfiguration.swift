@@ -3,14 +3,15 @@ import Foundation
 /// How outgoing mail is composed: the domain in Message-IDs, the EHLO name, and DKIM when
 /// configured (RFC 6376 signing is on exactly when `dkim` is set).
 public struct MailConfiguration: Sendable {
-    /// The right-hand side of every Message-ID (`<random@domain>`), normally the From domain.
-    public var messageIDDomain: String
+    /// The right-hand side of every Message-ID (`<random@domain>`); nil uses each message's
+    /// From domain, which is what receivers expect.
+    public var messageIDDomain: String?
     /// The name given in EHLO. Default `localhost`; set it to the host's public name.
     public var ehloName: String
     /// DKIM signing, or nil to send unsigned.
     public var dkim: DKIMConfiguration?
 
-    public init(messageIDDomain: String, ehloName: String = "localhost", dkim: DKIMConfiguration? = nil) {
+    public init(messageIDDomain: String? = nil, ehloName: String = "localhost", dkim: DKIMConfiguration? = nil) {
         self.messageIDDomain = messageIDDomain
         self.ehloName = ehloName
         self.dkim = dkim
@@ -27,7 +28,7 @@ public struct MessageComposer: Sendable {
 
     /// The signed (when configured) message for `mail`, dated `date`.
     public func compose(_ mail: OutgoingMail, date: Date = Date()) throws -> MIMEMessage {
-        let message = try MIMEMessage.make(mail, messageIDDomain: configuration.messageIDDomain, date: date)
+        let message = try MIMEMessage.make(mail, messageIDDomain: configuration.messageIDDomain ?? mail.from.domain, date: date)
         guard let dkim = configuration.dkim else { return message }
         return try DKIMSigner(configuration: dkim).sign(message, at: date)
     }
