@@ -44,6 +44,9 @@ let package = Package(
         .executableTarget(name: "fuzz-http-request", dependencies: ["HTTPCore"], path: "Fuzz/HTTPRequest"),
         .executableTarget(name: "fuzz-form", dependencies: ["HTTPCore"], path: "Fuzz/Form"),
         .executableTarget(name: "fuzz-cookie", dependencies: ["HTTPCore"], path: "Fuzz/Cookie"),
+        .executableTarget(name: "fuzz-smtp-reply", dependencies: ["Mailer"], path: "Fuzz/SMTPReply", exclude: ["corpus"]),
+        // `make bench` mail figures (scripts/bench.d/mail.sh, against a local aiosmtpd).
+        .executableTarget(name: "bench-mail", dependencies: ["Mailer"], path: "Benchmarks/Mail"),
 
         // Tests, in three layers (shared/STYLE.md).
         .target(name: "TestSupport", dependencies: ["HTTPCore"], path: "Tests/TestSupport"),
