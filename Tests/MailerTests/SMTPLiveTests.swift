@@ -170,6 +170,17 @@ struct SMTPLiveTests {
         #expect(peer.waitForMessages(2).map(\.recipients) == [["u4@example.co"], ["u6@example.co"]])
     }
 
+    @Test("a server slower than the read timeout is a temporary failure, and the session is dropped")
+    func readTimeout() throws {
+        let peer = try SMTPPeer(SMTPPeer.Options())
+        try peer.queueFaults(["slow"])
+        let url = try MailFixtures.url(for: peer, certificate: nil, scheme: "smtp+plain", credentials: false)
+        // Only the timeout explains a temporary result: the slow server accepts after 3 s.
+        let results = try MailFixtures.transport(url, ioTimeout: 0.5).send([try MailFixtures.mail(id: 1), try MailFixtures.mail(id: 2)])
+        #expect(results.first?.outcome == .temporary("timed out waiting for the server"))
+        #expect(results.last?.outcome == .delivered)
+    }
+
     @Test("a message over the server's SIZE is refused before DATA, permanently")
     func sizeLimit() throws {
         let (peer, certificate, folder) = try MailFixtures.startTLSPeer(sizeLimit: 2000)
