@@ -57,10 +57,11 @@ do {
     print("store: token look-ups, 1 thread: \(lookups) in \(String(format: "%.2f", lookupTime)) s = \(format(Double(lookups) / lookupTime)) look-ups/s")
 
     let threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    let sharedHashes = hashes
     let parallelTime = seconds {
         DispatchQueue.concurrentPerform(iterations: threads) { t in
             for i in stride(from: t, to: lookups, by: threads) {
-                _ = try? tokens.lookup(tokenHash: hashes[i % hashes.count], now: now)
+                _ = try? tokens.lookup(tokenHash: sharedHashes[i % sharedHashes.count], now: now)
             }
         }
     }
