@@ -57,6 +57,10 @@ let package = Package(
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"]),
         .testTarget(name: "CaptchaImageTests", dependencies: ["CaptchaImage"]),
         .testTarget(name: "ClaveCLITests", dependencies: ["TestSupport"]),
+        // The crash test's child process: dies by SIGKILL inside a write transaction.
+        .executableTarget(name: "store-crash-helper", dependencies: ["UserStore"], path: "Tests/StoreCrashHelper"),
+        // `make bench` store figures (scripts/bench.d/store.sh, release build).
+        .executableTarget(name: "bench-store", dependencies: ["UserStore", "ClaveCrypto"], path: "Benchmarks/Store"),
     ],
     swiftLanguageModes: [.v6]
 )

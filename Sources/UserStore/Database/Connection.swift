@@ -43,6 +43,10 @@ public final class Connection {
             // NORMAL in WAL mode: a commit is durable once the WAL is synced at checkpoint;
             // a power cut may lose the last transactions but never corrupts the file.
             try execute("PRAGMA synchronous = NORMAL")
+            if !readOnly {
+                // PRAGMA takes no parameters; the value is an Int from configuration, not input.
+                _ = try queryOne("PRAGMA wal_autocheckpoint = \(configuration.walAutoCheckpointPages)") { _ in () }
+            }
             if readOnly { try execute("PRAGMA query_only = ON") }
         } catch {
             cache.removeAll()

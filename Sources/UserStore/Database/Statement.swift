@@ -10,6 +10,10 @@ final class Statement {
     let handle: OpaquePointer
     let sql: String
     private unowned let connection: Connection
+    /// Column names, read once: they do not change between executions of one statement.
+    private lazy var columnNames: [String] = (0..<sqlite3_column_count(handle)).map { i in
+        sqlite3_column_name(handle, i).map { String(cString: $0) } ?? "#\(i)"
+    }
 
     init(connection: Connection, sql: String) throws(StoreError) {
         var handle: OpaquePointer?
@@ -63,11 +67,8 @@ final class Statement {
     func row() -> Row {
         let count = sqlite3_column_count(handle)
         var values: [SQLValue] = []
-        var names: [String] = []
         values.reserveCapacity(Int(count))
-        names.reserveCapacity(Int(count))
         for i in 0..<count {
-            names.append(sqlite3_column_name(handle, i).map { String(cString: $0) } ?? "#\(i)")
             switch sqlite3_column_type(handle, i) {
             case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(handle, i)))
             case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(handle, i)))
@@ -88,7 +89,7 @@ final class Statement {
             default: values.append(.null)
             }
         }
-        return Row(values: values, columns: names)
+        return Row(values: values, columns: columnNames)
     }
 
     /// Readies the statement for its next use and drops references to bound values.

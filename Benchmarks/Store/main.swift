@@ -1,0 +1,79 @@
+// Store figures for `make bench`: issue-token-and-enqueue-email transactions per second and
+// token look-ups per second, on a file database in a temporary folder (release build).
+// Usage: bench-store [TRANSACTIONS] [LOOKUPS]
+import ClaveCrypto
+import Foundation
+import UserStore
+
+let transactions = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 20_000 : 20_000
+let lookups = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 100_000 : 100_000
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func format(_ value: Double) -> String { String(format: "%.0f", value) }
+
+do {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clave-bench-store-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let database = try Database(path: folder.appendingPathComponent("bench.sqlite").path)
+    try database.migrate()
+    let now = Date()
+    let users = UserRepository(database: database)
+    var userIDs: [Int64] = []
+    for i in 0..<100 {
+        guard let email = EmailAddress("bench\(i)@example.com") else { continue }
+        userIDs.append(try users.create(try NewUser(portal: .secop, username: "bench\(i)", email: email),
+                                        passwordHash: "$scrypt$bench", now: now).id)
+    }
+    let tokens = ResetTokenRepository(database: database)
+    var hashes: [String] = []
+    hashes.reserveCapacity(transactions)
+    for _ in 0..<transactions { hashes.append(SHA256.hex(try SecureRandom.token())) }
+
+    // 1. Issue a token (supersede older ones, insert, enqueue its email): one transaction each.
+    let issueTime = try seconds {
+        for (i, hash) in hashes.enumerated() {
+            let link = "https://secop.example/secop/cambiar-contrasena?token=" + hash
+            try tokens.issueResetToken(
+                userID: userIDs[i % userIDs.count], purpose: .passwordReset, tokenHash: hash,
+                expiresAt: now.addingTimeInterval(1800), now: now,
+                email: NewOutboxMessage(portal: "secop", sender: "SECOP II <registro@secop.example>",
+                                        recipient: "bench\(i % userIDs.count)@example.com",
+                                        subject: "Restablecer contraseña", textBody: "Abra: \(link)",
+                                        htmlBody: "<p><a href=\"\(link)\">Restablecer</a></p>"))
+        }
+    }
+    print("store: issue-token+enqueue-email: \(transactions) transactions in \(String(format: "%.2f", issueTime)) s = \(format(Double(transactions) / issueTime)) tx/s")
+
+    // 2. Token look-ups (what a GET on the link does), one thread, then one per core.
+    let lookupTime = try seconds {
+        for i in 0..<lookups { _ = try tokens.lookup(tokenHash: hashes[i % hashes.count], now: now) }
+    }
+    print("store: token look-ups, 1 thread: \(lookups) in \(String(format: "%.2f", lookupTime)) s = \(format(Double(lookups) / lookupTime)) look-ups/s")
+
+    let threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    let sharedHashes = hashes
+    let parallelTime = seconds {
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            for i in stride(from: t, to: lookups, by: threads) {
+                _ = try? tokens.lookup(tokenHash: sharedHashes[i % sharedHashes.count], now: now)
+            }
+        }
+    }
+    print("store: token look-ups, \(threads) threads: \(lookups) in \(String(format: "%.2f", parallelTime)) s = \(format(Double(lookups) / parallelTime)) look-ups/s")
+
+    // 3. Redeem each token once (single-use UPDATE guard), for scale.
+    let redeemCount = min(transactions, 10_000)
+    let redeemTime = try seconds {
+        for hash in hashes.prefix(redeemCount) { _ = try tokens.redeem(tokenHash: hash, now: now) }
+    }
+    print("store: token redemptions: \(redeemCount) in \(String(format: "%.2f", redeemTime)) s = \(format(Double(redeemCount) / redeemTime)) tx/s")
+} catch {
+    FileHandle.standardError.write(Data("bench-store: \(error)\n".utf8))
+    exit(1)
+}
