@@ -31,6 +31,33 @@ struct SMTPLiveTests {
         #expect(peer.authLog() == ["PLAIN tls=1"])
     }
 
+    @Test("AUTH LOGIN when the server does not offer PLAIN")
+    func authLogin() throws {
+        let folder = try TemporaryDirectory(prefix: "clave-mail-cert")
+        let certificate = try TestCertificate.make(in: folder)
+        var options = SMTPPeer.Options(certificate: certificate, credentials: (MailFixtures.user, MailFixtures.password))
+        options.excludedMechanisms = ["PLAIN"]
+        let peer = try SMTPPeer(options)
+        let results = try MailFixtures.transport(try MailFixtures.url(for: peer, certificate: certificate)).send([try MailFixtures.mail()])
+        #expect(results.map(\.outcome) == [.delivered])
+        #expect(peer.authLog() == ["LOGIN tls=1"])
+    }
+
+    @Test("HELO when the server refuses EHLO")
+    func heloFallback() throws {
+        var options = SMTPPeer.Options()
+        options.refusesEHLO = true
+        let peer = try SMTPPeer(options)
+        let client = try SMTPClient(configuration: SMTPClientConfiguration(
+            url: try MailFixtures.url(for: peer, certificate: nil, scheme: "smtp+plain", credentials: false),
+            connectTimeout: 5, ioTimeout: 10))
+        try client.open()
+        #expect(client.extensions.isEmpty)
+        try client.send(from: "a@clave.test", to: "b@example.co", message: Array("Subject: x\r\n\r\nhola\r\n".utf8))
+        client.quit()
+        #expect(peer.waitForMessages(1).first?.text == "Subject: x\r\n\r\nhola\r\n")
+    }
+
     @Test("lines that start with a dot survive dot-stuffing byte for byte")
     func rawDotStuffing() throws {
         let (peer, certificate, folder) = try MailFixtures.startTLSPeer()

@@ -20,6 +20,10 @@ public final class SMTPPeer: @unchecked Sendable {
         /// The port to listen on; 0 lets the kernel choose. A peer restarted on the port of
         /// a stopped one simulates a mail server coming back after an outage.
         public var port: Int
+        /// AUTH mechanisms not to offer (`PLAIN`, `LOGIN`).
+        public var excludedMechanisms: [String] = []
+        /// Refuse EHLO with 502, like a server from before ESMTP.
+        public var refusesEHLO = false
 
         public init(certificate: TestCertificate? = nil, implicitTLS: Bool = false,
                     credentials: (user: String, password: String)? = nil, sizeLimit: Int = 33_554_432, port: Int = 0) {
@@ -85,6 +89,8 @@ public final class SMTPPeer: @unchecked Sendable {
             arguments += ["--cert", certificate.certificatePath, "--key", certificate.keyPath]
             if options.implicitTLS { arguments.append("--implicit-tls") }
         }
+        for mechanism in options.excludedMechanisms { arguments += ["--exclude-auth", mechanism] }
+        if options.refusesEHLO { arguments.append("--no-ehlo") }
         if let credentials = options.credentials {
             arguments += ["--user", credentials.user, "--password", credentials.password]
         }

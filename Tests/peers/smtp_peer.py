@@ -69,6 +69,13 @@ class Handler:
         return "250 2.0.0 OK queued"
 
 
+class NoEhloSMTP(SMTP):
+    """A server from before RFC 1869: refuses EHLO, so clients must fall back to HELO."""
+
+    async def smtp_EHLO(self, hostname):
+        await self.push("502 5.5.1 EHLO not implemented")
+
+
 def over_tls(server, session):
     """STARTTLS sets session.ssl; implicit TLS shows in the transport instead."""
     return session.ssl is not None or server.transport.get_extra_info("sslcontext") is not None
@@ -94,6 +101,9 @@ def main():
     parser.add_argument("--password")
     parser.add_argument("--size", type=int, default=33554432)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--exclude-auth", action="append", default=[],
+                        help="an AUTH mechanism not to offer (PLAIN, LOGIN)")
+    parser.add_argument("--no-ehlo", action="store_true")
     args = parser.parse_args()
 
     context = None
@@ -103,8 +113,10 @@ def main():
     handler = Handler(args.dir)
     authenticator = make_authenticator(args.dir, args.user, args.password) if args.user else None
 
+    server_class = NoEhloSMTP if args.no_ehlo else SMTP
+
     def factory():
-        return SMTP(
+        return server_class(
             handler,
             hostname="peer.test",
             data_size_limit=args.size,
@@ -115,6 +127,7 @@ def main():
             # TLS; the auth log still records the real state for the tests.
             auth_require_tls=not args.implicit_tls,
             authenticator=authenticator,
+            auth_exclude_mechanism=args.exclude_auth,
         )
 
     loop = asyncio.new_event_loop()
