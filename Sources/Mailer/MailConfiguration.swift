@@ -11,6 +11,7 @@ public struct MailConfiguration: Sendable {
     /// DKIM signing, or nil to send unsigned.
     public var dkim: DKIMConfiguration?
 
+    /// Unsigned mail with per-sender Message-ID domains unless told otherwise.
     public init(messageIDDomain: String? = nil, ehloName: String = "localhost", dkim: DKIMConfiguration? = nil) {
         self.messageIDDomain = messageIDDomain
         self.ehloName = ehloName
@@ -20,8 +21,10 @@ public struct MailConfiguration: Sendable {
 
 /// Turns an `OutgoingMail` into the bytes sent: MIME, then DKIM when configured.
 public struct MessageComposer: Sendable {
+    /// Message-ID domain, EHLO name and DKIM.
     public let configuration: MailConfiguration
 
+    /// A composer for `configuration`.
     public init(configuration: MailConfiguration) {
         self.configuration = configuration
     }

@@ -10,6 +10,7 @@ public enum MailError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A configuration value that cannot be used (DKIM key, domain, EHLO name).
     case invalidConfiguration(String)
 
+    /// One line saying what was refused.
     public var description: String {
         switch self {
         case .invalidAddress(let reason): "invalid address: \(reason)"

@@ -9,6 +9,7 @@ public struct TLSClientConfiguration: Sendable, Equatable {
     /// what happens when it is off; there is no flag for it in the CLI.
     public var verifyPeer: Bool
 
+    /// System trust store and verification on, unless told otherwise.
     public init(caFile: String? = nil, verifyPeer: Bool = true) {
         self.caFile = caFile
         self.verifyPeer = verifyPeer
@@ -20,8 +21,10 @@ public struct TLSClientConfiguration: Sendable, Equatable {
 public final class TLSClientContext: @unchecked Sendable {
     // SSL_CTX is reference counted and safe to share once configured (OpenSSL 3 threads doc).
     let context: OpaquePointer
+    /// The trust settings the context was made with.
     public let configuration: TLSClientConfiguration
 
+    /// Makes the context; fails when the CA file cannot be loaded.
     public init(configuration: TLSClientConfiguration = TLSClientConfiguration()) throws(TLSError) {
         guard let context = SSL_CTX_new(TLS_client_method()) else {
             throw .configuration(TLSErrorQueue.drain())

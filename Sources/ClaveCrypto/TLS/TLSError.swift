@@ -13,6 +13,7 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A read or write failed below TLS.
     case io(String)
 
+    /// One line for logs.
     public var description: String {
         switch self {
         case .configuration(let detail): "TLS configuration: \(detail)"

@@ -4,17 +4,22 @@ import Foundation
 /// What DKIM signing needs: the signing domain (`d=`), the selector (`s=`) under which the
 /// public key is published at `selector._domainkey.domain`, and the private key.
 public struct DKIMConfiguration: Sendable {
+    /// The signing domain, `d=`: the domain receivers credit (aligned with From for DMARC).
     public var domain: String
+    /// The selector, `s=`: the key is published at `selector._domainkey.domain`.
     public var selector: String
+    /// The private key that signs.
     public var signer: RSASigner
     /// Header fields signed, in order (RFC 6376 §5.4.1: From is required; the others are the
     /// ones whose change would alter what the reader sees or how the message is handled).
     public var signedHeaders: [String]
 
+    /// The fields signed unless told otherwise.
     public static let defaultSignedHeaders = [
         "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "Auto-Submitted",
     ]
 
+    /// Checks that domain and selector are DNS names and that From is signed.
     public init(domain: String, selector: String, signer: RSASigner,
                 signedHeaders: [String] = DKIMConfiguration.defaultSignedHeaders) throws(MailError) {
         let allowed = { (text: String) in
@@ -45,8 +50,10 @@ public struct DKIMConfiguration: Sendable {
 /// Adds a `DKIM-Signature` (RFC 6376, `a=rsa-sha256`, `c=relaxed/relaxed`) to a message, so
 /// receivers can tie it to our domain and stop sending it to spam.
 public struct DKIMSigner: Sendable {
+    /// Domain, selector, key and signed fields.
     public let configuration: DKIMConfiguration
 
+    /// A signer for `configuration`.
     public init(configuration: DKIMConfiguration) {
         self.configuration = configuration
     }

@@ -12,6 +12,7 @@ public struct MIMEMessage: Sendable, Equatable {
     /// Everything after the blank line, CRLF line ends.
     public var body: String
 
+    /// Same headers in the same order and the same body.
     public static func == (lhs: MIMEMessage, rhs: MIMEMessage) -> Bool {
         lhs.body == rhs.body && lhs.headers.map(\.name) == rhs.headers.map(\.name)
             && lhs.headers.map(\.value) == rhs.headers.map(\.value)
@@ -74,6 +75,7 @@ public enum MailDate {
     private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
+    /// `date` in RFC 5322 §3.3 form, UTC.
     public static func format(_ date: Date) -> String {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()

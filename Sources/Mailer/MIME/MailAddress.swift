@@ -18,6 +18,7 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
     /// RFC 5321 §4.5.3.1.3: a path is at most 256 octets, so an address at most 254.
     public static let maximumLength = 254
 
+    /// Checks `address` (see the type's comment) and that `displayName` has no line break or NUL.
     public init(_ address: String, displayName: String? = nil) throws(MailError) {
         guard !address.isEmpty, address.utf8.count <= Self.maximumLength else {
             throw .invalidAddress("empty or longer than \(Self.maximumLength) octets")
@@ -49,5 +50,6 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
         return EncodedWord.phrase(name) + " <" + address + ">"
     }
 
+    /// The header form.
     public var description: String { headerValue }
 }

@@ -18,8 +18,11 @@ import UserStore
 public final class OutboxWorker: @unchecked Sendable {
     // Mutable state (`running`, `wakeRequested`, `stopDeadline`, `thread`) is guarded by
     // `condition`; the rest is immutable.
+    /// The table the worker claims rows from and records outcomes in.
     public let outbox: OutboxRepository
+    /// Where messages go: SMTP or the development mailbox.
     public let transport: any MailTransport
+    /// Batch size, lease, idle interval and retry policy.
     public let configuration: OutboxWorkerConfiguration
     private let log: Logger
     private let now: @Sendable () -> Date
@@ -30,6 +33,7 @@ public final class OutboxWorker: @unchecked Sendable {
     private var stopDeadline: Date?
     private let finished = DispatchSemaphore(value: 0)
 
+    /// `now` and `random` are the clock and the jitter source, injectable so tests move time by hand.
     public init(outbox: OutboxRepository, transport: any MailTransport,
                 configuration: OutboxWorkerConfiguration = OutboxWorkerConfiguration(),
                 logger: Logger = Logger(label: "outbox"),

@@ -14,6 +14,7 @@ public struct OutboxWorkerConfiguration: Sendable, Equatable {
     /// Back-off and give-up rules.
     public var retry: RetryPolicy
 
+    /// The defaults documented on each field; values are clamped to at least 1 (0.01 s for the idle interval).
     public init(batchSize: Int = 20, lease: TimeInterval = 300, idleInterval: TimeInterval = 5,
                 retry: RetryPolicy = RetryPolicy()) {
         self.batchSize = max(1, batchSize)

@@ -19,6 +19,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// Attempts after which a temporary failure becomes final (dead). Default 12.
     public var maximumAttempts: Int
 
+    /// The defaults documented on each field; jitter is clamped to 0...1, attempts to at least 1.
     public init(base: TimeInterval = 30, factor: Double = 2, cap: TimeInterval = 3600,
                 jitter: Double = 0.2, maximumAttempts: Int = 12) {
         self.base = base

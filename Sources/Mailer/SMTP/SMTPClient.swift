@@ -8,6 +8,7 @@ import Foundation
 ///
 /// Not thread-safe: one session belongs to one thread (the outbox worker).
 public final class SMTPClient {
+    /// Server, EHLO name and timeouts.
     public let configuration: SMTPClientConfiguration
     private let tlsContext: TLSClientContext?
     private let log: Logger

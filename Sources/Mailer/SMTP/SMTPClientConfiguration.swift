@@ -4,6 +4,7 @@ import Foundation
 /// timeouts. Defaults are short enough that a dead server does not hold the outbox worker for
 /// minutes, long enough for a slow relay.
 public struct SMTPClientConfiguration: Sendable, Equatable {
+    /// Server, security and credentials, from `--smtp-url`.
     public var url: SMTPURL
     /// The name we give in EHLO (RFC 5321 §4.1.1.1: our fully qualified domain name).
     public var ehloName: String
@@ -16,6 +17,7 @@ public struct SMTPClientConfiguration: Sendable, Equatable {
     /// Bounds on reply size.
     public var replyLimits: SMTPReplyLimits
 
+    /// The defaults documented on each field.
     public init(url: SMTPURL, ehloName: String = "localhost", connectTimeout: TimeInterval = 10,
                 ioTimeout: TimeInterval = 60, replyLimits: SMTPReplyLimits = SMTPReplyLimits()) {
         self.url = url

@@ -31,6 +31,7 @@ public enum SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// One line for logs and the outbox's last error; never holds a credential.
     public var description: String {
         switch self {
         case .connectionFailed(let detail): "connection failed: \(detail)"

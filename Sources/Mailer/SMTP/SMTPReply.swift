@@ -12,6 +12,7 @@ public struct SMTPReply: Sendable, Equatable, CustomStringConvertible {
     /// The text after the code on each line, without the separator or CRLF.
     public let lines: [String]
 
+    /// A reply with `code` and the text of each line.
     public init(code: Int, lines: [String]) {
         self.code = code
         self.lines = lines
@@ -32,5 +33,6 @@ public struct SMTPReply: Sendable, Equatable, CustomStringConvertible {
         return "\(code) " + String(text.prefix(200))
     }
 
+    /// The summary.
     public var description: String { summary }
 }

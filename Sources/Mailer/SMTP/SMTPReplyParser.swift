@@ -7,6 +7,7 @@ public struct SMTPReplyLimits: Sendable, Equatable {
     /// Most lines in one multi-line reply. EHLO replies have about ten. Default 128.
     public var maximumLines: Int
 
+    /// The defaults documented on each field.
     public init(maximumLineLength: Int = 4096, maximumLines: Int = 128) {
         self.maximumLineLength = maximumLineLength
         self.maximumLines = maximumLines
@@ -30,12 +31,14 @@ public enum SMTPReplyError: Error, Sendable, Equatable {
 /// (continuation). A bare LF is accepted as a line end too: being lenient in what we read
 /// costs nothing here, since replies only steer our own state.
 public struct SMTPReplyParser: Sendable {
+    /// Bounds on line length and line count.
     public let limits: SMTPReplyLimits
     private var buffer: [UInt8] = []
     private var scanned = 0
     private var pendingCode: Int?
     private var pendingLines: [String] = []
 
+    /// An empty parser.
     public init(limits: SMTPReplyLimits = SMTPReplyLimits()) {
         self.limits = limits
     }

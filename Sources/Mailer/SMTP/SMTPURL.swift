@@ -15,13 +15,20 @@ public struct SMTPURL: Sendable, Equatable, CustomStringConvertible {
         case startTLS, implicitTLS, none
     }
 
+    /// Host name or IP literal (without brackets); also the name the certificate must hold.
     public var host: String
+    /// TCP port; 587 for smtp, 465 for smtps by default.
     public var port: Int
+    /// STARTTLS, implicit TLS or none.
     public var security: Security
+    /// AUTH user, percent-decoded.
     public var username: String?
+    /// AUTH password, percent-decoded; never logged (see `description`).
     public var password: String?
+    /// A PEM CA file to trust instead of the system store.
     public var caFile: String?
 
+    /// A URL from its parts, unchecked (tests and callers that already validated).
     public init(host: String, port: Int, security: Security, username: String? = nil,
                 password: String? = nil, caFile: String? = nil) {
         self.host = host
@@ -34,6 +41,7 @@ public struct SMTPURL: Sendable, Equatable, CustomStringConvertible {
 
     /// Why a `--smtp-url` cannot be used.
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// What is wrong, and what to write instead.
         public let description: String
     }
 

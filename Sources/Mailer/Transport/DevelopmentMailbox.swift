@@ -6,16 +6,20 @@ import UserStore
 /// (`MailboxRepository`) with its raw MIME source, where `/_correo` shows it. Staff can see
 /// every email locally without a mail server.
 public struct DevelopmentMailbox: MailTransport {
+    /// The SQLite mailbox that `/_correo` shows.
     public let mailbox: MailboxRepository
+    /// Builds the raw source stored beside the bodies.
     public let composer: MessageComposer
     private let log: Logger
 
+    /// A mailbox transport writing into `mailbox`.
     public init(mailbox: MailboxRepository, composer: MessageComposer, logger: Logger = Logger(label: "mailbox")) {
         self.mailbox = mailbox
         self.composer = composer
         self.log = logger
     }
 
+    /// Stores each message; a database error is temporary, a bad message permanent.
     public func send(_ messages: [OutgoingMail]) -> [DeliveryResult] {
         messages.map { mail in
             do {

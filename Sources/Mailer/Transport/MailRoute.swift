@@ -10,6 +10,7 @@ public enum MailRoute: Sendable, Equatable {
 
     /// Why no route can be chosen.
     public struct SelectionError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// What is missing.
         public let description: String
     }
 

@@ -10,9 +10,12 @@ public enum DeliveryOutcome: Sendable, Equatable {
 
 /// The outcome for the message whose `OutgoingMail.id` is `id`.
 public struct DeliveryResult: Sendable, Equatable {
+    /// The `OutgoingMail.id` (outbox row) this result is for.
     public var id: Int64
+    /// Delivered, or why not and whether to retry.
     public var outcome: DeliveryOutcome
 
+    /// A result for message `id`.
     public init(id: Int64, outcome: DeliveryOutcome) {
         self.id = id
         self.outcome = outcome

@@ -12,11 +12,14 @@ import Foundation
 public final class SMTPTransport: MailTransport, @unchecked Sendable {
     // Immutable after init (TLSClientContext is shareable); each `send` makes its own session,
     // so concurrent batches never share a connection.
+    /// Server, EHLO name and timeouts for each session.
     public let client: SMTPClientConfiguration
+    /// Turns each message into signed MIME bytes.
     public let composer: MessageComposer
     private let tlsContext: TLSClientContext?
     private let log: Logger
 
+    /// Fails only when the TLS context cannot be made (an unreadable `ca=` file).
     public init(client: SMTPClientConfiguration, composer: MessageComposer,
                 logger: Logger = Logger(label: "smtp")) throws(SMTPError) {
         self.client = client
@@ -33,6 +36,7 @@ public final class SMTPTransport: MailTransport, @unchecked Sendable {
         }
     }
 
+    /// Sends `messages` over one session, reconnecting after a broken connection.
     public func send(_ messages: [OutgoingMail]) -> [DeliveryResult] {
         guard !messages.isEmpty else { return [] }
         var results: [DeliveryResult] = []
