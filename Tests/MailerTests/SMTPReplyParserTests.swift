@@ -81,3 +81,14 @@ struct SMTPReplyParserTests {
         #expect(!SMTPError.connectionClosed.isPermanent)
     }
 }
+
+@Suite("Log redaction")
+struct LogRedactionTests {
+    @Test("addresses echoed by servers lose their local part")
+    func redactsAddresses() {
+        #expect(LogRedaction.addresses(in: "RCPT: 550 5.1.1 <ana@example.co>: unknown")
+            == "RCPT: 550 5.1.1 <***@example.co>: unknown")
+        #expect(LogRedaction.addresses(in: "user ana.m@x.co, bob@y.co") == "user ***@x.co, ***@y.co")
+        #expect(LogRedaction.addresses(in: "451 4.3.0 try later") == "451 4.3.0 try later")
+    }
+}

@@ -125,14 +125,15 @@ public final class OutboxWorker: @unchecked Sendable {
                 log.info("outbox message sent", ["id": String(result.id), "attempts": String(attempts)])
             case .temporary(let reason) where configuration.retry.isExhausted(attempts: attempts):
                 try outbox.markDead(id: result.id, reason: "gave up after \(attempts) attempts: \(reason)", at: at)
-                log.warning("outbox message dead", ["id": String(result.id), "reason": reason])
+                log.warning("outbox message dead", ["id": String(result.id), "reason": LogRedaction.addresses(in: reason)])
             case .temporary(let reason):
                 let delay = configuration.retry.delay(afterAttempt: attempts, unitRandom: random())
                 try outbox.markRetry(id: result.id, error: reason, nextAttemptAt: at.addingTimeInterval(delay))
-                log.info("outbox message deferred", ["id": String(result.id), "retry_in": String(Int(delay)), "reason": reason])
+                log.info("outbox message deferred", ["id": String(result.id), "retry_in": String(Int(delay)),
+                                                        "reason": LogRedaction.addresses(in: reason)])
             case .permanent(let reason):
                 try outbox.markDead(id: result.id, reason: reason, at: at)
-                log.warning("outbox message dead", ["id": String(result.id), "reason": reason])
+                log.warning("outbox message dead", ["id": String(result.id), "reason": LogRedaction.addresses(in: reason)])
             }
         } catch {
             // The row keeps its lease and is claimed again when it ends.

@@ -70,7 +70,8 @@ public final class SMTPTransport: MailTransport, @unchecked Sendable {
                 try session.send(from: mail.from.address, to: mail.to.address, message: bytes)
                 results.append(DeliveryResult(id: mail.id, outcome: .delivered))
             } catch {
-                log.warning("smtp delivery failed", ["to_domain": mail.to.domain, "error": error.description])
+                log.warning("smtp delivery failed", ["to_domain": mail.to.domain,
+                                                     "error": LogRedaction.addresses(in: error.description)])
                 results.append(DeliveryResult(id: mail.id, outcome: error.isPermanent
                     ? .permanent(error.description) : .temporary(error.description)))
             }
