@@ -4,6 +4,9 @@ import Foundation
 let commands: [any Command.Type] = [
     // Filled as the commands land: ServeCommand, UsersCommand, SeedDemoCommand, DBCommand,
     // OutboxCommand, MailCommand.
+    UsersCommand.self,
+    SeedDemoCommand.self,
+    DBCommand.self,
 ]
 
 @MainActor

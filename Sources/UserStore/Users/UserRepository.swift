@@ -57,17 +57,47 @@ public struct UserRepository: Sendable {
     /// `StoreError.constraint(.unique, ...)`; an unknown aportante is `.constraint(.foreignKey, ...)`.
     public func create(_ user: NewUser, passwordHash: String, mustChangePassword: Bool = false, now: Date) throws -> User {
         try database.write { connection in
-            try connection.execute("""
-                INSERT INTO users (portal, username, document_type, document_number, aportante_id, email, phone,
-                                   birth_date, password_hash, must_change_password, failed_logins, created_at, updated_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11)
-                """, [user.portal.rawValue, user.username, user.document?.type.rawValue, user.document?.number,
-                      user.aportanteID, user.email.value, user.phone, user.birthDate?.description, passwordHash,
-                      mustChangePassword, now])
-            let id = connection.lastInsertRowID
-            guard let created = try UserRepository.find(id: id, in: connection) else { throw StoreError.notFound("user \(id)") }
-            return created
+            try UserRepository.insert(user, passwordHash: passwordHash, mustChangePassword: mustChangePassword, now: now, in: connection)
         }
+    }
+
+    /// Creates a SOI user and, when `aportanteName` is given and the aportante is new, its
+    /// aportante, in ONE transaction: a refused user leaves no new aportante behind. Without a
+    /// name, an unknown aportante is `StoreError.notFound`.
+    public func createSOIUser(aportante: Document, aportanteName: String?, document: Document, email: EmailAddress,
+                              phone: String? = nil, birthDate: CalendarDate? = nil, passwordHash: String,
+                              mustChangePassword: Bool = false, now: Date) throws -> User {
+        try database.write { connection in
+            if let aportanteName {
+                try connection.execute("""
+                    INSERT INTO aportantes (document_type, document_number, name, created_at) VALUES (?1, ?2, ?3, ?4)
+                    ON CONFLICT (document_type, document_number) DO NOTHING
+                    """, [aportante.type.rawValue, aportante.number, aportanteName, now])
+            }
+            guard let aportanteID = try connection.queryOne(
+                "SELECT id FROM aportantes WHERE document_type = ?1 AND document_number = ?2",
+                [aportante.type.rawValue, aportante.number], { try $0.int64(0) }) else {
+                throw StoreError.notFound("aportante \(aportante)")
+            }
+            let user = try NewUser(portal: .soi, document: document, aportanteID: aportanteID, email: email,
+                                   phone: phone, birthDate: birthDate)
+            return try UserRepository.insert(user, passwordHash: passwordHash, mustChangePassword: mustChangePassword,
+                                             now: now, in: connection)
+        }
+    }
+
+    static func insert(_ user: NewUser, passwordHash: String, mustChangePassword: Bool, now: Date,
+                       in connection: Connection) throws -> User {
+        try connection.execute("""
+            INSERT INTO users (portal, username, document_type, document_number, aportante_id, email, phone,
+                               birth_date, password_hash, must_change_password, failed_logins, created_at, updated_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11)
+            """, [user.portal.rawValue, user.username, user.document?.type.rawValue, user.document?.number,
+                  user.aportanteID, user.email.value, user.phone, user.birthDate?.description, passwordHash,
+                  mustChangePassword, now])
+        let id = connection.lastInsertRowID
+        guard let created = try find(id: id, in: connection) else { throw StoreError.notFound("user \(id)") }
+        return created
     }
 
     public func find(id: Int64) throws -> User? {
