@@ -17,8 +17,8 @@ struct DBCommand: Command {
       --db FILE   the SQLite file (env CLAVE_DB; default \(DBCommand.defaultPath))
     """
 
-    /// Where the development database lives unless told otherwise (the Makefile's `DB`).
-    static let defaultPath = "var/clave-dev.sqlite"
+    /// The database file unless told otherwise: the same default as `clave serve` (README).
+    static let defaultPath = "clave.sqlite"
 
     static func run(_ arguments: Arguments) throws -> Int32 {
         var arguments = arguments
