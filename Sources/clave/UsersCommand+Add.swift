@@ -71,6 +71,8 @@ extension UsersCommand {
                 throw CLIError("\(error)", status: 1)
             }
         }
+        _ = try? AuditLogRepository(database: database).record(portal: portal.rawValue, userID: user.id, event: "admin.user-created",
+                                                            detail: "clave users add", at: now)
         print("Created user \(user.id) on \(portal.displayName): \(try login(user, users)) <\(user.email)>")
         if !passwordFromStandardInput {
             print("Password (shown once, not stored): \(password)")

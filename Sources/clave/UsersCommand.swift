@@ -99,16 +99,20 @@ struct UsersCommand: Command {
         let minutes = locking ? try arguments.integer("minutes", default: 0, in: 0...10_000_000) : 0
         let path = arguments.option("db") ?? DBCommand.defaultPath
         try arguments.finish()
-        let users = UserRepository(database: try DBCommand.open(path))
+        let database = try DBCommand.open(path)
+        let users = UserRepository(database: database)
         let now = Date()
         do {
             if locking {
                 // No --minutes: locked until staff unlock (the end of the calendar SQLite handles).
                 let until = minutes == 0 ? Date(timeIntervalSince1970: 253_402_300_799) : now.addingTimeInterval(Double(minutes) * 60)
                 try users.lock(id: id, until: until, now: now)
+                _ = try? AuditLogRepository(database: database).record(portal: "system", userID: id, event: "admin.user-locked",
+                                                                    detail: minutes == 0 ? "until unlocked" : "\(minutes) minutes", at: now)
                 print("User \(id) locked \(minutes == 0 ? "until unlocked" : "until \(timestamp(until))").")
             } else {
                 try users.unlock(id: id, now: now)
+                _ = try? AuditLogRepository(database: database).record(portal: "system", userID: id, event: "admin.user-unlocked", at: now)
                 print("User \(id) unlocked.")
             }
         } catch StoreError.notFound {
