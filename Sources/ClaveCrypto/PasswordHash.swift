@@ -12,10 +12,14 @@ import Foundation
 /// to store a new one. (PHC string format: github.com/P-H-C/phc-string-format; the base64 is
 /// the standard alphabet without `=` padding.)
 public struct PasswordHash: Sendable, Equatable, CustomStringConvertible {
+    /// The scrypt cost parameters.
     public var parameters: Scrypt.Parameters
+    /// The random salt.
     public var salt: [UInt8]
+    /// The derived key.
     public var hash: [UInt8]
 
+    /// Creates a value from its fields.
     public init(parameters: Scrypt.Parameters, salt: [UInt8], hash: [UInt8]) {
         self.parameters = parameters
         self.salt = salt

@@ -4,11 +4,13 @@
 /// addresses people register with, and a narrow form keeps header injection impossible when the
 /// address is later written into an email's `To:` line.
 public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
+    /// The normalized address.
     public let value: String
 
     /// RFC 5321 §4.5.3.1: local part at most 64 octets, the whole path at most 256 (254 usable).
     public static let maximumLength = 254
 
+    /// The address in `text` (surrounding spaces ignored), or nil if it is not one.
     public init?(_ text: String) {
         let trimmed = text.trimmingSpaces
         guard trimmed.utf8.count <= EmailAddress.maximumLength,
@@ -26,16 +28,21 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         value = local + "@" + domain
     }
 
+    /// A one-line message for logs and the command line.
     public var description: String { value }
 }
 
 /// A date without a time (a birth date), stored as `YYYY-MM-DD`.
 public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The year, 1900-2100.
     public let year: Int
+    /// The month, 1-12.
     public let month: Int
+    /// The day of the month.
     public let day: Int
 
     /// Parses `YYYY-MM-DD`, checking the day exists (leap years included), years 1900-2100.
+    /// The address in `text` (surrounding spaces ignored), or nil if it is not one.
     public init?(_ text: String) {
         let parts = text.trimmingSpaces.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
@@ -50,11 +57,13 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         self.day = day
     }
 
+    /// A one-line message for logs and the command line.
     public var description: String {
         let y = String(year), m = month < 10 ? "0\(month)" : String(month), d = day < 10 ? "0\(day)" : String(day)
         return "\(y)-\(m)-\(d)"
     }
 
+    /// Chronological order.
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }

@@ -3,8 +3,10 @@ import Foundation
 /// Users and aportantes: creation, look-ups by each portal's login, and the account state
 /// (failed logins, locks, passwords) the flows change.
 public struct UserRepository: Sendable {
+    /// The database this repository reads and writes.
     public let database: Database
 
+    /// A repository over `database`. Cheap: make one wherever it is needed.
     public init(database: Database) { self.database = database }
 
     // MARK: Aportantes
@@ -36,6 +38,7 @@ public struct UserRepository: Sendable {
         }
     }
 
+    /// The aportante with this document, if any.
     public func findAportante(document: Document) throws -> Aportante? {
         try database.read { connection in
             try connection.queryOne(
@@ -44,6 +47,7 @@ public struct UserRepository: Sendable {
         }
     }
 
+    /// The aportante with this id, if any.
     public func findAportante(id: Int64) throws -> Aportante? {
         try database.read { connection in
             try connection.queryOne("SELECT \(Aportante.columns) FROM aportantes WHERE id = ?1", [id], Aportante.init(row:))
@@ -100,6 +104,7 @@ public struct UserRepository: Sendable {
         return created
     }
 
+    /// The user with this id, if any.
     public func find(id: Int64) throws -> User? {
         try database.read { connection in try UserRepository.find(id: id, in: connection) }
     }
