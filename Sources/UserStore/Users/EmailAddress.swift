@@ -42,7 +42,6 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     public let day: Int
 
     /// Parses `YYYY-MM-DD`, checking the day exists (leap years included), years 1900-2100.
-    /// The address in `text` (surrounding spaces ignored), or nil if it is not one.
     public init?(_ text: String) {
         let parts = text.trimmingSpaces.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
