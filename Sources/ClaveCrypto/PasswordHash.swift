@@ -72,6 +72,8 @@ public struct PasswordHash: Sendable, Equatable, CustomStringConvertible {
                 || byte == 0x2B || byte == 0x2F
         }), text.count % 4 != 1 else { return nil }
         let padded = String(text) + String(repeating: "=", count: (4 - text.count % 4) % 4)
-        return Data(base64Encoded: padded).map { Array($0) }
+        guard let bytes = Data(base64Encoded: padded).map({ Array($0) }) else { return nil }
+        // Canonical only (RFC 4648 §3.5: unused trailing bits are zero), so a hash has one spelling.
+        return encode(bytes) == text ? bytes : nil
     }
 }
