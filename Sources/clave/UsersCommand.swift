@@ -27,13 +27,8 @@ struct UsersCommand: Command {
       --db FILE   the SQLite file (env CLAVE_DB; default \(DBCommand.defaultPath))
     """
 
-    /// Flags of this command that take no value (the dispatcher's defaults plus ours).
-    static let booleanFlags: Set<String> = ["help", "json", "yes", "dry-run", "password-stdin"]
-
     static func run(_ arguments: Arguments) throws -> Int32 {
-        // The dispatcher parsed with its default boolean flags, which lack --password-stdin;
-        // parse our own words again so that flag never swallows the next word.
-        var arguments = try Arguments(Array(CommandLine.arguments.dropFirst(2)), booleanFlags: booleanFlags)
+        var arguments = arguments
         let action = arguments.popPositional()
         switch action {
         case "add": return try add(&arguments)

@@ -40,6 +40,19 @@ struct CLI {
         #expect(!shown.standardOutput.contains("$scrypt$"), "the hash itself is not printed")
     }
 
+    @Test func passwordFlagMayComeLastOrFirst() throws {
+        let cli = try CLI()
+        let last = try ProcessRunner.run(PackagePaths.claveExecutable,
+                                         ["users", "add", "--db", cli.database, "--portal", "secop", "--username", "ultimo",
+                                          "--email", "u@example.com", "--password-stdin"],
+                                         input: "Clave-Al-Final-1\n", environment: ["CLAVE_LOG_LEVEL": "warning"])
+        #expect(last.status == 0, "\(last.standardError)")
+        let first = try cli.run(["users", "add", "--password-stdin", "--portal", "secop", "--username", "primero", "--email", "p@example.com"],
+                                input: "Clave-Al-Inicio-1\n")
+        #expect(first.status == 0, "\(first.standardError)")
+        #expect(try cli.listedLogins() == ["ultimo", "primero"])
+    }
+
     @Test func generatedPasswordIsPrintedOnceAndMeetsThePolicy() throws {
         let cli = try CLI()
         let added = try cli.run(["users", "add", "--portal", "cajacopi", "--email", "luz@example.com", "--document", "CC:52111222",
