@@ -73,6 +73,25 @@ do {
         for hash in hashes.prefix(redeemCount) { _ = try tokens.redeem(tokenHash: hash, now: now) }
     }
     print("store: token redemptions: \(redeemCount) in \(String(format: "%.2f", redeemTime)) s = \(format(Double(redeemCount) / redeemTime)) tx/s")
+
+    // 4. Account checks at the default scrypt cost: a known user and an unknown one should cost
+    //    the same (PasswordVerifier hashes against a dummy), so the two figures should match.
+    let verifier = try PasswordVerifier()
+    guard let knownEmail = EmailAddress("known@example.com") else { throw StoreError.notFound("email") }
+    let known = try users.create(try NewUser(portal: .cajacopi, document: try Document(parsing: "CC:123456789"),
+                                             email: knownEmail,
+                                             phone: "3001234567", birthDate: CalendarDate("1990-01-01")),
+                                 passwordHash: try verifier.hasher.hash("Clave-Conocida-1"), now: now)
+    // Interleaved, so load from other processes affects both figures alike.
+    let checks = 10
+    var knownTime = 0.0, unknownTime = 0.0
+    for _ in 0..<checks {
+        knownTime += seconds { _ = verifier.check("Clave-Equivocada-2", for: known, now: now) }
+        unknownTime += seconds { _ = verifier.check("Clave-Equivocada-2", for: nil, now: now) }
+    }
+    for (label, time) in [("known user, wrong password", knownTime), ("unknown user", unknownTime)] {
+        print("store: password check (\(label)), scrypt ln=14,r=8,p=5: \(String(format: "%.1f", time / Double(checks) * 1000)) ms each")
+    }
 } catch {
     FileHandle.standardError.write(Data("bench-store: \(error)\n".utf8))
     exit(1)

@@ -12,10 +12,14 @@ import Foundation
 /// to store a new one. (PHC string format: github.com/P-H-C/phc-string-format; the base64 is
 /// the standard alphabet without `=` padding.)
 public struct PasswordHash: Sendable, Equatable, CustomStringConvertible {
+    /// The scrypt cost parameters.
     public var parameters: Scrypt.Parameters
+    /// The random salt.
     public var salt: [UInt8]
+    /// The derived key.
     public var hash: [UInt8]
 
+    /// Creates a value from its fields.
     public init(parameters: Scrypt.Parameters, salt: [UInt8], hash: [UInt8]) {
         self.parameters = parameters
         self.salt = salt
@@ -68,6 +72,8 @@ public struct PasswordHash: Sendable, Equatable, CustomStringConvertible {
                 || byte == 0x2B || byte == 0x2F
         }), text.count % 4 != 1 else { return nil }
         let padded = String(text) + String(repeating: "=", count: (4 - text.count % 4) % 4)
-        return Data(base64Encoded: padded).map { Array($0) }
+        guard let bytes = Data(base64Encoded: padded).map({ Array($0) }) else { return nil }
+        // Canonical only (RFC 4648 §3.5: unused trailing bits are zero), so a hash has one spelling.
+        return encode(bytes) == text ? bytes : nil
     }
 }

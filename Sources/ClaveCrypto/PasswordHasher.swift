@@ -15,12 +15,14 @@ import Foundation
 public struct PasswordHasher: Sendable {
     /// The cost new hashes get, and the salt and key sizes.
     public struct Cost: Sendable, Equatable {
+        /// The scrypt cost parameters.
         public var parameters: Scrypt.Parameters
         /// Salt bytes, default 16 (128 bits, from the CSPRNG).
         public var saltLength: Int
         /// Derived key bytes, default 32.
         public var keyLength: Int
 
+        /// Creates a value from its fields.
         public init(parameters: Scrypt.Parameters, saltLength: Int = 16, keyLength: Int = 32) {
             self.parameters = parameters
             self.saltLength = saltLength
@@ -41,8 +43,10 @@ public struct PasswordHasher: Sendable {
     /// cannot make hashing expensive with a megabyte "password".
     public static let maximumPasswordBytes = 1_024
 
+    /// The cost new hashes get.
     public let cost: Cost
 
+    /// Creates a value from its fields.
     public init(cost: Cost = .default) { self.cost = cost }
 
     /// The bytes scrypt sees: NFKC-normalized UTF-8. Throws when the password is too long.

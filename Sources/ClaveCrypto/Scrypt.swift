@@ -15,6 +15,7 @@ public enum Scrypt {
         /// Parallelization factor p.
         public var p: Int
 
+        /// Creates a value from its fields.
         public init(logN: Int, r: Int, p: Int) {
             self.logN = logN
             self.r = r

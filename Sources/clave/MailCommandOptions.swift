@@ -11,7 +11,7 @@ struct MailCommandOptions {
     var configuration: MailConfiguration
 
     static let usage = """
-      --db FILE                 SQLite file (default var/clave.sqlite; CLAVE_DB)
+      --db FILE                 SQLite file (default clave.sqlite, as serve; CLAVE_DB)
       --smtp-url URL            smtp://user:pass@host:587 (STARTTLS), smtps://user:pass@host:465,
                                 smtp+plain://host:25 (no TLS, no AUTH); ?ca=/path/ca.pem trusts
                                 that CA file. Without it, development mode uses the mailbox.
@@ -24,7 +24,7 @@ struct MailCommandOptions {
     """
 
     init(_ arguments: inout Arguments) throws {
-        databasePath = arguments.option("db") ?? "var/clave.sqlite"
+        databasePath = arguments.option("db") ?? DBCommand.defaultPath
         let modeText = arguments.option("mode") ?? "development"
         guard modeText == "development" || modeText == "production" else {
             throw CLIError("--mode must be development or production, not '\(modeText)'")

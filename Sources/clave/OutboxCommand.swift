@@ -33,7 +33,7 @@ enum OutboxCommand: Command {
     }
 
     private static func list(_ arguments: inout Arguments) throws -> Int32 {
-        let databasePath = arguments.option("db") ?? "var/clave.sqlite"
+        let databasePath = arguments.option("db") ?? DBCommand.defaultPath
         var states: Set<OutboxState>?
         if let text = arguments.option("state") {
             guard let state = OutboxState(rawValue: text) else {
@@ -77,7 +77,7 @@ enum OutboxCommand: Command {
     }
 
     private static func retry(_ arguments: inout Arguments) throws -> Int32 {
-        let databasePath = arguments.option("db") ?? "var/clave.sqlite"
+        let databasePath = arguments.option("db") ?? DBCommand.defaultPath
         guard let text = arguments.popPositional(), let id = Int64(text) else {
             throw CLIError("retry needs the message id (see 'clave outbox list --state dead')")
         }

@@ -6,6 +6,9 @@ let commands: [any Command.Type] = [
     MailCommand.self,
     // Filled as the commands land: ServeCommand, UsersCommand, SeedDemoCommand, DBCommand,
     // OutboxCommand, MailCommand.
+    UsersCommand.self,
+    SeedDemoCommand.self,
+    DBCommand.self,
 ]
 
 @MainActor

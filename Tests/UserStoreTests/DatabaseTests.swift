@@ -146,3 +146,31 @@ import TestSupport
 final class Box: @unchecked Sendable {
     var value: Int?
 }
+
+@Suite struct DatabasePoolTests {
+    @Test func statementCacheEvictsWithoutBreakingQueries() throws {
+        let store = try StoreFixture(configuration: .init(maximumReaders: 1, statementCacheCapacity: 2))
+        // Five distinct statements through a cache of two, twice over, nested inside a query.
+        let values = try store.database.write { c in
+            try c.query("SELECT 1 UNION ALL SELECT 2") { row -> [Int] in
+                let base = try row.int(0)
+                return try (1...5).map { n in try c.queryOne("SELECT ?1 + \(n)", [base]) { try $0.int(0) } ?? -1 }
+            }
+        }
+        #expect(values == [[2, 3, 4, 5, 6], [3, 4, 5, 6, 7]])
+    }
+
+    @Test func manyThreadsReadThroughASmallPool() throws {
+        let store = try StoreFixture(configuration: .init(maximumReaders: 2))
+        let outbox = OutboxRepository(database: store.database)
+        let message = NewOutboxMessage(portal: "system", sender: "s", recipient: "r@example.com", subject: "s", textBody: "t", htmlBody: "h")
+        let id = try outbox.enqueue(message, now: StoreFixture.now)
+        let found = WinCounter()
+        DispatchQueue.concurrentPerform(iterations: 64) { n in
+            if n % 8 == 0 { _ = try? outbox.enqueue(message, now: StoreFixture.now) }
+            if (try? outbox.find(id: id))?.recipient == "r@example.com" { found.add(0) }
+        }
+        #expect(found.counts[0] == 64)
+        #expect(try outbox.list(states: nil, limit: 100).count == 9)
+    }
+}

@@ -45,3 +45,40 @@ import Testing
         }
     }
 }
+
+@Suite struct DocumentParsingRobustnessTests {
+    @Test func everySplitPointOfADocumentParsesOrFailsTyped() throws {
+        let text = Array("NIT:900.123.456-8")
+        for split in 0...text.count {
+            let prefix = String(text[..<split])
+            do {
+                let document = try Document(parsing: prefix)
+                // Only whole numbers of 3+ digits (with or without a complete check digit) parse.
+                #expect(document.type == .nit)
+                #expect(document.number.count >= 3)
+                #expect(Document.nitCheckDigit("900123456") == 8)
+            } catch {
+                #expect(!error.description.isEmpty)
+            }
+        }
+        #expect(try Document(parsing: "NIT:900.123.456-8").number == "900123456")
+    }
+
+    @Test func randomInputNeverCrashesAndParsedNumbersAreClean() {
+        var state: UInt64 = 0xD0C
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
+        let alphabet = Array("CNITPAEceit:-. 0123456789Xñ\u{FF11}")
+        for _ in 0..<5_000 {
+            let length = Int(next() % 20)
+            let candidate = String((0..<length).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] })
+            if let document = try? Document(parsing: candidate) {
+                #expect(Document.numberLengths.contains(document.number.count))
+                #expect(document.number.allSatisfy { $0.isASCII && ($0.isNumber || $0.isUppercase) })
+                #expect((try? Document(parsing: document.description)) == document, "round trip of \(candidate)")
+            }
+        }
+    }
+}

@@ -114,4 +114,26 @@ import Testing
         #expect(try outbox.list(states: [], limit: 10).isEmpty)
         #expect(try outbox.list(states: nil, limit: 2).map(\.id) == [c, b])
     }
+
+    @Test func concurrentWorkersNeverClaimTheSameRow() throws {
+        let store = try StoreFixture()
+        let other = try Database(path: store.path)   // a second process, as far as SQLite knows
+        let outbox = OutboxRepository(database: store.database)
+        for n in 0..<50 { _ = try outbox.enqueue(message(n), now: now) }
+        let workers = [outbox, OutboxRepository(database: other)]
+        let claimed = ClaimLog()
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            while let batch = try? workers[worker % 2].claimDue(now: StoreFixture.now, limit: 3, lease: 300), !batch.isEmpty {
+                claimed.add(batch.map(\.id))
+            }
+        }
+        #expect(claimed.ids.count == 50)
+        #expect(Set(claimed.ids).count == 50, "no row claimed twice")
+    }
+}
+
+final class ClaimLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var ids: [Int64] = []
+    func add(_ more: [Int64]) { lock.lock(); ids += more; lock.unlock() }
 }

@@ -19,10 +19,12 @@ public enum PasswordMatch: Sendable, Equatable {
 /// there is none). Without the dummy, "no such user" would answer in microseconds and "wrong
 /// password" in tens of milliseconds, telling an attacker which accounts exist.
 public struct PasswordVerifier: Sendable {
+    /// The hasher whose cost every check pays.
     public let hasher: PasswordHasher
     /// A hash at the hasher's cost of a random password nobody knows.
     private let dummyHash: String
 
+    /// Creates a value from its fields.
     public init(hasher: PasswordHasher = PasswordHasher()) throws(CryptoError) {
         self.hasher = hasher
         self.dummyHash = try hasher.hash(try SecureRandom.token())

@@ -2,8 +2,10 @@ import Foundation
 
 /// The audit log: append-only records of security-relevant events.
 public struct AuditLogRepository: Sendable {
+    /// The database this repository reads and writes.
     public let database: Database
 
+    /// A repository over `database`. Cheap: make one wherever it is needed.
     public init(database: Database) { self.database = database }
 
     /// Appends one entry in its own transaction; returns its id.

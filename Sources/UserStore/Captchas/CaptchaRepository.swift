@@ -15,8 +15,10 @@ public enum CaptchaCheck: String, Sendable, Equatable {
 
 /// Captchas by id, storing the SHA-256 of the (case-sensitive) answer, one attempt each.
 public struct CaptchaRepository: Sendable {
+    /// The database this repository reads and writes.
     public let database: Database
 
+    /// A repository over `database`. Cheap: make one wherever it is needed.
     public init(database: Database) { self.database = database }
 
     /// Stores a new captcha. `answerHash` is `SHA256.hex(answer)`.

@@ -17,6 +17,7 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     /// append-heavy outbox and token tables copy the same hot pages back four times as often.
     public var walAutoCheckpointPages: Int
 
+    /// Creates a value from its fields.
     public init(busyTimeoutMilliseconds: Int32 = 5_000, maximumReaders: Int = 4, statementCacheCapacity: Int = 64,
                 walAutoCheckpointPages: Int = 4_000) {
         self.walAutoCheckpointPages = max(0, walAutoCheckpointPages)

@@ -24,6 +24,7 @@ extension Bool: SQLBindable { public var sqlValue: SQLValue { .integer(self ? 1 
 extension Date: SQLBindable { public var sqlValue: SQLValue { .real(timeIntervalSince1970) } }
 extension Array: SQLBindable where Element == UInt8 { public var sqlValue: SQLValue { .blob(self) } }
 extension Optional: SQLBindable where Wrapped: SQLBindable {
+    /// The value as bound to a statement.
     public var sqlValue: SQLValue { self?.sqlValue ?? .null }
 }
 
@@ -35,6 +36,7 @@ public struct Row: Sendable {
     /// The column names, for error messages.
     public let columns: [String]
 
+    /// Creates a value from its fields.
     public init(values: [SQLValue], columns: [String]) {
         self.values = values
         self.columns = columns
@@ -49,8 +51,10 @@ public struct Row: Sendable {
         return values[index]
     }
 
+    /// Whether the column holds NULL.
     public func isNull(_ index: Int) throws -> Bool { try value(index) == .null }
 
+    /// The column as a 64-bit integer (an integral REAL is accepted).
     public func int64(_ index: Int) throws -> Int64 {
         switch try value(index) {
         case .integer(let v): return v
@@ -59,10 +63,13 @@ public struct Row: Sendable {
         }
     }
 
+    /// The column as an `Int`.
     public func int(_ index: Int) throws -> Int { Int(try int64(index)) }
 
+    /// The column as a boolean (0 is false).
     public func bool(_ index: Int) throws -> Bool { try int64(index) != 0 }
 
+    /// The column as a `Double` (an INTEGER is converted).
     public func double(_ index: Int) throws -> Double {
         switch try value(index) {
         case .real(let v): return v
@@ -71,6 +78,7 @@ public struct Row: Sendable {
         }
     }
 
+    /// The column as text.
     public func string(_ index: Int) throws -> String {
         guard case .text(let v) = try value(index) else {
             throw StoreError.invalidValue(column: name(index), reason: "expected text")
@@ -78,9 +86,13 @@ public struct Row: Sendable {
         return v
     }
 
+    /// The column as a `Date` (REAL seconds since 1970).
     public func date(_ index: Int) throws -> Date { Date(timeIntervalSince1970: try double(index)) }
 
+    /// The column as an integer, nil when NULL.
     public func optionalInt64(_ index: Int) throws -> Int64? { try isNull(index) ? nil : try int64(index) }
+    /// The column as text, nil when NULL.
     public func optionalString(_ index: Int) throws -> String? { try isNull(index) ? nil : try string(index) }
+    /// The column as a `Date`, nil when NULL.
     public func optionalDate(_ index: Int) throws -> Date? { try isNull(index) ? nil : try date(index) }
 }

@@ -39,6 +39,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         return false
     }
 
+    /// A one-line message for logs and the command line.
     public var description: String {
         switch self {
         case .constraint(let kind, let message): "constraint (\(kind.rawValue)) failed: \(message)"

@@ -2,16 +2,24 @@ import Foundation
 
 /// A message captured by the development mailbox (`/_correo`), instead of being sent.
 public struct MailboxMessage: Sendable, Equatable {
+    /// The row id.
     public var id: Int64
+    /// The RFC 5322 mailbox the message is from.
     public var sender: String
+    /// The bare address the message goes to.
     public var recipient: String
+    /// The subject line (unencoded).
     public var subject: String
+    /// The plain-text part.
     public var textBody: String
+    /// The HTML part.
     public var htmlBody: String
     /// The full message as it would have gone over SMTP (headers and MIME parts).
     public var rawSource: String
+    /// When the row was written.
     public var createdAt: Date
 
+    /// Creates a value from its fields.
     public init(id: Int64, sender: String, recipient: String, subject: String, textBody: String,
                 htmlBody: String, rawSource: String, createdAt: Date) {
         self.id = id

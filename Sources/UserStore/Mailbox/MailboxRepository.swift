@@ -3,8 +3,10 @@ import Foundation
 /// The development mailbox: where mail goes in development mode, read by `/_correo` and by tests
 /// that follow a reset link end to end. Production never mounts it.
 public struct MailboxRepository: Sendable {
+    /// The database this repository reads and writes.
     public let database: Database
 
+    /// A repository over `database`. Cheap: make one wherever it is needed.
     public init(database: Database) { self.database = database }
 
     /// Stores one delivered message; returns its id.

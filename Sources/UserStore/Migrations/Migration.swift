@@ -9,6 +9,7 @@ public struct Migration: Sendable {
     /// The statements, fixed text with no input in it.
     public let sql: String
 
+    /// Creates a value from its fields.
     public init(version: Int, name: String, sql: String) {
         self.version = version
         self.name = name

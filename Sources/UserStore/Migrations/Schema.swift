@@ -3,6 +3,7 @@
 /// Times are REAL seconds since 1970 (UTC). Secrets are never stored: tokens, session ids and
 /// captcha answers as SHA-256 hex, passwords as PHC strings (see `PasswordHasher`).
 public enum Schema {
+    /// The schema, step by step.
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "aportantes and users", sql: """
             CREATE TABLE aportantes (

@@ -16,10 +16,14 @@ public struct NewOutboxMessage: Sendable, Equatable {
     public var sender: String
     /// A bare address.
     public var recipient: String
+    /// The subject line (unencoded).
     public var subject: String
+    /// The plain-text part.
     public var textBody: String
+    /// The HTML part.
     public var htmlBody: String
 
+    /// Creates a value from its fields.
     public init(portal: String, sender: String, recipient: String, subject: String, textBody: String, htmlBody: String) {
         self.portal = portal
         self.sender = sender
@@ -32,21 +36,34 @@ public struct NewOutboxMessage: Sendable, Equatable {
 
 /// An outbox row, as the delivery worker and `clave outbox list` see it.
 public struct OutboxMessage: Sendable, Equatable {
+    /// The row id.
     public var id: Int64
+    /// The portal name (`soi`, `secop`, `cajacopi`, or `system`).
     public var portal: String
+    /// The RFC 5322 mailbox the message is from.
     public var sender: String
+    /// The bare address the message goes to.
     public var recipient: String
+    /// The subject line (unencoded).
     public var subject: String
     /// Empty once sent: bodies are scrubbed so no link or temporary password stays stored.
     public var textBody: String
+    /// The HTML part.
     public var htmlBody: String
+    /// Where the message is in its delivery.
     public var state: OutboxState
+    /// Delivery attempts that failed so far.
     public var attempts: Int
+    /// When the worker may (re)try: due time, or the end of a claim's lease.
     public var nextAttemptAt: Date
+    /// When the row was written.
     public var createdAt: Date
+    /// When the SMTP server accepted the message.
     public var sentAt: Date?
+    /// Why the last attempt failed (the SMTP reply or the network error).
     public var lastError: String?
 
+    /// Creates a value from its fields.
     public init(id: Int64, portal: String, sender: String, recipient: String, subject: String,
                 textBody: String, htmlBody: String, state: OutboxState, attempts: Int,
                 nextAttemptAt: Date, createdAt: Date, sentAt: Date?, lastError: String?) {

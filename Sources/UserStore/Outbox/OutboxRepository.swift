@@ -6,8 +6,10 @@ import Foundation
 /// temporary password) means no token exists without its email and no email is lost when the
 /// process dies. After delivery the row keeps its metadata but not its bodies.
 public struct OutboxRepository: Sendable {
+    /// The database this repository reads and writes.
     public let database: Database
 
+    /// A repository over `database`. Cheap: make one wherever it is needed.
     public init(database: Database) { self.database = database }
 
     /// Adds a pending message, due now; returns its id.

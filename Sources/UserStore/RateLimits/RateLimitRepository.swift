@@ -9,6 +9,7 @@ public struct RateLimitDecision: Sendable, Equatable {
     /// Attempts left in this window after this one.
     public var remaining: Int
 
+    /// Creates a value from its fields.
     public init(allowed: Bool, retryAfter: TimeInterval, remaining: Int) {
         self.allowed = allowed
         self.retryAfter = retryAfter
@@ -19,8 +20,10 @@ public struct RateLimitDecision: Sendable, Equatable {
 /// Fixed-window counters per key (`ip:203.0.113.9:secop-forgot`, `user:secop:ana`), shared by
 /// every process using the file.
 public struct RateLimitRepository: Sendable {
+    /// The database this repository reads and writes.
     public let database: Database
 
+    /// A repository over `database`. Cheap: make one wherever it is needed.
     public init(database: Database) { self.database = database }
 
     /// Counts one attempt for `key` in a window of `window` seconds allowing `limit` attempts,

@@ -4,18 +4,24 @@ import Foundation
 ///
 /// A session may exist before login (`userID == nil`) to carry the CSRF secret of the forms.
 public struct Session: Sendable, Equatable {
+    /// Lower-case hex SHA-256 of the session id held in the cookie.
     public var idHash: String
+    /// The portal name (`soi`, `secop`, `cajacopi`, or `system`).
     public var portal: String
+    /// The user concerned, if any.
     public var userID: Int64?
     /// The secret CSRF tokens are derived from (HMAC), per session.
     public var csrfSecret: String
+    /// When the row was written.
     public var createdAt: Date
+    /// The last request that touched the session.
     public var lastSeenAt: Date
     /// Ends after inactivity; pushed forward by `touch`.
     public var idleExpiresAt: Date
     /// Ends regardless of activity.
     public var absoluteExpiresAt: Date
 
+    /// Creates a value from its fields.
     public init(idHash: String, portal: String, userID: Int64?, csrfSecret: String, createdAt: Date,
                 lastSeenAt: Date, idleExpiresAt: Date, absoluteExpiresAt: Date) {
         self.idHash = idHash
@@ -47,10 +53,12 @@ public struct SessionLifetime: Sendable, Equatable {
     /// Age after which a session ends however active. Default 8 hours.
     public var absolute: TimeInterval
 
+    /// Creates a value from its fields.
     public init(idle: TimeInterval = 15 * 60, absolute: TimeInterval = 8 * 3600) {
         self.idle = idle
         self.absolute = absolute
     }
 
+    /// The defaults above.
     public static let `default` = SessionLifetime()
 }

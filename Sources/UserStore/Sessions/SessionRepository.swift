@@ -2,8 +2,10 @@ import Foundation
 
 /// Sessions by the hash of their id: create, find while active, touch, rotate at login, end.
 public struct SessionRepository: Sendable {
+    /// The database this repository reads and writes.
     public let database: Database
 
+    /// A repository over `database`. Cheap: make one wherever it is needed.
     public init(database: Database) { self.database = database }
 
     /// Stores a new session starting at `now`.

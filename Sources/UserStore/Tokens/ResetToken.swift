@@ -3,7 +3,9 @@ import Foundation
 /// What a reset token is for. A string so flows can add purposes without a migration; a new
 /// token supersedes older unused ones of the same user and purpose only.
 public struct TokenPurpose: RawRepresentable, Sendable, Hashable {
+    /// The name stored in the `purpose` column.
     public let rawValue: String
+    /// A purpose by its stored name.
     public init(rawValue: String) { self.rawValue = rawValue }
 
     /// A link to choose a new password (SECOP II, Cajacopi).
@@ -12,16 +14,24 @@ public struct TokenPurpose: RawRepresentable, Sendable, Hashable {
 
 /// A stored reset token: only the SHA-256 of the token is kept, never the token.
 public struct ResetToken: Sendable, Equatable {
+    /// The row id.
     public var id: Int64
+    /// The user the row belongs to.
     public var userID: Int64
+    /// What the token is for; supersession is per user and purpose.
     public var purpose: TokenPurpose
     /// Lower-case hex SHA-256 of the token the user holds.
     public var tokenHash: String
+    /// When the row was written.
     public var createdAt: Date
+    /// After this instant the token is `.expired`.
     public var expiresAt: Date
+    /// When it was redeemed (or dropped by a password change).
     public var usedAt: Date?
+    /// When a newer token of the same purpose replaced it.
     public var supersededAt: Date?
 
+    /// Creates a value from its fields.
     public init(id: Int64, userID: Int64, purpose: TokenPurpose, tokenHash: String, createdAt: Date,
                 expiresAt: Date, usedAt: Date?, supersededAt: Date?) {
         self.id = id
@@ -68,9 +78,12 @@ public enum ResetTokenStatus: String, Sendable, Equatable {
 
 /// A look-up's status and, when the token exists, its row.
 public struct ResetTokenLookup: Sendable, Equatable {
+    /// What the look-up found.
     public var status: ResetTokenStatus
+    /// The row, when the token exists.
     public var token: ResetToken?
 
+    /// Creates a value from its fields.
     public init(status: ResetTokenStatus, token: ResetToken?) {
         self.status = status
         self.token = token

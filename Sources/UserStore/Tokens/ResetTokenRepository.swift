@@ -10,8 +10,10 @@ import Foundation
 /// let result = try tokens.redeem(tokenHash: SHA256.hex(submitted), now: Date())
 /// ```
 public struct ResetTokenRepository: Sendable {
+    /// The database this repository reads and writes.
     public let database: Database
 
+    /// A repository over `database`. Cheap: make one wherever it is needed.
     public init(database: Database) { self.database = database }
 
     /// In ONE transaction: marks older unused tokens of the same user and purpose superseded,

@@ -2,11 +2,16 @@ import Foundation
 
 /// A company that pays social security contributions through SOI; SOI users belong to one.
 public struct Aportante: Sendable, Equatable {
+    /// The row id.
     public var id: Int64
+    /// The company's document (usually a NIT).
     public var document: Document
+    /// The company name shown to users.
     public var name: String
+    /// When the row was written.
     public var createdAt: Date
 
+    /// Creates a value from its fields.
     public init(id: Int64, document: Document, name: String, createdAt: Date) {
         self.id = id
         self.document = document

@@ -5,6 +5,7 @@ public enum DocumentError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidNumber(DocumentType, String)
     case wrongCheckDigit(expected: Int)
 
+    /// A one-line message for logs and the command line.
     public var description: String {
         switch self {
         case .missingSeparator(let text): "document '\(text)' must be TYPE:NUMBER, e.g. CC:1234567890"
@@ -22,7 +23,9 @@ public enum DocumentError: Error, Sendable, Equatable, CustomStringConvertible {
 /// separators (`.`, spaces) dropped, letters upper-cased, and a NIT's check digit verified and
 /// then dropped (it is computed from the number, `nitCheckDigit`).
 public struct Document: Sendable, Hashable, CustomStringConvertible {
+    /// The kind of document.
     public var type: DocumentType
+    /// Normalized: no separators, upper case, a NIT without its check digit.
     public var number: String
 
     /// Digits (letters too for PA/SC), 3 to 15 of them once separators are dropped.

@@ -6,6 +6,7 @@ public enum UserValidationError: Error, Sendable, Equatable, CustomStringConvert
     case notAllowed(String)
     case invalid(field: String, reason: String)
 
+    /// A one-line message for logs and the command line.
     public var description: String {
         switch self {
         case .missing(let field): "\(field) is required"
@@ -21,14 +22,22 @@ public enum UserValidationError: Error, Sendable, Equatable, CustomStringConvert
 /// - SECOP II: a user name (3-64 of letters, digits, `.`, `_`, `-`); email (shared emails allowed).
 /// - Cajacopi: email (unique, it is the login), document, phone, birth date.
 public struct NewUser: Sendable, Equatable {
+    /// The portal the account is for.
     public let portal: Portal
+    /// SECOP II's login name.
     public let username: String?
+    /// The user's own document (SOI, Cajacopi).
     public let document: Document?
+    /// The SOI aportante the user acts for.
     public let aportanteID: Int64?
+    /// Where reset emails go.
     public let email: EmailAddress
+    /// Digits, optionally after `+` (Cajacopi).
     public let phone: String?
+    /// Cajacopi members' birth date.
     public let birthDate: CalendarDate?
 
+    /// Creates a value from its fields.
     public init(portal: Portal, username: String? = nil, document: Document? = nil, aportanteID: Int64? = nil,
                 email: EmailAddress, phone: String? = nil, birthDate: CalendarDate? = nil) throws(UserValidationError) {
         switch portal {

@@ -2,7 +2,9 @@ import Foundation
 
 /// An account on one portal, as stored.
 public struct User: Sendable, Equatable {
+    /// The row id.
     public var id: Int64
+    /// The portal the account belongs to.
     public var portal: Portal
     /// SECOP II's login name.
     public var username: String?
@@ -10,8 +12,11 @@ public struct User: Sendable, Equatable {
     public var document: Document?
     /// The SOI company the user acts for.
     public var aportanteID: Int64?
+    /// Where reset emails go (normalized when created).
     public var email: String
+    /// Digits, optionally after `+` (Cajacopi).
     public var phone: String?
+    /// Cajacopi members' birth date (checked against new passwords).
     public var birthDate: CalendarDate?
     /// The PHC string of the current password.
     public var passwordHash: String
@@ -19,10 +24,15 @@ public struct User: Sendable, Equatable {
     public var mustChangePassword: Bool
     /// SOI's emailed temporary password, kept apart so the old one works until this is used.
     public var temporaryPasswordHash: String?
+    /// When the temporary password stops working.
     public var temporaryPasswordExpiresAt: Date?
+    /// Consecutive failed logins since the last success or lock.
     public var failedLogins: Int
+    /// Logins are refused until this instant.
     public var lockedUntil: Date?
+    /// When the row was written.
     public var createdAt: Date
+    /// When the row last changed.
     public var updatedAt: Date
 
     /// Whether logins are refused at `now`.

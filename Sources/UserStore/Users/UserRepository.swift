@@ -3,8 +3,10 @@ import Foundation
 /// Users and aportantes: creation, look-ups by each portal's login, and the account state
 /// (failed logins, locks, passwords) the flows change.
 public struct UserRepository: Sendable {
+    /// The database this repository reads and writes.
     public let database: Database
 
+    /// A repository over `database`. Cheap: make one wherever it is needed.
     public init(database: Database) { self.database = database }
 
     // MARK: Aportantes
@@ -36,6 +38,7 @@ public struct UserRepository: Sendable {
         }
     }
 
+    /// The aportante with this document, if any.
     public func findAportante(document: Document) throws -> Aportante? {
         try database.read { connection in
             try connection.queryOne(
@@ -44,6 +47,7 @@ public struct UserRepository: Sendable {
         }
     }
 
+    /// The aportante with this id, if any.
     public func findAportante(id: Int64) throws -> Aportante? {
         try database.read { connection in
             try connection.queryOne("SELECT \(Aportante.columns) FROM aportantes WHERE id = ?1", [id], Aportante.init(row:))
@@ -57,19 +61,50 @@ public struct UserRepository: Sendable {
     /// `StoreError.constraint(.unique, ...)`; an unknown aportante is `.constraint(.foreignKey, ...)`.
     public func create(_ user: NewUser, passwordHash: String, mustChangePassword: Bool = false, now: Date) throws -> User {
         try database.write { connection in
-            try connection.execute("""
-                INSERT INTO users (portal, username, document_type, document_number, aportante_id, email, phone,
-                                   birth_date, password_hash, must_change_password, failed_logins, created_at, updated_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11)
-                """, [user.portal.rawValue, user.username, user.document?.type.rawValue, user.document?.number,
-                      user.aportanteID, user.email.value, user.phone, user.birthDate?.description, passwordHash,
-                      mustChangePassword, now])
-            let id = connection.lastInsertRowID
-            guard let created = try UserRepository.find(id: id, in: connection) else { throw StoreError.notFound("user \(id)") }
-            return created
+            try UserRepository.insert(user, passwordHash: passwordHash, mustChangePassword: mustChangePassword, now: now, in: connection)
         }
     }
 
+    /// Creates a SOI user and, when `aportanteName` is given and the aportante is new, its
+    /// aportante, in ONE transaction: a refused user leaves no new aportante behind. Without a
+    /// name, an unknown aportante is `StoreError.notFound`.
+    public func createSOIUser(aportante: Document, aportanteName: String?, document: Document, email: EmailAddress,
+                              phone: String? = nil, birthDate: CalendarDate? = nil, passwordHash: String,
+                              mustChangePassword: Bool = false, now: Date) throws -> User {
+        try database.write { connection in
+            if let aportanteName {
+                try connection.execute("""
+                    INSERT INTO aportantes (document_type, document_number, name, created_at) VALUES (?1, ?2, ?3, ?4)
+                    ON CONFLICT (document_type, document_number) DO NOTHING
+                    """, [aportante.type.rawValue, aportante.number, aportanteName, now])
+            }
+            guard let aportanteID = try connection.queryOne(
+                "SELECT id FROM aportantes WHERE document_type = ?1 AND document_number = ?2",
+                [aportante.type.rawValue, aportante.number], { try $0.int64(0) }) else {
+                throw StoreError.notFound("aportante \(aportante)")
+            }
+            let user = try NewUser(portal: .soi, document: document, aportanteID: aportanteID, email: email,
+                                   phone: phone, birthDate: birthDate)
+            return try UserRepository.insert(user, passwordHash: passwordHash, mustChangePassword: mustChangePassword,
+                                             now: now, in: connection)
+        }
+    }
+
+    static func insert(_ user: NewUser, passwordHash: String, mustChangePassword: Bool, now: Date,
+                       in connection: Connection) throws -> User {
+        try connection.execute("""
+            INSERT INTO users (portal, username, document_type, document_number, aportante_id, email, phone,
+                               birth_date, password_hash, must_change_password, failed_logins, created_at, updated_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11)
+            """, [user.portal.rawValue, user.username, user.document?.type.rawValue, user.document?.number,
+                  user.aportanteID, user.email.value, user.phone, user.birthDate?.description, passwordHash,
+                  mustChangePassword, now])
+        let id = connection.lastInsertRowID
+        guard let created = try find(id: id, in: connection) else { throw StoreError.notFound("user \(id)") }
+        return created
+    }
+
+    /// The user with this id, if any.
     public func find(id: Int64) throws -> User? {
         try database.read { connection in try UserRepository.find(id: id, in: connection) }
     }
