@@ -74,6 +74,42 @@ struct OutboxProcessTests {
         #expect(peer.messages().count == 3)
     }
 
+    @Test("clave outbox list shows a dead message's reason but no body; retry puts it back")
+    func listAndRetry() throws {
+        let fixture = try OutboxFixture()
+        let id = try #require(try fixture.enqueue(1, at: Date()).first)
+        try fixture.outbox.markDead(id: id, reason: "RCPT: 550 5.1.1 unknown", at: Date())
+        let dbPath = fixture.folder.path("clave.sqlite")
+
+        let (status, output) = try capture(["outbox", "list", "--state", "dead", "--json", "--db", dbPath])
+        #expect(status == 0)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])
+        #expect(rows.count == 1)
+        #expect(rows.first?["last_error"] as? String == "RCPT: 550 5.1.1 unknown")
+        #expect(!output.contains("SECRET1"))
+
+        #expect(try capture(["outbox", "retry", String(id), "--db", dbPath]).status == 0)
+        #expect(try fixture.outbox.find(id: id)?.state == .pending)
+        #expect(try capture(["outbox", "retry", String(id), "--db", dbPath]).status == 1)
+        #expect(try capture(["outbox", "list", "--state", "lost", "--db", dbPath]).status == 2)
+    }
+
+    func capture(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = PackagePaths.claveExecutable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["CLAVE_LOG_LEVEL"] = "error"
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     @Test("clave mail test sends through the SMTP URL and reports a refusal")
     func mailTestCommand() throws {
         let (peer, certificate, folder) = try MailFixtures.startTLSPeer()
