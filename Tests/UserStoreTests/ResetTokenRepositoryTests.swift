@@ -80,6 +80,19 @@ import Testing
         #expect(try sessions.find(idHash: "anon", now: now) != nil)
     }
 
+    @Test func passwordChangeCanKeepTheSessionThatMadeIt() throws {
+        let store = try StoreFixture()
+        let user = try Self.makeUser(store)
+        let sessions = SessionRepository(database: store.database)
+        try sessions.create(idHash: "here", portal: "soi", userID: user.id, csrfSecret: "c", now: now)
+        try sessions.create(idHash: "elsewhere", portal: "soi", userID: user.id, csrfSecret: "c", now: now)
+        try UserRepository(database: store.database).changePassword(id: user.id, newHash: "new", keepingSession: "here", now: now)
+        #expect(try sessions.find(idHash: "here", now: now) != nil)
+        #expect(try sessions.find(idHash: "elsewhere", now: now) == nil)
+        try ResetTokenRepository(database: store.database).dropAllTokensAndSessions(userID: user.id, now: now)
+        #expect(try sessions.find(idHash: "here", now: now) == nil)
+    }
+
     @Test func concurrentRedemptionsSucceedExactlyOncePerToken() async throws {
         let store = try StoreFixture()
         let user = try Self.makeUser(store)

@@ -63,18 +63,19 @@ public struct ResetTokenRepository: Sendable {
     }
 
     /// After a password change: every unused token of the user stops working (marked used, so an
-    /// old link says so) and every session is deleted.
-    public func dropAllTokensAndSessions(userID: Int64, now: Date) throws {
+    /// old link says so) and every session is deleted, except `keepingSession` (a session id
+    /// hash) when the portal keeps the user who made the change logged in.
+    public func dropAllTokensAndSessions(userID: Int64, keepingSession: String? = nil, now: Date) throws {
         try database.write { connection in
-            try ResetTokenRepository.dropAllTokensAndSessions(userID: userID, now: now, in: connection)
+            try ResetTokenRepository.dropAllTokensAndSessions(userID: userID, keepingSession: keepingSession, now: now, in: connection)
         }
     }
 
-    static func dropAllTokensAndSessions(userID: Int64, now: Date, in connection: Connection) throws {
+    static func dropAllTokensAndSessions(userID: Int64, keepingSession: String?, now: Date, in connection: Connection) throws {
         try connection.execute(
             "UPDATE reset_tokens SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL AND superseded_at IS NULL",
             [userID, now])
-        try connection.execute("DELETE FROM sessions WHERE user_id = ?1", [userID])
+        try connection.execute("DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR id_hash <> ?2)", [userID, keepingSession])
     }
 
     /// Deletes tokens that expired before `cutoff`; returns how many.
