@@ -142,11 +142,6 @@ import TestSupport
     }
 }
 
-/// A value handed across threads in tests, guarded by happens-before through a semaphore.
-final class Box: @unchecked Sendable {
-    var value: Int?
-}
-
 @Suite struct DatabasePoolTests {
     @Test func statementCacheEvictsWithoutBreakingQueries() throws {
         let store = try StoreFixture(configuration: .init(maximumReaders: 1, statementCacheCapacity: 2))

@@ -151,9 +151,3 @@ import Testing
         #expect(wins.counts.values.allSatisfy { $0 == 1 })
     }
 }
-
-final class WinCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var counts: [Int: Int] = [:]
-    func add(_ key: Int) { lock.lock(); counts[key, default: 0] += 1; lock.unlock() }
-}
