@@ -47,13 +47,18 @@ extension UserRepository {
     public func changePassword(id: Int64, newHash: String, mustChange: Bool = false, keepingSession: String? = nil,
                                now: Date) throws {
         try database.write { connection in
-            try UserRepository.requireChange(try connection.execute("""
-                UPDATE users SET password_hash = ?2, must_change_password = ?3, temporary_password_hash = NULL,
-                    temporary_password_expires_at = NULL, failed_logins = 0, updated_at = ?4
-                WHERE id = ?1
-                """, [id, newHash, mustChange, now]), id: id)
+            try UserRepository.setPassword(id: id, newHash: newHash, mustChange: mustChange, now: now, in: connection)
             try ResetTokenRepository.dropAllTokensAndSessions(userID: id, keepingSession: keepingSession, now: now, in: connection)
         }
+    }
+
+    /// The password columns of a change, inside a transaction someone else opened.
+    static func setPassword(id: Int64, newHash: String, mustChange: Bool, now: Date, in connection: Connection) throws {
+        try requireChange(try connection.execute("""
+            UPDATE users SET password_hash = ?2, must_change_password = ?3, temporary_password_hash = NULL,
+                temporary_password_expires_at = NULL, failed_logins = 0, updated_at = ?4
+            WHERE id = ?1
+            """, [id, newHash, mustChange, now]), id: id)
     }
 
     /// Replaces the hash of the same password with one at the current cost (after a login, when
