@@ -58,17 +58,29 @@ struct SeedDemoCommand: Command {
         var arguments = arguments
         let path = arguments.option("db") ?? DBCommand.defaultPath
         try arguments.finish()
-        let users = UserRepository(database: try DBCommand.open(path))
-        let hasher = PasswordHasher()
-        let now = Date()
+        let results = try seed(UserRepository(database: try DBCommand.open(path)))
         print("Demo users in \(path):")
-        print(UsersCommand.pad("PORTAL", 10) + UsersCommand.pad("LOGIN", 36) + UsersCommand.pad("PASSWORD", 20) + "STATUS")
-        for account in try demoAccounts() {
-            let created = try UsersCommand.storeErrors { try ensure(account, users: users, hasher: hasher, now: now) }
-            print(UsersCommand.pad(account.portal.displayName, 10) + UsersCommand.pad(account.login, 36)
-                  + UsersCommand.pad(account.password, 20) + (created ? "created" : "already present (left unchanged)"))
-        }
+        print(table(results))
         return 0
+    }
+
+    /// Ensures every demo account exists; returns each with whether it was created now. Also
+    /// what `clave serve --mode development` calls at start.
+    static func seed(_ users: UserRepository, hasher: PasswordHasher = PasswordHasher(), now: Date = Date()) throws
+        -> [(account: DemoAccount, created: Bool)] {
+        try demoAccounts().map { account in
+            (account, try UsersCommand.storeErrors { try ensure(account, users: users, hasher: hasher, now: now) })
+        }
+    }
+
+    /// The accounts as a table with their demo passwords, for standard output.
+    static func table(_ results: [(account: DemoAccount, created: Bool)]) -> String {
+        var lines = [UsersCommand.pad("PORTAL", 10) + UsersCommand.pad("LOGIN", 36) + UsersCommand.pad("PASSWORD", 20) + "STATUS"]
+        for (account, created) in results {
+            lines.append(UsersCommand.pad(account.portal.displayName, 10) + UsersCommand.pad(account.login, 36)
+                         + UsersCommand.pad(account.password, 20) + (created ? "created" : "already present (left unchanged)"))
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Creates the account unless it exists; returns whether it was created.

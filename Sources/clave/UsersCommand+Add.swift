@@ -109,18 +109,12 @@ extension UsersCommand {
         return text
     }
 
-    /// A readable random password: three groups of four characters from an alphabet without
-    /// look-alikes (0/O, 1/l/I), with an upper-case letter, a lower-case letter and a digit so it
-    /// passes every portal's policy. About 69 bits of entropy.
+    /// A readable random password (`SecureRandom.readablePassword`), printed once.
     static func generatePassword() throws -> String {
-        let upper = Array("ABCDEFGHJKLMNPQRSTUVWXYZ"), lower = Array("abcdefghijkmnpqrstuvwxyz"), digits = Array("23456789")
-        let alphabet = upper + lower + digits
-        while true {
-            let raw = try SecureRandom.string(length: 12, alphabet: alphabet)
-            guard raw.contains(where: upper.contains), raw.contains(where: lower.contains),
-                  raw.contains(where: digits.contains) else { continue }
-            let characters = Array(raw)
-            return [characters[0..<4], characters[4..<8], characters[8..<12]].map { String($0) }.joined(separator: "-")
+        do {
+            return try SecureRandom.readablePassword()
+        } catch {
+            throw CLIError("could not generate a password: \(error)", status: 1)
         }
     }
 }

@@ -91,7 +91,7 @@ struct UsersCommand: Command {
 
     static func lock(_ arguments: inout Arguments, locking: Bool) throws -> Int32 {
         let id = try userID(&arguments)
-        let minutes = locking ? try arguments.integer("minutes", default: 0, in: 0...10_000_000) : 0
+        let minutes = locking ? try arguments.integer("minutes", default: 0, in: 1...10_000_000) : 0
         let path = arguments.option("db") ?? DBCommand.defaultPath
         try arguments.finish()
         let database = try DBCommand.open(path)

@@ -142,6 +142,8 @@ struct CLI {
         let missing = try cli.run(["users", "lock", "99"])
         #expect(missing.status == 1 && missing.standardError.contains("no user with id 99"))
         #expect(try cli.run(["users", "show", "abc"]).status == 2)
+        let zero = try cli.run(["users", "lock", "1", "--minutes", "0"])
+        #expect(zero.status == 2 && zero.standardError.contains("--minutes must be a whole number from 1"))
     }
 
     @Test func helpIsAvailable() throws {

@@ -89,5 +89,6 @@ import Testing
         let token = try SecureRandom.token(bytes: 16)
         #expect(token.count == 22)
         #expect(Base64URL.decode(token)?.count == 16)
+        #expect(throws: CryptoError.self) { try SecureRandom.token(bytes: 15) }
     }
 }

@@ -86,3 +86,19 @@ import Testing
         #expect(throws: CryptoError.self) { try hasher.verify("x", against: text) }
     }
 }
+
+@Suite struct ReadablePasswordTests {
+    @Test func groupsOfFourWithEveryClassAndNoLookAlikes() throws {
+        var seen = Set<String>()
+        for _ in 0..<200 {
+            let password = try SecureRandom.readablePassword()
+            let groups = password.split(separator: "-")
+            #expect(groups.count == 3 && groups.allSatisfy { $0.count == 4 })
+            #expect(password.contains(where: \.isUppercase) && password.contains(where: \.isLowercase) && password.contains(where: \.isNumber))
+            #expect(!password.contains(where: { "0O1lI".contains($0) }))
+            seen.insert(password)
+        }
+        #expect(seen.count == 200)
+        #expect(try SecureRandom.readablePassword(groups: 5).count == 24)
+    }
+}

@@ -102,6 +102,12 @@ import TestSupport
         #expect(throws: StoreError.notADatabase(path: path)) { try Database(path: path) }
     }
 
+    @Test func inMemoryDatabasesAreRefused() {
+        for path in ["", ":memory:", "file::memory:?cache=shared"] {
+            #expect(throws: StoreError.self) { try Database(path: path) }
+        }
+    }
+
     @Test func aMissingFolderCannotBeOpened() throws {
         let directory = try TemporaryDirectory()
         #expect(throws: StoreError.self) { try Database(path: directory.path("no/such/folder/x.sqlite")) }
@@ -140,11 +146,6 @@ import TestSupport
             }
         }
     }
-}
-
-/// A value handed across threads in tests, guarded by happens-before through a semaphore.
-final class Box: @unchecked Sendable {
-    var value: Int?
 }
 
 @Suite struct DatabasePoolTests {

@@ -131,9 +131,3 @@ import Testing
         #expect(Set(claimed.ids).count == 50, "no row claimed twice")
     }
 }
-
-final class ClaimLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var ids: [Int64] = []
-    func add(_ more: [Int64]) { lock.lock(); ids += more; lock.unlock() }
-}

@@ -80,6 +80,42 @@ import Testing
         #expect(try sessions.find(idHash: "anon", now: now) != nil)
     }
 
+    @Test func redeemAndChangePasswordIsAllOrNothing() throws {
+        let store = try StoreFixture()
+        let user = try Self.makeUser(store)
+        let tokens = ResetTokenRepository(database: store.database)
+        let users = UserRepository(database: store.database)
+        let sessions = SessionRepository(database: store.database)
+        try tokens.issueResetToken(userID: user.id, purpose: .passwordReset, tokenHash: "link", expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("1"))
+        try tokens.issueResetToken(userID: user.id, purpose: TokenPurpose(rawValue: "other"), tokenHash: "other", expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("2"))
+        try sessions.create(idHash: "s", portal: "secop", userID: user.id, csrfSecret: "c", now: now)
+
+        // An expired link changes nothing.
+        #expect(try tokens.redeemAndChangePassword(tokenHash: "link", newPasswordHash: "new", now: now.addingTimeInterval(61)).status == .expired)
+        #expect(try users.find(id: user.id)?.passwordHash == "h")
+
+        let result = try tokens.redeemAndChangePassword(tokenHash: "link", newPasswordHash: "new", now: now.addingTimeInterval(5))
+        #expect(result.status == .valid && result.token?.userID == user.id)
+        #expect(try users.find(id: user.id)?.passwordHash == "new")
+        #expect(try tokens.lookup(tokenHash: "other", now: now).status == .used, "every other token dropped")
+        #expect(try sessions.find(idHash: "s", now: now) == nil)
+        #expect(try tokens.redeemAndChangePassword(tokenHash: "link", newPasswordHash: "again", now: now.addingTimeInterval(6)).status == .used)
+        #expect(try users.find(id: user.id)?.passwordHash == "new")
+    }
+
+    @Test func passwordChangeCanKeepTheSessionThatMadeIt() throws {
+        let store = try StoreFixture()
+        let user = try Self.makeUser(store)
+        let sessions = SessionRepository(database: store.database)
+        try sessions.create(idHash: "here", portal: "soi", userID: user.id, csrfSecret: "c", now: now)
+        try sessions.create(idHash: "elsewhere", portal: "soi", userID: user.id, csrfSecret: "c", now: now)
+        try UserRepository(database: store.database).changePassword(id: user.id, newHash: "new", keepingSession: "here", now: now)
+        #expect(try sessions.find(idHash: "here", now: now) != nil)
+        #expect(try sessions.find(idHash: "elsewhere", now: now) == nil)
+        try ResetTokenRepository(database: store.database).dropAllTokensAndSessions(userID: user.id, now: now)
+        #expect(try sessions.find(idHash: "here", now: now) == nil)
+    }
+
     @Test func concurrentRedemptionsSucceedExactlyOncePerToken() async throws {
         let store = try StoreFixture()
         let user = try Self.makeUser(store)
@@ -137,10 +173,4 @@ import Testing
         #expect(wins.counts.count == 30)
         #expect(wins.counts.values.allSatisfy { $0 == 1 })
     }
-}
-
-final class WinCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var counts: [Int: Int] = [:]
-    func add(_ key: Int) { lock.lock(); counts[key, default: 0] += 1; lock.unlock() }
 }

@@ -21,12 +21,24 @@ public struct CaptchaRepository: Sendable {
     /// A repository over `database`. Cheap: make one wherever it is needed.
     public init(database: Database) { self.database = database }
 
-    /// Stores a new captcha. `answerHash` is `SHA256.hex(answer)`.
-    public func create(id: String, answerHash: String, expiresAt: Date, now: Date) throws {
+    /// Stores a new captcha. `answerHash` is `SHA256.hex(answer)`; `image` is its PNG, drawn
+    /// once, so the image route never needs the answer.
+    public func create(id: String, answerHash: String, image: [UInt8]? = nil, expiresAt: Date, now: Date) throws {
         try database.write { connection in
             try connection.execute(
-                "INSERT INTO captchas (id, answer_hash, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-                [id, answerHash, now, expiresAt])
+                "INSERT INTO captchas (id, answer_hash, created_at, expires_at, image) VALUES (?1, ?2, ?3, ?4, ?5)",
+                [id, answerHash, now, expiresAt, image])
+        }
+    }
+
+    /// The PNG of an unused, unexpired captcha; nil when there is none (or it has no image).
+    public func image(id: String, now: Date) throws -> [UInt8]? {
+        try database.read { connection in
+            try connection.queryOne(
+                "SELECT image FROM captchas WHERE id = ?1 AND used_at IS NULL AND expires_at > ?2", [id, now]) { row -> [UInt8]? in
+                if case .blob(let bytes) = row.values.first { return bytes }
+                return nil
+            } ?? nil
         }
     }
 

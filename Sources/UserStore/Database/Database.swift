@@ -39,6 +39,11 @@ public final class Database: @unchecked Sendable {
     /// Opens (creating if needed) the file at `path` in WAL mode with foreign keys on, the
     /// busy timeout and `synchronous=NORMAL`. Does not migrate: call `migrate()`.
     public init(path: String, configuration: DatabaseConfiguration = .default) throws(StoreError) {
+        // Readers open the path again: an in-memory or temporary database would give each
+        // connection its own empty database, so only real files are accepted.
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else {
+            throw .cannotOpen(path: path, message: "a database file path is required (readers open the same file)")
+        }
         self.path = path
         self.configuration = configuration
         self.writer = try Connection(path: path, readOnly: false, configuration: configuration)

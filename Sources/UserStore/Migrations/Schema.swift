@@ -123,5 +123,10 @@ public enum Schema {
                 count INTEGER NOT NULL
             );
             """),
+        Migration(version: 4, name: "captcha images", sql: """
+            -- The PNG is drawn once at creation and served from here, so any process (or a
+            -- restarted one) can serve an active captcha's image without knowing its answer.
+            ALTER TABLE captchas ADD COLUMN image BLOB;
+            """),
     ]
 }

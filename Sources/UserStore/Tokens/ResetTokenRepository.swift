@@ -49,32 +49,48 @@ public struct ResetTokenRepository: Sendable {
     /// (`used_at IS NULL AND superseded_at IS NULL AND expires_at > now`) means two concurrent
     /// redemptions (threads or processes) can never both see `.valid`.
     public func redeem(tokenHash: String, now: Date) throws -> ResetTokenLookup {
+        try database.write { connection in try ResetTokenRepository.redeem(tokenHash: tokenHash, now: now, in: connection) }
+    }
+
+    /// Redeems the token and, only if it was valid, sets the user's new password and drops every
+    /// other token and session, all in ONE transaction: a crash can never burn the link without
+    /// changing the password, nor change it without burning the link.
+    public func redeemAndChangePassword(tokenHash: String, newPasswordHash: String, now: Date) throws -> ResetTokenLookup {
         try database.write { connection in
-            let changed = try connection.execute("""
-                UPDATE reset_tokens SET used_at = ?2
-                WHERE token_hash = ?1 AND used_at IS NULL AND superseded_at IS NULL AND expires_at > ?2
-                """, [tokenHash, now])
-            guard let token = try ResetTokenRepository.find(tokenHash: tokenHash, in: connection) else { return .unknown }
-            if changed == 1 {
-                return ResetTokenLookup(status: .valid, token: token)
-            }
-            return ResetTokenLookup(status: token.status(at: now), token: token)
+            let result = try ResetTokenRepository.redeem(tokenHash: tokenHash, now: now, in: connection)
+            guard result.status == .valid, let token = result.token else { return result }
+            try UserRepository.setPassword(id: token.userID, newHash: newPasswordHash, mustChange: false, now: now, in: connection)
+            try ResetTokenRepository.dropAllTokensAndSessions(userID: token.userID, keepingSession: nil, now: now, in: connection)
+            return result
         }
+    }
+
+    static func redeem(tokenHash: String, now: Date, in connection: Connection) throws -> ResetTokenLookup {
+        let changed = try connection.execute("""
+            UPDATE reset_tokens SET used_at = ?2
+            WHERE token_hash = ?1 AND used_at IS NULL AND superseded_at IS NULL AND expires_at > ?2
+            """, [tokenHash, now])
+        guard let token = try ResetTokenRepository.find(tokenHash: tokenHash, in: connection) else { return .unknown }
+        if changed == 1 {
+            return ResetTokenLookup(status: .valid, token: token)
+        }
+        return ResetTokenLookup(status: token.status(at: now), token: token)
     }
 
     /// After a password change: every unused token of the user stops working (marked used, so an
-    /// old link says so) and every session is deleted.
-    public func dropAllTokensAndSessions(userID: Int64, now: Date) throws {
+    /// old link says so) and every session is deleted, except `keepingSession` (a session id
+    /// hash) when the portal keeps the user who made the change logged in.
+    public func dropAllTokensAndSessions(userID: Int64, keepingSession: String? = nil, now: Date) throws {
         try database.write { connection in
-            try ResetTokenRepository.dropAllTokensAndSessions(userID: userID, now: now, in: connection)
+            try ResetTokenRepository.dropAllTokensAndSessions(userID: userID, keepingSession: keepingSession, now: now, in: connection)
         }
     }
 
-    static func dropAllTokensAndSessions(userID: Int64, now: Date, in connection: Connection) throws {
+    static func dropAllTokensAndSessions(userID: Int64, keepingSession: String?, now: Date, in connection: Connection) throws {
         try connection.execute(
             "UPDATE reset_tokens SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL AND superseded_at IS NULL",
             [userID, now])
-        try connection.execute("DELETE FROM sessions WHERE user_id = ?1", [userID])
+        try connection.execute("DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR id_hash <> ?2)", [userID, keepingSession])
     }
 
     /// Deletes tokens that expired before `cutoff`; returns how many.

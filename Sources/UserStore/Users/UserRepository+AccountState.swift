@@ -41,16 +41,24 @@ extension UserRepository {
     }
 
     /// Sets a new password chosen by the user (or staff) and, in the same transaction, clears any
-    /// temporary password and drops every reset token and session of the user (DESIGN.md, Rules).
-    public func changePassword(id: Int64, newHash: String, mustChange: Bool = false, now: Date) throws {
+    /// temporary password and drops every reset token and session of the user (DESIGN.md, Rules)
+    /// except `keepingSession` (the hash of the session that made the change, when the portal
+    /// keeps the user logged in, as SOI's forced "Cambio de Clave" does).
+    public func changePassword(id: Int64, newHash: String, mustChange: Bool = false, keepingSession: String? = nil,
+                               now: Date) throws {
         try database.write { connection in
-            try UserRepository.requireChange(try connection.execute("""
-                UPDATE users SET password_hash = ?2, must_change_password = ?3, temporary_password_hash = NULL,
-                    temporary_password_expires_at = NULL, failed_logins = 0, updated_at = ?4
-                WHERE id = ?1
-                """, [id, newHash, mustChange, now]), id: id)
-            try ResetTokenRepository.dropAllTokensAndSessions(userID: id, now: now, in: connection)
+            try UserRepository.setPassword(id: id, newHash: newHash, mustChange: mustChange, now: now, in: connection)
+            try ResetTokenRepository.dropAllTokensAndSessions(userID: id, keepingSession: keepingSession, now: now, in: connection)
         }
+    }
+
+    /// The password columns of a change, inside a transaction someone else opened.
+    static func setPassword(id: Int64, newHash: String, mustChange: Bool, now: Date, in connection: Connection) throws {
+        try requireChange(try connection.execute("""
+            UPDATE users SET password_hash = ?2, must_change_password = ?3, temporary_password_hash = NULL,
+                temporary_password_expires_at = NULL, failed_logins = 0, updated_at = ?4
+            WHERE id = ?1
+            """, [id, newHash, mustChange, now]), id: id)
     }
 
     /// Replaces the hash of the same password with one at the current cost (after a login, when
