@@ -45,6 +45,9 @@ let package = Package(
         .executableTarget(name: "fuzz-form", dependencies: ["HTTPCore"], path: "Fuzz/Form"),
         .executableTarget(name: "fuzz-cookie", dependencies: ["HTTPCore"], path: "Fuzz/Cookie"),
         .executableTarget(name: "fuzz-template", dependencies: ["Templates"], path: "Fuzz/Template", exclude: ["corpus"]),
+        .executableTarget(name: "fuzz-smtp-reply", dependencies: ["Mailer"], path: "Fuzz/SMTPReply", exclude: ["corpus"]),
+        // `make bench` mail figures (scripts/bench.d/mail.sh, against a local aiosmtpd).
+        .executableTarget(name: "bench-mail", dependencies: ["Mailer"], path: "Benchmarks/Mail"),
 
         // Tests, in three layers (shared/STYLE.md).
         .target(name: "TestSupport", dependencies: ["HTTPCore"], path: "Tests/TestSupport"),
@@ -55,6 +58,10 @@ let package = Package(
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "TestSupport"]),
         .testTarget(name: "CaptchaImageTests", dependencies: ["CaptchaImage", "TestSupport"]),
         .testTarget(name: "ClaveCLITests", dependencies: ["TestSupport"]),
+        // The crash test's child process: dies by SIGKILL inside a write transaction.
+        .executableTarget(name: "store-crash-helper", dependencies: ["UserStore"], path: "Tests/StoreCrashHelper"),
+        // `make bench` store figures (scripts/bench.d/store.sh, release build).
+        .executableTarget(name: "bench-store", dependencies: ["UserStore", "ClaveCrypto"], path: "Benchmarks/Store"),
     ],
     swiftLanguageModes: [.v6]
 )

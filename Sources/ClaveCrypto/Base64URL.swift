@@ -2,6 +2,7 @@ import Foundation
 
 /// base64url without padding (RFC 4648 §5), the form tokens take in URLs and cookies.
 public enum Base64URL {
+    /// The encoding of `bytes`.
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
@@ -27,6 +28,7 @@ public enum Base64URL {
 public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
+    /// The encoding of `bytes`.
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var out = [UInt8]()
         out.reserveCapacity(64)

@@ -32,9 +32,15 @@ public enum SecureRandom {
     /// ```swift
     /// let token = try SecureRandom.token()   // "q3W9...": 43 characters
     /// ```
+    /// Fewer than `minimumTokenBytes` (16, 128 bits: DESIGN.md, Rules) is refused, so no caller
+    /// can make a guessable token by passing a small count.
     public static func token(bytes: Int = 32) throws(CryptoError) -> String {
-        Base64URL.encode(try self.bytes(bytes))
+        guard bytes >= minimumTokenBytes else { throw .malformed("a token needs at least \(minimumTokenBytes) bytes") }
+        return Base64URL.encode(try self.bytes(bytes))
     }
+
+    /// The fewest random bytes a token may carry: 16 (128 bits).
+    public static let minimumTokenBytes = 16
 
     /// A uniformly random integer in `0..<upperBound`, by rejection sampling (no modulo bias).
     public static func uniform(_ upperBound: Int) throws(CryptoError) -> Int {

@@ -14,7 +14,7 @@ struct Arguments {
     private let environment: [String: String]
 
     /// Names that never take a value; everything else after `--` takes the next word.
-    init(_ words: [String], booleanFlags: Set<String> = ["help", "json", "yes", "dry-run"],
+    init(_ words: [String], booleanFlags: Set<String> = ["help", "json", "yes", "dry-run", "password-stdin"],
          environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.environment = environment
         var i = 0

@@ -1,0 +1,113 @@
+// Store figures for `make bench`: issue-token-and-enqueue-email transactions per second and
+// token look-ups per second, on a file database in a temporary folder (release build).
+// Usage: bench-store [TRANSACTIONS] [LOOKUPS]
+import ClaveCrypto
+import Foundation
+import UserStore
+
+let transactions = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 20_000 : 20_000
+let lookups = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 100_000 : 100_000
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func format(_ value: Double) -> String { String(format: "%.0f", value) }
+
+/// User plus system CPU seconds this process has used: on a shared machine, throughput per CPU
+/// second says more about the code than wall-clock throughput does.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+/// The load average over the last minute, printed with the figures.
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
+}
+
+do {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clave-bench-store-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let database = try Database(path: folder.appendingPathComponent("bench.sqlite").path)
+    try database.migrate()
+    let now = Date()
+    let users = UserRepository(database: database)
+    var userIDs: [Int64] = []
+    for i in 0..<100 {
+        guard let email = EmailAddress("bench\(i)@example.com") else { continue }
+        userIDs.append(try users.create(try NewUser(portal: .secop, username: "bench\(i)", email: email),
+                                        passwordHash: "$scrypt$bench", now: now).id)
+    }
+    let tokens = ResetTokenRepository(database: database)
+    var hashes: [String] = []
+    hashes.reserveCapacity(transactions)
+    for _ in 0..<transactions { hashes.append(SHA256.hex(try SecureRandom.token())) }
+
+    // 1. Issue a token (supersede older ones, insert, enqueue its email): one transaction each.
+    print("store: machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage())")
+    let cpuBefore = cpuSeconds()
+    let issueTime = try seconds {
+        for (i, hash) in hashes.enumerated() {
+            let link = "https://secop.example/secop/cambiar-contrasena?token=" + hash
+            try tokens.issueResetToken(
+                userID: userIDs[i % userIDs.count], purpose: .passwordReset, tokenHash: hash,
+                expiresAt: now.addingTimeInterval(1800), now: now,
+                email: NewOutboxMessage(portal: "secop", sender: "SECOP II <registro@secop.example>",
+                                        recipient: "bench\(i % userIDs.count)@example.com",
+                                        subject: "Restablecer contraseña", textBody: "Abra: \(link)",
+                                        htmlBody: "<p><a href=\"\(link)\">Restablecer</a></p>"))
+        }
+    }
+    print("store: issue-token+enqueue-email: \(transactions) transactions in \(String(format: "%.2f", issueTime)) s = \(format(Double(transactions) / issueTime)) tx/s (\(format(Double(transactions) / (cpuSeconds() - cpuBefore))) per CPU second)")
+
+    // 2. Token look-ups (what a GET on the link does), one thread, then one per core.
+    let lookupTime = try seconds {
+        for i in 0..<lookups { _ = try tokens.lookup(tokenHash: hashes[i % hashes.count], now: now) }
+    }
+    print("store: token look-ups, 1 thread: \(lookups) in \(String(format: "%.2f", lookupTime)) s = \(format(Double(lookups) / lookupTime)) look-ups/s")
+
+    let threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    let sharedHashes = hashes
+    let parallelTime = seconds {
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            for i in stride(from: t, to: lookups, by: threads) {
+                _ = try? tokens.lookup(tokenHash: sharedHashes[i % sharedHashes.count], now: now)
+            }
+        }
+    }
+    print("store: token look-ups, \(threads) threads: \(lookups) in \(String(format: "%.2f", parallelTime)) s = \(format(Double(lookups) / parallelTime)) look-ups/s")
+
+    // 3. Redeem each token once (single-use UPDATE guard), for scale.
+    let redeemCount = min(transactions, 10_000)
+    let redeemTime = try seconds {
+        for hash in hashes.prefix(redeemCount) { _ = try tokens.redeem(tokenHash: hash, now: now) }
+    }
+    print("store: token redemptions: \(redeemCount) in \(String(format: "%.2f", redeemTime)) s = \(format(Double(redeemCount) / redeemTime)) tx/s")
+
+    // 4. Account checks at the default scrypt cost: a known user and an unknown one should cost
+    //    the same (PasswordVerifier hashes against a dummy), so the two figures should match.
+    let verifier = try PasswordVerifier()
+    guard let knownEmail = EmailAddress("known@example.com") else { throw StoreError.notFound("email") }
+    let known = try users.create(try NewUser(portal: .cajacopi, document: try Document(parsing: "CC:123456789"),
+                                             email: knownEmail,
+                                             phone: "3001234567", birthDate: CalendarDate("1990-01-01")),
+                                 passwordHash: try verifier.hasher.hash("Clave-Conocida-1"), now: now)
+    // Interleaved, so load from other processes affects both figures alike.
+    let checks = 10
+    var knownTime = 0.0, unknownTime = 0.0
+    for _ in 0..<checks {
+        knownTime += seconds { _ = verifier.check("Clave-Equivocada-2", for: known, now: now) }
+        unknownTime += seconds { _ = verifier.check("Clave-Equivocada-2", for: nil, now: now) }
+    }
+    for (label, time) in [("known user, wrong password", knownTime), ("unknown user", unknownTime)] {
+        print("store: password check (\(label)), scrypt ln=14,r=8,p=5: \(String(format: "%.1f", time / Double(checks) * 1000)) ms each")
+    }
+} catch {
+    FileHandle.standardError.write(Data("bench-store: \(error)\n".utf8))
+    exit(1)
+}

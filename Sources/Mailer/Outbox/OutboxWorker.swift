@@ -1,0 +1,172 @@
+import ClaveLog
+import Foundation
+import UserStore
+
+/// The background thread that empties the outbox: it claims due rows, hands them to the
+/// transport in batches, and records each outcome.
+///
+/// - delivered: `markSent`, which also scrubs the bodies (no link or password stays stored);
+/// - temporary failure: `markRetry` with exponential back-off and jitter (`RetryPolicy`), or
+///   `markDead` once the attempts are used up;
+/// - permanent failure: `markDead` with the reason (the store writes the audit entry).
+///
+/// All state lives in the table, so a restart resumes where the last process stopped, and a
+/// row claimed by a process that died is claimed again when its lease ends (delivery is
+/// at-least-once: a message the server accepted just before the crash may go out twice, which
+/// is better than never). `wake()` starts a batch at once after an enqueue;
+/// `stop(drainWithin:)` delivers what is due before returning.
+public final class OutboxWorker: @unchecked Sendable {
+    // Mutable state (`running`, `wakeRequested`, `stopDeadline`, `thread`) is guarded by
+    // `condition`; the rest is immutable.
+    /// The table the worker claims rows from and records outcomes in.
+    public let outbox: OutboxRepository
+    /// Where messages go: SMTP or the development mailbox.
+    public let transport: any MailTransport
+    /// Batch size, lease, idle interval and retry policy.
+    public let configuration: OutboxWorkerConfiguration
+    private let log: Logger
+    private let now: @Sendable () -> Date
+    private let random: @Sendable () -> Double
+    private let condition = NSCondition()
+    private var running = false
+    private var wakeRequested = false
+    private var stopDeadline: Date?
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// `now` and `random` are the clock and the jitter source, injectable so tests move time by hand.
+    public init(outbox: OutboxRepository, transport: any MailTransport,
+                configuration: OutboxWorkerConfiguration = OutboxWorkerConfiguration(),
+                logger: Logger = Logger(label: "outbox"),
+                now: @escaping @Sendable () -> Date = { Date() },
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }) {
+        self.outbox = outbox
+        self.transport = transport
+        self.configuration = configuration
+        self.log = logger
+        self.now = now
+        self.random = random
+    }
+
+    /// Starts the thread. Calling it twice does nothing.
+    public func start() {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !running else { return }
+        running = true
+        stopDeadline = nil
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "outbox-worker"
+        thread.start()
+    }
+
+    /// Asks for a batch now (after an enqueue) instead of at the next idle check.
+    public func wake() {
+        condition.lock()
+        wakeRequested = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Stops the thread after delivering what is due, waiting at most `seconds` for that.
+    /// Returns whether the thread ended in time; rows not reached stay in the table for the
+    /// next start.
+    @discardableResult
+    public func stop(drainWithin seconds: TimeInterval) -> Bool {
+        condition.lock()
+        guard running, stopDeadline == nil else {
+            condition.unlock()
+            return !running
+        }
+        stopDeadline = now().addingTimeInterval(seconds)
+        condition.signal()
+        condition.unlock()
+        // The transport's own timeouts bound a batch in flight; give it a little beyond.
+        return finished.wait(timeout: .now() + seconds + 1) == .success
+    }
+
+    /// Claims and delivers one batch now, on the caller's thread. Returns how many rows it
+    /// handled (0 when nothing was due). The thread uses it; so do `clave mail` and tests.
+    @discardableResult
+    public func deliverBatch() -> Int {
+        let started = now()
+        let claimed: [OutboxMessage]
+        do {
+            claimed = try outbox.claimDue(now: started, limit: configuration.batchSize, lease: configuration.lease)
+        } catch {
+            log.error("outbox claim failed", ["error": "\(error)"])
+            return 0
+        }
+        guard !claimed.isEmpty else { return 0 }
+        var outgoing: [OutgoingMail] = []
+        var attemptsByID: [Int64: Int] = [:]
+        for row in claimed {
+            attemptsByID[row.id] = row.attempts
+            do {
+                outgoing.append(try OutgoingMail(id: row.id, from: MailAddress(mailbox: row.sender),
+                                                 to: MailAddress(mailbox: row.recipient), subject: row.subject,
+                                                 textBody: row.textBody, htmlBody: row.htmlBody))
+            } catch {
+                record(DeliveryResult(id: row.id, outcome: .permanent("refused before sending: \(error)")), attempts: row.attempts)
+            }
+        }
+        for result in transport.send(outgoing) {
+            record(result, attempts: attemptsByID[result.id] ?? 0)
+        }
+        return claimed.count
+    }
+
+    private func record(_ result: DeliveryResult, attempts previous: Int) {
+        let at = now()
+        let attempts = previous + 1
+        do {
+            switch result.outcome {
+            case .delivered:
+                try outbox.markSent(id: result.id, at: at)
+                log.info("outbox message sent", ["id": String(result.id), "attempts": String(attempts)])
+            case .temporary(let reason) where configuration.retry.isExhausted(attempts: attempts):
+                try outbox.markDead(id: result.id, reason: "gave up after \(attempts) attempts: \(reason)", at: at)
+                log.warning("outbox message dead", ["id": String(result.id), "reason": LogRedaction.addresses(in: reason)])
+            case .temporary(let reason):
+                let delay = configuration.retry.delay(afterAttempt: attempts, unitRandom: random())
+                try outbox.markRetry(id: result.id, error: reason, nextAttemptAt: at.addingTimeInterval(delay))
+                log.info("outbox message deferred", ["id": String(result.id), "retry_in": String(Int(delay)),
+                                                        "reason": LogRedaction.addresses(in: reason)])
+            case .permanent(let reason):
+                try outbox.markDead(id: result.id, reason: reason, at: at)
+                log.warning("outbox message dead", ["id": String(result.id), "reason": LogRedaction.addresses(in: reason)])
+            }
+        } catch {
+            // The row keeps its lease and is claimed again when it ends.
+            log.error("outbox update failed", ["id": String(result.id), "error": "\(error)"])
+        }
+    }
+
+    private func loop() {
+        log.info("outbox worker started")
+        while true {
+            condition.lock()
+            let deadline = stopDeadline
+            wakeRequested = false
+            condition.unlock()
+            if let deadline, now() >= deadline { break }
+
+            let handled = deliverBatch()
+            if handled > 0 { continue }
+            if deadline != nil { break }  // draining and nothing is due: done.
+
+            let nextDue = (try? outbox.nextDueDate()) ?? nil
+            var sleep = configuration.idleInterval
+            if let nextDue { sleep = min(sleep, max(0.01, nextDue.timeIntervalSince(now()))) }
+            condition.lock()
+            if !wakeRequested && stopDeadline == nil {
+                _ = condition.wait(until: Date().addingTimeInterval(sleep))
+            }
+            condition.unlock()
+        }
+        condition.lock()
+        running = false
+        condition.unlock()
+        log.info("outbox worker stopped")
+        finished.signal()
+    }
+}

@@ -1,0 +1,57 @@
+import ClaveCrypto
+import Foundation
+
+/// Which password a login matched.
+public enum PasswordMatch: Sendable, Equatable {
+    /// The user's current password.
+    case current
+    /// SOI's emailed temporary password (not expired): the flow promotes it and forces a change.
+    case temporary
+    /// Neither, or there is no such user.
+    case none
+}
+
+/// Checks a login's password so that the answer costs the same whether or not the account
+/// exists (DESIGN.md, Rules: same answer, about the same time).
+///
+/// Every check runs exactly two scrypt verifications: the current password hash (or a fixed
+/// dummy hash when the user is unknown) and the temporary password hash (or the dummy when
+/// there is none). Without the dummy, "no such user" would answer in microseconds and "wrong
+/// password" in tens of milliseconds, telling an attacker which accounts exist.
+public struct PasswordVerifier: Sendable {
+    /// The hasher whose cost every check pays.
+    public let hasher: PasswordHasher
+    /// A hash at the hasher's cost of a random password nobody knows.
+    private let dummyHash: String
+
+    /// Creates a value from its fields.
+    public init(hasher: PasswordHasher = PasswordHasher()) throws(CryptoError) {
+        self.hasher = hasher
+        self.dummyHash = try hasher.hash(try SecureRandom.token())
+    }
+
+    /// Which password of `user` (nil for an unknown account) `password` matches at `now`.
+    /// A malformed stored hash counts as no match (and is logged by the caller's audit).
+    public func check(_ password: String, for user: User?, now: Date) -> PasswordMatch {
+        let current = verify(password, user?.passwordHash)
+        let temporary = verify(password, user?.activeTemporaryPasswordHash(at: now))
+        guard user != nil else { return .none }
+        if current { return .current }
+        if temporary { return .temporary }
+        return .none
+    }
+
+    private func verify(_ password: String, _ stored: String?) -> Bool {
+        guard let stored else {
+            _ = try? hasher.verify(password, against: dummyHash)
+            return false
+        }
+        do {
+            return try hasher.verify(password, against: stored)
+        } catch {
+            // Equalize the cost of a bad stored hash or an over-long password too.
+            _ = try? hasher.verify(String(password.prefix(64)), against: dummyHash)
+            return false
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import CSQLite
+import ClaveLog
+import Foundation
+
+/// The SQLite file behind every repository: one writer connection behind a lock, and a small
+/// pool of reader connections that run in parallel with it.
+///
+/// WAL mode is what makes this split safe: readers see the last committed state while the
+/// writer works, and writes are serialized in-process by the lock (and across processes by
+/// SQLite's own lock plus the busy timeout), so no write ever fails with SQLITE_BUSY because a
+/// sibling thread held the lock.
+///
+/// ```swift
+/// let database = try Database(path: "var/clave.sqlite")
+/// try database.migrate()
+/// let id = try database.write { connection in
+///     try connection.execute("INSERT INTO aportantes (...) VALUES (?1, ...)", [...])
+///     return connection.lastInsertRowID
+/// }
+/// ```
+public final class Database: @unchecked Sendable {
+    /// The file's path.
+    public let path: String
+    /// How connections were opened.
+    public let configuration: DatabaseConfiguration
+
+    private let writer: Connection
+    private let writeLock = NSLock()
+    // The thread that holds `writeLock`, so a nested `write` fails instead of deadlocking.
+    private let ownerLock = NSLock()
+    private var writeOwner: pthread_t?
+
+    private let readersCondition = NSCondition()
+    private var idleReaders: [Connection] = []
+    private var openReaders = 0
+
+    let log = Logger(label: "store")
+
+    /// Opens (creating if needed) the file at `path` in WAL mode with foreign keys on, the
+    /// busy timeout and `synchronous=NORMAL`. Does not migrate: call `migrate()`.
+    public init(path: String, configuration: DatabaseConfiguration = .default) throws(StoreError) {
+        // Readers open the path again: an in-memory or temporary database would give each
+        // connection its own empty database, so only real files are accepted.
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else {
+            throw .cannotOpen(path: path, message: "a database file path is required (readers open the same file)")
+        }
+        self.path = path
+        self.configuration = configuration
+        self.writer = try Connection(path: path, readOnly: false, configuration: configuration)
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer connection: commits when it
+    /// returns, rolls back when it throws (and rethrows). IMMEDIATE takes the write lock up front,
+    /// so a transaction never fails half-way with SQLITE_BUSY on its first write.
+    @discardableResult
+    public func write<T>(_ body: (Connection) throws -> T) throws -> T {
+        let me = pthread_self()
+        ownerLock.lock()
+        let nested = writeOwner.map { pthread_equal($0, me) != 0 } ?? false
+        ownerLock.unlock()
+        if nested { throw StoreError.nestedWrite }
+
+        writeLock.lock()
+        ownerLock.lock(); writeOwner = me; ownerLock.unlock()
+        defer {
+            ownerLock.lock(); writeOwner = nil; ownerLock.unlock()
+            writeLock.unlock()
+        }
+        try writer.execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body(writer)
+            try writer.execute("COMMIT")
+            return result
+        } catch {
+            // If COMMIT itself failed the transaction may still be open; ROLLBACK then cleans
+            // up, and a "no transaction is active" error is harmless.
+            _ = try? writer.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Runs `body` in a read transaction on a pooled reader connection, in parallel with other
+    /// readers and with the writer. The body sees one consistent snapshot.
+    public func read<T>(_ body: (Connection) throws -> T) throws -> T {
+        let connection = try checkoutReader()
+        defer { checkin(connection) }
+        try connection.execute("BEGIN DEFERRED")
+        do {
+            let result = try body(connection)
+            try connection.execute("COMMIT")
+            return result
+        } catch {
+            _ = try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    private func checkoutReader() throws(StoreError) -> Connection {
+        readersCondition.lock()
+        defer { readersCondition.unlock() }
+        while true {
+            if let connection = idleReaders.popLast() { return connection }
+            if openReaders < configuration.maximumReaders {
+                openReaders += 1
+                do {
+                    return try Connection(path: path, readOnly: true, configuration: configuration)
+                } catch {
+                    openReaders -= 1
+                    throw error
+                }
+            }
+            readersCondition.wait()
+        }
+    }
+
+    private func checkin(_ connection: Connection) {
+        readersCondition.lock()
+        idleReaders.append(connection)
+        readersCondition.signal()
+        readersCondition.unlock()
+    }
+
+    /// `PRAGMA integrity_check`: "ok" for a sound file, else SQLite's list of problems.
+    public func integrityCheck() throws -> String {
+        try write { connection in
+            try connection.query("PRAGMA integrity_check") { try $0.string(0) }.joined(separator: "\n")
+        }
+    }
+}

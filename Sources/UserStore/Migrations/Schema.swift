@@ -1,0 +1,132 @@
+/// Every migration, in order. Add new steps at the end; never edit a released one.
+///
+/// Times are REAL seconds since 1970 (UTC). Secrets are never stored: tokens, session ids and
+/// captcha answers as SHA-256 hex, passwords as PHC strings (see `PasswordHasher`).
+public enum Schema {
+    /// The schema, step by step.
+    public static let migrations: [Migration] = [
+        Migration(version: 1, name: "aportantes and users", sql: """
+            CREATE TABLE aportantes (
+                id INTEGER PRIMARY KEY,
+                document_type TEXT NOT NULL,
+                document_number TEXT NOT NULL,
+                name TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                UNIQUE (document_type, document_number)
+            );
+            CREATE TABLE users (
+                id INTEGER PRIMARY KEY,
+                portal TEXT NOT NULL CHECK (portal IN ('soi', 'secop', 'cajacopi')),
+                username TEXT,
+                document_type TEXT,
+                document_number TEXT,
+                aportante_id INTEGER REFERENCES aportantes(id) ON DELETE RESTRICT,
+                email TEXT NOT NULL,
+                phone TEXT,
+                birth_date TEXT,
+                password_hash TEXT NOT NULL,
+                must_change_password INTEGER NOT NULL DEFAULT 0,
+                temporary_password_hash TEXT,
+                temporary_password_expires_at REAL,
+                failed_logins INTEGER NOT NULL DEFAULT 0,
+                locked_until REAL,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL,
+                CHECK (portal <> 'secop' OR username IS NOT NULL),
+                CHECK (portal <> 'soi' OR (aportante_id IS NOT NULL AND document_number IS NOT NULL)),
+                CHECK (portal <> 'cajacopi' OR document_number IS NOT NULL)
+            );
+            -- SECOP II logs in by user name; SOI by aportante + user document; Cajacopi by email.
+            -- SECOP users may share an email ("forgot user name" lists them all).
+            CREATE UNIQUE INDEX users_secop_username ON users (username COLLATE NOCASE) WHERE portal = 'secop';
+            CREATE UNIQUE INDEX users_soi_document ON users (aportante_id, document_type, document_number) WHERE portal = 'soi';
+            CREATE UNIQUE INDEX users_cajacopi_email ON users (email COLLATE NOCASE) WHERE portal = 'cajacopi';
+            CREATE UNIQUE INDEX users_cajacopi_document ON users (document_type, document_number) WHERE portal = 'cajacopi';
+            CREATE INDEX users_portal_email ON users (portal, email COLLATE NOCASE);
+            """),
+        Migration(version: 2, name: "reset tokens, sessions, captchas", sql: """
+            CREATE TABLE reset_tokens (
+                id INTEGER PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                purpose TEXT NOT NULL,
+                token_hash TEXT NOT NULL UNIQUE,
+                created_at REAL NOT NULL,
+                expires_at REAL NOT NULL,
+                used_at REAL,
+                superseded_at REAL
+            );
+            -- Only live tokens are indexed by user: superseding and dropping touch the live rows,
+            -- not the history, and every issue writes one index page fewer. (Users are never
+            -- deleted, so the foreign key needs no full user_id index.)
+            CREATE INDEX reset_tokens_live ON reset_tokens (user_id, purpose) WHERE used_at IS NULL AND superseded_at IS NULL;
+            CREATE TABLE sessions (
+                id_hash TEXT PRIMARY KEY,
+                portal TEXT NOT NULL,
+                user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+                csrf_secret TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                last_seen_at REAL NOT NULL,
+                idle_expires_at REAL NOT NULL,
+                absolute_expires_at REAL NOT NULL
+            );
+            CREATE INDEX sessions_user ON sessions (user_id);
+            CREATE TABLE captchas (
+                id TEXT PRIMARY KEY,
+                answer_hash TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                expires_at REAL NOT NULL,
+                used_at REAL
+            );
+            """),
+        Migration(version: 3, name: "outbox, mailbox, audit log, rate limits", sql: """
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY,
+                portal TEXT NOT NULL,
+                sender TEXT NOT NULL,
+                recipient TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                text_body TEXT NOT NULL,
+                html_body TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'sent', 'dead')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at REAL NOT NULL,
+                created_at REAL NOT NULL,
+                sent_at REAL,
+                last_error TEXT
+            );
+            CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+            CREATE TABLE mailbox (
+                id INTEGER PRIMARY KEY,
+                sender TEXT NOT NULL,
+                recipient TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                text_body TEXT NOT NULL,
+                html_body TEXT NOT NULL,
+                raw_source TEXT NOT NULL,
+                created_at REAL NOT NULL
+            );
+            CREATE INDEX mailbox_recipient ON mailbox (recipient COLLATE NOCASE);
+            -- No foreign key to users: the audit trail outlives the accounts it mentions.
+            CREATE TABLE audit_log (
+                id INTEGER PRIMARY KEY,
+                at REAL NOT NULL,
+                portal TEXT NOT NULL,
+                user_id INTEGER,
+                event TEXT NOT NULL,
+                client_address TEXT,
+                detail TEXT NOT NULL DEFAULT ''
+            );
+            CREATE INDEX audit_log_at ON audit_log (at);
+            CREATE TABLE rate_limits (
+                key TEXT PRIMARY KEY,
+                window_start REAL NOT NULL,
+                count INTEGER NOT NULL
+            );
+            """),
+        Migration(version: 4, name: "captcha images", sql: """
+            -- The PNG is drawn once at creation and served from here, so any process (or a
+            -- restarted one) can serve an active captcha's image without knowing its answer.
+            ALTER TABLE captchas ADD COLUMN image BLOB;
+            """),
+    ]
+}

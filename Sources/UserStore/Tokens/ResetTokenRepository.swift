@@ -1,0 +1,108 @@
+import Foundation
+
+/// Reset tokens: issued together with their email, looked up, redeemed exactly once.
+///
+/// ```swift
+/// let token = try SecureRandom.token()                 // sent to the user, never stored
+/// try tokens.issueResetToken(userID: user.id, purpose: .passwordReset,
+///                            tokenHash: SHA256.hex(token), expiresAt: now + 1800, now: now,
+///                            email: message)           // token row + outbox row, one transaction
+/// let result = try tokens.redeem(tokenHash: SHA256.hex(submitted), now: Date())
+/// ```
+public struct ResetTokenRepository: Sendable {
+    /// The database this repository reads and writes.
+    public let database: Database
+
+    /// A repository over `database`. Cheap: make one wherever it is needed.
+    public init(database: Database) { self.database = database }
+
+    /// In ONE transaction: marks older unused tokens of the same user and purpose superseded,
+    /// inserts the new token's hash, and enqueues its email. No token without its email; no email
+    /// lost if the process dies after the commit. Returns the token row's id.
+    @discardableResult
+    public func issueResetToken(userID: Int64, purpose: TokenPurpose, tokenHash: String, expiresAt: Date,
+                                now: Date, email: NewOutboxMessage) throws -> Int64 {
+        try database.write { connection in
+            try connection.execute("""
+                UPDATE reset_tokens SET superseded_at = ?3
+                WHERE user_id = ?1 AND purpose = ?2 AND used_at IS NULL AND superseded_at IS NULL
+                """, [userID, purpose.rawValue, now])
+            try connection.execute("""
+                INSERT INTO reset_tokens (user_id, purpose, token_hash, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                """, [userID, purpose.rawValue, tokenHash, now, expiresAt])
+            let id = connection.lastInsertRowID
+            _ = try OutboxRepository.enqueue(email, now: now, in: connection)
+            return id
+        }
+    }
+
+    /// The token's status without using it: what a GET on the link shows (mail scanners
+    /// prefetch links, so a GET must never redeem).
+    public func lookup(tokenHash: String, now: Date) throws -> ResetTokenLookup {
+        try database.read { connection in
+            guard let token = try ResetTokenRepository.find(tokenHash: tokenHash, in: connection) else { return .unknown }
+            return ResetTokenLookup(status: token.status(at: now), token: token)
+        }
+    }
+
+    /// Uses the token if it is valid at `now`: single use, atomic. The UPDATE's guard
+    /// (`used_at IS NULL AND superseded_at IS NULL AND expires_at > now`) means two concurrent
+    /// redemptions (threads or processes) can never both see `.valid`.
+    public func redeem(tokenHash: String, now: Date) throws -> ResetTokenLookup {
+        try database.write { connection in try ResetTokenRepository.redeem(tokenHash: tokenHash, now: now, in: connection) }
+    }
+
+    /// Redeems the token and, only if it was valid, sets the user's new password and drops every
+    /// other token and session, all in ONE transaction: a crash can never burn the link without
+    /// changing the password, nor change it without burning the link.
+    public func redeemAndChangePassword(tokenHash: String, newPasswordHash: String, now: Date) throws -> ResetTokenLookup {
+        try database.write { connection in
+            let result = try ResetTokenRepository.redeem(tokenHash: tokenHash, now: now, in: connection)
+            guard result.status == .valid, let token = result.token else { return result }
+            try UserRepository.setPassword(id: token.userID, newHash: newPasswordHash, mustChange: false, now: now, in: connection)
+            try ResetTokenRepository.dropAllTokensAndSessions(userID: token.userID, keepingSession: nil, now: now, in: connection)
+            return result
+        }
+    }
+
+    static func redeem(tokenHash: String, now: Date, in connection: Connection) throws -> ResetTokenLookup {
+        let changed = try connection.execute("""
+            UPDATE reset_tokens SET used_at = ?2
+            WHERE token_hash = ?1 AND used_at IS NULL AND superseded_at IS NULL AND expires_at > ?2
+            """, [tokenHash, now])
+        guard let token = try ResetTokenRepository.find(tokenHash: tokenHash, in: connection) else { return .unknown }
+        if changed == 1 {
+            return ResetTokenLookup(status: .valid, token: token)
+        }
+        return ResetTokenLookup(status: token.status(at: now), token: token)
+    }
+
+    /// After a password change: every unused token of the user stops working (marked used, so an
+    /// old link says so) and every session is deleted, except `keepingSession` (a session id
+    /// hash) when the portal keeps the user who made the change logged in.
+    public func dropAllTokensAndSessions(userID: Int64, keepingSession: String? = nil, now: Date) throws {
+        try database.write { connection in
+            try ResetTokenRepository.dropAllTokensAndSessions(userID: userID, keepingSession: keepingSession, now: now, in: connection)
+        }
+    }
+
+    static func dropAllTokensAndSessions(userID: Int64, keepingSession: String?, now: Date, in connection: Connection) throws {
+        try connection.execute(
+            "UPDATE reset_tokens SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL AND superseded_at IS NULL",
+            [userID, now])
+        try connection.execute("DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR id_hash <> ?2)", [userID, keepingSession])
+    }
+
+    /// Deletes tokens that expired before `cutoff`; returns how many.
+    @discardableResult
+    public func purge(expiredBefore cutoff: Date) throws -> Int {
+        try database.write { connection in
+            try connection.execute("DELETE FROM reset_tokens WHERE expires_at < ?1", [cutoff])
+        }
+    }
+
+    static func find(tokenHash: String, in connection: Connection) throws -> ResetToken? {
+        try connection.queryOne("SELECT \(ResetToken.columns) FROM reset_tokens WHERE token_hash = ?1",
+                                [tokenHash], ResetToken.init(row:))
+    }
+}

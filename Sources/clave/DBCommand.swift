@@ -1,0 +1,66 @@
+import Foundation
+import UserStore
+
+/// `clave db migrate|status`: brings the database file to this build's schema.
+struct DBCommand: Command {
+    static let name = "db"
+    static let summary = "Database maintenance: migrate, status"
+    static let usage = """
+    Usage: clave db migrate [--db FILE]
+           clave db status  [--db FILE]
+
+    migrate  applies every schema migration the file lacks, in order, one transaction each.
+             Running it again changes nothing. A file from a newer Clave is refused.
+    status   prints the file's schema version and runs SQLite's integrity check.
+
+    Options:
+      --db FILE   the SQLite file (env CLAVE_DB; default \(DBCommand.defaultPath))
+    """
+
+    /// The database file unless told otherwise: the same default as `clave serve` (README).
+    static let defaultPath = "clave.sqlite"
+
+    static func run(_ arguments: Arguments) throws -> Int32 {
+        var arguments = arguments
+        let action = arguments.popPositional()
+        let path = arguments.option("db") ?? defaultPath
+        try arguments.finish()
+        switch action {
+        case "migrate":
+            let database = try open(path, migrate: false)
+            let applied = try database.migrate()
+            let version = try database.schemaVersion()
+            if applied.isEmpty {
+                print("\(path): already at schema version \(version); nothing to do.")
+            } else {
+                print("\(path): migrated to schema version \(version) (applied \(applied.map(String.init).joined(separator: ", "))).")
+            }
+            return 0
+        case "status":
+            let database = try open(path, migrate: false)
+            let version = try database.schemaVersion()
+            print("file: \(path)")
+            print("schema version: \(version) (this build knows \(Database.supportedSchemaVersion))")
+            print("integrity: \(try database.integrityCheck())")
+            return 0
+        case nil:
+            throw CLIError("missing action; use 'clave db migrate' or 'clave db status'")
+        case let other?:
+            throw CLIError("unknown action '\(other)'; use 'migrate' or 'status'")
+        }
+    }
+
+    /// Opens (creating its folder if needed) and, unless told not to, migrates the database,
+    /// turning store errors into one-line CLI errors.
+    static func open(_ path: String, migrate: Bool = true) throws -> Database {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        do {
+            let database = try Database(path: path)
+            if migrate { try database.migrate() }
+            return database
+        } catch let error as StoreError {
+            throw CLIError("\(error)", status: 1)
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import TestSupport
+import UserStore
+@testable import Mailer
+
+/// The worker as its own process (`clave outbox run`), killed and stopped for real.
+@Suite("Outbox worker process", .enabled(if: SMTPPeer.shouldRun))
+struct OutboxProcessTests {
+    func launch(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = PackagePaths.claveExecutable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["CLAVE_LOG_LEVEL"] = "error"
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    func waitUntil(timeout: TimeInterval, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return try condition()
+    }
+
+    @Test("SIGKILL while delivering loses nothing: the next process delivers every message")
+    func survivesSIGKILL() throws {
+        let fixture = try OutboxFixture()
+        let peer = try SMTPPeer(SMTPPeer.Options())
+        try peer.queueFaults(Array(repeating: "slow", count: 6))
+        try fixture.enqueue(6, at: Date())
+        let url = "smtp+plain://127.0.0.1:\(peer.port)"
+        let dbPath = fixture.folder.path("clave.sqlite")
+        let worker = try launch(["outbox", "run", "--db", dbPath, "--smtp-url", url, "--lease", "2", "--batch", "6"])
+        // The first message arrives after its slow DATA; the second is then in flight.
+        #expect(peer.waitForMessages(1, timeout: 30).count >= 1)
+        kill(worker.processIdentifier, SIGKILL)
+        worker.waitUntilExit()
+        #expect(worker.terminationReason == .uncaughtSignal)
+        let leftOver = try fixture.outbox.list(states: [.sending, .pending], limit: 10)
+        #expect(!leftOver.isEmpty, "the kill must land mid-batch for this test to mean anything")
+
+        try peer.queueFaults([])
+        Thread.sleep(forTimeInterval: 2.2)  // the dead process's lease
+        let second = try launch(["outbox", "deliver", "--db", dbPath, "--smtp-url", url])
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 0)
+        #expect(try fixture.outbox.list(states: [.sent], limit: 10).count == 6)
+        // At-least-once: every recipient got the message; a duplicate is possible, a loss is not.
+        let recipients = Set(peer.messages().flatMap(\.recipients))
+        #expect(recipients == Set((1...6).map { "user\($0)@example.co" }))
+    }
+
+    @Test("SIGTERM drains what is due before the process exits")
+    func drainsOnSIGTERM() throws {
+        let fixture = try OutboxFixture()
+        let peer = try SMTPPeer(SMTPPeer.Options())
+        let dbPath = fixture.folder.path("clave.sqlite")
+        try fixture.database.migrate()
+        let worker = try launch(["outbox", "run", "--db", dbPath, "--smtp-url", "smtp+plain://127.0.0.1:\(peer.port)"])
+        // Let it reach its idle wait (5 s), then enqueue from "another process" and stop it at once.
+        Thread.sleep(forTimeInterval: 1.0)
+        try fixture.enqueue(3, at: Date())
+        kill(worker.processIdentifier, SIGTERM)
+        worker.waitUntilExit()
+        #expect(worker.terminationStatus == 0)
+        #expect(try fixture.outbox.list(states: [.sent], limit: 10).count == 3)
+        #expect(peer.messages().count == 3)
+    }
+
+    @Test("clave outbox list shows a dead message's reason but no body; retry puts it back")
+    func listAndRetry() throws {
+        let fixture = try OutboxFixture()
+        let id = try #require(try fixture.enqueue(1, at: Date()).first)
+        try fixture.outbox.markDead(id: id, reason: "RCPT: 550 5.1.1 unknown", at: Date())
+        let dbPath = fixture.folder.path("clave.sqlite")
+
+        let (status, output) = try capture(["outbox", "list", "--state", "dead", "--json", "--db", dbPath])
+        #expect(status == 0)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])
+        #expect(rows.count == 1)
+        #expect(rows.first?["last_error"] as? String == "RCPT: 550 5.1.1 unknown")
+        #expect(!output.contains("SECRET1"))
+
+        #expect(try capture(["outbox", "retry", String(id), "--db", dbPath]).status == 0)
+        #expect(try fixture.outbox.find(id: id)?.state == .pending)
+        #expect(try capture(["outbox", "retry", String(id), "--db", dbPath]).status == 1)
+        #expect(try capture(["outbox", "list", "--state", "lost", "--db", dbPath]).status == 2)
+    }
+
+    func capture(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = PackagePaths.claveExecutable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["CLAVE_LOG_LEVEL"] = "error"
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("clave mail test sends through the SMTP URL and reports a refusal")
+    func mailTestCommand() throws {
+        let (peer, certificate, folder) = try MailFixtures.startTLSPeer()
+        let url = try MailFixtures.url(for: peer, certificate: certificate)
+        let password = MailFixtures.password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let urlText = "smtp://\(MailFixtures.user):\(password)@127.0.0.1:\(url.port)?ca=\(certificate.certificatePath)"
+        let ok = try launch(["mail", "test", "--to", "staff@example.co", "--db", folder.path("c.sqlite"), "--smtp-url", urlText])
+        ok.waitUntilExit()
+        #expect(ok.terminationStatus == 0)
+        let received = try #require(peer.waitForMessages(1).first)
+        #expect(received.recipients == ["staff@example.co"])
+        #expect(received.text.contains("Subject: Prueba de correo de Clave"))
+
+        try peer.queueFaults(["550"])
+        let refused = try launch(["mail", "test", "--to", "staff@example.co", "--db", folder.path("c.sqlite"), "--smtp-url", urlText])
+        refused.waitUntilExit()
+        #expect(refused.terminationStatus == 1)
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import Testing
+import TestSupport
+import UserStore
+@testable import Mailer
+
+/// A clock the test moves by hand, so back-off is tested without sleeping.
+final class ManualClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date(timeIntervalSince1970: 1_795_320_000)
+    var now: Date { lock.withLock { current } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
+}
+
+/// A real SQLite file in a temporary folder, migrated.
+struct OutboxFixture {
+    let folder: TemporaryDirectory
+    let database: Database
+    let outbox: OutboxRepository
+
+    init() throws {
+        folder = try TemporaryDirectory(prefix: "clave-outbox")
+        database = try Database(path: folder.path("clave.sqlite"))
+        try database.migrate()
+        outbox = OutboxRepository(database: database)
+    }
+
+    @discardableResult
+    func enqueue(_ count: Int, at now: Date, prefix: String = "user") throws -> [Int64] {
+        try (1...count).map { index in
+            try outbox.enqueue(NewOutboxMessage(
+                portal: "secop", sender: "SECOP II <registro@clave.test>", recipient: "\(prefix)\(index)@example.co",
+                subject: "Restablecer contraseña", textBody: "Su enlace: https://clave.test/secop/cambiar-contrasena?token=SECRET\(index)",
+                htmlBody: "<a href=\"https://clave.test/secop/cambiar-contrasena?token=SECRET\(index)\">Cambiar</a>"), now: now)
+        }
+    }
+}
+
+@Suite("Outbox worker against SQLite and aiosmtpd", .enabled(if: SMTPPeer.shouldRun))
+struct OutboxWorkerTests {
+    static let policy = RetryPolicy(base: 30, factor: 2, cap: 600, jitter: 0.2, maximumAttempts: 4)
+
+    func worker(_ fixture: OutboxFixture, _ transport: any MailTransport, clock: ManualClock) -> OutboxWorker {
+        OutboxWorker(outbox: fixture.outbox, transport: transport,
+                     configuration: OutboxWorkerConfiguration(batchSize: 10, lease: 60, idleInterval: 0.2, retry: Self.policy),
+                     now: { clock.now }, random: { 0.5 })
+    }
+
+    @Test("delivered rows are marked sent and their bodies scrubbed")
+    func deliversAndScrubs() throws {
+        let fixture = try OutboxFixture()
+        let (peer, certificate, folder) = try MailFixtures.startTLSPeer()
+        defer { withExtendedLifetime(folder) {} }
+        let clock = ManualClock()
+        let ids = try fixture.enqueue(3, at: clock.now)
+        let worker = worker(fixture, try MailFixtures.transport(try MailFixtures.url(for: peer, certificate: certificate)), clock: clock)
+        #expect(worker.deliverBatch() == 3)
+        #expect(peer.waitForMessages(3).count == 3)
+        for id in ids {
+            let row = try #require(try fixture.outbox.find(id: id))
+            #expect(row.state == .sent)
+            #expect(row.textBody.isEmpty && row.htmlBody.isEmpty)
+            #expect(row.sentAt != nil)
+        }
+        // The link travelled in the message, quoted-printable encoded ("=" is "=3D").
+        #expect(peer.messages().contains { $0.text.contains("token=3DSECRET1") })
+        #expect(peer.messages().first?.text.contains("From: SECOP II <registro@clave.test>") == true)
+        #expect(worker.deliverBatch() == 0)
+    }
+
+    @Test("server down, then back: every message is delivered after the back-off, none lost")
+    func survivesOutage() throws {
+        let fixture = try OutboxFixture()
+        let clock = ManualClock()
+        let first = try SMTPPeer(SMTPPeer.Options())
+        let port = first.port
+        let url = try MailFixtures.url(for: first, certificate: nil, scheme: "smtp+plain", credentials: false)
+        first.stop()
+        let ids = try fixture.enqueue(4, at: clock.now)
+        let worker = worker(fixture, try MailFixtures.transport(url), clock: clock)
+        #expect(worker.deliverBatch() == 4)
+        for id in ids {
+            let row = try #require(try fixture.outbox.find(id: id))
+            #expect(row.state == .pending && row.attempts == 1 && row.lastError != nil)
+            // Jitter fixed at its midpoint: exactly the base delay.
+            #expect(row.nextAttemptAt == clock.now.addingTimeInterval(30))
+        }
+        #expect(worker.deliverBatch() == 0)  // not due yet
+
+        let second = try SMTPPeer(SMTPPeer.Options(port: port))
+        clock.advance(31)
+        #expect(worker.deliverBatch() == 4)
+        #expect(Set(second.waitForMessages(4).flatMap(\.recipients)) == Set((1...4).map { "user\($0)@example.co" }))
+        #expect(try fixture.outbox.list(states: [.sent], limit: 10).count == 4)
+    }
+
+    @Test("421 and 451 are retried until delivered; 550 ends dead with its reason in the audit log")
+    func temporaryAndPermanentReplies() throws {
+        let fixture = try OutboxFixture()
+        let (peer, certificate, folder) = try MailFixtures.startTLSPeer()
+        defer { withExtendedLifetime(folder) {} }
+        try peer.queueFaults(["421", "451", "550", "drop"])
+        let clock = ManualClock()
+        let ids = try fixture.enqueue(5, at: clock.now)
+        let worker = worker(fixture, try MailFixtures.transport(try MailFixtures.url(for: peer, certificate: certificate)), clock: clock)
+        for _ in 0..<6 {
+            worker.deliverBatch()
+            clock.advance(700)
+        }
+        let dead = try fixture.outbox.list(states: [.dead], limit: 10)
+        #expect(dead.count == 1)
+        #expect(dead.first?.lastError?.contains("550") == true)
+        #expect(try fixture.outbox.list(states: [.sent], limit: 10).count == 4)
+        #expect(try fixture.outbox.list(states: [.pending, .sending], limit: 10).isEmpty)
+        let deadRecipient = try #require(dead.first?.recipient)
+        let delivered = Set(peer.waitForMessages(4).flatMap(\.recipients))
+        #expect(delivered == Set(ids.indices.map { "user\($0 + 1)@example.co" }).subtracting([deadRecipient]))
+        let audit = try fixture.database.read { connection in
+            try connection.query("SELECT event, detail FROM audit_log", [], { row in try row.string(0) + " " + row.string(1) })
+        }
+        #expect(audit.contains { $0.hasPrefix("outbox.dead") && $0.contains("550") })
+    }
+
+    @Test("too many temporary failures end dead with the last reason")
+    func givesUp() throws {
+        let fixture = try OutboxFixture()
+        let clock = ManualClock()
+        let peer = try SMTPPeer(SMTPPeer.Options())
+        try peer.queueFaults(Array(repeating: "451", count: 10))
+        let url = try MailFixtures.url(for: peer, certificate: nil, scheme: "smtp+plain", credentials: false)
+        let id = try #require(try fixture.enqueue(1, at: clock.now).first)
+        let worker = worker(fixture, try MailFixtures.transport(url), clock: clock)
+        var delays: [TimeInterval] = []
+        for _ in 0..<Self.policy.maximumAttempts {
+            worker.deliverBatch()
+            if let row = try fixture.outbox.find(id: id), row.state == .pending {
+                delays.append(row.nextAttemptAt.timeIntervalSince(clock.now))
+            }
+            clock.advance(10_000)
+        }
+        #expect(delays == [30, 60, 120])
+        let row = try #require(try fixture.outbox.find(id: id))
+        #expect(row.state == .dead)
+        #expect(row.attempts == 4)
+        #expect(row.lastError?.contains("gave up after 4 attempts") == true)
+        #expect(row.lastError?.contains("451") == true)
+        #expect(try fixture.outbox.retry(id: id, now: clock.now))
+    }
+
+    @Test("the thread wakes at once on enqueue and drains on stop")
+    func threadWakesAndDrains() throws {
+        let fixture = try OutboxFixture()
+        let peer = try SMTPPeer(SMTPPeer.Options())
+        let url = try MailFixtures.url(for: peer, certificate: nil, scheme: "smtp+plain", credentials: false)
+        let worker = OutboxWorker(outbox: fixture.outbox, transport: try MailFixtures.transport(url),
+                                  configuration: OutboxWorkerConfiguration(idleInterval: 60))
+        worker.start()
+        try fixture.enqueue(1, at: Date())
+        let started = Date()
+        worker.wake()
+        #expect(peer.waitForMessages(1, timeout: 10).count == 1)
+        // Idle interval is a minute: only wake() explains a delivery this fast.
+        #expect(Date().timeIntervalSince(started) < 30)
+
+        try fixture.enqueue(3, at: Date(), prefix: "late")
+        #expect(worker.stop(drainWithin: 20))
+        #expect(peer.messages().count == 4)
+        #expect(try fixture.outbox.list(states: [.sent], limit: 10).count == 4)
+    }
+
+    @Test("a row claimed by a process that died is claimed again after its lease")
+    func leaseExpiry() throws {
+        let fixture = try OutboxFixture()
+        let clock = ManualClock()
+        let peer = try SMTPPeer(SMTPPeer.Options())
+        let url = try MailFixtures.url(for: peer, certificate: nil, scheme: "smtp+plain", credentials: false)
+        try fixture.enqueue(2, at: clock.now)
+        // A "process" claims and dies before recording anything.
+        #expect(try fixture.outbox.claimDue(now: clock.now, limit: 10, lease: 60).count == 2)
+        let worker = worker(fixture, try MailFixtures.transport(url), clock: clock)
+        #expect(worker.deliverBatch() == 0)
+        clock.advance(61)
+        #expect(worker.deliverBatch() == 2)
+        #expect(peer.waitForMessages(2).count == 2)
+    }
+}
+
+@Suite("Development mailbox")
+struct DevelopmentMailboxTests {
+    @Test("the worker delivers into the SQLite mailbox with the raw MIME source")
+    func deliversToMailbox() throws {
+        let fixture = try OutboxFixture()
+        let mailbox = MailboxRepository(database: fixture.database)
+        let transport = DevelopmentMailbox(mailbox: mailbox, composer: MessageComposer(
+            configuration: MailConfiguration(messageIDDomain: "clave.test")))
+        let clock = ManualClock()
+        let ids = try fixture.enqueue(2, at: clock.now)
+        let worker = OutboxWorker(outbox: fixture.outbox, transport: transport, now: { clock.now })
+        #expect(worker.deliverBatch() == 2)
+        let stored = try mailbox.list(recipient: "user1@example.co", limit: 10)
+        #expect(stored.count == 1)
+        let message = try #require(stored.first)
+        #expect(message.subject == "Restablecer contraseña")
+        #expect(message.textBody.contains("token=SECRET1"))
+        #expect(message.rawSource.contains("Subject: =?UTF-8?B?UmVzdGFibGVjZXIgY29udHJhc2XDsWE=?=\r\n"))
+        #expect(message.rawSource.contains("Content-Type: multipart/alternative;"))
+        for id in ids { #expect(try fixture.outbox.find(id: id)?.state == .sent) }
+    }
+
+    @Test("a row with a forged address ends dead, never sent")
+    func refusesInjection() throws {
+        let fixture = try OutboxFixture()
+        let mailbox = MailboxRepository(database: fixture.database)
+        let transport = DevelopmentMailbox(mailbox: mailbox, composer: MessageComposer(
+            configuration: MailConfiguration(messageIDDomain: "clave.test")))
+        let id = try fixture.outbox.enqueue(NewOutboxMessage(
+            portal: "soi", sender: "soi@clave.test", recipient: "ana@example.co\r\nBcc: x@evil.co",
+            subject: "x", textBody: "x", htmlBody: "x"), now: Date())
+        let worker = OutboxWorker(outbox: fixture.outbox, transport: transport)
+        #expect(worker.deliverBatch() == 1)
+        let row = try #require(try fixture.outbox.find(id: id))
+        #expect(row.state == .dead)
+        #expect(row.lastError?.contains("invalid address") == true)
+        #expect(try mailbox.list(recipient: nil, limit: 10).isEmpty)
+    }
+}

@@ -1,0 +1,28 @@
+// A child process for the crash test: opens the database, begins a write transaction, writes a
+// few megabytes of marker rows (more than the page cache, so pages spill to the WAL file),
+// changes a user, prints "ready", and sleeps inside the transaction until the test SIGKILLs it.
+// Usage: store-crash-helper DB_PATH MARKER
+import Foundation
+import UserStore
+
+let arguments = CommandLine.arguments
+guard arguments.count == 3 else {
+    FileHandle.standardError.write(Data("usage: store-crash-helper DB_PATH MARKER\n".utf8))
+    exit(2)
+}
+do {
+    let database = try Database(path: arguments[1])
+    try database.migrate()
+    try database.write { connection in
+        for i in 0..<4_000 {
+            try connection.execute("INSERT INTO audit_log (at, portal, event, detail) VALUES (?1, 'system', ?2, ?3)",
+                                   [Date(), arguments[2], String(repeating: "x", count: 1_000) + String(i)])
+        }
+        try connection.execute("UPDATE users SET email = 'changed@example.com'")
+        FileHandle.standardOutput.write(Data("ready\n".utf8))
+        while true { sleep(60) }
+    }
+} catch {
+    FileHandle.standardError.write(Data("store-crash-helper: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import UserStore
+
+/// A process killed with SIGKILL in the middle of a write transaction must leave the file
+/// consistent and its partial write absent: SQLite's WAL recovery, exercised for real.
+@Suite struct CrashRecoveryTests {
+    @Test func sigkillMidTransactionLeavesNoTrace() throws {
+        let store = try StoreFixture()
+        let users = UserRepository(database: store.database)
+        let user = try users.create(try NewUser(portal: .secop, username: "intacto", email: #require(EmailAddress("intacto@example.com"))),
+                                    passwordHash: "h", now: StoreFixture.now)
+
+        let helper = PackagePaths.products.appendingPathComponent("store-crash-helper")
+        try #require(FileManager.default.isExecutableFile(atPath: helper.path), "build the package first: \(helper.path)")
+        let process = Process()
+        process.executableURL = helper
+        process.arguments = [store.path, "crash-marker"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+
+        // Wait (at most 30 s) for "ready": the transaction is open and its rows written.
+        let ready = DispatchSemaphore(value: 0)
+        let reader = output.fileHandleForReading
+        Thread {
+            var seen = Data()
+            while true {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                seen.append(chunk)
+                if String(decoding: seen, as: UTF8.self).contains("ready") { ready.signal(); break }
+            }
+        }.start()
+        let gotReady = ready.wait(timeout: .now() + 30) == .success
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try #require(gotReady, "the helper never reported ready")
+        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(process.terminationStatus == SIGKILL)
+
+        // The partial write reached the disk: uncommitted frames sit in the WAL file, which a
+        // fresh open must recover past.
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int) ?? 0
+        #expect(walSize > 1_000_000, "the WAL holds the killed transaction's pages (\(walSize) bytes)")
+        let reopened = try Database(path: store.path)
+        #expect(try reopened.integrityCheck() == "ok")
+        let markers = try reopened.read { c in
+            try c.queryOne("SELECT COUNT(*) FROM audit_log WHERE event = 'crash-marker'") { try $0.int(0) }
+        }
+        #expect(markers == 0)
+        #expect(try UserRepository(database: reopened).find(id: user.id)?.email == "intacto@example.com")
+        // And the file still takes writes.
+        try AuditLogRepository(database: reopened).record(portal: "system", userID: nil, event: "after-crash", at: StoreFixture.now)
+        #expect(try AuditLogRepository(database: reopened).recent(event: "after-crash").count == 1)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import UserStore
+
+@Suite struct MigrationTests {
+    @Test func freshFileGetsEveryMigrationRecorded() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database(path: directory.path("m.sqlite"))
+        #expect(try database.schemaVersion() == 0)
+        let applied = try database.migrate()
+        #expect(applied == Schema.migrations.map(\.version))
+        #expect(try database.schemaVersion() == Database.supportedSchemaVersion)
+        let recorded = try database.read { c in try c.query("SELECT version FROM schema_migrations ORDER BY version") { try $0.int(0) } }
+        #expect(recorded == Schema.migrations.map(\.version))
+    }
+
+    @Test func migratingTwiceChangesNothing() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database(path: directory.path("m.sqlite"))
+        try database.migrate()
+        let schema = { try database.read { c in try c.query("SELECT sql FROM sqlite_master ORDER BY name") { try $0.optionalString(0) } } }
+        let before = try schema()
+        #expect(try database.migrate().isEmpty)
+        #expect(try schema() == before)
+        // And from a second connection, as a restarted process would.
+        let reopened = try Database(path: directory.path("m.sqlite"))
+        #expect(try reopened.migrate().isEmpty)
+        #expect(try reopened.read { c in try c.queryOne("SELECT COUNT(*) FROM schema_migrations") { try $0.int(0) } } == Schema.migrations.count)
+    }
+
+    @Test func migrationsApplyInOrderOneTransactionEach() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database(path: directory.path("m.sqlite"))
+        let steps = [
+            Migration(version: 1, name: "one", sql: "CREATE TABLE t (a INTEGER);"),
+            Migration(version: 2, name: "two", sql: "ALTER TABLE t ADD COLUMN b TEXT;"),
+            Migration(version: 3, name: "broken", sql: "CREATE TABLE u (x); INSERT INTO nowhere VALUES (1);"),
+        ]
+        #expect(throws: StoreError.self) { try database.migrate(steps) }
+        // Steps 1 and 2 committed; step 3 rolled back entirely (table u absent).
+        #expect(try database.schemaVersion() == 2)
+        let tables = try database.read { c in try c.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") { try $0.string(0) } }
+        #expect(tables.contains("t") && !tables.contains("u"))
+        let fixed = [steps[0], steps[1], Migration(version: 3, name: "fixed", sql: "CREATE TABLE u (x);")]
+        #expect(try database.migrate(fixed) == [3])
+    }
+
+    @Test func aNewerFileIsRefusedWithAClearMessage() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database(path: directory.path("m.sqlite"))
+        try database.migrate()
+        let future = Database.supportedSchemaVersion + 5
+        try database.write { c in try c.executeScript("PRAGMA user_version = \(future)") }
+        let error = StoreError.newerSchema(found: future, supported: Database.supportedSchemaVersion)
+        #expect(throws: error) { try database.migrate() }
+        #expect(error.description.contains("newer"))
+    }
+
+    @Test func anOlderFileUpgradesKeepingItsRows() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database(path: directory.path("m.sqlite"))
+        // A file as the previous release left it: the first three steps only.
+        try database.migrate(Array(Schema.migrations.prefix(3)))
+        try database.write { c in
+            try c.execute("INSERT INTO captchas (id, answer_hash, created_at, expires_at) VALUES ('old', 'h', 0, 10)")
+        }
+        #expect(try database.migrate() == Array(Schema.migrations.dropFirst(3).map(\.version)))
+        let captchas = CaptchaRepository(database: database)
+        #expect(try captchas.image(id: "old", now: Date(timeIntervalSince1970: 1)) == nil)
+        #expect(try captchas.check(id: "old", answerHash: "h", now: Date(timeIntervalSince1970: 1)) == .passed)
+    }
+}

@@ -1,0 +1,34 @@
+import ClaveCrypto
+import Foundation
+import Testing
+@testable import UserStore
+
+@Suite struct RateLimitRepositoryTests {
+    let now = StoreFixture.now
+
+    @Test func fixedWindowAllowsLimitThenRefusesWithRetryAfter() throws {
+        let store = try StoreFixture()
+        let limits = RateLimitRepository(database: store.database)
+        for i in 0..<3 {
+            let decision = try limits.hit(key: "ip:127.0.0.1", window: 60, limit: 3, now: now.addingTimeInterval(Double(i)))
+            #expect(decision == RateLimitDecision(allowed: true, retryAfter: 0, remaining: 2 - i))
+        }
+        let refused = try limits.hit(key: "ip:127.0.0.1", window: 60, limit: 3, now: now.addingTimeInterval(10))
+        #expect(refused == RateLimitDecision(allowed: false, retryAfter: 50, remaining: 0))
+        #expect(try limits.hit(key: "ip:127.0.0.2", window: 60, limit: 3, now: now.addingTimeInterval(10)).allowed, "keys are separate")
+        #expect(try limits.hit(key: "ip:127.0.0.1", window: 60, limit: 3, now: now.addingTimeInterval(60)).allowed, "new window")
+        try limits.reset(key: "ip:127.0.0.2")
+        #expect(try limits.purge(before: now.addingTimeInterval(30)) == 0)
+        #expect(try limits.purge(before: now.addingTimeInterval(61)) == 1)
+    }
+
+    @Test func concurrentHitsNeverExceedTheLimit() throws {
+        let store = try StoreFixture()
+        let limits = RateLimitRepository(database: store.database)
+        let wins = WinCounter()
+        DispatchQueue.concurrentPerform(iterations: 50) { _ in
+            if (try? limits.hit(key: "k", window: 60, limit: 7, now: StoreFixture.now).allowed) == true { wins.add(0) }
+        }
+        #expect(wins.counts[0] == 7)
+    }
+}
