@@ -94,8 +94,13 @@ import Testing
         #expect(try tokens.redeemAndChangePassword(tokenHash: "link", newPasswordHash: "new", now: now.addingTimeInterval(61)).status == .expired)
         #expect(try users.find(id: user.id)?.passwordHash == "h")
 
-        let result = try tokens.redeemAndChangePassword(tokenHash: "link", newPasswordHash: "new", now: now.addingTimeInterval(5))
+        let result = try tokens.redeemAndChangePassword(tokenHash: "link", newPasswordHash: "new", now: now.addingTimeInterval(5)) { token in
+            NewOutboxMessage(portal: "cajacopi", sender: "s", recipient: "ana@example.com", subject: "Su contraseña fue cambiada",
+                             textBody: "usuario \(token.userID)", htmlBody: "h")
+        }
         #expect(result.status == .valid && result.token?.userID == user.id)
+        let outbox = try OutboxRepository(database: store.database).list(states: [.pending], limit: 10)
+        #expect(outbox.first?.subject == "Su contraseña fue cambiada" && outbox.first?.textBody == "usuario \(user.id)")
         #expect(try users.find(id: user.id)?.passwordHash == "new")
         #expect(try tokens.lookup(tokenHash: "other", now: now).status == .used, "every other token dropped")
         #expect(try sessions.find(idHash: "s", now: now) == nil)
