@@ -108,6 +108,17 @@ import Testing
         #expect(try users.find(id: user.id)?.passwordHash == "new")
     }
 
+    @Test func purgeDropsOnlyTokensExpiredBeforeTheCutoff() throws {
+        let store = try StoreFixture()
+        let user = try Self.makeUser(store)
+        let tokens = ResetTokenRepository(database: store.database)
+        try tokens.issueResetToken(userID: user.id, purpose: .passwordReset, tokenHash: "old", expiresAt: now.addingTimeInterval(10), now: now, email: Self.mail("1"))
+        try tokens.issueResetToken(userID: user.id, purpose: TokenPurpose(rawValue: "x"), tokenHash: "new", expiresAt: now.addingTimeInterval(100), now: now, email: Self.mail("2"))
+        #expect(try tokens.purge(expiredBefore: now.addingTimeInterval(50)) == 1)
+        #expect(try tokens.lookup(tokenHash: "old", now: now).status == .unknown)
+        #expect(try tokens.lookup(tokenHash: "new", now: now).status == .valid)
+    }
+
     @Test func passwordChangeCanKeepTheSessionThatMadeIt() throws {
         let store = try StoreFixture()
         let user = try Self.makeUser(store)
