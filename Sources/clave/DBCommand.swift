@@ -4,14 +4,17 @@ import UserStore
 /// `clave db migrate|status`: brings the database file to this build's schema.
 struct DBCommand: Command {
     static let name = "db"
-    static let summary = "Database maintenance: migrate, status"
+    static let summary = "Database maintenance: migrate, status, purge"
     static let usage = """
     Usage: clave db migrate [--db FILE]
            clave db status  [--db FILE]
+           clave db purge   [--db FILE]
 
     migrate  applies every schema migration the file lacks, in order, one transaction each.
              Running it again changes nothing. A file from a newer Clave is refused.
     status   prints the file's schema version and runs SQLite's integrity check.
+    purge    deletes what can no longer be used: reset tokens expired over 7 days ago, expired
+             sessions, captchas expired or used over a day ago, rate-limit windows over a day old.
 
     Options:
       --db FILE   the SQLite file (env CLAVE_DB; default \(DBCommand.defaultPath))
@@ -43,10 +46,22 @@ struct DBCommand: Command {
             print("schema version: \(version) (this build knows \(Database.supportedSchemaVersion))")
             print("integrity: \(try database.integrityCheck())")
             return 0
+        case "purge":
+            let database = try open(path)
+            let now = Date()
+            let day: TimeInterval = 24 * 3600
+            let counts = try UsersCommand.storeErrors {
+                (try ResetTokenRepository(database: database).purge(expiredBefore: now.addingTimeInterval(-7 * day)),
+                 try SessionRepository(database: database).purgeExpired(now: now),
+                 try CaptchaRepository(database: database).purge(before: now.addingTimeInterval(-day)),
+                 try RateLimitRepository(database: database).purge(before: now.addingTimeInterval(-day)))
+            }
+            print("Purged \(counts.0) reset tokens, \(counts.1) sessions, \(counts.2) captchas, \(counts.3) rate-limit counters.")
+            return 0
         case nil:
-            throw CLIError("missing action; use 'clave db migrate' or 'clave db status'")
+            throw CLIError("missing action; use 'clave db migrate', 'clave db status' or 'clave db purge'")
         case let other?:
-            throw CLIError("unknown action '\(other)'; use 'migrate' or 'status'")
+            throw CLIError("unknown action '\(other)'; use 'migrate', 'status' or 'purge'")
         }
     }
 

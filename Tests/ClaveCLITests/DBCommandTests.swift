@@ -28,6 +28,13 @@ import TestSupport
         #expect(refused.standardError.contains("schema version 999, newer than"), "\(refused.standardError)")
     }
 
+    @Test func purgeRunsOnAFreshFile() throws {
+        let cli = try CLI()
+        let result = try cli.run(["db", "purge"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput == "Purged 0 reset tokens, 0 sessions, 0 captchas, 0 rate-limit counters.\n")
+    }
+
     @Test func unknownActionIsAnError() throws {
         let cli = try CLI()
         let result = try cli.run(["db", "explode"])

@@ -34,4 +34,15 @@ import Testing
         _ = try captchas.check(id: "img", answerHash: SHA256.hex("abc123"), now: now)
         #expect(try captchas.image(id: "img", now: now) == nil, "used")
     }
+
+    @Test func purgeDropsExpiredAndUsedCaptchasOnly() throws {
+        let store = try StoreFixture()
+        let captchas = CaptchaRepository(database: store.database)
+        try captchas.create(id: "expired", answerHash: "h", expiresAt: now.addingTimeInterval(10), now: now)
+        try captchas.create(id: "used", answerHash: "h", expiresAt: now.addingTimeInterval(1000), now: now)
+        try captchas.create(id: "live", answerHash: "h", expiresAt: now.addingTimeInterval(1000), now: now)
+        _ = try captchas.check(id: "used", answerHash: "h", now: now.addingTimeInterval(5))
+        #expect(try captchas.purge(before: now.addingTimeInterval(20)) == 2)
+        #expect(try captchas.isActive(id: "live", now: now.addingTimeInterval(20)))
+    }
 }

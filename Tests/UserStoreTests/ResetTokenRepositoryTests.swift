@@ -94,13 +94,29 @@ import Testing
         #expect(try tokens.redeemAndChangePassword(tokenHash: "link", newPasswordHash: "new", now: now.addingTimeInterval(61)).status == .expired)
         #expect(try users.find(id: user.id)?.passwordHash == "h")
 
-        let result = try tokens.redeemAndChangePassword(tokenHash: "link", newPasswordHash: "new", now: now.addingTimeInterval(5))
+        let result = try tokens.redeemAndChangePassword(tokenHash: "link", newPasswordHash: "new", now: now.addingTimeInterval(5)) { token in
+            NewOutboxMessage(portal: "cajacopi", sender: "s", recipient: "ana@example.com", subject: "Su contraseña fue cambiada",
+                             textBody: "usuario \(token.userID)", htmlBody: "h")
+        }
         #expect(result.status == .valid && result.token?.userID == user.id)
+        let outbox = try OutboxRepository(database: store.database).list(states: [.pending], limit: 10)
+        #expect(outbox.first?.subject == "Su contraseña fue cambiada" && outbox.first?.textBody == "usuario \(user.id)")
         #expect(try users.find(id: user.id)?.passwordHash == "new")
         #expect(try tokens.lookup(tokenHash: "other", now: now).status == .used, "every other token dropped")
         #expect(try sessions.find(idHash: "s", now: now) == nil)
         #expect(try tokens.redeemAndChangePassword(tokenHash: "link", newPasswordHash: "again", now: now.addingTimeInterval(6)).status == .used)
         #expect(try users.find(id: user.id)?.passwordHash == "new")
+    }
+
+    @Test func purgeDropsOnlyTokensExpiredBeforeTheCutoff() throws {
+        let store = try StoreFixture()
+        let user = try Self.makeUser(store)
+        let tokens = ResetTokenRepository(database: store.database)
+        try tokens.issueResetToken(userID: user.id, purpose: .passwordReset, tokenHash: "old", expiresAt: now.addingTimeInterval(10), now: now, email: Self.mail("1"))
+        try tokens.issueResetToken(userID: user.id, purpose: TokenPurpose(rawValue: "x"), tokenHash: "new", expiresAt: now.addingTimeInterval(100), now: now, email: Self.mail("2"))
+        #expect(try tokens.purge(expiredBefore: now.addingTimeInterval(50)) == 1)
+        #expect(try tokens.lookup(tokenHash: "old", now: now).status == .unknown)
+        #expect(try tokens.lookup(tokenHash: "new", now: now).status == .valid)
     }
 
     @Test func passwordChangeCanKeepTheSessionThatMadeIt() throws {

@@ -120,9 +120,14 @@ import Testing
         #expect(promoted.passwordHash == "temp" && promoted.mustChangePassword && promoted.temporaryPasswordHash == nil)
         #expect(try !users.promoteTemporaryPassword(id: user.id, now: now.addingTimeInterval(11)))
 
-        try users.changePassword(id: user.id, newHash: "new", now: now.addingTimeInterval(20))
+        let confirmation = NewOutboxMessage(portal: "soi", sender: "s", recipient: "soi@example.com", subject: "Clave cambiada",
+                                            textBody: "t", htmlBody: "h")
+        try users.changePassword(id: user.id, newHash: "new", confirmation: confirmation, now: now.addingTimeInterval(20))
         let changed = try #require(try users.find(id: user.id))
         #expect(changed.passwordHash == "new" && !changed.mustChangePassword)
+        #expect(try OutboxRepository(database: store.database).list(states: nil, limit: 10).map(\.subject) == ["Clave cambiada", "Clave temporal"])
+        #expect(throws: StoreError.notFound("user 999")) { try users.changePassword(id: 999, newHash: "x", confirmation: confirmation, now: now) }
+        #expect(try OutboxRepository(database: store.database).list(states: nil, limit: 10).count == 2, "nothing enqueued for a failed change")
     }
 
     @Test func expiredTemporaryPasswordCannotBePromoted() throws {

@@ -14,10 +14,11 @@ public enum PasswordMatch: Sendable, Equatable {
 /// Checks a login's password so that the answer costs the same whether or not the account
 /// exists (DESIGN.md, Rules: same answer, about the same time).
 ///
-/// Every check runs exactly two scrypt verifications: the current password hash (or a fixed
-/// dummy hash when the user is unknown) and the temporary password hash (or the dummy when
+/// Every failed check runs exactly two scrypt verifications: the current password hash (or a
+/// fixed dummy hash when the user is unknown) and the temporary password hash (or the dummy when
 /// there is none). Without the dummy, "no such user" would answer in microseconds and "wrong
-/// password" in tens of milliseconds, telling an attacker which accounts exist.
+/// password" in tens of milliseconds, telling an attacker which accounts exist. A check whose
+/// current password matches stops after one: its timing tells only what the answer says anyway.
 public struct PasswordVerifier: Sendable {
     /// The hasher whose cost every check pays.
     public let hasher: PasswordHasher
@@ -34,11 +35,10 @@ public struct PasswordVerifier: Sendable {
     /// A malformed stored hash counts as no match (and is logged by the caller's audit).
     public func check(_ password: String, for user: User?, now: Date) -> PasswordMatch {
         let current = verify(password, user?.passwordHash)
+        if current, user != nil { return .current }
         let temporary = verify(password, user?.activeTemporaryPasswordHash(at: now))
         guard user != nil else { return .none }
-        if current { return .current }
-        if temporary { return .temporary }
-        return .none
+        return temporary ? .temporary : .none
     }
 
     private func verify(_ password: String, _ stored: String?) -> Bool {

@@ -80,7 +80,9 @@ public final class Database: @unchecked Sendable {
     }
 
     /// Runs `body` in a read transaction on a pooled reader connection, in parallel with other
-    /// readers and with the writer. The body sees one consistent snapshot.
+    /// readers and with the writer. The body sees one consistent snapshot (the last commit, not
+    /// an enclosing `write`'s uncommitted rows). Do not nest `read`s: with every pooled
+    /// connection taken, a nested call would wait for itself.
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
         let connection = try checkoutReader()
         defer { checkin(connection) }

@@ -54,13 +54,16 @@ public struct ResetTokenRepository: Sendable {
 
     /// Redeems the token and, only if it was valid, sets the user's new password and drops every
     /// other token and session, all in ONE transaction: a crash can never burn the link without
-    /// changing the password, nor change it without burning the link.
-    public func redeemAndChangePassword(tokenHash: String, newPasswordHash: String, now: Date) throws -> ResetTokenLookup {
+    /// changing the password, nor change it without burning the link. `confirmation` builds the
+    /// "your password was changed" email for the token's user, enqueued in the same transaction.
+    public func redeemAndChangePassword(tokenHash: String, newPasswordHash: String, now: Date,
+                                        confirmation: ((ResetToken) -> NewOutboxMessage?)? = nil) throws -> ResetTokenLookup {
         try database.write { connection in
             let result = try ResetTokenRepository.redeem(tokenHash: tokenHash, now: now, in: connection)
             guard result.status == .valid, let token = result.token else { return result }
             try UserRepository.setPassword(id: token.userID, newHash: newPasswordHash, mustChange: false, now: now, in: connection)
             try ResetTokenRepository.dropAllTokensAndSessions(userID: token.userID, keepingSession: nil, now: now, in: connection)
+            if let message = confirmation?(token) { _ = try OutboxRepository.enqueue(message, now: now, in: connection) }
             return result
         }
     }

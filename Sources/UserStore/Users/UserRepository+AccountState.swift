@@ -43,12 +43,14 @@ extension UserRepository {
     /// Sets a new password chosen by the user (or staff) and, in the same transaction, clears any
     /// temporary password and drops every reset token and session of the user (DESIGN.md, Rules)
     /// except `keepingSession` (the hash of the session that made the change, when the portal
-    /// keeps the user logged in, as SOI's forced "Cambio de Clave" does).
+    /// keeps the user logged in, as SOI's forced "Cambio de Clave" does). A `confirmation`
+    /// email (Cajacopi sends one) is enqueued in the same transaction.
     public func changePassword(id: Int64, newHash: String, mustChange: Bool = false, keepingSession: String? = nil,
-                               now: Date) throws {
+                               confirmation: NewOutboxMessage? = nil, now: Date) throws {
         try database.write { connection in
             try UserRepository.setPassword(id: id, newHash: newHash, mustChange: mustChange, now: now, in: connection)
             try ResetTokenRepository.dropAllTokensAndSessions(userID: id, keepingSession: keepingSession, now: now, in: connection)
+            if let confirmation { _ = try OutboxRepository.enqueue(confirmation, now: now, in: connection) }
         }
     }
 
