@@ -2,6 +2,7 @@ import Foundation
 
 /// Every sub-command, in the order `clave --help` lists them. Each lives in its own file.
 let commands: [any Command.Type] = [
+    ServeCommand.self,
     // Filled as the commands land: ServeCommand, UsersCommand, SeedDemoCommand, DBCommand,
     // OutboxCommand, MailCommand.
 ]
