@@ -37,9 +37,11 @@ extension HTTPRequestParser {
         // an intermediary that disagrees would see different message boundaries.
         let hasCR = newline > start && buffer[newline - 1] == HTTPSyntax.cr
         let contentEnd = hasCR ? newline - 1 : newline
+        // Same order as for an incomplete line (length, then head budget), so a split input
+        // fails the same way as a whole one.
         if contentEnd - start > maxLength { throw tooLong }
-        guard hasCR else { throw .badRequest("bare LF line ending") }
         if let headBudget, newline + 1 - start > headBudget { throw .headerFieldsTooLarge }
+        guard hasCR else { throw .badRequest("bare LF line ending") }
         readIndex = newline + 1
         scanIndex = readIndex
         return start..<contentEnd
