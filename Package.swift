@@ -22,10 +22,12 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        // Glibc headers the Glibc module does not export (epoll, eventfd, signalfd): no library.
+        .systemLibrary(name: "CLinux"),
 
         // Libraries, arrows pointing one way.
         .target(name: "ClaveLog"),
-        .target(name: "HTTPCore", dependencies: ["ClaveLog"]),
+        .target(name: "HTTPCore", dependencies: ["ClaveLog", "CLinux"]),
         .target(name: "ClaveCrypto", dependencies: ["COpenSSL"]),
         .target(name: "UserStore", dependencies: ["CSQLite", "ClaveCrypto", "ClaveLog"]),
         .target(name: "Mailer", dependencies: ["ClaveCrypto", "UserStore", "ClaveLog"]),

@@ -2,13 +2,12 @@ import Foundation
 
 /// Every sub-command, in the order `clave --help` lists them. Each lives in its own file.
 let commands: [any Command.Type] = [
-    OutboxCommand.self,
-    MailCommand.self,
-    // Filled as the commands land: ServeCommand, UsersCommand, SeedDemoCommand, DBCommand,
-    // OutboxCommand, MailCommand.
+    ServeCommand.self,
     UsersCommand.self,
     SeedDemoCommand.self,
     DBCommand.self,
+    OutboxCommand.self,
+    MailCommand.self,
 ]
 
 @MainActor

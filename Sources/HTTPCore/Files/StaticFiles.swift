@@ -1,0 +1,131 @@
+/// Serves the files of one folder: `GET`/`HEAD` only, no way out of the folder, a content type
+/// per extension, a strong `ETag` with `If-None-Match` answered by 304, and `Cache-Control`.
+///
+/// The folder is indexed once at start-up. A request is answered only when its decoded path
+/// names an indexed file, so `..`, encoded slashes, symbolic links and hidden files can never
+/// reach anything else. Files up to `Options.maxCachedFileSize` are held in memory and
+/// answered inline on the event loop; larger ones are read from disk on a worker. Files added
+/// after start-up are not served until a restart.
+///
+/// ```swift
+/// router.mount("/static/", try StaticFiles(folder: "Resources/static"))
+/// ```
+public struct StaticFiles: HTTPResponder {
+    /// Caching and size choices, with documented defaults.
+    public struct Options: Sendable, Equatable {
+        /// `Cache-Control: public, max-age=N`, in seconds. Default 3600 (an hour): the files
+        /// are small and revalidation with the `ETag` is cheap.
+        public var maxAge: Int = 3600
+        /// Files up to this size are kept in memory. Default 1 MiB.
+        public var maxCachedFileSize: Int = 1024 * 1024
+        /// File served for a path ending in `/`. Default `index.html`.
+        public var indexFile: String = "index.html"
+
+        public init(maxAge: Int = 3600, maxCachedFileSize: Int = 1024 * 1024, indexFile: String = "index.html") {
+            self.maxAge = maxAge
+            self.maxCachedFileSize = maxCachedFileSize
+            self.indexFile = indexFile
+        }
+    }
+
+    struct File: Sendable {
+        let path: String
+        let contentType: String
+        let etag: String
+        /// The bytes, when cached.
+        let body: [UInt8]?
+    }
+
+    /// Problems found while indexing the folder.
+    public enum Failure: Error, Sendable, Equatable {
+        /// The folder does not exist or is not a directory.
+        case notADirectory(String)
+    }
+
+    public let folder: String
+    public let options: Options
+    private let files: [String: File]
+    private let cacheControl: String
+
+    /// Indexes `folder`. Throws `Failure.notADirectory` when it is missing.
+    public init(folder: String, options: Options = Options()) throws {
+        guard FileSystem.isDirectory(folder) else { throw Failure.notADirectory(folder) }
+        self.folder = folder
+        self.options = options
+        cacheControl = "public, max-age=\(options.maxAge)"
+        var files: [String: File] = [:]
+        for info in FileSystem.regularFiles(under: folder) {
+            let path = folder + "/" + info.relativePath
+            let type = ContentTypes.forPath(info.relativePath)
+            if info.size <= options.maxCachedFileSize, let body = FileSystem.read(path) {
+                files[info.relativePath] = File(path: path, contentType: type, etag: Self.etag(of: body), body: body)
+            } else {
+                let tag = "\"" + String(info.size, radix: 16) + "-" + String(info.modified, radix: 16) + "\""
+                files[info.relativePath] = File(path: path, contentType: type, etag: tag, body: nil)
+            }
+        }
+        self.files = files
+    }
+
+    /// How many files were indexed.
+    public var count: Int { files.count }
+
+    /// The indexed file a request path names, or nil. `path` is the percent-encoded path
+    /// relative to the mount (`/css/app.css`).
+    func file(for path: Substring) -> File? {
+        var segments: [String] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            guard let decoded = PathDecoding.decode(part), !decoded.isEmpty, decoded != ".", decoded != "..",
+                  !decoded.contains("/"), !decoded.contains("\\"), !decoded.hasPrefix(".")
+            else { return nil }
+            segments.append(decoded)
+        }
+        if path.isEmpty || path.hasSuffix("/") { segments.append(options.indexFile) }
+        return files[segments.joined(separator: "/")]
+    }
+
+    public func respond(to request: HTTPRequest) throws -> HTTPResponse {
+        guard request.method == .get || request.method == .head else {
+            return ErrorPage.response(.methodNotAllowed, requestID: request.requestID, headers: ["Allow": "GET, HEAD"])
+        }
+        guard let file = file(for: request.path) else {
+            return ErrorPage.response(.notFound, requestID: request.requestID)
+        }
+        var headers: HTTPHeaders = ["ETag": file.etag, "Cache-Control": cacheControl]
+        // RFC 9110 §13.1.2: If-None-Match uses the weak comparison; `*` matches any file.
+        if let condition = request.headers.first("If-None-Match"), Self.matches(condition, file.etag) {
+            return HTTPResponse(status: .notModified, headers: headers)
+        }
+        guard let body = file.body ?? FileSystem.read(file.path) else {
+            throw HTTPError(.notFound)
+        }
+        headers.add("Content-Type", file.contentType)
+        headers.add("X-Content-Type-Options", "nosniff")
+        return HTTPResponse(status: .ok, headers: headers, body: body)
+    }
+
+    /// Inline for files in memory (and for the cheap 404/405 answers).
+    public func respondsInline(to request: HTTPRequestHead) -> Bool {
+        file(for: request.path)?.body != nil || file(for: request.path) == nil
+    }
+
+    static func matches(_ condition: String, _ etag: String) -> Bool {
+        for candidate in condition.split(separator: ",") {
+            var tag = candidate.trimmingSpaces()
+            if tag == "*" { return true }
+            if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
+            if tag == etag || "W/" + tag == etag { return true }
+        }
+        return false
+    }
+
+    /// A strong validator from the content: FNV-1a 64 of the bytes and their length.
+    static func etag(of body: [UInt8]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in body {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return "\"" + String(body.count, radix: 16) + "-" + String(hash, radix: 16) + "\""
+    }
+}

@@ -1,0 +1,123 @@
+/// Server metrics in the Prometheus text format (version 0.0.4), for `GET /metrics`.
+///
+/// The server records requests by status code, a latency histogram, open connections, the
+/// worker queue depth and requests shed with 503. Each event loop writes its own shard under
+/// its own lock, so loops never contend; `render()` adds the shards up. Other modules register
+/// extra counters and gauges with `counter(_:help:)` and `gauge(_:help:read:)`.
+///
+/// ```swift
+/// let sent = metrics.counter("clave_mail_sent_total", help: "Correos enviados.")
+/// sent.increment()
+/// ```
+public final class Metrics: @unchecked Sendable {
+    /// Upper bounds of the latency histogram buckets, in seconds.
+    public let latencyBuckets: [Double]
+    private let lock = Lock()
+    private var shards: [MetricsShard] = []
+    private var counters: [(name: String, help: String, counter: MetricsCounter)] = []
+    private var gauges: [(name: String, help: String, read: @Sendable () -> Double)] = []
+
+    /// `latencyBuckets` defaults to 100 µs … 10 s, dense below 10 ms where this server lives.
+    public init(latencyBuckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]) {
+        self.latencyBuckets = latencyBuckets.sorted()
+    }
+
+    /// A shard for one event loop: only that loop's thread records into it.
+    func makeShard() -> MetricsShard {
+        let shard = MetricsShard(buckets: latencyBuckets.map { UInt64($0 * 1_000_000_000) })
+        lock.withLock { shards.append(shard) }
+        return shard
+    }
+
+    /// Registers (or returns the already registered) counter `name`. `name` must be a valid
+    /// Prometheus metric name; `help` is one line.
+    public func counter(_ name: String, help: String) -> MetricsCounter {
+        lock.withLock {
+            if let existing = counters.first(where: { $0.name == name }) { return existing.counter }
+            let counter = MetricsCounter()
+            counters.append((name, help, counter))
+            return counter
+        }
+    }
+
+    /// Registers a gauge whose value `read` returns when metrics are rendered.
+    public func gauge(_ name: String, help: String, read: @escaping @Sendable () -> Double) {
+        lock.withLock {
+            gauges.removeAll { $0.name == name }
+            gauges.append((name, help, read))
+        }
+    }
+
+    /// The sum of every shard: requests by status, latency histogram, open connections, shed.
+    public func snapshot() -> MetricsSnapshot {
+        let all = lock.withLock { shards }
+        var total = MetricsSnapshot(bucketCount: latencyBuckets.count)
+        for shard in all { shard.add(to: &total) }
+        return total
+    }
+
+    /// Every metric in the Prometheus text exposition format.
+    public func render() -> String {
+        let total = snapshot()
+        var out = ""
+        out += "# HELP clave_http_requests_total HTTP responses sent, by status code.\n"
+        out += "# TYPE clave_http_requests_total counter\n"
+        for (code, count) in total.responsesByStatus.sorted(by: { $0.key < $1.key }) {
+            out += "clave_http_requests_total{code=\"\(code)\",class=\"\(code / 100)xx\"} \(count)\n"
+        }
+        out += "# HELP clave_http_request_duration_seconds Time from a complete request to its written response.\n"
+        out += "# TYPE clave_http_request_duration_seconds histogram\n"
+        var cumulative: UInt64 = 0
+        for (index, bound) in latencyBuckets.enumerated() {
+            cumulative += total.bucketCounts[index]
+            out += "clave_http_request_duration_seconds_bucket{le=\"\(bound)\"} \(cumulative)\n"
+        }
+        out += "clave_http_request_duration_seconds_bucket{le=\"+Inf\"} \(total.requestCount)\n"
+        out += "clave_http_request_duration_seconds_sum \(Double(total.durationNanoseconds) / 1e9)\n"
+        out += "clave_http_request_duration_seconds_count \(total.requestCount)\n"
+        out += "# HELP clave_http_open_connections Client connections currently open.\n"
+        out += "# TYPE clave_http_open_connections gauge\n"
+        out += "clave_http_open_connections \(total.openConnections)\n"
+        out += "# HELP clave_http_requests_shed_total Requests answered 503 because the worker queue was full.\n"
+        out += "# TYPE clave_http_requests_shed_total counter\n"
+        out += "clave_http_requests_shed_total \(total.shed)\n"
+        let (extraCounters, extraGauges) = lock.withLock { (counters, gauges) }
+        for entry in extraGauges {
+            out += "# HELP \(entry.name) \(entry.help)\n# TYPE \(entry.name) gauge\n\(entry.name) \(Self.number(entry.read()))\n"
+        }
+        for entry in extraCounters {
+            out += "# HELP \(entry.name) \(entry.help)\n# TYPE \(entry.name) counter\n\(entry.name) \(entry.counter.value)\n"
+        }
+        return out
+    }
+
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}
+
+/// The totals `Metrics.render()` prints, for tests and for other exporters.
+public struct MetricsSnapshot: Sendable, Equatable {
+    public var responsesByStatus: [Int: UInt64] = [:]
+    /// Per bucket (not cumulative) counts, in `Metrics.latencyBuckets` order.
+    public var bucketCounts: [UInt64]
+    public var requestCount: UInt64 = 0
+    public var durationNanoseconds: UInt64 = 0
+    public var openConnections: Int = 0
+    public var shed: UInt64 = 0
+
+    init(bucketCount: Int) { bucketCounts = Array(repeating: 0, count: bucketCount) }
+}
+
+/// A monotonically increasing count registered with `Metrics.counter(_:help:)`.
+public final class MetricsCounter: @unchecked Sendable {
+    private let lock = Lock()
+    private var count: UInt64 = 0
+
+    init() {}
+
+    /// Adds `amount` (default 1).
+    public func increment(by amount: UInt64 = 1) { lock.withLock { count &+= amount } }
+
+    public var value: UInt64 { lock.withLock { count } }
+}

@@ -1,0 +1,47 @@
+import CLinux
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns SIGTERM and SIGINT into a callback, for graceful shutdown of `clave serve`.
+///
+/// The signals are blocked for the process and read from a `signalfd` on a small thread of
+/// its own, so the handler runs as ordinary code (it may take locks and log) instead of inside
+/// an async-signal context. SIGPIPE is ignored: a write to a closed socket must be an error
+/// code, never a crash.
+public final class SignalWatcher: @unchecked Sendable {
+    private let descriptor: Int32
+    private let thread: ThreadHandle?
+
+    /// Starts watching; `handler` receives the signal number (`SIGTERM` = 15, `SIGINT` = 2) each
+    /// time one arrives. Call it before other threads start so they inherit the blocked mask.
+    public init(_ handler: @escaping @Sendable (Int32) -> Void) throws {
+        _ = Glibc.signal(SIGPIPE, SIG_IGN)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGINT)
+        guard pthread_sigmask(SIG_BLOCK, &set, nil) == 0 else { throw SocketError("pthread_sigmask") }
+        let fd = signalfd(-1, &set, Int32(SFD_CLOEXEC))
+        guard fd >= 0 else { throw SocketError("signalfd") }
+        descriptor = fd
+        thread = ThreadHandle(name: "clave-signals") {
+            var info = signalfd_siginfo()
+            while true {
+                let n = Glibc.read(fd, &info, MemoryLayout<signalfd_siginfo>.size)
+                if n == MemoryLayout<signalfd_siginfo>.size {
+                    handler(Int32(info.ssi_signo))
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
+        }
+    }
+
+    /// Ignores SIGPIPE for the process, so a peer that closes mid-write gives `EPIPE`.
+    public static func ignoreBrokenPipe() {
+        _ = Glibc.signal(SIGPIPE, SIG_IGN)
+    }
+}

@@ -1,0 +1,99 @@
+/// A compiled route path such as `/cajacopi/captcha/{id}.png` or `/_correo/api/mensajes/{id}`.
+///
+/// Compiled once when the route is added: each `/`-separated segment is a literal, or a
+/// parameter with an optional literal prefix and suffix (`{id}.png`). Matching compares
+/// segments; there is no regular expression per request.
+struct RoutePattern: Sendable, Equatable {
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        /// `prefix{name}suffix`; the captured value is non-empty.
+        case parameter(name: String, prefix: String, suffix: String)
+    }
+
+    let segments: [Segment]
+    let text: String
+
+    /// Whether the pattern has no parameter (matched by a dictionary look-up instead).
+    var isLiteral: Bool {
+        segments.allSatisfy { if case .literal = $0 { true } else { false } }
+    }
+
+    /// Parses a pattern; throws `RouterError.invalidPattern` for a pattern that does not start
+    /// with `/` or has unbalanced braces.
+    init(_ text: String) throws {
+        guard text.hasPrefix("/") else { throw RouterError.invalidPattern(text) }
+        self.text = text
+        var segments: [Segment] = []
+        for part in text.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            guard let open = part.firstIndex(of: "{") else {
+                guard !part.contains("}") else { throw RouterError.invalidPattern(text) }
+                segments.append(.literal(String(part)))
+                continue
+            }
+            guard let close = part[open...].firstIndex(of: "}"),
+                  part[part.index(after: close)...].firstIndex(where: { $0 == "{" || $0 == "}" }) == nil,
+                  !part[..<open].contains("}")
+            else { throw RouterError.invalidPattern(text) }
+            let name = String(part[part.index(after: open)..<close])
+            guard !name.isEmpty else { throw RouterError.invalidPattern(text) }
+            segments.append(.parameter(name: name, prefix: String(part[..<open]), suffix: String(part[part.index(after: close)...])))
+        }
+        self.segments = segments
+    }
+
+    /// The parameters when `path` (split at `/`, still percent-encoded) matches, else nil.
+    /// Captured values are percent-decoded; a value that does not decode does not match.
+    func match(_ path: [Substring]) -> [String: String]? {
+        guard path.count == segments.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (segment, part) in zip(segments, path) {
+            switch segment {
+            case .literal(let literal):
+                guard part == literal else { return nil }
+            case .parameter(let name, let prefix, let suffix):
+                guard part.utf8.count > prefix.utf8.count + suffix.utf8.count,
+                      part.hasPrefix(prefix), part.hasSuffix(suffix)
+                else { return nil }
+                let value = part.dropFirst(prefix.count).dropLast(suffix.count)
+                guard let decoded = PathDecoding.decode(value) else { return nil }
+                parameters[name] = decoded
+            }
+        }
+        return parameters
+    }
+}
+
+/// Mistakes in building a router, reported at start-up.
+public enum RouterError: Error, Sendable, Equatable {
+    /// The pattern does not start with `/`, or its braces are unbalanced or empty.
+    case invalidPattern(String)
+}
+
+/// Percent-decoding of one path segment (RFC 3986 §2.1), for route parameters and static file
+/// names. Fails on a malformed escape, on NUL and on bytes that are not UTF-8.
+enum PathDecoding {
+    static func decode(_ text: Substring) -> String? {
+        guard text.utf8.contains(0x25) else {
+            return text.utf8.contains(0) ? nil : String(text)
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == 0x25 else { bytes.append(byte); continue }
+            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        guard !bytes.contains(0) else { return nil }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
+        }
+    }
+}

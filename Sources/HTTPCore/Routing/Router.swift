@@ -1,0 +1,147 @@
+/// Routes requests by method and path pattern to handlers, mounted responders and redirects.
+///
+/// Built once at start-up, then shared read-only by every worker. Literal paths are found with
+/// one dictionary look-up; patterns with parameters (`/cajacopi/captcha/{id}.png`) are compared
+/// segment by segment; then prefix mounts (`/static/`) are tried, longest first.
+/// HEAD is answered by the GET route (the server drops the body). A path that matches with
+/// another method answers 405 with `Allow`; no match answers 404.
+///
+/// ```swift
+/// var router = Router()
+/// router.get("/healthz", inline: true) { _ in .text("ok") }
+/// router.get("/_correo/api/mensajes/{id}") { request in
+///     .text(request.parameters["id"] ?? "")
+/// }
+/// router.mount("/static/", try StaticFiles(folder: "Resources/static"))
+/// ```
+public struct Router: HTTPResponder {
+    struct Entry: Sendable {
+        let handler: @Sendable (HTTPRequest) throws -> HTTPResponse
+        let inline: Bool
+    }
+
+    private var literal: [String: [HTTPMethod: Entry]] = [:]
+    private var patterns: [(pattern: RoutePattern, methods: [HTTPMethod: Entry])] = []
+    private var mounts: [(prefix: String, responder: any HTTPResponder)] = []
+
+    public init() {}
+
+    /// Adds a route. `inline: true` declares the handler non-blocking and microseconds-cheap,
+    /// so the event loop may answer it without the worker pool (see
+    /// `HTTPResponder.respondsInline(to:)`). An invalid pattern is a programming error caught
+    /// by tests: it is logged nowhere and the route never matches, so prefer `tryAdd`.
+    public mutating func add(_ method: HTTPMethod, _ pattern: String, inline: Bool = false,
+                             _ handler: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) {
+        try? tryAdd(method, pattern, inline: inline, handler)
+    }
+
+    /// Adds a route, throwing `RouterError.invalidPattern` for a malformed pattern.
+    public mutating func tryAdd(_ method: HTTPMethod, _ pattern: String, inline: Bool = false,
+                                _ handler: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) throws {
+        let compiled = try RoutePattern(pattern)
+        let entry = Entry(handler: handler, inline: inline)
+        if compiled.isLiteral {
+            literal[pattern, default: [:]][method] = entry
+        } else if let index = patterns.firstIndex(where: { $0.pattern == compiled }) {
+            patterns[index].methods[method] = entry
+        } else {
+            patterns.append((compiled, [method: entry]))
+        }
+    }
+
+    /// A GET route (which also answers HEAD).
+    public mutating func get(_ pattern: String, inline: Bool = false, _ handler: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) {
+        add(.get, pattern, inline: inline, handler)
+    }
+
+    /// A POST route.
+    public mutating func post(_ pattern: String, _ handler: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) {
+        add(.post, pattern, handler)
+    }
+
+    /// A DELETE route.
+    public mutating func delete(_ pattern: String, _ handler: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) {
+        add(.delete, pattern, handler)
+    }
+
+    /// A redirect from `path` to `location` (301 by default, for moved pages).
+    public mutating func redirect(_ path: String, to location: String, status: HTTPStatus = .movedPermanently) {
+        add(.get, path, inline: true) { _ in .redirect(to: location, status: status) }
+    }
+
+    /// Hands every request whose path starts with `prefix` (which should end with `/`) to
+    /// `responder`, with the prefix removed from the target: `/static/app.css` reaches
+    /// `StaticFiles` as `/app.css`. Routes added with `add` win over mounts.
+    public mutating func mount(_ prefix: String, _ responder: any HTTPResponder) {
+        mounts.append((prefix, responder))
+        mounts.sort { $0.prefix.utf8.count > $1.prefix.utf8.count }
+    }
+
+    // MARK: Matching
+
+    enum Match {
+        case route(Entry, [String: String])
+        case mount(any HTTPResponder, HTTPRequestHead)
+        case methodNotAllowed([HTTPMethod])
+        case notFound
+    }
+
+    func match(_ head: HTTPRequestHead) -> Match {
+        let path = head.path
+        if let methods = literal[String(path)] {
+            return choose(head.method, in: methods, parameters: [:])
+        }
+        if !patterns.isEmpty {
+            let parts = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+            for (pattern, methods) in patterns {
+                if let parameters = pattern.match(parts) {
+                    return choose(head.method, in: methods, parameters: parameters)
+                }
+            }
+        }
+        for (prefix, responder) in mounts where path.hasPrefix(prefix) {
+            var inner = head
+            let rest = head.target.dropFirst(prefix.utf8.count)
+            inner.target = rest.hasPrefix("/") ? String(rest) : "/" + rest
+            return .mount(responder, inner)
+        }
+        return .notFound
+    }
+
+    private func choose(_ method: HTTPMethod, in methods: [HTTPMethod: Entry], parameters: [String: String]) -> Match {
+        if let entry = methods[method] ?? (method == .head ? methods[.get] : nil) {
+            return .route(entry, parameters)
+        }
+        var allowed = Array(methods.keys)
+        if methods[.get] != nil && methods[.head] == nil { allowed.append(.head) }
+        return .methodNotAllowed(allowed.sorted { $0.rawValue < $1.rawValue })
+    }
+
+    // MARK: HTTPResponder
+
+    public func respond(to request: HTTPRequest) throws -> HTTPResponse {
+        switch match(request.head) {
+        case .route(let entry, let parameters):
+            var request = request
+            if !parameters.isEmpty { request.parameters = parameters }
+            return try entry.handler(request)
+        case .mount(let responder, let head):
+            var request = request
+            request.head = head
+            return try responder.respond(to: request)
+        case .methodNotAllowed(let allowed):
+            return ErrorPage.response(.methodNotAllowed, requestID: request.requestID,
+                                      headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")])
+        case .notFound:
+            return ErrorPage.response(.notFound, requestID: request.requestID)
+        }
+    }
+
+    public func respondsInline(to request: HTTPRequestHead) -> Bool {
+        switch match(request) {
+        case .route(let entry, _): entry.inline
+        case .mount(let responder, let head): responder.respondsInline(to: head)
+        case .methodNotAllowed, .notFound: true
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// One client connection, owned by exactly one event loop and touched only on its thread.
+///
+/// It holds the socket, the parser, the state machine, whether the socket may be read or
+/// written without waiting for epoll (edge-triggered readiness), and the response being
+/// written.
+final class Connection {
+    let descriptor: Int32
+    /// `generation << 32 | descriptor`: epoll and worker completions name a connection by
+    /// token, so a reused descriptor number never receives an old connection's response.
+    let token: UInt64
+    let remoteAddress: String
+    var parser: HTTPRequestParser
+    var machine: ConnectionStateMachine
+
+    /// Edge-triggered epoll reported input and no read has returned EAGAIN since.
+    var mayRead = true
+    /// The socket accepts output (reset by EAGAIN, set again by EPOLLOUT).
+    var mayWrite = true
+
+    /// The response being written: head and body, and how much of both has gone out.
+    var pendingHead: [UInt8] = []
+    var pendingBody: [UInt8] = []
+    var written = 0
+
+    /// The request being answered, for the access log and metrics.
+    var currentMethod: HTTPMethod = .get
+    var currentPath: Substring = ""
+    var currentRequestID = ""
+    var currentStart: UInt64 = 0
+    var currentStatus = 0
+    var currentIsHead = false
+
+    init(descriptor: Int32, token: UInt64, remoteAddress: String, limits: HTTPLimits, timeouts: HTTPTimeouts, now: UInt64) {
+        self.descriptor = descriptor
+        self.token = token
+        self.remoteAddress = remoteAddress
+        parser = HTTPRequestParser(limits: limits)
+        machine = ConnectionStateMachine(timeouts: timeouts, now: now)
+    }
+
+    /// Bytes of the pending response not yet written.
+    var remaining: Int { pendingHead.count + pendingBody.count - written }
+}

@@ -1,0 +1,73 @@
+import ClaveLog
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Everything `HTTPServer` needs to know before it starts, with documented defaults.
+///
+/// ```swift
+/// var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
+/// configuration.timeouts.headerRead = .seconds(2)
+/// let server = HTTPServer(configuration: configuration, responder: router)
+/// let port = try server.start()
+/// ```
+public struct HTTPServerConfiguration: Sendable {
+    /// Address to listen on: `127.0.0.1` (default), `::1`, `0.0.0.0`, or `::` for every IPv4
+    /// and IPv6 address.
+    public var host: String
+    /// TCP port; 0 picks a free one, which `start()` returns. Default 8080.
+    public var port: Int
+    /// Event-loop threads (one epoll each). Default: the number of CPU cores.
+    public var eventLoopCount: Int
+    /// Worker threads that run handlers. Default: twice the cores, at least 4, since handlers
+    /// block on SQLite and hashing rather than on CPU alone.
+    public var workerCount: Int
+    /// Requests that may wait for a worker; beyond it the server answers 503. Default 1024.
+    public var queueCapacity: Int
+    /// Seconds suggested in `Retry-After` on a 503. Default 1.
+    public var retryAfterSeconds: Int
+    /// Parser limits (sizes of the request line, header fields and body).
+    public var limits: HTTPLimits
+    /// Header, body, keep-alive and write timeouts.
+    public var timeouts: HTTPTimeouts
+    /// Whether each request writes an access-log line (method, path without query, status,
+    /// bytes, duration, request id). Default on.
+    public var accessLog: Bool
+    /// `listen(2)` backlog. Default 1024.
+    public var backlog: Int32
+    /// Logger for the access log, handler errors and socket trouble.
+    public var logger: Logger
+    /// The clock for timeouts and latencies; tests may pass a `ManualClock`.
+    public var clock: any ServerClock
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        eventLoopCount: Int = HTTPServerConfiguration.coreCount,
+        workerCount: Int = max(4, 2 * HTTPServerConfiguration.coreCount),
+        queueCapacity: Int = 1024,
+        retryAfterSeconds: Int = 1,
+        limits: HTTPLimits = HTTPLimits(),
+        timeouts: HTTPTimeouts = HTTPTimeouts(),
+        accessLog: Bool = true,
+        backlog: Int32 = 1024,
+        logger: Logger = Logger(label: "http"),
+        clock: any ServerClock = MonotonicClock()
+    ) {
+        self.host = host
+        self.port = port
+        self.eventLoopCount = eventLoopCount
+        self.workerCount = workerCount
+        self.queueCapacity = queueCapacity
+        self.retryAfterSeconds = retryAfterSeconds
+        self.limits = limits
+        self.timeouts = timeouts
+        self.accessLog = accessLog
+        self.backlog = backlog
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// Online CPU cores, at least 1.
+    public static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// What `clave serve` was asked to do, validated before anything starts.
+///
+/// `--db` and `--smtp-url` are checked and kept here for the store and mailer issues that
+/// will use them.
+struct ServeConfiguration: Equatable {
+    enum Mode: String, Equatable {
+        case development, production
+    }
+
+    var host = "127.0.0.1"
+    var port = 8080
+    var databasePath = "var/clave.sqlite"
+    var resources = "./Resources"
+    var publicURL: URL
+    var smtpURL: URL?
+    var mode: Mode = .development
+    var accessLog = true
+    var workers: Int?
+
+    /// Reads every option (flag, then `CLAVE_*` environment variable, then default) and
+    /// rejects inconsistent ones with a one-line `CLIError` (exit status 2).
+    init(_ arguments: inout Arguments) throws {
+        host = arguments.option("host") ?? host
+        port = try arguments.integer("port", default: port, in: 0...65535)
+        databasePath = arguments.option("db") ?? databasePath
+        resources = arguments.option("resources") ?? resources
+        let modeText = arguments.option("mode") ?? "development"
+        guard let mode = Mode(rawValue: modeText) else {
+            throw CLIError("--mode must be development or production, not '\(modeText)'")
+        }
+        self.mode = mode
+        switch arguments.option("access-log") ?? "on" {
+        case "on": accessLog = true
+        case "off": accessLog = false
+        case let other: throw CLIError("--access-log must be on or off, not '\(other)'")
+        }
+        if arguments.option("workers") != nil {
+            workers = try arguments.integer("workers", default: 0, in: 1...1024)
+        }
+        guard !databasePath.isEmpty else { throw CLIError("--db must name a file") }
+        let folder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CLIError("--db: folder '\(folder)' does not exist")
+        }
+
+        if let text = arguments.option("smtp-url") {
+            guard let url = URL(string: text), let scheme = url.scheme, ["smtp", "smtps"].contains(scheme), url.host != nil else {
+                throw CLIError("--smtp-url must look like smtp://user:pass@host:587 or smtps://host:465")
+            }
+            smtpURL = url
+        }
+        if let text = arguments.option("public-url") {
+            guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+                throw CLIError("--public-url must be an http:// or https:// URL, not '\(text)'")
+            }
+            publicURL = url
+        } else {
+            let shownHost = host.contains(":") ? "[\(host)]" : host
+            publicURL = URL(string: "http://\(shownHost):\(port)") ?? URL(fileURLWithPath: "/")
+        }
+        if mode == .production {
+            guard publicURL.scheme == "https", arguments.option("public-url") != nil else {
+                throw CLIError("production mode needs --public-url with an https:// URL")
+            }
+            guard smtpURL != nil else { throw CLIError("production mode needs --smtp-url") }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `clave serve` as a user runs it: a real process, real signals, a raw client.
+@Suite struct ServeCommandTests {
+    /// A running `clave` process with its output collected.
+    final class Process_: @unchecked Sendable {
+        let process = Process()
+        let output = Pipe()
+        let errors = Pipe()
+
+        init(_ arguments: [String], environment: [String: String] = [:]) throws {
+            process.executableURL = PackagePaths.claveExecutable
+            process.arguments = arguments
+            var env = ProcessInfo.processInfo.environment
+            env["CLAVE_LOG_LEVEL"] = "warning"
+            for (key, value) in environment { env[key] = value }
+            process.environment = env
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+        }
+
+        /// The first line on standard output.
+        func firstLine() -> String {
+            var bytes: [UInt8] = []
+            let handle = output.fileHandleForReading
+            while true {
+                let chunk = handle.readData(ofLength: 1)
+                if chunk.isEmpty || chunk.first == 0x0A { break }
+                bytes.append(contentsOf: chunk)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+
+        func finish() -> (status: Int32, output: String, errors: String) {
+            process.waitUntilExit()
+            let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            return (process.terminationStatus, out, err)
+        }
+    }
+
+    @Test func helpListsEveryOption() throws {
+        let run = try Process_(["serve", "--help"]).finish()
+        #expect(run.status == 0)
+        for option in ["--host", "--port", "--db", "--resources", "--public-url", "--smtp-url", "--mode", "--access-log", "--workers", "CLAVE_PORT"] {
+            #expect(run.output.contains(option), "missing \(option)")
+        }
+    }
+
+    @Test(arguments: [
+        (["--mode", "production", "--smtp-url", "smtp://u:p@mail.example:587"], "https"),
+        (["--mode", "production", "--public-url", "http://clave.example"], "https"),
+        (["--mode", "production", "--public-url", "https://clave.example"], "--smtp-url"),
+        (["--mode", "pruebas"], "--mode"),
+        (["--port", "70000"], "--port"),
+        (["--smtp-url", "ftp://x"], "--smtp-url"),
+        (["--access-log", "talvez"], "--access-log"),
+        (["--db", "/no/existe/clave.sqlite"], "--db"),
+        (["--puerto", "1"], "unknown option"),
+    ])
+    func badSettingsStopWithOneClearLineAndStatus2(arguments: [String], mentions: String) throws {
+        let temporary = try TemporaryDirectory(prefix: "serve-bad")
+        var words = ["serve", "--port", "0"]
+        if !arguments.contains("--db") { words += ["--db", temporary.path("clave.sqlite")] }
+        let run = try Process_(words + arguments).finish()
+        #expect(run.status == 2)
+        let lines = run.errors.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(run.errors.contains(mentions), "stderr: \(run.errors)")
+    }
+
+    @Test func servesHealthzMetricsTheHomePageAndStaticFilesThenStopsOnSIGTERM() throws {
+        let temporary = try TemporaryDirectory(prefix: "serve-live")
+        let server = try Process_(
+            ["serve", "--db", temporary.path("clave.sqlite"), "--resources", PackagePaths.resources.path],
+            environment: ["CLAVE_PORT": "0", "CLAVE_ACCESS_LOG": "on", "CLAVE_LOG_LEVEL": "info"])
+        let line = server.firstLine()
+        let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, "no URL in '\(line)'")
+        #expect(line.contains("http://127.0.0.1:"))
+
+        let client = try RawHTTPClient(port: port)
+        try client.send("GET /healthz?probe=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+        let health = try client.readResponse()
+        #expect(health.status == 200)
+        #expect(health.text == "ok")
+        try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        let home = try client.readResponse()
+        #expect(home.header("Content-Type") == "text/html; charset=utf-8")
+        #expect(home.text.contains("lang=\"es\""))
+        try client.send("GET /static/clave.css HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().header("Content-Type") == "text/css; charset=utf-8")
+        try client.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        let metrics = try client.readResponse()
+        #expect(metrics.text.contains("clave_http_requests_total{code=\"200\",class=\"2xx\"} 3"))
+        #expect(metrics.text.contains("clave_http_open_connections 1"))
+
+        server.process.terminate()   // SIGTERM
+        #expect(client.waitsForClose())
+        let run = server.finish()
+        #expect(run.status == 0)
+        // One access-log line per request: path without its query, status, bytes, id.
+        #expect(run.errors.contains("msg=request method=GET path=/healthz status=200 bytes=2 "))
+        #expect(!run.errors.contains("probe=1"))
+        #expect(run.errors.contains("request_id="))
+        #expect(run.errors.contains("msg=\"shutting down\" signal=15"))
+    }
+
+    @Test func theAccessLogCanBeTurnedOff() throws {
+        let temporary = try TemporaryDirectory(prefix: "serve-quiet")
+        let server = try Process_(
+            ["serve", "--port", "0", "--db", temporary.path("clave.sqlite"), "--access-log", "off"],
+            environment: ["CLAVE_LOG_LEVEL": "info"])
+        let line = server.firstLine()
+        let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
+        let client = try RawHTTPClient(port: port)
+        try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+        kill(server.process.processIdentifier, SIGINT)
+        let run = server.finish()
+        #expect(run.status == 0)
+        #expect(!run.errors.contains("msg=request "))
+    }
+}
