@@ -29,6 +29,7 @@ final class Connection {
     var currentStart: UInt64 = 0
     var currentStatus = 0
     var currentIsHead = false
+    var currentVersion: HTTPVersion = .http1_1
 
     init(descriptor: Int32, token: UInt64, remoteAddress: String, limits: HTTPLimits, timeouts: HTTPTimeouts, now: UInt64) {
         self.descriptor = descriptor
