@@ -129,6 +129,19 @@ import TestSupport
         #expect(client.waitsForClose())
     }
 
+    @Test func http10ClosesByDefaultAndStaysOpenWhenAskedTo() throws {
+        let live = try LiveServer(Self.router())
+        let kept = try live.connect()
+        try kept.send("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        let first = try kept.readResponse()
+        #expect(first.header("Connection") == "keep-alive")
+        try kept.send("GET /echo/dos HTTP/1.0\r\n\r\n")
+        let second = try kept.readResponse()
+        #expect(second.text == "eco dos")
+        #expect(second.header("Connection") == "close")
+        #expect(kept.waitsForClose())
+    }
+
     @Test func expectContinueGetsAnInterimResponseBeforeTheBody() throws {
         let live = try LiveServer(Self.router())
         let client = try live.connect()
