@@ -27,6 +27,9 @@ final class EventLoop: @unchecked Sendable {
     private var requestCounter: UInt64 = 0
     private let requestIDPrefix: String
     private var stopping = false
+    /// The listener is out of epoll after `accept` ran out of descriptors; the next sweep
+    /// puts it back (a level-triggered listener would otherwise spin the loop at 100% CPU).
+    private var acceptPaused = false
     private var stopDeadline: UInt64 = .max
     private var nextSweep: UInt64 = 0
     private let sweepInterval: UInt64
@@ -149,9 +152,12 @@ final class EventLoop: @unchecked Sendable {
             case .wouldBlock:
                 return
             case .failed(let code):
-                // EMFILE and friends: another loop or a later wake-up retries; a log line
-                // per burst tells the operator to raise the descriptor limit.
+                // EMFILE and friends: pause accepting until the next sweep; the pending
+                // connections wait in the backlog. The log line tells the operator to raise
+                // the descriptor limit.
                 logger.warning("accept failed", ["error": SocketError("accept", code: code).description])
+                epoll.remove(listener.descriptor)
+                acceptPaused = true
                 return
             }
         }
@@ -356,6 +362,14 @@ final class EventLoop: @unchecked Sendable {
     // MARK: Timeouts and closing
 
     private func sweep(now: UInt64) {
+        if acceptPaused && !stopping {
+            acceptPaused = false
+            do {
+                try epoll.addListener(listener.descriptor, token: Self.listenerToken)
+            } catch {
+                acceptPaused = true
+            }
+        }
         for case let connection? in connections {
             guard let timeout = connection.machine.expired(at: now) else { continue }
             if connection.machine.answersRequestTimeout {
