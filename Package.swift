@@ -59,3 +59,8 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The HTTP fuzz targets keep their seed corpora (data, not sources) in Fuzz/NAME/corpus.
+for target in package.targets where ["fuzz-http-request", "fuzz-form", "fuzz-cookie"].contains(target.name) {
+    target.exclude.append("corpus")
+}

@@ -24,10 +24,12 @@ enum FormInvariants {
         let text = String(decoding: input, as: UTF8.self)
         _ = try? FormData(query: text[...], limits: limits)
         if let path = PercentEncoding.decodePath(text[...]) {
-            let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+            // Split on bytes, not Characters: "/" followed by a combining mark is one Character.
+            let segments = path.utf8.split(separator: 0x2F, omittingEmptySubsequences: false)
+                .map { String(decoding: $0, as: UTF8.self) }
             precondition(!path.utf8.contains(0), "NUL in a decoded path")
             precondition(!segments.contains(".") && !segments.contains(".."), "dot segment in a decoded path")
-            let reencoded = segments.map { PercentEncoding.encode(String($0)) }.joined(separator: "/")
+            let reencoded = segments.map { PercentEncoding.encode($0) }.joined(separator: "/")
             precondition(PercentEncoding.decodePath(reencoded[...]) == path, "path round trip changed it")
         }
     }

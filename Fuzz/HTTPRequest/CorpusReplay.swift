@@ -3,10 +3,15 @@ import Foundation
 
 /// Without `-DFUZZING` the target replays files instead of fuzzing, so the corpus (and every
 /// crash kept in it) is a regression test: `swift run fuzz-http-request Fuzz/HTTPRequest/corpus`.
+/// `--bench` prints the parser's throughput instead (see `ParserBenchmark`).
 @main
 struct CorpusReplay {
     static func main() {
         var paths = Array(CommandLine.arguments.dropFirst())
+        if paths == ["--bench"] {
+            ParserBenchmark.run()
+            return
+        }
         if paths.isEmpty { paths = ["Fuzz/HTTPRequest/corpus"] }
         var count = 0
         for path in paths {

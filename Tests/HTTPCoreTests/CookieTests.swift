@@ -77,8 +77,8 @@ struct CookieSetCookieTests {
                                expires: 784_111_777, secure: true, httpOnly: true, sameSite: .strict)
         #expect(try cookie.headerValue
             == "s=\"v\"; Path=/soi; Domain=example.co; Max-Age=3600; Expires=Sun, 06 Nov 1994 08:49:37 GMT; Secure; HttpOnly; SameSite=Strict")
-        let bare = SetCookie(name: "s", value: "v", path: nil, httpOnly: false, sameSite: nil)
-        #expect(try bare.headerValue == "s=v")
+        let bare = SetCookie(name: "s", value: "v", path: nil, httpOnly: false)
+        #expect(try bare.headerValue == "s=v; SameSite=Lax")
     }
 
     @Test func deleting() throws {
@@ -88,13 +88,11 @@ struct CookieSetCookieTests {
 
     @Test func sameSiteNoneNeedsSecure() throws {
         #expect(throws: SetCookie.Error.sameSiteNoneRequiresSecure) {
-            try SetCookie(name: "a", value: "b", sameSite: SameSiteNone.value).headerValue
+            try SetCookie(name: "a", value: "b", sameSite: .none).headerValue
         }
-        #expect(try SetCookie(name: "a", value: "b", secure: true, sameSite: SameSiteNone.value).headerValue
+        #expect(try SetCookie(name: "a", value: "b", secure: true, sameSite: .none).headerValue
             == "a=b; Path=/; Secure; HttpOnly; SameSite=None")
     }
-
-    enum SameSiteNone { static let value = SetCookie.SameSite.none }
 
     @Test(arguments: ["", "a b", "a;b", "a=b", "a\r\nSet-Cookie: x", "caf\u{E9}", "a\u{0}"])
     func refusedNames(_ name: String) {

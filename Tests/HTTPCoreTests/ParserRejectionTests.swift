@@ -55,6 +55,11 @@ struct ParserRejectionTests {
         Case(name: "DEL in value", input: "GET / HTTP/1.1\r\nHost: h\r\nX: a\u{7F}\r\n\r\n", status: 400),
         Case(name: "missing Host in 1.1", input: "GET / HTTP/1.1\r\nAccept: */*\r\n\r\n", status: 400),
         Case(name: "two Host fields", input: "GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n", status: 400),
+        Case(name: "Host with space", input: "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", status: 400),
+        Case(name: "Host with path", input: "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", status: 400),
+        Case(name: "Host with userinfo", input: "GET / HTTP/1.1\r\nHost: u@a\r\n\r\n", status: 400),
+        Case(name: "Host with bad port", input: "GET / HTTP/1.1\r\nHost: a:8x\r\n\r\n", status: 400),
+        Case(name: "Host with unclosed IPv6", input: "GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", status: 400),
         Case(name: "two Host in 1.0", input: "GET / HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n", status: 400),
     ]
 
@@ -111,6 +116,11 @@ struct ParserRejectionTests {
     @Test(arguments: requestLineCases + fieldCases + framingCases + chunkCases)
     func rejected(_ example: Case) {
         #expect(ParserHarness.status(example.input) == example.status, "\(example.name)")
+    }
+
+    @Test func errorReasonsCarryNoPeerBytes() {
+        let error = ParserHarness.error("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: <script>x</script>, chunked\r\n\r\n")
+        #expect(error == .notImplemented("unsupported transfer coding"))
     }
 
     /// The same rejection whatever way the bytes arrive (every split point, byte by byte).

@@ -167,6 +167,11 @@ struct ParserValidRequestTests {
         else { Issue.record("expected a request, got \(events)") }
     }
 
+    @Test(arguments: ["localhost", "127.0.0.1:8080", "[::1]:8080", "[::1]", "example.co", "", "xn--caf-dma.co:443", "h:"])
+    func validHostValues(_ host: String) {
+        #expect(ParserHarness.error("GET / HTTP/1.1\r\nHost: \(host)\r\n\r\n") == nil)
+    }
+
     @Test func leadingEmptyLinesAreIgnored() {
         let events = ParserHarness.events("\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n")
         #expect(events.count == 1)

@@ -50,6 +50,7 @@ public struct CookieJar: Sendable, Equatable {
     /// Whether the jar is empty.
     public var isEmpty: Bool { cookies.isEmpty }
 
+    /// Same cookies in the same order (tuples are not `Equatable`, so this is spelled out).
     public static func == (lhs: CookieJar, rhs: CookieJar) -> Bool {
         lhs.cookies.count == rhs.cookies.count
             && zip(lhs.cookies, rhs.cookies).allSatisfy { $0.name == $1.name && $0.value == $1.value }
@@ -75,12 +76,5 @@ public struct CookieJar: Sendable, Equatable {
         }
         guard value.allSatisfy(SetCookie.isCookieOctet) else { return nil }
         return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
-    }
-}
-
-extension HTTPRequest {
-    /// The request's cookies (every `Cookie` field), parsed leniently; see `CookieJar`.
-    public var cookies: CookieJar {
-        CookieJar(headerValues: headers.values("Cookie"))
     }
 }

@@ -35,7 +35,10 @@ public struct SetCookie: Sendable, Equatable {
         case sameSiteNoneRequiresSecure
     }
 
+    /// The cookie name: a token (RFC 6265 §4.1.1).
     public var name: String
+    /// The value, written as given: encode anything outside `cookie-octet` first (base64url
+    /// tokens need nothing).
     public var value: String
     /// `Path`; nil leaves it to the browser (the request's directory).
     public var path: String?
@@ -49,8 +52,10 @@ public struct SetCookie: Sendable, Equatable {
     public var secure: Bool
     /// `HttpOnly`: hidden from scripts.
     public var httpOnly: Bool
-    /// `SameSite`; nil omits it.
-    public var sameSite: SameSite?
+    /// `SameSite`. Not optional on purpose: with an optional, `sameSite: .none` would mean
+    /// nil (no attribute) rather than `SameSite=None`. Browsers treat a missing attribute as
+    /// Lax, so nothing is lost by always writing it.
+    public var sameSite: SameSite
 
     /// A cookie with the safe defaults.
     public init(
@@ -62,7 +67,7 @@ public struct SetCookie: Sendable, Equatable {
         expires: Int? = nil,
         secure: Bool = false,
         httpOnly: Bool = true,
-        sameSite: SameSite? = .lax
+        sameSite: SameSite = .lax
     ) {
         self.name = name
         self.value = value
@@ -97,10 +102,10 @@ public struct SetCookie: Sendable, Equatable {
             }
             if let maxAge { text += "; Max-Age=\(max(maxAge, 0))" }
             if let expires { text += "; Expires=" + HTTPDateCache.format(epochSeconds: expires) }
-            if sameSite == SameSite.none, !secure { throw .sameSiteNoneRequiresSecure }
+            if sameSite == .none, !secure { throw .sameSiteNoneRequiresSecure }
             if secure { text += "; Secure" }
             if httpOnly { text += "; HttpOnly" }
-            if let sameSite { text += "; SameSite=" + sameSite.rawValue }
+            text += "; SameSite=" + sameSite.rawValue
             return text
         }
     }

@@ -44,6 +44,7 @@ public struct FormData: Sendable, Equatable {
     /// Whether the form has no pairs.
     public var isEmpty: Bool { pairs.isEmpty }
 
+    /// Same pairs in the same order (tuples are not `Equatable`, so this is spelled out).
     public static func == (lhs: FormData, rhs: FormData) -> Bool {
         lhs.pairs.count == rhs.pairs.count
             && zip(lhs.pairs, rhs.pairs).allSatisfy { $0.name == $1.name && $0.value == $1.value }

@@ -43,6 +43,8 @@ struct FieldLine: Sendable {
     ) throws(HTTPParseError) -> Kind {
         switch name.count {
         case 4 where HTTPSyntax.equalsIgnoringCase(name, "host"):
+            // RFC 9112 §3.2: a Host with an invalid value is answered 400 too.
+            guard isValidHost(value) else { throw .badRequest("invalid Host") }
             return .host
         case 6 where HTTPSyntax.equalsIgnoringCase(name, "expect"):
             return .expect(isContinue: HTTPSyntax.equalsIgnoringCase(value, "100-continue"))
@@ -82,6 +84,37 @@ struct FieldLine: Sendable {
             if index == value.count { return number }
             guard value[index] == HTTPSyntax.comma else { throw .badRequest("malformed Content-Length") }
             index += 1
+        }
+    }
+
+    /// `Host = uri-host [ ":" port ]` (RFC 9110 §7.2, RFC 3986 §3.2.2): an IP literal in
+    /// brackets or a reg-name (unreserved, sub-delims, `%`), then optional digits after `:`.
+    /// An empty value is allowed (RFC 9112 §3.2, a target without authority).
+    static func isValidHost(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        if index < value.count, value[index] == 0x5B {
+            index += 1
+            while index < value.count, HTTPSyntax.hexValue(value[index]) != nil || value[index] == 0x3A || value[index] == 0x2E {
+                index += 1
+            }
+            guard index < value.count, value[index] == 0x5D else { return false }
+            index += 1
+        } else {
+            while index < value.count, isRegNameByte(value[index]) { index += 1 }
+        }
+        if index == value.count { return true }
+        guard value[index] == HTTPSyntax.colon else { return false }
+        index += 1
+        while index < value.count, (0x30...0x39).contains(value[index]) { index += 1 }
+        return index == value.count
+    }
+
+    /// unreserved, sub-delims and `%` (RFC 3986 §3.2.2 `reg-name`).
+    static func isRegNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2D, 0x2E, 0x5F, 0x7E: true
+        case 0x21, 0x24, 0x26, 0x27, 0x28, 0x29, 0x2A, 0x2B, 0x2C, 0x3B, 0x3D, 0x25: true
+        default: false
         }
     }
 

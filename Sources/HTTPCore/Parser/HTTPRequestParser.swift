@@ -9,14 +9,24 @@
 /// Content-Length beside a Transfer-Encoding, are errors rather than guesses, because a proxy
 /// in front of us might have guessed differently (request smuggling).
 ///
+/// `Expect: 100-continue` sets `expectsContinue` (HTTP/1.1, body declared, none of it
+/// buffered yet); any other expectation is ignored rather than answered 417, which RFC 9110
+/// §10.1.1 allows and which keeps `HTTPParseError` free of a case no client here needs.
+/// Because `expectsContinue` depends on what was buffered, it is the one part of the events
+/// that can differ when the same bytes arrive in other pieces.
+///
 /// A request with a body gives `.head` (once the head is complete) and then `.request`; a
 /// request without a body gives only `.request`. After `.error` the parser is dead: every later
 /// `next()` returns the same error and appended bytes are dropped.
 ///
+/// Memory: an incomplete head is bounded by the limits (checked before its CRLF arrives) and
+/// a body by `maxBodyLength`; bytes of later pipelined requests stay buffered until `next()`
+/// reaches them, so a connection that pauses parsing should also pause reading.
+///
 /// ```swift
 /// var parser = HTTPRequestParser()
 /// bytes.withUnsafeBytes { parser.append($0) }
-/// while true {
+/// loop: while true {
 ///     switch parser.next() {
 ///     case .needMore: break loop
 ///     case .head(let head, let expectsContinue): ...
