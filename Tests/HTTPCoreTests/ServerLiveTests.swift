@@ -160,6 +160,17 @@ import TestSupport
         #expect(try client.readResponse().text == "eco v6")
     }
 
+    @Test func theWildcardAddressServesIPv4AndIPv6Clients() throws {
+        var configuration = HTTPServerConfiguration(eventLoopCount: 2, workerCount: 2)
+        configuration.host = "::"
+        let live = try LiveServer(Self.router(), configuration: configuration)
+        for host in ["127.0.0.1", "::1"] {
+            let client = try RawHTTPClient(host: host, port: live.port)
+            try client.send("GET /echo/\(host == "::1" ? "seis" : "cuatro") HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try client.readResponse().text == (host == "::1" ? "eco seis" : "eco cuatro"))
+        }
+    }
+
     @Test func metricsCountResponsesAndOpenConnections() throws {
         let live = try LiveServer(Self.router())
         let client = try live.connect()
