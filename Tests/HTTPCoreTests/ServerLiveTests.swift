@@ -142,6 +142,17 @@ import TestSupport
         #expect(kept.waitsForClose())
     }
 
+    @Test(arguments: ["", "GET /healthz HTTP/1.1\r\nHo"])
+    func aHalfClosedClientIsAnsweredThenClosedAtOnce(trailing: String) throws {
+        let live = try LiveServer(Self.router())
+        let client = try live.connect(timeout: 1)
+        // Request and FIN arrive together: the end-of-file must not wait for a timeout.
+        try client.send("GET /echo/fin HTTP/1.1\r\nHost: x\r\n\r\n" + trailing)
+        client.shutdownWrite()
+        #expect(try client.readResponse().text == "eco fin")
+        #expect(client.waitsForClose())
+    }
+
     @Test func expectContinueGetsAnInterimResponseBeforeTheBody() throws {
         let live = try LiveServer(Self.router())
         let client = try live.connect()

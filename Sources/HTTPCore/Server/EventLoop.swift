@@ -116,6 +116,7 @@ final class EventLoop: @unchecked Sendable {
                 if connection.machine.state == .writing { flush(connection) }
             }
             if event.readable { connection.mayRead = true }
+            if event.hangUp { connection.inputClosed = true }
             if connection.machine.state != .closed { drive(connection) }
         }
     }
@@ -221,8 +222,9 @@ final class EventLoop: @unchecked Sendable {
                 guard connection.mayRead else { return }
                 switch ConnectionSocket.read(connection.descriptor, into: readBuffer) {
                 case .bytes(let count):
-                    // A short read drained the socket: the next arrival raises a new edge.
-                    if count < readBuffer.count { connection.mayRead = false }
+                    // A short read drained the socket: the next arrival raises a new edge. Not
+                    // after a hang-up, whose end-of-file must still be read to close.
+                    if count < readBuffer.count && !connection.inputClosed { connection.mayRead = false }
                     connection.parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
                 case .wouldBlock:
                     connection.mayRead = false
