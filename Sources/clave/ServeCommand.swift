@@ -74,6 +74,7 @@ enum ServeCommand: Command {
         if FileManager.default.fileExists(atPath: staticFolder) {
             router.mount("/static/", try StaticFiles(folder: staticFolder))
         }
+        if let pattern = router.invalidPatterns.first { throw CLIError("invalid route pattern '\(pattern)'", status: 1) }
         return router
     }
 }
