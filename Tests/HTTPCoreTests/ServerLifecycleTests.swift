@@ -149,6 +149,22 @@ import TestSupport
         }
     }
 
+    @Test func aSlowReaderGetsTheWholeLargeResponseAndKeepsItsConnection() throws {
+        let live = try LiveServer(Self.router(gate: Gate()), configuration: HTTPServerConfiguration(eventLoopCount: 1, workerCount: 2))
+        let reader = try live.connect(timeout: 5)
+        try reader.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        // 8 MiB cannot fit in the socket buffers: the loop writes part, waits for EPOLLOUT,
+        // and resumes where it stopped, while serving others in between.
+        Thread.sleep(forTimeInterval: 0.3)
+        let other = try live.connect()
+        try other.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try other.readResponse().text == "ok")
+        let big = try reader.readResponse()
+        #expect(big.body.count == 8 * 1024 * 1024)
+        #expect(big.body.allSatisfy { $0 == 0x61 })
+        #expect(try reader.readResponse().text == "ok")
+    }
+
     @Test func aClientThatNeverReadsIsDroppedAtTheWriteTimeout() throws {
         var configuration = HTTPServerConfiguration(eventLoopCount: 1, workerCount: 2)
         configuration.timeouts.write = .milliseconds(400)
