@@ -1,50 +1,47 @@
 import RecoveryFlows
 import Testing
+import TestSupport
 
-/// SECOP II's password rules, from literals.
+/// SECOP II's configuration of the shared password rules, from literals and the real list.
 @Suite struct SecopPasswordPolicyTests {
-    let policy = SecopPasswordPolicy(commonPasswords: ["password1", "colombia2024"])
+    let policy = SecopPasswordPolicy(rules: PasswordPolicy(requiresUppercase: false, requiresLowercase: false,
+                                                           requiresDigit: false,
+                                                           commonPasswords: CommonPasswordList(["password1", "colombia2024"])))
+    let gabriela = PersonalData(email: "compras@example.com", username: "gongoragabriela")
 
-    @Test func acceptsALongUncommonPassword() {
-        #expect(policy.problems(password: "Nueva-Clave-9931", confirmation: "Nueva-Clave-9931", username: "ana").isEmpty)
+    @Test func noCompositionRulesALongLowerCasePassphraseIsFine() {
+        #expect(policy.problems(password: "caballo bateria grapa", confirmation: "caballo bateria grapa", personalData: gabriela).isEmpty)
     }
 
-    @Test func lengthBoundsAreInclusive() {
-        #expect(policy.problems(password: "abcdefg", confirmation: "abcdefg", username: "u") == [.tooShort])
-        #expect(policy.problems(password: "abcdefgh", confirmation: "abcdefgh", username: "u").isEmpty)
-        let longest = String(repeating: "x", count: 128)
-        #expect(policy.problems(password: longest, confirmation: longest, username: "u").isEmpty)
-        #expect(policy.problems(password: longest + "x", confirmation: longest + "x", username: "u") == [.tooLong])
-    }
-
-    @Test func countsCharactersNotBytes() {
+    @Test func lengthBoundsAreInclusiveAndCountCharacters() {
+        #expect(policy.problems(password: "abcdefg", confirmation: "abcdefg", personalData: .none) == [.rule(.tooShort)])
+        #expect(policy.problems(password: "abcdefgh", confirmation: "abcdefgh", personalData: .none).isEmpty)
         // Eight characters, sixteen UTF-8 bytes: long enough.
-        #expect(policy.problems(password: "ñññññññ1", confirmation: "ñññññññ1", username: "u").isEmpty)
+        #expect(policy.problems(password: "ñññññññ1", confirmation: "ñññññññ1", personalData: .none).isEmpty)
+        let longest = String(repeating: "x", count: 128)
+        #expect(policy.problems(password: longest, confirmation: longest, personalData: .none).isEmpty)
+        #expect(policy.problems(password: longest + "x", confirmation: longest + "x", personalData: .none) == [.rule(.tooLong)])
     }
 
     @Test func refusesTheUserNameInAnyCase() {
-        #expect(policy.problems(password: "GongoraGabriela", confirmation: "GongoraGabriela", username: "gongoragabriela")
-                == [.containsUsername])
-        #expect(policy.problems(password: "x1GONGORAGABRIELA", confirmation: "x1GONGORAGABRIELA", username: "gongoragabriela")
-                == [.containsUsername])
+        #expect(policy.problems(password: "x1GONGORAGABRIELA", confirmation: "x1GONGORAGABRIELA", personalData: gabriela)
+                == [.rule(.containsUsername)])
     }
 
     @Test func refusesCommonPasswordsInAnyCase() {
-        #expect(policy.problems(password: "Colombia2024", confirmation: "Colombia2024", username: "u") == [.common])
+        #expect(policy.problems(password: "Colombia2024", confirmation: "Colombia2024", personalData: gabriela) == [.rule(.common)])
     }
 
-    @Test func listsEveryProblemAtOnce() {
-        #expect(policy.problems(password: "password1", confirmation: "otra", username: "password")
-                == [.containsUsername, .common, .mismatchedConfirmation])
+    @Test func aMismatchedConfirmationComesLast() {
+        #expect(policy.problems(password: "password1", confirmation: "otra", personalData: gabriela)
+                == [.rule(.common), .mismatchedConfirmation])
+        #expect(SecopPasswordProblem.mismatchedConfirmation.message(policy: policy) == "La confirmación no coincide con la nueva contraseña.")
     }
 
-    @Test func theRealListIsLoadedAndWordsEachRuleInSpanish() throws {
-        let real = try SecopFixture.policy()
-        #expect(real.commonPasswords.count > 19_000)
-        #expect(real.commonPasswords.contains("123456789"))
-        for problem in SecopPasswordProblem.allCases {
-            #expect(!problem.message(policy: real).isEmpty)
-        }
-        #expect(SecopPasswordProblem.tooShort.message(policy: real) == "La contraseña debe tener al menos 8 caracteres.")
+    @Test func theRealListIsLoaded() throws {
+        let real = try SecopPasswordPolicy(resources: PackagePaths.resources)
+        #expect(real.minimumLength == 8)
+        #expect(real.problems(password: "123456789", confirmation: "123456789", personalData: .none) == [.rule(.common)])
+        #expect(real.problems(password: "Nueva-Clave-9931", confirmation: "Nueva-Clave-9931", personalData: .none).isEmpty)
     }
 }

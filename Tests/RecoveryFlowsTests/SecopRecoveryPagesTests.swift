@@ -86,7 +86,7 @@ import TestSupport
                                                           ("contrasena_confirmacion", "12345678")]), clientAddress: nil)
         #expect(page.status == .unprocessableContent)
         let html = try render(page)
-        #expect(html.contains("Esa contraseña es demasiado común"))
+        #expect(html.contains("Es una contraseña demasiado común"))
         #expect(html.contains("La confirmación no coincide con la nueva contraseña."))
         #expect(!html.contains("123456789"))
     }

@@ -107,11 +107,11 @@ import UserStore
     }
 
     @Test(arguments: [
-        ("Corta1!", "Corta1!", [SecopPasswordProblem.tooShort]),
-        ("xx-ana.perez-xx", "xx-ana.perez-xx", [.containsUsername]),
-        ("Password1", "Password1", [.common]),
+        ("Corta1!", "Corta1!", [SecopPasswordProblem.rule(.tooShort)]),
+        ("xx-ana.perez-xx", "xx-ana.perez-xx", [.rule(.containsUsername)]),
+        ("Password1", "Password1", [.rule(.common)]),
         ("Nueva-Clave-9931", "Nueva-Clave-9932", [.mismatchedConfirmation]),
-        (String(repeating: "z", count: 129), String(repeating: "z", count: 129), [.tooLong]),
+        (String(repeating: "z", count: 129), String(repeating: "z", count: 129), [.rule(.tooLong)]),
     ])
     func refusedPasswordsNameTheRuleAndKeepTheLink(password: String, confirmation: String, expected: [SecopPasswordProblem]) throws {
         let fixture = try SecopFixture()

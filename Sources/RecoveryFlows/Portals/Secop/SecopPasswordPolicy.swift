@@ -1,71 +1,58 @@
 import Foundation
+import UserStore
 
-/// A rule a new SECOP II password broke, with the sentence the change page shows for it.
-public enum SecopPasswordProblem: String, Sendable, Equatable, CaseIterable {
-    /// Shorter than ``SecopPasswordPolicy/minimumLength``.
-    case tooShort
-    /// Longer than ``SecopPasswordPolicy/maximumLength``.
-    case tooLong
-    /// The same as, or containing, the user name.
-    case containsUsername
-    /// On the list of common passwords.
-    case common
+/// A reason a new SECOP II password was refused.
+public enum SecopPasswordProblem: Sendable, Hashable {
+    /// A rule of the shared ``PasswordPolicy``.
+    case rule(PasswordViolation)
     /// The confirmation differs from the new password.
     case mismatchedConfirmation
+
+    /// A short stable name for the audit log (never the password).
+    public var name: String {
+        switch self {
+        case .rule(let violation): String(describing: violation)
+        case .mismatchedConfirmation: "mismatchedConfirmation"
+        }
+    }
 
     /// What the user reads, in Spanish.
     public func message(policy: SecopPasswordPolicy) -> String {
         switch self {
-        case .tooShort: "La contraseña debe tener al menos \(policy.minimumLength) caracteres."
-        case .tooLong: "La contraseña no puede tener más de \(policy.maximumLength) caracteres."
-        case .containsUsername: "La contraseña no puede ser ni contener su nombre de usuario."
-        case .common: "Esa contraseña es demasiado común y fácil de adivinar. Elija otra."
+        case .rule(let violation): violation.message(for: policy.rules)
         case .mismatchedConfirmation: "La confirmación no coincide con la nueva contraseña."
         }
     }
 }
 
-/// SECOP II's rules for a new password: long enough, not the user name, not a common one.
+/// SECOP II's rules for a new password: the shared ``PasswordPolicy`` with length, the
+/// common-password list and the user's own data (user name, email name), but without
+/// composition rules, plus a matching confirmation.
 ///
-/// Length and a block list instead of "one upper case, one digit" composition rules, as
-/// NIST SP 800-63B §5.1.1.2 advises: composition rules push people to `Contraseña1`, a
-/// block list of leaked passwords stops what attackers actually try first.
+/// No "one upper case, one digit" rules: the SECOP II guide asks for none, and NIST SP 800-63B
+/// §5.1.1.2 advises against them (they push people to `Contraseña1`); the block list stops
+/// what attackers actually try first.
 public struct SecopPasswordPolicy: Sendable {
-    /// Fewest characters. Default 8 (the portal's guide and NIST SP 800-63B §5.1.1.2).
-    public var minimumLength: Int
-    /// Most characters. Default 128: long passphrases fit, the hasher's 1 KiB cap is never hit.
-    public var maximumLength: Int
-    /// Lower-case common passwords, refused case-insensitively.
-    public let commonPasswords: Set<String>
+    /// The shared rules, configured for SECOP II.
+    public var rules: PasswordPolicy
 
-    /// Creates a policy from its limits and block list.
-    public init(minimumLength: Int = 8, maximumLength: Int = 128, commonPasswords: Set<String>) {
-        self.minimumLength = minimumLength
-        self.maximumLength = maximumLength
-        self.commonPasswords = commonPasswords
+    /// A policy over `rules`.
+    public init(rules: PasswordPolicy) { self.rules = rules }
+
+    /// SECOP II's rules with the block list `data/common-passwords.txt` under `resources`. A
+    /// missing list is an error: a policy silently without it would be weaker.
+    public init(resources: URL) throws {
+        self.init(rules: PasswordPolicy(requiresUppercase: false, requiresLowercase: false, requiresDigit: false,
+                                        commonPasswords: try CommonPasswordList.shared(resources: resources.path)))
     }
 
-    /// A policy whose block list is `Resources/data/common-passwords.txt` (one a line) under
-    /// `resources`. A missing list is an error: a policy silently without it would be weaker.
-    public init(resources: URL, minimumLength: Int = 8, maximumLength: Int = 128) throws {
-        let file = resources.appendingPathComponent("data/common-passwords.txt")
-        let text = try String(contentsOf: file, encoding: .utf8)
-        let words = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        self.init(minimumLength: minimumLength, maximumLength: maximumLength,
-                  commonPasswords: Set(words.filter { !$0.isEmpty }))
-    }
+    /// Fewest characters (default 8).
+    public var minimumLength: Int { rules.minimumLength }
 
-    /// Every rule `password` breaks for `username`, in the order the page lists them; empty
-    /// when it is acceptable.
-    public func problems(password: String, confirmation: String, username: String) -> [SecopPasswordProblem] {
-        var problems: [SecopPasswordProblem] = []
-        let length = password.count
-        if length < minimumLength { problems.append(.tooShort) }
-        if length > maximumLength { problems.append(.tooLong) }
-        let lowered = password.lowercased()
-        let name = username.lowercased()
-        if !name.isEmpty, lowered.contains(name) { problems.append(.containsUsername) }
-        if commonPasswords.contains(lowered) { problems.append(.common) }
+    /// Every rule `password` breaks for the user described by `personalData`, in the order the
+    /// page lists them; empty when it is acceptable.
+    public func problems(password: String, confirmation: String, personalData: PersonalData) -> [SecopPasswordProblem] {
+        var problems = rules.violations(of: password, personalData: personalData).map(SecopPasswordProblem.rule)
         if password != confirmation { problems.append(.mismatchedConfirmation) }
         return problems
     }

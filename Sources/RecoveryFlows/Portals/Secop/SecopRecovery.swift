@@ -148,10 +148,10 @@ public struct SecopRecovery: Sendable {
             return .unusableLink(lookup.status == .valid ? .unknown : lookup.status)
         }
         let username = user.username ?? user.displayName
-        let problems = policy.problems(password: newPassword, confirmation: confirmation, username: username)
+        let problems = policy.problems(password: newPassword, confirmation: confirmation, personalData: PersonalData(user: user))
         guard problems.isEmpty else {
             try audit.record(portal: "secop", userID: user.id, event: "password.refused", clientAddress: clientAddress,
-                             detail: "rules=" + problems.map(\.rawValue).joined(separator: ","), at: now)
+                             detail: "rules=" + problems.map(\.name).joined(separator: ","), at: now)
             return .refused(username: username, problems: problems)
         }
         let newHash = try hasher.hash(newPassword)
