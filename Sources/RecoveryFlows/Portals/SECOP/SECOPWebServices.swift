@@ -2,10 +2,10 @@ import HTTPCore
 
 /// What SECOP II's routes need from the web shell, as closures so the routes stay independent
 /// of how the shell implements sessions, CSRF, rate limits and page rendering.
-public struct SecopWebServices: Sendable {
+public struct SECOPWebServices: Sendable {
     /// Renders `page` inside the shell's layout for `request` (adding the `csrf` value and the
     /// security headers, and any session cookie the shell sets).
-    public var render: @Sendable (_ request: HTTPRequest, _ page: SecopPage) throws -> HTTPResponse
+    public var render: @Sendable (_ request: HTTPRequest, _ page: SECOPPage) throws -> HTTPResponse
     /// Whether the POST's `csrf` field matches the session's (DESIGN.md: every POST form).
     public var csrfIsValid: @Sendable (_ request: HTTPRequest, _ form: FormData) -> Bool
     /// Whether `action` may run now for the client's address and for `identifier` (a user
@@ -18,7 +18,7 @@ public struct SecopWebServices: Sendable {
     public var timingFloor: @Sendable (_ body: () throws -> HTTPResponse) throws -> HTTPResponse
 
     /// Creates a value from its parts.
-    public init(render: @escaping @Sendable (HTTPRequest, SecopPage) throws -> HTTPResponse,
+    public init(render: @escaping @Sendable (HTTPRequest, SECOPPage) throws -> HTTPResponse,
                 csrfIsValid: @escaping @Sendable (HTTPRequest, FormData) -> Bool,
                 allow: @escaping @Sendable (HTTPRequest, String, String) -> Bool,
                 refuse: @escaping @Sendable (HTTPRequest, HTTPStatus, String) -> HTTPResponse,

@@ -9,17 +9,17 @@ import UserStore
 /// SECOP II's routes on a live server over loopback, with the real store, templates and rate
 /// limits; the shell's session CSRF is stood in by a fixed field value (the shell's own tests
 /// cover its CSRF; here we check that the routes refuse what it refuses).
-@Suite struct SecopRecoveryRoutesTests {
+@Suite struct SECOPRecoveryRoutesTests {
     static let csrf = "csrf-valido"
-    let fixture: SecopFixture
+    let fixture: SECOPFixture
     let server: LiveServer
 
     init() throws {
-        let fixture = try SecopFixture()
+        let fixture = try SECOPFixture()
         let templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"))
         let limits = RateLimitRepository(database: fixture.database)
         let clock = fixture.clock
-        let services = SecopWebServices(
+        let services = SECOPWebServices(
             render: { _, page in
                 var context = page.context
                 context["csrf"] = .string(Self.csrf)
@@ -36,7 +36,7 @@ import UserStore
             refuse: { _, status, message in .text(message, status: status) },
             timingFloor: { body in try body() })
         var router = Router()
-        SecopRecoveryRoutes.register(on: &router, pages: SecopRecoveryPages(recovery: fixture.recovery), services: services)
+        SECOPRecoveryRoutes.register(on: &router, pages: SECOPRecoveryPages(recovery: fixture.recovery), services: services)
         self.fixture = fixture
         server = try LiveServer(router)
     }

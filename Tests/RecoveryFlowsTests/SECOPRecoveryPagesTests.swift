@@ -6,19 +6,19 @@ import Testing
 import TestSupport
 
 /// SECOP II's pages, decided and rendered with the real templates, without a server.
-@Suite struct SecopRecoveryPagesTests {
-    let fixture: SecopFixture
-    let pages: SecopRecoveryPages
+@Suite struct SECOPRecoveryPagesTests {
+    let fixture: SECOPFixture
+    let pages: SECOPRecoveryPages
     let templates: TemplateSet
 
     init() throws {
-        fixture = try SecopFixture()
-        pages = SecopRecoveryPages(recovery: fixture.recovery)
+        fixture = try SECOPFixture()
+        pages = SECOPRecoveryPages(recovery: fixture.recovery)
         templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"),
                                     options: TemplateOptions(strict: false))
     }
 
-    func render(_ page: SecopPage) throws -> String {
+    func render(_ page: SECOPPage) throws -> String {
         var context = page.context
         context["csrf"] = "csrf-de-prueba"
         return try templates.render(page.template, context)

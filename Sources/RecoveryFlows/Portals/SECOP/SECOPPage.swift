@@ -6,7 +6,7 @@ import Templates
 /// The recovery steps decide the page; the web glue adds what every page of the shell
 /// carries (the CSRF field's value, the layout's own values) and renders it. Keeping the
 /// decision here makes it testable without a server.
-public struct SecopPage: Sendable, Equatable {
+public struct SECOPPage: Sendable, Equatable {
     /// The HTTP status.
     public var status: HTTPStatus
     /// The template name under the templates folder, e.g. `secop/olvide-contrasena`.

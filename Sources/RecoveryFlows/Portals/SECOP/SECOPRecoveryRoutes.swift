@@ -8,7 +8,7 @@ import HTTPCore
 /// Every POST checks CSRF, then the rate limits (per client address and per submitted
 /// identifier), then does its step. A page carrying a token sends `Referrer-Policy:
 /// no-referrer` so the link never leaks through the Referer header.
-public enum SecopRecoveryRoutes {
+public enum SECOPRecoveryRoutes {
     /// Rate-limit action names, one per step.
     public enum Action {
         /// "Olvidé la contraseña" submissions, keyed by user name.
@@ -20,35 +20,35 @@ public enum SecopRecoveryRoutes {
     }
 
     /// Adds the routes to `router`.
-    public static func register(on router: inout Router, pages: SecopRecoveryPages, services: SecopWebServices) {
-        router.get(SecopRoutes.forgotPassword) { request in
+    public static func register(on router: inout Router, pages: SECOPRecoveryPages, services: SECOPWebServices) {
+        router.get(SECOPRoutes.forgotPassword) { request in
             try services.render(request, pages.forgotPasswordForm())
         }
-        router.post(SecopRoutes.forgotPassword) { request in
+        router.post(SECOPRoutes.forgotPassword) { request in
             try guarded(request, services: services, action: Action.passwordReset, identifier: { normalized($0["usuario"]) }) { form in
                 try services.timingFloor {
                     try services.render(request, pages.forgotPassword(form: form, clientAddress: request.remoteAddress))
                 }
             }
         }
-        router.get(SecopRoutes.forgotUsername) { request in
+        router.get(SECOPRoutes.forgotUsername) { request in
             try services.render(request, pages.forgotUsernameForm())
         }
-        router.post(SecopRoutes.forgotUsername) { request in
+        router.post(SECOPRoutes.forgotUsername) { request in
             try guarded(request, services: services, action: Action.usernameReminder, identifier: { normalized($0["correo"]) }) { form in
                 try services.timingFloor {
                     try services.render(request, pages.forgotUsername(form: form, clientAddress: request.remoteAddress))
                 }
             }
         }
-        router.get(SecopRoutes.changePassword) { request in
+        router.get(SECOPRoutes.changePassword) { request in
             let query = request.queryItems
             guard services.allow(request, Action.link, tokenKey(query["token"])) else {
                 return services.refuse(request, .tooManyRequests, tooMany)
             }
             return noReferrer(try page(request, pages.changeForm(query: query, clientAddress: request.remoteAddress), services))
         }
-        router.post(SecopRoutes.changePassword) { request in
+        router.post(SECOPRoutes.changePassword) { request in
             noReferrer(try guarded(request, services: services, action: Action.link, identifier: { tokenKey($0["token"]) }) { form in
                 try page(request, pages.change(form: form, clientAddress: request.remoteAddress), services)
             })
@@ -58,7 +58,7 @@ public enum SecopRecoveryRoutes {
     static let tooMany = "Demasiados intentos. Espere unos minutos antes de volver a intentarlo."
 
     /// Decodes the form, checks CSRF and the rate limits, then runs `body`.
-    static func guarded(_ request: HTTPRequest, services: SecopWebServices, action: String,
+    static func guarded(_ request: HTTPRequest, services: SECOPWebServices, action: String,
                         identifier: (FormData) -> String, body: (FormData) throws -> HTTPResponse) throws -> HTTPResponse {
         let form: FormData
         do {
@@ -77,7 +77,7 @@ public enum SecopRecoveryRoutes {
     }
 
     /// Renders `page`, marking token pages.
-    static func page(_ request: HTTPRequest, _ page: SecopPage, _ services: SecopWebServices) throws -> HTTPResponse {
+    static func page(_ request: HTTPRequest, _ page: SECOPPage, _ services: SECOPWebServices) throws -> HTTPResponse {
         let response = try services.render(request, page)
         return page.carriesToken ? noReferrer(response) : response
     }

@@ -2,7 +2,7 @@ import Foundation
 import UserStore
 
 /// A reason a new SECOP II password was refused.
-public enum SecopPasswordProblem: Sendable, Hashable {
+public enum SECOPPasswordProblem: Sendable, Hashable {
     /// A rule of the shared ``PasswordPolicy``.
     case rule(PasswordViolation)
     /// The confirmation differs from the new password.
@@ -17,7 +17,7 @@ public enum SecopPasswordProblem: Sendable, Hashable {
     }
 
     /// What the user reads, in Spanish.
-    public func message(policy: SecopPasswordPolicy) -> String {
+    public func message(policy: SECOPPasswordPolicy) -> String {
         switch self {
         case .rule(let violation): violation.message(for: policy.rules)
         case .mismatchedConfirmation: "La confirmación no coincide con la nueva contraseña."
@@ -32,7 +32,7 @@ public enum SecopPasswordProblem: Sendable, Hashable {
 /// No "one upper case, one digit" rules: the SECOP II guide asks for none, and NIST SP 800-63B
 /// §5.1.1.2 advises against them (they push people to `Contraseña1`); the block list stops
 /// what attackers actually try first.
-public struct SecopPasswordPolicy: Sendable {
+public struct SECOPPasswordPolicy: Sendable {
     /// The shared rules, configured for SECOP II.
     public var rules: PasswordPolicy
 
@@ -51,8 +51,8 @@ public struct SecopPasswordPolicy: Sendable {
 
     /// Every rule `password` breaks for the user described by `personalData`, in the order the
     /// page lists them; empty when it is acceptable.
-    public func problems(password: String, confirmation: String, personalData: PersonalData) -> [SecopPasswordProblem] {
-        var problems = rules.violations(of: password, personalData: personalData).map(SecopPasswordProblem.rule)
+    public func problems(password: String, confirmation: String, personalData: PersonalData) -> [SECOPPasswordProblem] {
+        var problems = rules.violations(of: password, personalData: personalData).map(SECOPPasswordProblem.rule)
         if password != confirmation { problems.append(.mismatchedConfirmation) }
         return problems
     }

@@ -7,17 +7,17 @@ import UserStore
 /// The request pages answer with the same page, word for word and status for status, for a
 /// known and an unknown account: the only thing the answer depends on is whether the input is
 /// usable at all. CSRF and rate limits are checked before these are called (web glue).
-public struct SecopRecoveryPages: Sendable {
+public struct SECOPRecoveryPages: Sendable {
     /// The recovery steps.
-    public let recovery: SecopRecovery
+    public let recovery: SECOPRecovery
 
     /// Creates a value from its fields.
-    public init(recovery: SecopRecovery) { self.recovery = recovery }
+    public init(recovery: SECOPRecovery) { self.recovery = recovery }
 
     /// Links every page uses, relative to the site.
     private var links: [String: TemplateValue] {
-        ["ingreso": .string(SecopRoutes.login), "olvideContrasena": .string(SecopRoutes.forgotPassword),
-         "olvideUsuario": .string(SecopRoutes.forgotUsername)]
+        ["ingreso": .string(SECOPRoutes.login), "olvideContrasena": .string(SECOPRoutes.forgotPassword),
+         "olvideUsuario": .string(SECOPRoutes.forgotUsername)]
     }
 
     /// The bare address emails come from, as the request pages name it ("registro@…").
@@ -30,55 +30,55 @@ public struct SecopRecoveryPages: Sendable {
     // MARK: Olvidé la contraseña
 
     /// GET: the empty request form.
-    public func forgotPasswordForm() -> SecopPage {
-        SecopPage(template: "secop/olvide-contrasena", context: links.merging(["accion": .string(SecopRoutes.forgotPassword)]) { $1 })
+    public func forgotPasswordForm() -> SECOPPage {
+        SECOPPage(template: "secop/olvide-contrasena", context: links.merging(["accion": .string(SECOPRoutes.forgotPassword)]) { $1 })
     }
 
     /// POST: emails a link when the user exists; the same answer when not.
-    public func forgotPassword(form: FormData, clientAddress: String?) throws -> SecopPage {
+    public func forgotPassword(form: FormData, clientAddress: String?) throws -> SECOPPage {
         let username = form["usuario"] ?? ""
-        var context = links.merging(["accion": .string(SecopRoutes.forgotPassword)]) { $1 }
+        var context = links.merging(["accion": .string(SECOPRoutes.forgotPassword)]) { $1 }
         do {
             try recovery.requestPasswordReset(username: username, clientAddress: clientAddress)
-        } catch SecopRecoveryError.input {
+        } catch SECOPRecoveryError.input {
             context["usuario"] = .string(String(username.prefix(recovery.configuration.maximumUsernameLength)))
             context["error"] = "Escriba su nombre de usuario del SECOP II."
-            return SecopPage(status: .unprocessableContent, template: "secop/olvide-contrasena", context: context)
+            return SECOPPage(status: .unprocessableContent, template: "secop/olvide-contrasena", context: context)
         }
         context["enviado"] = true
         context["remitente"] = .string(senderAddress)
         context["minutos"] = .int(Int(recovery.configuration.linkLifetime / 60))
-        return SecopPage(template: "secop/olvide-contrasena", context: context)
+        return SECOPPage(template: "secop/olvide-contrasena", context: context)
     }
 
     // MARK: Olvidé el usuario
 
     /// GET: the empty reminder form.
-    public func forgotUsernameForm() -> SecopPage {
-        SecopPage(template: "secop/olvide-usuario", context: links.merging(["accion": .string(SecopRoutes.forgotUsername)]) { $1 })
+    public func forgotUsernameForm() -> SECOPPage {
+        SECOPPage(template: "secop/olvide-usuario", context: links.merging(["accion": .string(SECOPRoutes.forgotUsername)]) { $1 })
     }
 
     /// POST: emails the user names registered to the address; the same answer when none are.
-    public func forgotUsername(form: FormData, clientAddress: String?) throws -> SecopPage {
+    public func forgotUsername(form: FormData, clientAddress: String?) throws -> SECOPPage {
         let email = form["correo"] ?? ""
-        var context = links.merging(["accion": .string(SecopRoutes.forgotUsername)]) { $1 }
+        var context = links.merging(["accion": .string(SECOPRoutes.forgotUsername)]) { $1 }
         do {
             try recovery.requestUsernameReminder(email: email, clientAddress: clientAddress)
-        } catch SecopRecoveryError.input {
+        } catch SECOPRecoveryError.input {
             context["correo"] = .string(String(email.prefix(EmailAddress.maximumLength)))
             context["error"] = "Escriba un correo electrónico válido, por ejemplo nombre@entidad.gov.co."
-            return SecopPage(status: .unprocessableContent, template: "secop/olvide-usuario", context: context)
+            return SECOPPage(status: .unprocessableContent, template: "secop/olvide-usuario", context: context)
         }
         context["enviado"] = true
         context["remitente"] = .string(senderAddress)
-        return SecopPage(template: "secop/olvide-usuario", context: context)
+        return SECOPPage(template: "secop/olvide-usuario", context: context)
     }
 
     // MARK: Cambiar contraseña
 
     /// GET on the emailed link: the form when the link works, else a page saying why not.
     /// Never uses the link (mail scanners open links).
-    public func changeForm(query: FormData, clientAddress: String?) throws -> SecopPage {
+    public func changeForm(query: FormData, clientAddress: String?) throws -> SECOPPage {
         let token = query["token"] ?? ""
         switch try recovery.inspectLink(token: token, clientAddress: clientAddress) {
         case .valid(let username):
@@ -89,14 +89,14 @@ public struct SecopRecoveryPages: Sendable {
     }
 
     /// POST: changes the password with the link's token from the hidden field.
-    public func change(form: FormData, clientAddress: String?) throws -> SecopPage {
+    public func change(form: FormData, clientAddress: String?) throws -> SECOPPage {
         let token = form["token"] ?? ""
         let outcome = try recovery.changePassword(token: token, newPassword: form["contrasena_nueva"] ?? "",
                                                   confirmation: form["contrasena_confirmacion"] ?? "",
                                                   clientAddress: clientAddress)
         switch outcome {
         case .changed(let username):
-            return SecopPage(template: "secop/contrasena-cambiada", context: links.merging(["usuario": .string(username)]) { $1 })
+            return SECOPPage(template: "secop/contrasena-cambiada", context: links.merging(["usuario": .string(username)]) { $1 })
         case .refused(let username, let problems):
             var page = changePage(token: token, username: username, problems: problems)
             page.status = .unprocessableContent
@@ -106,19 +106,19 @@ public struct SecopRecoveryPages: Sendable {
         }
     }
 
-    private func changePage(token: String, username: String, problems: [SecopPasswordProblem]) -> SecopPage {
+    private func changePage(token: String, username: String, problems: [SECOPPasswordProblem]) -> SECOPPage {
         let policy = recovery.policy
         let context = links.merging([
-            "accion": .string(SecopRoutes.changePassword), "token": .string(token), "usuario": .string(username),
+            "accion": .string(SECOPRoutes.changePassword), "token": .string(token), "usuario": .string(username),
             "minimo": .int(policy.minimumLength),
             "errores": .list(problems.map { .string($0.message(policy: policy)) }),
         ]) { $1 }
-        return SecopPage(template: "secop/cambiar-contrasena", context: context, carriesToken: true)
+        return SECOPPage(template: "secop/cambiar-contrasena", context: context, carriesToken: true)
     }
 
     /// The page for a link that does not work, worded for why (DESIGN.md: an old link says
     /// so clearly, "use the last email").
-    func unusableLinkPage(_ status: ResetTokenStatus) -> SecopPage {
+    func unusableLinkPage(_ status: ResetTokenStatus) -> SECOPPage {
         let words: (String, String, String)
         switch status {
         case .superseded:
@@ -139,7 +139,7 @@ public struct SecopRecoveryPages: Sendable {
                      "Copie el enlace completo del correo y péguelo en su navegador, o solicite un nuevo correo.")
         }
         let code: HTTPStatus = status == .unknown || status == .valid ? .notFound : HTTPStatus(code: 410)
-        return SecopPage(status: code, template: "secop/enlace-invalido",
+        return SECOPPage(status: code, template: "secop/enlace-invalido",
                          context: links.merging(["titulo": .string(words.0), "explicacion": .string(words.1),
                                                  "consejo": .string(words.2), "estado": .string(status.rawValue)]) { $1 },
                          carriesToken: true)

@@ -3,8 +3,8 @@ import Testing
 import TestSupport
 
 /// SECOP II's configuration of the shared password rules, from literals and the real list.
-@Suite struct SecopPasswordPolicyTests {
-    let policy = SecopPasswordPolicy(rules: PasswordPolicy(requiresUppercase: false, requiresLowercase: false,
+@Suite struct SECOPPasswordPolicyTests {
+    let policy = SECOPPasswordPolicy(rules: PasswordPolicy(requiresUppercase: false, requiresLowercase: false,
                                                            requiresDigit: false,
                                                            commonPasswords: CommonPasswordList(["password1", "colombia2024"])))
     let gabriela = PersonalData(email: "compras@example.com", username: "gongoragabriela")
@@ -35,11 +35,11 @@ import TestSupport
     @Test func aMismatchedConfirmationComesLast() {
         #expect(policy.problems(password: "password1", confirmation: "otra", personalData: gabriela)
                 == [.rule(.common), .mismatchedConfirmation])
-        #expect(SecopPasswordProblem.mismatchedConfirmation.message(policy: policy) == "La confirmación no coincide con la nueva contraseña.")
+        #expect(SECOPPasswordProblem.mismatchedConfirmation.message(policy: policy) == "La confirmación no coincide con la nueva contraseña.")
     }
 
     @Test func theRealListIsLoaded() throws {
-        let real = try SecopPasswordPolicy(resources: PackagePaths.resources)
+        let real = try SECOPPasswordPolicy(resources: PackagePaths.resources)
         #expect(real.minimumLength == 8)
         #expect(real.problems(password: "123456789", confirmation: "123456789", personalData: .none) == [.rule(.common)])
         #expect(real.problems(password: "Nueva-Clave-9931", confirmation: "Nueva-Clave-9931", personalData: .none).isEmpty)
