@@ -11,6 +11,8 @@ public struct SECOPPage: Sendable, Equatable {
     public var status: HTTPStatus
     /// The template name under the templates folder, e.g. `secop/olvide-contrasena`.
     public var template: String
+    /// The page title (the layout's `<title>`).
+    public var title: String
     /// The values the template reads.
     public var context: [String: TemplateValue]
     /// Whether the page carries a reset token: then it must send `Referrer-Policy: no-referrer`
@@ -18,9 +20,11 @@ public struct SECOPPage: Sendable, Equatable {
     public var carriesToken: Bool
 
     /// Creates a value from its fields.
-    public init(status: HTTPStatus = .ok, template: String, context: [String: TemplateValue], carriesToken: Bool = false) {
+    public init(status: HTTPStatus = .ok, template: String, title: String, context: [String: TemplateValue],
+                carriesToken: Bool = false) {
         self.status = status
         self.template = template
+        self.title = title
         self.context = context
         self.carriesToken = carriesToken
     }

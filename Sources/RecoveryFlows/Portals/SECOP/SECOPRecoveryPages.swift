@@ -31,7 +31,7 @@ public struct SECOPRecoveryPages: Sendable {
 
     /// GET: the empty request form.
     public func forgotPasswordForm() -> SECOPPage {
-        SECOPPage(template: "secop/olvide-contrasena", context: links.merging(["accion": .string(SECOPRoutes.forgotPassword)]) { $1 })
+        SECOPPage(template: "secop/olvide-contrasena", title: "Recuperar contraseña", context: links.merging(["accion": .string(SECOPRoutes.forgotPassword)]) { $1 })
     }
 
     /// POST: emails a link when the user exists; the same answer when not.
@@ -43,19 +43,19 @@ public struct SECOPRecoveryPages: Sendable {
         } catch SECOPRecoveryError.input {
             context["usuario"] = .string(String(username.prefix(recovery.configuration.maximumUsernameLength)))
             context["error"] = "Escriba su nombre de usuario del SECOP II."
-            return SECOPPage(status: .unprocessableContent, template: "secop/olvide-contrasena", context: context)
+            return SECOPPage(status: .unprocessableContent, template: "secop/olvide-contrasena", title: "Recuperar contraseña", context: context)
         }
         context["enviado"] = true
         context["remitente"] = .string(senderAddress)
         context["minutos"] = .int(Int(recovery.configuration.linkLifetime / 60))
-        return SECOPPage(template: "secop/olvide-contrasena", context: context)
+        return SECOPPage(template: "secop/olvide-contrasena", title: "Recuperar contraseña", context: context)
     }
 
     // MARK: Olvidé el usuario
 
     /// GET: the empty reminder form.
     public func forgotUsernameForm() -> SECOPPage {
-        SECOPPage(template: "secop/olvide-usuario", context: links.merging(["accion": .string(SECOPRoutes.forgotUsername)]) { $1 })
+        SECOPPage(template: "secop/olvide-usuario", title: "Recuperar usuario", context: links.merging(["accion": .string(SECOPRoutes.forgotUsername)]) { $1 })
     }
 
     /// POST: emails the user names registered to the address; the same answer when none are.
@@ -67,11 +67,11 @@ public struct SECOPRecoveryPages: Sendable {
         } catch SECOPRecoveryError.input {
             context["correo"] = .string(String(email.prefix(EmailAddress.maximumLength)))
             context["error"] = "Escriba un correo electrónico válido, por ejemplo nombre@entidad.gov.co."
-            return SECOPPage(status: .unprocessableContent, template: "secop/olvide-usuario", context: context)
+            return SECOPPage(status: .unprocessableContent, template: "secop/olvide-usuario", title: "Recuperar usuario", context: context)
         }
         context["enviado"] = true
         context["remitente"] = .string(senderAddress)
-        return SECOPPage(template: "secop/olvide-usuario", context: context)
+        return SECOPPage(template: "secop/olvide-usuario", title: "Recuperar usuario", context: context)
     }
 
     // MARK: Cambiar contraseña
@@ -96,7 +96,7 @@ public struct SECOPRecoveryPages: Sendable {
                                                   clientAddress: clientAddress)
         switch outcome {
         case .changed(let username):
-            return SECOPPage(template: "secop/contrasena-cambiada", context: links.merging(["usuario": .string(username)]) { $1 })
+            return SECOPPage(template: "secop/contrasena-cambiada", title: "Contraseña cambiada", context: links.merging(["usuario": .string(username)]) { $1 })
         case .refused(let username, let problems):
             var page = changePage(token: token, username: username, problems: problems)
             page.status = .unprocessableContent
@@ -111,9 +111,9 @@ public struct SECOPRecoveryPages: Sendable {
         let context = links.merging([
             "accion": .string(SECOPRoutes.changePassword), "token": .string(token), "usuario": .string(username),
             "minimo": .int(policy.minimumLength),
-            "errores": .list(problems.map { .string($0.message(policy: policy)) }),
+            "problemas": .list(problems.map { .string($0.message(policy: policy)) }),
         ]) { $1 }
-        return SECOPPage(template: "secop/cambiar-contrasena", context: context, carriesToken: true)
+        return SECOPPage(template: "secop/cambiar-contrasena", title: "Cambiar contraseña", context: context, carriesToken: true)
     }
 
     /// The page for a link that does not work, worded for why (DESIGN.md: an old link says
@@ -139,8 +139,8 @@ public struct SECOPRecoveryPages: Sendable {
                      "Copie el enlace completo del correo y péguelo en su navegador, o solicite un nuevo correo.")
         }
         let code: HTTPStatus = status == .unknown || status == .valid ? .notFound : HTTPStatus(code: 410)
-        return SECOPPage(status: code, template: "secop/enlace-invalido",
-                         context: links.merging(["titulo": .string(words.0), "explicacion": .string(words.1),
+        return SECOPPage(status: code, template: "secop/enlace-invalido", title: words.0,
+                         context: links.merging(["encabezado": .string(words.0), "explicacion": .string(words.1),
                                                  "consejo": .string(words.2), "estado": .string(status.rawValue)]) { $1 },
                          carriesToken: true)
     }
