@@ -31,7 +31,8 @@ final class SECOPFixture: Sendable {
         let templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"))
         let policy = try SECOPFixture.policy()
         let clock = self.clock
-        recovery = SECOPRecovery(database: database, composer: EmailComposer(templates: templates), hasher: hasher,
+        recovery = SECOPRecovery(database: database, composer: EmailComposer(templates: templates),
+                                 hashPassword: { [hasher] in try hasher.hash($0) },
                                  policy: policy, configuration: SECOPRecoveryConfiguration(publicURL: Self.publicURL),
                                  clock: { clock.now }, logger: .init(label: "test", sink: .discard))
     }

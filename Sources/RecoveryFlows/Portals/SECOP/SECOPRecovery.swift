@@ -18,8 +18,9 @@ public struct SECOPRecovery: Sendable {
     public let database: Database
     /// Renders the emails.
     public let composer: EmailComposer
-    /// Hashes new passwords.
-    public let hasher: PasswordHasher
+    /// Hashes a new password; the shell passes one that runs on its small hashing pool, so
+    /// scrypt never occupies every request worker.
+    public let hashPassword: @Sendable (String) throws -> String
     /// The new-password rules.
     public let policy: SECOPPasswordPolicy
     /// Link lifetime, public URL, input limits.
@@ -32,12 +33,13 @@ public struct SECOPRecovery: Sendable {
     public let logger: Logger
 
     /// Creates a value from its parts.
-    public init(database: Database, composer: EmailComposer, hasher: PasswordHasher, policy: SECOPPasswordPolicy,
+    public init(database: Database, composer: EmailComposer, hashPassword: @escaping @Sendable (String) throws -> String,
+                policy: SECOPPasswordPolicy,
                 configuration: SECOPRecoveryConfiguration, clock: @escaping @Sendable () -> Date = { Date() },
                 wakeOutbox: @escaping @Sendable () -> Void = {}, logger: Logger = Logger(label: "secop")) {
         self.database = database
         self.composer = composer
-        self.hasher = hasher
+        self.hashPassword = hashPassword
         self.policy = policy
         self.configuration = configuration
         self.clock = clock
@@ -154,7 +156,7 @@ public struct SECOPRecovery: Sendable {
                              detail: "rules=" + problems.map(\.name).joined(separator: ","), at: now)
             return .refused(username: username, problems: problems)
         }
-        let newHash = try hasher.hash(newPassword)
+        let newHash = try hashPassword(newPassword)
         let notice = try PasswordChangedNotice.message(for: user, at: now, composer: composer)
         let result = try tokens.redeemAndChangePassword(tokenHash: tokenHash, newPasswordHash: newHash, now: now,
                                                         confirmation: { _ in notice })
