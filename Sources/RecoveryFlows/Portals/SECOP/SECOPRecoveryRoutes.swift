@@ -1,101 +1,91 @@
 import ClaveCrypto
 import Foundation
 import HTTPCore
+import UserStore
 
 /// SECOP II's recovery routes (DESIGN.md, Routes): "Olvidé la contraseña", "Olvidé el usuario"
 /// and the emailed link's change page. Login, home and logout are the shell's.
 ///
-/// Every POST checks CSRF, then the rate limits (per client address and per submitted
-/// identifier), then does its step. A page carrying a token sends `Referrer-Policy:
-/// no-referrer` so the link never leaks through the Referer header.
-public enum SECOPRecoveryRoutes {
-    /// Rate-limit action names, one per step.
-    public enum Action {
-        /// "Olvidé la contraseña" submissions, keyed by user name.
-        public static let passwordReset = "secop.reset"
-        /// "Olvidé el usuario" submissions, keyed by address.
-        public static let usernameReminder = "secop.reminder"
-        /// Link openings and redemptions, keyed by the token's hash.
-        public static let link = "secop.link"
+/// The shell checks CSRF on every POST before these run; each POST then counts against the
+/// rate limits (per client address and per submitted identifier, existing or not), does its
+/// step, and the request pages pad their answer to the shell's timing floor. A page carrying
+/// a token sends `Referrer-Policy: no-referrer`.
+extension SECOPPortal {
+    /// Rate-limit route names (``RateLimitPolicy`` keys).
+    public enum RecoveryLimit {
+        /// "Olvidé la contraseña", per user name.
+        public static let forgotPassword = "secop.forgot-password"
+        /// "Olvidé el usuario", per address.
+        public static let forgotUsername = "secop.forgot-username"
+        /// Opening and using a link, per token hash.
+        public static let changePassword = "secop.change-password"
     }
 
-    /// Adds the routes to `router`.
-    public static func register(on router: inout Router, pages: SECOPRecoveryPages, services: SECOPWebServices) {
-        router.get(SECOPRoutes.forgotPassword) { request in
-            try services.render(request, pages.forgotPasswordForm())
-        }
-        router.post(SECOPRoutes.forgotPassword) { request in
-            try guarded(request, services: services, action: Action.passwordReset, identifier: { normalized($0["usuario"]) }) { form in
-                try services.timingFloor {
-                    try services.render(request, pages.forgotPassword(form: form, clientAddress: request.remoteAddress))
-                }
-            }
-        }
-        router.get(SECOPRoutes.forgotUsername) { request in
-            try services.render(request, pages.forgotUsernameForm())
-        }
-        router.post(SECOPRoutes.forgotUsername) { request in
-            try guarded(request, services: services, action: Action.usernameReminder, identifier: { normalized($0["correo"]) }) { form in
-                try services.timingFloor {
-                    try services.render(request, pages.forgotUsername(form: form, clientAddress: request.remoteAddress))
-                }
-            }
-        }
-        router.get(SECOPRoutes.changePassword) { request in
-            let query = request.queryItems
-            guard services.allow(request, Action.link, tokenKey(query["token"])) else {
-                return services.refuse(request, .tooManyRequests, tooMany)
-            }
-            return noReferrer(try page(request, pages.changeForm(query: query, clientAddress: request.remoteAddress), services))
-        }
-        router.post(SECOPRoutes.changePassword) { request in
-            noReferrer(try guarded(request, services: services, action: Action.link, identifier: { tokenKey($0["token"]) }) { form in
-                try page(request, pages.change(form: form, clientAddress: request.remoteAddress), services)
-            })
-        }
-    }
-
-    static let tooMany = "Demasiados intentos. Espere unos minutos antes de volver a intentarlo."
-
-    /// Decodes the form, checks CSRF and the rate limits, then runs `body`.
-    static func guarded(_ request: HTTPRequest, services: SECOPWebServices, action: String,
-                        identifier: (FormData) -> String, body: (FormData) throws -> HTTPResponse) throws -> HTTPResponse {
-        let form: FormData
+    /// Adds the recovery routes (called by ``PortalModule/register(in:)``).
+    public static func registerRecovery(in routes: inout WebRoutes) {
+        let context = routes.context
+        let pages: SECOPRecoveryPages
         do {
-            form = try request.form()
+            pages = SECOPRecoveryPages(recovery: try SECOPRecovery(context: context))
         } catch {
-            return services.refuse(request, .badRequest, "No pudimos leer el formulario. Vuelva a la página e inténtelo de nuevo.")
+            // Without the common-password list the policy would be weaker: answer 503, never
+            // a silently weaker change page.
+            context.logger.error("secop recovery unavailable", ["error": "\(error)"])
+            for path in [SECOPRoutes.forgotPassword, SECOPRoutes.forgotUsername, SECOPRoutes.changePassword] {
+                routes.get(path) { _ in throw HTTPError(.serviceUnavailable) }
+                routes.post(path) { _ in throw HTTPError(.serviceUnavailable) }
+            }
+            return
         }
-        guard services.csrfIsValid(request, form) else {
-            return services.refuse(request, .forbidden,
-                                   "El formulario venció o no vino de esta página. Vuelva a cargar la página e inténtelo de nuevo.")
+
+        routes.get(SECOPRoutes.forgotPassword) { request in try render(request, pages.forgotPasswordForm()) }
+        routes.post(SECOPRoutes.forgotPassword) { request in
+            try request.rateLimit(RecoveryLimit.forgotPassword, identifier: request.field("usuario").lowercased())
+            let page = try pages.forgotPassword(form: request.form, clientAddress: request.client)
+            context.uniformTiming.pad(since: request.started)
+            return try render(request, page)
         }
-        guard services.allow(request, action, identifier(form)) else {
-            return services.refuse(request, .tooManyRequests, tooMany)
+
+        routes.get(SECOPRoutes.forgotUsername) { request in try render(request, pages.forgotUsernameForm()) }
+        routes.post(SECOPRoutes.forgotUsername) { request in
+            try request.rateLimit(RecoveryLimit.forgotUsername, identifier: request.field("correo").lowercased())
+            let page = try pages.forgotUsername(form: request.form, clientAddress: request.client)
+            context.uniformTiming.pad(since: request.started)
+            return try render(request, page)
         }
-        return try body(form)
+
+        routes.get(SECOPRoutes.changePassword) { request in
+            try request.rateLimit(RecoveryLimit.changePassword, identifier: tokenKey(request.query["token"]))
+            return try render(request, pages.changeForm(query: request.query, clientAddress: request.client), noReferrer: true)
+        }
+        routes.post(SECOPRoutes.changePassword) { request in
+            try request.rateLimit(RecoveryLimit.changePassword, identifier: tokenKey(request.form["token"]))
+            return try render(request, pages.change(form: request.form, clientAddress: request.client), noReferrer: true)
+        }
     }
 
-    /// Renders `page`, marking token pages.
-    static func page(_ request: HTTPRequest, _ page: SECOPPage, _ services: SECOPWebServices) throws -> HTTPResponse {
-        let response = try services.render(request, page)
-        return page.carriesToken ? noReferrer(response) : response
-    }
-
-    /// Adds `Referrer-Policy: no-referrer` (a page whose URL or form holds a token).
-    static func noReferrer(_ response: HTTPResponse) -> HTTPResponse {
-        var response = response
-        response.headers.replace("Referrer-Policy", "no-referrer")
+    /// Renders `page` in the shell's layout, with `no-referrer` when it carries a token or
+    /// answers a request that did (every answer of the link's route).
+    static func render(_ request: WebRequest, _ page: SECOPPage, noReferrer: Bool = false) throws -> HTTPResponse {
+        var response = try request.page(page.template + ".html", title: page.title, values: page.context, status: page.status)
+        if page.carriesToken || noReferrer { response.headers.replace("Referrer-Policy", "no-referrer") }
         return response
-    }
-
-    /// A rate-limit key for a submitted identifier: trimmed, lower-cased, bounded.
-    static func normalized(_ value: String?) -> String {
-        String((value ?? "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased().prefix(254))
     }
 
     /// A token's rate-limit key: its hash, so the limits table never holds a usable token.
     static func tokenKey(_ token: String?) -> String {
         SHA256.hex(String((token ?? "").prefix(256)))
+    }
+}
+
+extension SECOPRecovery {
+    /// The recovery steps over the shell's context: its store, templates, hashing pool, clock,
+    /// public URL and outbox wake-up.
+    init(context: AppContext) throws {
+        self.init(database: context.database, composer: EmailComposer(templates: context.templates),
+                  hashPassword: { password in try context.hashingPool.run { try context.hasher.hash(password) } },
+                  policy: try SECOPPasswordPolicy(resources: context.configuration.resources),
+                  configuration: SECOPRecoveryConfiguration(publicURL: context.configuration.publicURL.absoluteString),
+                  clock: { context.now }, wakeOutbox: context.wakeOutbox, logger: context.logger)
     }
 }
