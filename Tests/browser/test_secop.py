@@ -7,7 +7,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 OLD_PASSWORD = "Vieja-Clave-Secop-2026"
-NEW_PASSWORD = "Nueva clave de compras 77"
+NEW_PASSWORD = "Girasol marino 2026!"
 
 
 def wait(browser, seconds=15):
