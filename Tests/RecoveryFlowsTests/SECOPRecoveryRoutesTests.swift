@@ -72,6 +72,16 @@ import UserStore
         let loggedIn = try web.post("/secop/ingreso", [("usuario", "ana.perez"), ("contrasena", "Nueva-Clave-9931")])
         #expect(loggedIn.status == 303)
         #expect(loggedIn.header("Location")?.hasSuffix("/secop/inicio") == true)
+
+        // Every step is in the audit log, and no entry holds the token, the link or a password.
+        let audit = try AuditLogRepository(database: fixture.database).recent(limit: 100)
+        let events = Set(audit.map(\.event))
+        for event in ["reset.requested", "reset.link_opened", "password.changed"] {
+            #expect(events.contains(event), "missing \(event) in \(events)")
+        }
+        for entry in audit {
+            #expect(!entry.detail.contains(token) && !entry.detail.contains("Nueva-Clave") && !entry.detail.contains("cambiar-contrasena?"))
+        }
     }
 
     @Test func theRequestPageIsTheSameForKnownAndUnknownUsersApartFromTheCSRFToken() throws {
