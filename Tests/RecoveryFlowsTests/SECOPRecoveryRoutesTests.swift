@@ -86,18 +86,22 @@ import UserStore
 
     @Test func theRequestPageIsTheSameForKnownAndUnknownUsersApartFromTheCSRFToken() throws {
         try fixture.addUser("ana.perez")
-        func answer(_ name: String) throws -> (Int, String) {
+        func answer(_ name: String) throws -> (Int, String, [String]) {
             let web = browser()
             try web.get("/secop/olvide-contrasena")
             let response = try web.post("/secop/olvide-contrasena", [("usuario", name)])
             let csrf = try #require(web.csrf)
-            return (response.status, response.text.replacingOccurrences(of: csrf, with: "CSRF"))
+            // Headers too, apart from the clock's Date and per-request cookies.
+            let headers = response.headers.filter { !["date", "set-cookie"].contains($0.0.lowercased()) }
+                .map { "\($0.0.lowercased()): \($0.1)" }.sorted()
+            return (response.status, response.text.replacingOccurrences(of: csrf, with: "CSRF"), headers)
         }
         let known = try answer("ana.perez")
         let unknown = try answer("nadie.asi")
         #expect(known.0 == 200)
         #expect(known.0 == unknown.0)
         #expect(known.1 == unknown.1)
+        #expect(known.2 == unknown.2)
         #expect(try fixture.outbox().count == 1)
 
         func reminder(_ email: String) throws -> (Int, String) {
