@@ -183,10 +183,3 @@ public struct SECOPRecovery: Sendable {
 
     private static let base64URLBytes = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8))
 }
-
-/// Why a SECOP II step failed in a way the page reports (store and template failures are
-/// thrown as their own errors and become the shell's error page).
-public enum SECOPRecoveryError: Error, Sendable, Equatable {
-    /// The form's input is unusable, whatever the account.
-    case input(SECOPInputProblem)
-}

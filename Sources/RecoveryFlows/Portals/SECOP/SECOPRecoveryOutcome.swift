@@ -25,3 +25,10 @@ public enum SECOPChangeOutcome: Sendable, Equatable {
     /// The link no longer works (or never did); nothing changed.
     case unusableLink(ResetTokenStatus)
 }
+
+/// Why a SECOP II step failed in a way the page reports (store and template failures are
+/// thrown as their own errors and become the shell's error page).
+public enum SECOPRecoveryError: Error, Sendable, Equatable {
+    /// The form's input is unusable, whatever the account.
+    case input(SECOPInputProblem)
+}

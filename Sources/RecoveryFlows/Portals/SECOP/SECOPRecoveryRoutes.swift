@@ -76,15 +76,3 @@ extension SECOPPortal {
         SHA256.hex(String((token ?? "").prefix(256)))
     }
 }
-
-extension SECOPRecovery {
-    /// The recovery steps over the shell's context: its store, templates, hashing pool, clock,
-    /// public URL and outbox wake-up.
-    init(context: AppContext) throws {
-        self.init(database: context.database, composer: EmailComposer(templates: context.templates),
-                  hashPassword: { password in try context.hashingPool.run { try context.hasher.hash(password) } },
-                  policy: try SECOPPasswordPolicy(resources: context.configuration.resources),
-                  configuration: SECOPRecoveryConfiguration(publicURL: context.configuration.publicURL.absoluteString),
-                  clock: { context.now }, wakeOutbox: context.wakeOutbox, logger: context.logger)
-    }
-}
