@@ -26,6 +26,14 @@ import UserStore
         #expect(message.textBody == "Hola <Ana> (Asunto)")
     }
 
+    @Test func theSenderDomainComesFromTheEnvironment() {
+        #expect(EmailSenders.fromEnvironment(["CLAVE_MAIL_DOMAIN": "secop.gov.co"]).secop == "SECOP II <registro@secop.gov.co>")
+        #expect(EmailSenders.fromEnvironment([:]) == EmailSenders())
+        #expect(EmailSenders.fromEnvironment(["CLAVE_MAIL_DOMAIN": " "]) == EmailSenders())
+        // A value that would inject another header or address is ignored.
+        #expect(EmailSenders.fromEnvironment(["CLAVE_MAIL_DOMAIN": "x.co>\r\nBcc: a@b.co"]) == EmailSenders())
+    }
+
     @Test func aMissingTemplateIsAnError() {
         let composer = EmailComposer(templates: templates)
         #expect(throws: TemplateError.self) {

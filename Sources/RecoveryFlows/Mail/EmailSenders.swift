@@ -1,3 +1,4 @@
+import Foundation
 import UserStore
 
 /// Who each portal's emails come from: an RFC 5322 mailbox per portal.
@@ -41,5 +42,14 @@ public struct EmailSenders: Sendable, Equatable {
         case .secop: secop
         case .cajacopi: cajacopi
         }
+    }
+
+    /// The senders on the mail domain in `CLAVE_MAIL_DOMAIN` (e.g. `secop.gov.co` gives
+    /// `registro@secop.gov.co`), or the `.example` defaults when it is unset or empty. The
+    /// domain must match the SMTP account and DKIM key, so it is the operator's to set.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> EmailSenders {
+        guard let domain = environment["CLAVE_MAIL_DOMAIN"]?.trimmingCharacters(in: .whitespaces), !domain.isEmpty,
+              domain.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }) else { return EmailSenders() }
+        return EmailSenders(domain: domain)
     }
 }
