@@ -151,6 +151,18 @@ import UserStore
         #expect(try fixture.outbox().count == 5)
     }
 
+    @Test func reminderRequestsAreLimitedPerEmailAddress() throws {
+        let generous = RouteLimits(perAddress: RateLimitRule(100, per: 900), perIdentifier: RateLimitRule(5, per: 3_600))
+        let app = try SECOPRecoveryRoutesTests(rateLimits: RateLimitPolicy(routes: [SECOPPortal.RecoveryLimit.forgotUsername: generous]))
+        let web = app.browser()
+        try web.get("/secop/olvide-usuario")
+        for _ in 0..<5 {
+            #expect(try web.post("/secop/olvide-usuario", [("correo", "nadie@example.com")]).status == 200)
+        }
+        #expect(try web.post("/secop/olvide-usuario", [("correo", "NADIE@example.com ")]).status == 429)
+        #expect(try web.post("/secop/olvide-usuario", [("correo", "otra@example.com")]).status == 200)
+    }
+
     @Test func requestsAreLimitedPerAddress() throws {
         let web = browser()
         try web.get("/secop/olvide-usuario")
