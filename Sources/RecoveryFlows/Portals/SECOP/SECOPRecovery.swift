@@ -52,7 +52,16 @@ public struct SECOPRecovery: Sendable {
     /// The subject of the user-name reminder.
     public static let reminderSubject = "SECOP II - Recordar nombre de usuario"
 
-    private var audit: AuditLogRepository { AuditLogRepository(database: database) }
+    /// Appends an audit entry, logging (not throwing) a failed write: the step it records has
+    /// already committed, and the user must still get its answer, not a 500.
+    private func record(userID: Int64?, event: String, clientAddress: String?, detail: String, at now: Date) {
+        do {
+            try AuditLogRepository(database: database).record(portal: "secop", userID: userID, event: event,
+                                                              clientAddress: clientAddress, detail: detail, at: now)
+        } catch {
+            logger.error("audit write failed", ["event": event, "error": "\(error)"])
+        }
+    }
 
     // MARK: Olvidé la contraseña
 
@@ -76,14 +85,14 @@ public struct SECOPRecovery: Sendable {
             context: ["usuario": .string(shownName), "enlace": .string(configuration.changeLink(token: token)),
                       "minutos": .int(Int(configuration.linkLifetime / 60))])
         guard let user else {
-            try audit.record(portal: "secop", userID: nil, event: "reset.requested", clientAddress: clientAddress,
+            record(userID: nil, event: "reset.requested", clientAddress: clientAddress,
                              detail: "account=unknown", at: now)
             return
         }
         try ResetTokenRepository(database: database).issueResetToken(
             userID: user.id, purpose: .passwordReset, tokenHash: tokenHash,
             expiresAt: now.addingTimeInterval(configuration.linkLifetime), now: now, email: message)
-        try audit.record(portal: "secop", userID: user.id, event: "reset.requested", clientAddress: clientAddress,
+        record(userID: user.id, event: "reset.requested", clientAddress: clientAddress,
                          detail: "account=found link_minutes=\(Int(configuration.linkLifetime / 60))", at: now)
         logger.info("secop reset link issued", ["user": String(user.id)])
         wakeOutbox()
@@ -103,12 +112,12 @@ public struct SECOPRecovery: Sendable {
             context: ["usuarios": .list(names.map { .string($0) }), "correo": .string(email.value),
                       "ingreso": .string(configuration.loginLink)])
         guard !names.isEmpty else {
-            try audit.record(portal: "secop", userID: nil, event: "username.reminder_requested",
+            record(userID: nil, event: "username.reminder_requested",
                              clientAddress: clientAddress, detail: "accounts=0", at: now)
             return
         }
         _ = try OutboxRepository(database: database).enqueue(message, now: now)
-        try audit.record(portal: "secop", userID: users.first?.id, event: "username.reminder_requested",
+        record(userID: users.first?.id, event: "username.reminder_requested",
                          clientAddress: clientAddress, detail: "accounts=\(names.count)", at: now)
         wakeOutbox()
     }
@@ -120,12 +129,12 @@ public struct SECOPRecovery: Sendable {
     public func inspectLink(token: String, clientAddress: String?) throws -> SECOPLinkState {
         let now = clock()
         guard let tokenHash = hashIfPlausible(token) else {
-            try audit.record(portal: "secop", userID: nil, event: "reset.link_opened", clientAddress: clientAddress,
+            record(userID: nil, event: "reset.link_opened", clientAddress: clientAddress,
                              detail: "status=unknown", at: now)
             return .unusable(.unknown)
         }
         let lookup = try ResetTokenRepository(database: database).lookup(tokenHash: tokenHash, now: now)
-        try audit.record(portal: "secop", userID: lookup.token?.userID, event: "reset.link_opened",
+        record(userID: lookup.token?.userID, event: "reset.link_opened",
                          clientAddress: clientAddress, detail: "status=\(lookup.status.rawValue)", at: now)
         guard lookup.status == .valid, let token = lookup.token,
               let user = try UserRepository(database: database).find(id: token.userID) else {
@@ -145,14 +154,14 @@ public struct SECOPRecovery: Sendable {
         let lookup = try tokens.lookup(tokenHash: tokenHash, now: now)
         guard lookup.status == .valid, let row = lookup.token,
               let user = try UserRepository(database: database).find(id: row.userID) else {
-            try audit.record(portal: "secop", userID: lookup.token?.userID, event: "reset.link_refused",
+            record(userID: lookup.token?.userID, event: "reset.link_refused",
                              clientAddress: clientAddress, detail: "status=\(lookup.status.rawValue)", at: now)
             return .unusableLink(lookup.status == .valid ? .unknown : lookup.status)
         }
         let username = user.username ?? user.displayName
         let problems = policy.problems(password: newPassword, confirmation: confirmation, personalData: PersonalData(user: user))
         guard problems.isEmpty else {
-            try audit.record(portal: "secop", userID: user.id, event: "password.refused", clientAddress: clientAddress,
+            record(userID: user.id, event: "password.refused", clientAddress: clientAddress,
                              detail: "rules=" + problems.map(\.name).joined(separator: ","), at: now)
             return .refused(username: username, problems: problems)
         }
@@ -162,11 +171,11 @@ public struct SECOPRecovery: Sendable {
                                                         confirmation: { _ in notice })
         guard result.status == .valid else {
             // Another request used or superseded the link between the look-up and now.
-            try audit.record(portal: "secop", userID: user.id, event: "reset.link_refused", clientAddress: clientAddress,
+            record(userID: user.id, event: "reset.link_refused", clientAddress: clientAddress,
                              detail: "status=\(result.status.rawValue)", at: now)
             return .unusableLink(result.status)
         }
-        try audit.record(portal: "secop", userID: user.id, event: "password.changed", clientAddress: clientAddress,
+        record(userID: user.id, event: "password.changed", clientAddress: clientAddress,
                          detail: "via=reset_link sessions_and_tokens=dropped", at: now)
         logger.info("secop password changed", ["user": String(user.id)])
         wakeOutbox()
