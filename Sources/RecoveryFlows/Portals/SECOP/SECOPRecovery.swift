@@ -1,0 +1,194 @@
+import ClaveCrypto
+import ClaveLog
+import Foundation
+import Templates
+import UserStore
+
+/// SECOP II's recovery steps, without HTTP: "Olvidé la contraseña", "Olvidé el usuario", and
+/// the emailed link's change page. The web handlers (`SECOPRecoveryRoutes`) turn forms into
+/// these calls and outcomes into pages; tests call them directly against a real SQLite file.
+///
+/// Every step keeps DESIGN.md's rules: requests do the same work and give the same answer
+/// whether or not the account exists; tokens are 256-bit, stored as SHA-256 only, single use,
+/// superseded by a newer one; mail goes through the outbox in the token's transaction; a
+/// change drops every token and session and sends a notice; the audit log gets every step
+/// without secrets.
+public struct SECOPRecovery: Sendable {
+    /// The store.
+    public let database: Database
+    /// Renders the emails.
+    public let composer: EmailComposer
+    /// Hashes a new password; the shell passes one that runs on its small hashing pool, so
+    /// scrypt never occupies every request worker.
+    public let hashPassword: @Sendable (String) throws -> String
+    /// The new-password rules.
+    public let policy: SECOPPasswordPolicy
+    /// Link lifetime, public URL, input limits.
+    public let configuration: SECOPRecoveryConfiguration
+    /// The time, a parameter so tests can expire links without sleeping.
+    public let clock: @Sendable () -> Date
+    /// Called after an email is enqueued, to wake the outbox worker.
+    public let wakeOutbox: @Sendable () -> Void
+    /// Operational log (never a token, link or password).
+    public let logger: Logger
+
+    /// Creates a value from its parts.
+    public init(database: Database, composer: EmailComposer, hashPassword: @escaping @Sendable (String) throws -> String,
+                policy: SECOPPasswordPolicy,
+                configuration: SECOPRecoveryConfiguration, clock: @escaping @Sendable () -> Date = { Date() },
+                wakeOutbox: @escaping @Sendable () -> Void = {}, logger: Logger = Logger(label: "secop")) {
+        self.database = database
+        self.composer = composer
+        self.hashPassword = hashPassword
+        self.policy = policy
+        self.configuration = configuration
+        self.clock = clock
+        self.wakeOutbox = wakeOutbox
+        self.logger = logger
+    }
+
+    /// The subject of the reset email.
+    public static let resetSubject = "SECOP II - Recuperar contraseña"
+    /// The subject of the user-name reminder.
+    public static let reminderSubject = "SECOP II - Recordar nombre de usuario"
+
+    /// Appends an audit entry, logging (not throwing) a failed write: the step it records has
+    /// already committed, and the user must still get its answer, not a 500.
+    private func record(userID: Int64?, event: String, clientAddress: String?, detail: String, at now: Date) {
+        do {
+            try AuditLogRepository(database: database).record(portal: "secop", userID: userID, event: event,
+                                                              clientAddress: clientAddress, detail: detail, at: now)
+        } catch {
+            logger.error("audit write failed", ["event": event, "error": "\(error)"])
+        }
+    }
+
+    // MARK: Olvidé la contraseña
+
+    /// Emails a change link to the user named `username`, superseding every earlier link.
+    ///
+    /// Returns normally whether or not the user exists: the caller shows one answer. The work
+    /// is the same too: a token is drawn and hashed and the email rendered for an unknown name
+    /// as well; only the store write differs, which the shell's timing floor covers.
+    public func requestPasswordReset(username rawUsername: String, clientAddress: String?) throws {
+        let username = rawUsername.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !username.isEmpty, username.count <= configuration.maximumUsernameLength else {
+            throw SECOPRecoveryError.input(.invalidUsername)
+        }
+        let now = clock()
+        let user = try UserRepository(database: database).findSecop(username: username)
+        let token = try SecureRandom.token()
+        let tokenHash = SHA256.hex(token)
+        let shownName = user?.username ?? username
+        let message = try composer.compose(
+            portal: .secop, name: "restablecer-contrasena", to: user?.email ?? "nadie@invalid", subject: Self.resetSubject,
+            context: ["usuario": .string(shownName), "enlace": .string(configuration.changeLink(token: token)),
+                      "minutos": .int(Int(configuration.linkLifetime / 60))])
+        guard let user else {
+            record(userID: nil, event: "reset.requested", clientAddress: clientAddress,
+                             detail: "account=unknown", at: now)
+            return
+        }
+        try ResetTokenRepository(database: database).issueResetToken(
+            userID: user.id, purpose: .passwordReset, tokenHash: tokenHash,
+            expiresAt: now.addingTimeInterval(configuration.linkLifetime), now: now, email: message)
+        record(userID: user.id, event: "reset.requested", clientAddress: clientAddress,
+                         detail: "account=found link_minutes=\(Int(configuration.linkLifetime / 60))", at: now)
+        logger.info("secop reset link issued", ["user": String(user.id)])
+        wakeOutbox()
+    }
+
+    // MARK: Olvidé el usuario
+
+    /// Emails every user name registered to `email`, if there are any. Returns normally either
+    /// way: the caller shows one answer, so the form tells nobody which addresses have accounts.
+    public func requestUsernameReminder(email rawEmail: String, clientAddress: String?) throws {
+        guard let email = EmailAddress(rawEmail) else { throw SECOPRecoveryError.input(.invalidEmail) }
+        let now = clock()
+        let users = try UserRepository(database: database).findSecop(email: email.value)
+        let names = users.compactMap(\.username)
+        let message = try composer.compose(
+            portal: .secop, name: "recordar-usuario", to: email.value, subject: Self.reminderSubject,
+            context: ["usuarios": .list(names.map { .string($0) }), "correo": .string(email.value),
+                      "ingreso": .string(configuration.loginLink)])
+        guard !names.isEmpty else {
+            record(userID: nil, event: "username.reminder_requested",
+                             clientAddress: clientAddress, detail: "accounts=0", at: now)
+            return
+        }
+        _ = try OutboxRepository(database: database).enqueue(message, now: now)
+        record(userID: users.first?.id, event: "username.reminder_requested",
+                         clientAddress: clientAddress, detail: "accounts=\(names.count)", at: now)
+        wakeOutbox()
+    }
+
+    // MARK: The link
+
+    /// What the link carrying `token` would do now, without using it (a GET: mail scanners
+    /// open links, so opening one must change nothing).
+    public func inspectLink(token: String, clientAddress: String?) throws -> SECOPLinkState {
+        let now = clock()
+        guard let tokenHash = hashIfPlausible(token) else {
+            record(userID: nil, event: "reset.link_opened", clientAddress: clientAddress,
+                             detail: "status=unknown", at: now)
+            return .unusable(.unknown)
+        }
+        let lookup = try ResetTokenRepository(database: database).lookup(tokenHash: tokenHash, now: now)
+        record(userID: lookup.token?.userID, event: "reset.link_opened",
+                         clientAddress: clientAddress, detail: "status=\(lookup.status.rawValue)", at: now)
+        guard lookup.status == .valid, let token = lookup.token,
+              let user = try UserRepository(database: database).find(id: token.userID) else {
+            return .unusable(lookup.status == .valid ? .unknown : lookup.status)
+        }
+        return .valid(username: user.username ?? user.displayName)
+    }
+
+    /// Uses the link: checks the new password against the policy, then in ONE transaction
+    /// redeems the token, stores the new hash, drops every other token and session, and
+    /// enqueues the "password changed" notice. A refused password leaves the link working.
+    public func changePassword(token: String, newPassword: String, confirmation: String,
+                               clientAddress: String?) throws -> SECOPChangeOutcome {
+        let now = clock()
+        let tokens = ResetTokenRepository(database: database)
+        guard let tokenHash = hashIfPlausible(token) else { return .unusableLink(.unknown) }
+        let lookup = try tokens.lookup(tokenHash: tokenHash, now: now)
+        guard lookup.status == .valid, let row = lookup.token,
+              let user = try UserRepository(database: database).find(id: row.userID) else {
+            record(userID: lookup.token?.userID, event: "reset.link_refused",
+                             clientAddress: clientAddress, detail: "status=\(lookup.status.rawValue)", at: now)
+            return .unusableLink(lookup.status == .valid ? .unknown : lookup.status)
+        }
+        let username = user.username ?? user.displayName
+        let problems = policy.problems(password: newPassword, confirmation: confirmation, personalData: PersonalData(user: user))
+        guard problems.isEmpty else {
+            record(userID: user.id, event: "password.refused", clientAddress: clientAddress,
+                             detail: "rules=" + problems.map(\.name).joined(separator: ","), at: now)
+            return .refused(username: username, problems: problems)
+        }
+        let newHash = try hashPassword(newPassword)
+        let notice = try PasswordChangedNotice.message(for: user, at: now, composer: composer)
+        let result = try tokens.redeemAndChangePassword(tokenHash: tokenHash, newPasswordHash: newHash, now: now,
+                                                        confirmation: { _ in notice })
+        guard result.status == .valid else {
+            // Another request used or superseded the link between the look-up and now.
+            record(userID: user.id, event: "reset.link_refused", clientAddress: clientAddress,
+                             detail: "status=\(result.status.rawValue)", at: now)
+            return .unusableLink(result.status)
+        }
+        record(userID: user.id, event: "password.changed", clientAddress: clientAddress,
+                         detail: "via=reset_link sessions_and_tokens=dropped", at: now)
+        logger.info("secop password changed", ["user": String(user.id)])
+        wakeOutbox()
+        return .changed(username: username)
+    }
+
+    /// The SHA-256 hex of `token` when it could be one of ours (base64url, not too long);
+    /// `nil` spares the store a look-up of junk.
+    private func hashIfPlausible(_ token: String) -> String? {
+        guard !token.isEmpty, token.utf8.count <= configuration.maximumTokenLength,
+              token.utf8.allSatisfy({ Self.base64URLBytes.contains($0) }) else { return nil }
+        return SHA256.hex(token)
+    }
+
+    private static let base64URLBytes = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8))
+}
