@@ -1,0 +1,164 @@
+import ClaveCrypto
+import ClaveLog
+import Foundation
+import UserStore
+
+/// SOI's recovery, without HTTP: "¿Olvidó su clave?" (a temporary password by email), the
+/// login's switch to the temporary password, and "Cambio de Clave". The pages
+/// (`SOIRecoveryPages`) call these; tests call them directly too.
+///
+/// The rules it keeps (DESIGN.md, Rules): the same work and the same answer whether or not the
+/// three values match a user; the email enqueued in the same transaction as the temporary
+/// password; the old password working until the temporary one is used; after a change every
+/// other session and outstanding token dropped and a notice sent; every step audited without
+/// secrets; rate limits per client address and per submitted identity.
+public struct SOIRecovery: Sendable {
+    /// Users, temporary passwords and password changes.
+    public let users: UserRepository
+    /// Where every step is recorded.
+    public let audit: AuditLogRepository
+    /// Request and change counters.
+    public let rateLimits: RateLimitRepository
+    /// Hashes new and temporary passwords.
+    public let hasher: PasswordHasher
+    /// Checks Clave Actual.
+    public let verifier: PasswordVerifier
+    /// Builds the emails.
+    public let mail: SOIRecoveryMail
+    /// What a new password must satisfy.
+    public let rules: SOIPasswordRules
+    /// Lifetimes and limits.
+    public let configuration: SOIRecoveryConfiguration
+    /// Called after an email is enqueued, to wake the outbox worker.
+    public let mailEnqueued: @Sendable () -> Void
+    let logger = Logger(label: "soi")
+
+    /// Creates the flow over one database.
+    public init(database: Database, hasher: PasswordHasher, verifier: PasswordVerifier, mail: SOIRecoveryMail,
+                rules: SOIPasswordRules, configuration: SOIRecoveryConfiguration,
+                mailEnqueued: @escaping @Sendable () -> Void = {}) {
+        users = UserRepository(database: database)
+        audit = AuditLogRepository(database: database)
+        rateLimits = RateLimitRepository(database: database)
+        self.hasher = hasher
+        self.verifier = verifier
+        self.mail = mail
+        self.rules = rules
+        self.configuration = configuration
+        self.mailEnqueued = mailEnqueued
+    }
+
+    /// What happened to a recovery request. Pages show `.sent` and `.noMatch` identically.
+    public enum RequestOutcome: Sendable, Equatable {
+        /// A temporary password was stored and its email enqueued.
+        case sent(userID: Int64)
+        /// The three values match no user: nothing stored, nothing sent.
+        case noMatch
+        /// Too many requests from this address or for this identity; retry after the interval.
+        case rateLimited(retryAfter: TimeInterval)
+    }
+
+    /// "¿Olvidó su clave?": when Aportante, Usuario and correo match one SOI user, stores a new
+    /// temporary password (replacing any earlier one: only the newest works) and enqueues its
+    /// email in one transaction. Either way a password is generated and hashed, so both answers
+    /// cost the same scrypt work.
+    public func requestTemporaryPassword(_ request: SOIRecoveryRequest, clientAddress: String, now: Date) throws -> RequestOutcome {
+        if let limited = try limit(request: request, clientAddress: clientAddress, now: now) {
+            try audit.record(portal: "soi", userID: nil, event: "soi.recovery.rate-limited", clientAddress: clientAddress,
+                             detail: "aportante=\(request.aportante) usuario=\(request.usuario)", at: now)
+            return limited
+        }
+        let temporary = try SecureRandom.readablePassword(groups: configuration.temporaryPasswordGroups)
+        let hash = try hasher.hash(temporary)
+        let found = try users.findSOI(aportante: request.aportante, user: request.usuario)
+        // The email is compared whole in constant time: which prefix matched stays unknown.
+        let emailMatches = ConstantTime.equals(found?.email.lowercased() ?? "\u{0}invalid", request.email)
+        guard let user = found, emailMatches else {
+            try audit.record(portal: "soi", userID: found?.id, event: "soi.recovery.no-match", clientAddress: clientAddress,
+                             detail: "aportante=\(request.aportante) usuario=\(request.usuario)"
+                                 + (found == nil ? " motivo=sin-usuario" : " motivo=correo-distinto"), at: now)
+            return .noMatch
+        }
+        let expiresAt = now.addingTimeInterval(configuration.temporaryPasswordLifetime)
+        let message = try mail.temporaryPassword(temporary, user: user, aportante: request.aportante, expiresAt: expiresAt)
+        let outboxID = try users.setTemporaryPassword(id: user.id, hash: hash, expiresAt: expiresAt, now: now, email: message)
+        try audit.record(portal: "soi", userID: user.id, event: "soi.recovery.temporary-password-sent",
+                         clientAddress: clientAddress, detail: "outbox=\(outboxID) vence=\(Int(expiresAt.timeIntervalSince1970))",
+                         at: now)
+        logger.info("temporary password enqueued", ["user": String(user.id), "outbox": String(outboxID)])
+        mailEnqueued()
+        return .sent(userID: user.id)
+    }
+
+    /// The login matched the temporary password (`PasswordVerifier.check` said `.temporary`):
+    /// it becomes the password, the old one stops working, and "Cambio de Clave" is forced.
+    /// False when it was used or expired in between (treat the login as failed).
+    public func useTemporaryPassword(userID: Int64, clientAddress: String, now: Date) throws -> Bool {
+        let promoted = try users.promoteTemporaryPassword(id: userID, now: now)
+        try audit.record(portal: "soi", userID: userID,
+                         event: promoted ? "soi.recovery.temporary-password-used" : "soi.recovery.temporary-password-stale",
+                         clientAddress: clientAddress, at: now)
+        return promoted
+    }
+
+    /// What happened to a "Cambio de Clave" submission.
+    public enum ChangeOutcome: Sendable, Equatable {
+        /// The password changed; other sessions and tokens are gone; the notice is enqueued.
+        case changed
+        /// A field was refused (wrong Clave Actual, policy, confirmation); nothing changed.
+        case refused(SOIFieldError)
+        /// Too many attempts for this user; retry after the interval.
+        case rateLimited(retryAfter: TimeInterval)
+    }
+
+    /// "Cambio de Clave" for the logged-in `userID`. Checks Clave Actual against the current
+    /// password (the temporary one once used), then the rules; on success stores the new hash,
+    /// clears the must-change flag, drops every token and session of the user but
+    /// `keepingSession` (the one making the change) and enqueues the notice, in one transaction.
+    public func changePassword(userID: Int64, current: String, new: String, confirmation: String,
+                               keepingSession: String?, clientAddress: String, now: Date) throws -> ChangeOutcome {
+        let decision = try rateLimits.hit(key: "soi:cambio:\(userID)", window: configuration.changeWindow,
+                                          limit: configuration.changesPerUser, now: now)
+        guard decision.allowed else {
+            try audit.record(portal: "soi", userID: userID, event: "soi.password-change.rate-limited",
+                             clientAddress: clientAddress, at: now)
+            return .rateLimited(retryAfter: decision.retryAfter)
+        }
+        guard let user = try users.find(id: userID), user.portal == .soi else {
+            return .refused(SOIFieldError(field: "clave_actual", message: "La clave actual no es correcta."))
+        }
+        guard verifier.check(current, for: user, now: now) == .current else {
+            try audit.record(portal: "soi", userID: userID, event: "soi.password-change.wrong-current",
+                             clientAddress: clientAddress, at: now)
+            return .refused(SOIFieldError(field: "clave_actual", message: "La clave actual no es correcta."))
+        }
+        if let problem = rules.problem(new: new, confirmation: confirmation, current: current,
+                                       userDocument: user.document?.number) {
+            try audit.record(portal: "soi", userID: userID, event: "soi.password-change.refused",
+                             clientAddress: clientAddress, detail: "campo=\(problem.field)", at: now)
+            return .refused(problem)
+        }
+        let newHash = try hasher.hash(new)
+        let aportante = try user.aportanteID.flatMap { try users.findAportante(id: $0) }?.document
+        let notice = try mail.passwordChanged(user: user, aportante: aportante, at: now)
+        try users.changePassword(id: userID, newHash: newHash, mustChange: false, keepingSession: keepingSession,
+                                 confirmation: notice, now: now)
+        try audit.record(portal: "soi", userID: userID, event: "soi.password-change.done", clientAddress: clientAddress,
+                         detail: user.mustChangePassword ? "tras=clave-temporal" : "tras=eleccion", at: now)
+        mailEnqueued()
+        return .changed
+    }
+
+    /// Counts the request against the client address and the submitted identity; the first
+    /// limit reached answers.
+    func limit(request: SOIRecoveryRequest, clientAddress: String, now: Date) throws -> RequestOutcome? {
+        let byAddress = try rateLimits.hit(key: "soi:olvido:ip:\(clientAddress)", window: configuration.requestWindow,
+                                           limit: configuration.requestsPerAddress, now: now)
+        let byIdentity = try rateLimits.hit(key: "soi:olvido:id:\(request.identifierKey)", window: configuration.requestWindow,
+                                            limit: configuration.requestsPerIdentifier, now: now)
+        for decision in [byAddress, byIdentity] where !decision.allowed {
+            return .rateLimited(retryAfter: decision.retryAfter)
+        }
+        return nil
+    }
+}
