@@ -60,6 +60,7 @@ let package = Package(
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "TestSupport"]),
         .testTarget(name: "CaptchaImageTests", dependencies: ["CaptchaImage", "TestSupport"]),
         .testTarget(name: "ClaveCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "RecoveryFlowsTests", dependencies: ["RecoveryFlows", "HTTPCore", "UserStore", "Mailer", "ClaveCrypto", "TestSupport"]),
         // The crash test's child process: dies by SIGKILL inside a write transaction.
         .executableTarget(name: "store-crash-helper", dependencies: ["UserStore"], path: "Tests/StoreCrashHelper"),
         // `make bench` store figures (scripts/bench.d/store.sh, release build).

@@ -1,0 +1,190 @@
+import ClaveCrypto
+import ClaveLog
+import Foundation
+import Templates
+import UserStore
+
+/// SECOP II's recovery steps, without HTTP: "Olvidé la contraseña", "Olvidé el usuario", and
+/// the emailed link's change page. The web handlers (`SecopRecoveryRoutes`) turn forms into
+/// these calls and outcomes into pages; tests call them directly against a real SQLite file.
+///
+/// Every step keeps DESIGN.md's rules: requests do the same work and give the same answer
+/// whether or not the account exists; tokens are 256-bit, stored as SHA-256 only, single use,
+/// superseded by a newer one; mail goes through the outbox in the token's transaction; a
+/// change drops every token and session and sends a notice; the audit log gets every step
+/// without secrets.
+public struct SecopRecovery: Sendable {
+    /// The store.
+    public let database: Database
+    /// Renders the emails.
+    public let composer: EmailComposer
+    /// Hashes new passwords.
+    public let hasher: PasswordHasher
+    /// The new-password rules.
+    public let policy: SecopPasswordPolicy
+    /// Link lifetime, public URL, input limits.
+    public let configuration: SecopRecoveryConfiguration
+    /// The time, a parameter so tests can expire links without sleeping.
+    public let clock: @Sendable () -> Date
+    /// Called after an email is enqueued, to wake the outbox worker.
+    public let wakeOutbox: @Sendable () -> Void
+    /// Operational log (never a token, link or password).
+    public let logger: Logger
+
+    /// Creates a value from its parts.
+    public init(database: Database, composer: EmailComposer, hasher: PasswordHasher, policy: SecopPasswordPolicy,
+                configuration: SecopRecoveryConfiguration, clock: @escaping @Sendable () -> Date = { Date() },
+                wakeOutbox: @escaping @Sendable () -> Void = {}, logger: Logger = Logger(label: "secop")) {
+        self.database = database
+        self.composer = composer
+        self.hasher = hasher
+        self.policy = policy
+        self.configuration = configuration
+        self.clock = clock
+        self.wakeOutbox = wakeOutbox
+        self.logger = logger
+    }
+
+    /// The subject of the reset email.
+    public static let resetSubject = "SECOP II - Recuperar contraseña"
+    /// The subject of the user-name reminder.
+    public static let reminderSubject = "SECOP II - Recordar nombre de usuario"
+
+    private var audit: AuditLogRepository { AuditLogRepository(database: database) }
+
+    // MARK: Olvidé la contraseña
+
+    /// Emails a change link to the user named `username`, superseding every earlier link.
+    ///
+    /// Returns normally whether or not the user exists: the caller shows one answer. The work
+    /// is the same too: a token is drawn and hashed and the email rendered for an unknown name
+    /// as well; only the store write differs, which the shell's timing floor covers.
+    public func requestPasswordReset(username rawUsername: String, clientAddress: String?) throws {
+        let username = rawUsername.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !username.isEmpty, username.count <= configuration.maximumUsernameLength else {
+            throw SecopRecoveryError.input(.invalidUsername)
+        }
+        let now = clock()
+        let user = try UserRepository(database: database).findSecop(username: username)
+        let token = try SecureRandom.token()
+        let tokenHash = SHA256.hex(token)
+        let shownName = user?.username ?? username
+        let message = try composer.compose(
+            portal: .secop, name: "restablecer-contrasena", to: user?.email ?? "nadie@invalid", subject: Self.resetSubject,
+            context: ["usuario": .string(shownName), "enlace": .string(configuration.changeLink(token: token)),
+                      "minutos": .int(Int(configuration.linkLifetime / 60))])
+        guard let user else {
+            try audit.record(portal: "secop", userID: nil, event: "reset.requested", clientAddress: clientAddress,
+                             detail: "account=unknown", at: now)
+            return
+        }
+        try ResetTokenRepository(database: database).issueResetToken(
+            userID: user.id, purpose: .passwordReset, tokenHash: tokenHash,
+            expiresAt: now.addingTimeInterval(configuration.linkLifetime), now: now, email: message)
+        try audit.record(portal: "secop", userID: user.id, event: "reset.requested", clientAddress: clientAddress,
+                         detail: "account=found link_minutes=\(Int(configuration.linkLifetime / 60))", at: now)
+        logger.info("secop reset link issued", ["user": String(user.id)])
+        wakeOutbox()
+    }
+
+    // MARK: Olvidé el usuario
+
+    /// Emails every user name registered to `email`, if there are any. Returns normally either
+    /// way: the caller shows one answer, so the form tells nobody which addresses have accounts.
+    public func requestUsernameReminder(email rawEmail: String, clientAddress: String?) throws {
+        guard let email = EmailAddress(rawEmail) else { throw SecopRecoveryError.input(.invalidEmail) }
+        let now = clock()
+        let users = try UserRepository(database: database).findSecop(email: email.value)
+        let names = users.compactMap(\.username)
+        let message = try composer.compose(
+            portal: .secop, name: "recordar-usuario", to: email.value, subject: Self.reminderSubject,
+            context: ["usuarios": .list(names.map { .string($0) }), "correo": .string(email.value),
+                      "ingreso": .string(configuration.loginLink)])
+        guard !names.isEmpty else {
+            try audit.record(portal: "secop", userID: nil, event: "username.reminder_requested",
+                             clientAddress: clientAddress, detail: "accounts=0", at: now)
+            return
+        }
+        _ = try OutboxRepository(database: database).enqueue(message, now: now)
+        try audit.record(portal: "secop", userID: users.first?.id, event: "username.reminder_requested",
+                         clientAddress: clientAddress, detail: "accounts=\(names.count)", at: now)
+        wakeOutbox()
+    }
+
+    // MARK: The link
+
+    /// What the link carrying `token` would do now, without using it (a GET: mail scanners
+    /// open links, so opening one must change nothing).
+    public func inspectLink(token: String, clientAddress: String?) throws -> SecopLinkState {
+        let now = clock()
+        guard let tokenHash = hashIfPlausible(token) else {
+            try audit.record(portal: "secop", userID: nil, event: "reset.link_opened", clientAddress: clientAddress,
+                             detail: "status=unknown", at: now)
+            return .unusable(.unknown)
+        }
+        let lookup = try ResetTokenRepository(database: database).lookup(tokenHash: tokenHash, now: now)
+        try audit.record(portal: "secop", userID: lookup.token?.userID, event: "reset.link_opened",
+                         clientAddress: clientAddress, detail: "status=\(lookup.status.rawValue)", at: now)
+        guard lookup.status == .valid, let token = lookup.token,
+              let user = try UserRepository(database: database).find(id: token.userID) else {
+            return .unusable(lookup.status == .valid ? .unknown : lookup.status)
+        }
+        return .valid(username: user.username ?? user.displayName)
+    }
+
+    /// Uses the link: checks the new password against the policy, then in ONE transaction
+    /// redeems the token, stores the new hash, drops every other token and session, and
+    /// enqueues the "password changed" notice. A refused password leaves the link working.
+    public func changePassword(token: String, newPassword: String, confirmation: String,
+                               clientAddress: String?) throws -> SecopChangeOutcome {
+        let now = clock()
+        let tokens = ResetTokenRepository(database: database)
+        guard let tokenHash = hashIfPlausible(token) else { return .unusableLink(.unknown) }
+        let lookup = try tokens.lookup(tokenHash: tokenHash, now: now)
+        guard lookup.status == .valid, let row = lookup.token,
+              let user = try UserRepository(database: database).find(id: row.userID) else {
+            try audit.record(portal: "secop", userID: lookup.token?.userID, event: "reset.link_refused",
+                             clientAddress: clientAddress, detail: "status=\(lookup.status.rawValue)", at: now)
+            return .unusableLink(lookup.status == .valid ? .unknown : lookup.status)
+        }
+        let username = user.username ?? user.displayName
+        let problems = policy.problems(password: newPassword, confirmation: confirmation, username: username)
+        guard problems.isEmpty else {
+            try audit.record(portal: "secop", userID: user.id, event: "password.refused", clientAddress: clientAddress,
+                             detail: "rules=" + problems.map(\.rawValue).joined(separator: ","), at: now)
+            return .refused(username: username, problems: problems)
+        }
+        let newHash = try hasher.hash(newPassword)
+        let notice = try PasswordChangedNotice.message(for: user, at: now, composer: composer)
+        let result = try tokens.redeemAndChangePassword(tokenHash: tokenHash, newPasswordHash: newHash, now: now,
+                                                        confirmation: { _ in notice })
+        guard result.status == .valid else {
+            // Another request used or superseded the link between the look-up and now.
+            try audit.record(portal: "secop", userID: user.id, event: "reset.link_refused", clientAddress: clientAddress,
+                             detail: "status=\(result.status.rawValue)", at: now)
+            return .unusableLink(result.status)
+        }
+        try audit.record(portal: "secop", userID: user.id, event: "password.changed", clientAddress: clientAddress,
+                         detail: "via=reset_link sessions_and_tokens=dropped", at: now)
+        logger.info("secop password changed", ["user": String(user.id)])
+        wakeOutbox()
+        return .changed(username: username)
+    }
+
+    /// The SHA-256 hex of `token` when it could be one of ours (base64url, not too long);
+    /// `nil` spares the store a look-up of junk.
+    private func hashIfPlausible(_ token: String) -> String? {
+        guard !token.isEmpty, token.utf8.count <= configuration.maximumTokenLength,
+              token.utf8.allSatisfy({ Self.base64URLBytes.contains($0) }) else { return nil }
+        return SHA256.hex(token)
+    }
+
+    private static let base64URLBytes = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8))
+}
+
+/// Why a SECOP II step failed in a way the page reports (store and template failures are
+/// thrown as their own errors and become the shell's error page).
+public enum SecopRecoveryError: Error, Sendable, Equatable {
+    /// The form's input is unusable, whatever the account.
+    case input(SecopInputProblem)
+}

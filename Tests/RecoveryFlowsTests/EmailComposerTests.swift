@@ -1,0 +1,70 @@
+import Foundation
+import RecoveryFlows
+import Templates
+import Testing
+import UserStore
+
+/// The shared email pieces: composing a template pair, the password-changed notice, dates.
+@Suite struct EmailComposerTests {
+    let templates: TemplateSet
+
+    init() throws {
+        templates = try TemplateSet(templates: [
+            "correos/secop/prueba.html": "<p>Hola {{ nombre }}</p>",
+            "correos/secop/prueba.txt": "Hola {{ nombre }} ({{ asunto }})",
+        ])
+    }
+
+    @Test func composesBothPartsWithThePortalsSender() throws {
+        let composer = EmailComposer(templates: templates, senders: EmailSenders(domain: "correo.example.co"))
+        let message = try composer.compose(portal: .secop, name: "prueba", to: "ana@example.com", subject: "Asunto",
+                                           context: ["nombre": "<Ana>"])
+        #expect(message.sender == "SECOP II <registro@correo.example.co>")
+        #expect(message.portal == "secop")
+        #expect(message.recipient == "ana@example.com")
+        #expect(message.htmlBody == "<p>Hola &lt;Ana&gt;</p>")
+        #expect(message.textBody == "Hola <Ana> (Asunto)")
+    }
+
+    @Test func aMissingTemplateIsAnError() {
+        let composer = EmailComposer(templates: templates)
+        #expect(throws: TemplateError.self) {
+            try composer.compose(portal: .soi, name: "prueba", to: "a@example.com", subject: "x", context: [:])
+        }
+    }
+
+    @Test func everyPortalHasAPasswordChangedNoticeWithAContactLine() throws {
+        let fixture = try SecopFixture()
+        let composer = fixture.recovery.composer
+        let users = UserRepository(database: fixture.database)
+        let email = try #require(EmailAddress("ana@example.com"))
+        let at = Date(timeIntervalSince1970: 1_790_000_000)
+        let accounts = [
+            try fixture.addUser("ana.perez"),
+            try users.createSOIUser(aportante: Document(parsing: "NIT:900123456"), aportanteName: "Andina S.A.S.",
+                                    document: Document(parsing: "CC:1020304050"), email: email, passwordHash: "x", now: at),
+            try users.create(NewUser(portal: .cajacopi, document: Document(parsing: "CC:52111222"), email: email, phone: "3015550000",
+                                     birthDate: CalendarDate("1988-11-30")),
+                             passwordHash: "x", now: at),
+        ]
+        for user in accounts {
+            let message = try PasswordChangedNotice.message(for: user, at: at, composer: composer)
+            #expect(message.sender == EmailSenders().sender(for: user.portal))
+            #expect(message.subject == "\(user.portal.displayName): su contraseña fue cambiada")
+            for body in [message.textBody, message.htmlBody] {
+                #expect(body.contains("¿No fue usted?"))
+                #expect(body.contains("21 de septiembre de 2026, 9:13 a. m. (hora de Colombia)"))
+            }
+        }
+    }
+
+    @Test(arguments: [
+        (1_790_000_000.0, "21 de septiembre de 2026, 9:13 a. m. (hora de Colombia)"),
+        (1_767_243_600.0, "1 de enero de 2026, 12:00 a. m. (hora de Colombia)"),
+        (1_767_286_799.0, "1 de enero de 2026, 11:59 a. m. (hora de Colombia)"),
+        (1_767_286_800.0, "1 de enero de 2026, 12:00 p. m. (hora de Colombia)"),
+    ])
+    func colombianDatesInWords(seconds: Double, expected: String) {
+        #expect(ColombiaTime.text(Date(timeIntervalSince1970: seconds)) == expected)
+    }
+}

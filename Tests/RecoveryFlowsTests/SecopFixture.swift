@@ -1,0 +1,70 @@
+import ClaveCrypto
+import Foundation
+import RecoveryFlows
+import Synchronization
+import Templates
+import TestSupport
+import UserStore
+
+/// A clock tests move by hand, so links expire without sleeping.
+final class TestClock: Sendable {
+    private let instant: Mutex<Date>
+    init(_ start: Date = Date(timeIntervalSince1970: 1_790_000_000)) { instant = Mutex(start) }
+    var now: Date { instant.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { instant.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+/// A migrated SQLite file in a fresh folder, the real templates and common-password list, and
+/// a `SecopRecovery` over them with a hand-moved clock.
+final class SecopFixture: Sendable {
+    let directory: TemporaryDirectory
+    let database: Database
+    let clock = TestClock()
+    let recovery: SecopRecovery
+    let hasher = PasswordHasher(cost: .testing)
+    static let publicURL = "https://clave.example.co/"
+
+    init() throws {
+        directory = try TemporaryDirectory(prefix: "clave-secop")
+        database = try Database(path: directory.path("clave.sqlite"))
+        _ = try database.migrate()
+        let templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"))
+        let policy = try SecopFixture.policy()
+        let clock = self.clock
+        recovery = SecopRecovery(database: database, composer: EmailComposer(templates: templates), hasher: hasher,
+                                 policy: policy, configuration: SecopRecoveryConfiguration(publicURL: Self.publicURL),
+                                 clock: { clock.now }, logger: .init(label: "test", sink: .discard))
+    }
+
+    /// The policy with the real list, loaded once for every test.
+    static func policy() throws -> SecopPasswordPolicy {
+        try SecopPasswordPolicy(resources: PackagePaths.resources)
+    }
+
+    @discardableResult
+    func addUser(_ username: String, email: String = "compras@example.com", password: String = "Vieja-Clave-2026") throws -> User {
+        guard let address = EmailAddress(email) else { throw FixtureError.badEmail }
+        return try UserRepository(database: database).create(
+            NewUser(portal: .secop, username: username, email: address), passwordHash: try hasher.hash(password), now: clock.now)
+    }
+
+    /// Every outbox row, oldest first.
+    func outbox() throws -> [OutboxMessage] {
+        try OutboxRepository(database: database).list(states: nil, limit: 100).sorted { $0.id < $1.id }
+    }
+
+    /// The token in the newest reset email's link.
+    func latestToken() throws -> String {
+        guard let text = try outbox().last(where: { $0.subject == SecopRecovery.resetSubject })?.textBody,
+              let range = text.range(of: "token=") else { throw FixtureError.noLink }
+        return String(text[range.upperBound...].prefix { !$0.isWhitespace })
+    }
+
+    /// `html` with the entities our template engine writes turned back into characters.
+    static func unescaped(_ html: String) -> String {
+        [("&#x2F;", "/"), ("&#x27;", "'"), ("&quot;", "\""), ("&lt;", "<"), ("&gt;", ">"), ("&#61;", "="), ("&amp;", "&")]
+            .reduce(html) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+    }
+
+    enum FixtureError: Error { case badEmail, noLink }
+}
