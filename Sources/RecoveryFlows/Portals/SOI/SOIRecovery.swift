@@ -132,15 +132,13 @@ public struct SOIRecovery: Sendable {
                              clientAddress: clientAddress, at: now)
             return .refused(SOIFieldError(field: "clave_actual", message: "La clave actual no es correcta."))
         }
-        if let problem = rules.problem(new: new, confirmation: confirmation, current: current,
-                                       userDocument: user.document?.number) {
+        if let problem = rules.problem(new: new, confirmation: confirmation, current: current, user: user) {
             try audit.record(portal: "soi", userID: userID, event: "soi.password-change.refused",
                              clientAddress: clientAddress, detail: "campo=\(problem.field)", at: now)
             return .refused(problem)
         }
         let newHash = try hasher.hash(new)
-        let aportante = try user.aportanteID.flatMap { try users.findAportante(id: $0) }?.document
-        let notice = try mail.passwordChanged(user: user, aportante: aportante, at: now)
+        let notice = try mail.passwordChanged(user: user, at: now)
         try users.changePassword(id: userID, newHash: newHash, mustChange: false, keepingSession: keepingSession,
                                  confirmation: notice, now: now)
         try audit.record(portal: "soi", userID: userID, event: "soi.password-change.done", clientAddress: clientAddress,

@@ -10,8 +10,6 @@ public struct SOIRecoveryConfiguration: Sendable {
     /// Groups of four readable characters in a temporary password. Default 3 (about 69 bits,
     /// `SecureRandom.readablePassword`): far beyond online guessing under the login's lockout.
     public var temporaryPasswordGroups: Int
-    /// The `From` of SOI's emails. Default `SOI <no-responder@soi.com.co>`.
-    public var sender: String
     /// The base of links in emails (the configured public URL, never the Host header).
     public var publicURL: String
     /// Where the user can ask for help; printed in every SOI email (the guide's lines).
@@ -38,13 +36,12 @@ public struct SOIRecoveryConfiguration: Sendable {
 
     /// Creates a configuration; every argument has the documented default.
     public init(temporaryPasswordLifetime: TimeInterval = 24 * 3600, temporaryPasswordGroups: Int = 3,
-                sender: String = "SOI <no-responder@soi.com.co>", publicURL: String = "http://127.0.0.1:8080",
+                publicURL: String = "http://127.0.0.1:8080",
                 contactLines: [String] = SOIRecoveryConfiguration.guideContactLines,
                 requestsPerAddress: Int = 10, requestsPerIdentifier: Int = 3, requestWindow: TimeInterval = 15 * 60,
                 changesPerUser: Int = 10, changeWindow: TimeInterval = 15 * 60) {
         self.temporaryPasswordLifetime = temporaryPasswordLifetime
         self.temporaryPasswordGroups = temporaryPasswordGroups
-        self.sender = sender
         self.publicURL = publicURL
         self.contactLines = contactLines
         self.requestsPerAddress = requestsPerAddress

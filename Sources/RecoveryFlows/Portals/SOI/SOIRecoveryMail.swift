@@ -2,21 +2,21 @@ import Foundation
 import Templates
 import UserStore
 
-/// SOI's two emails: the temporary password and the "your password was changed" notice, each
-/// with text and HTML parts from `Resources/templates/correos/soi/`, in the portal's voice
-/// (the guide's contact lines, its closing "GRACIAS POR ELEGIR NUESTROS SERVICIOS.").
+/// SOI's emails: the temporary password (`correos/soi/clave-temporal`) and, after a change,
+/// the shared `PasswordChangedNotice` (`correos/soi/contrasena-cambiada`). Both have text and
+/// HTML parts, come from SOI's sender and carry the guide's contact lines.
 public struct SOIRecoveryMail: Sendable {
     /// Subject of the temporary password email.
     public static let temporaryPasswordSubject = "SOI - Recuperación de clave"
-    /// Subject of the change notification.
-    public static let passwordChangedSubject = "SOI - Su clave fue cambiada"
+    /// The temporary password email's template name under `correos/soi/`.
+    public static let temporaryPasswordTemplate = "clave-temporal"
 
-    /// Renders the templates.
+    /// Renders the templates with each portal's sender.
     public let composer: EmailComposer
-    /// Sender, public URL and contact lines.
+    /// The public URL and contact lines.
     public let configuration: SOIRecoveryConfiguration
 
-    /// A builder over `composer` with `configuration`'s sender and links.
+    /// A builder over `composer` with `configuration`'s links and contact lines.
     public init(composer: EmailComposer, configuration: SOIRecoveryConfiguration) {
         self.composer = composer
         self.configuration = configuration
@@ -26,27 +26,20 @@ public struct SOIRecoveryMail: Sendable {
     /// Its link is the configured public URL's login page, never the request's Host.
     public func temporaryPassword(_ temporaryPassword: String, user: User, aportante: Document,
                                   expiresAt: Date) throws(TemplateError) -> NewOutboxMessage {
-        try composer.compose("correos/soi/clave-temporal", context: [
+        try composer.compose(portal: .soi, name: SOIRecoveryMail.temporaryPasswordTemplate, to: user.email,
+                             subject: SOIRecoveryMail.temporaryPasswordSubject, context: [
             "usuario": .string(user.document?.displayText ?? user.displayName),
             "aportante": .string(aportante.displayText),
             "clave": .string(temporaryPassword),
-            "vence": .string(ColombianTime.text(expiresAt)),
+            "vence": .string(ColombiaTime.text(expiresAt)),
             "enlace_ingreso": .string(link("/soi/ingreso")),
             "contactos": .list(configuration.contactLines.map { .string($0) }),
-        ], portal: Portal.soi.rawValue, sender: configuration.sender, recipient: user.email,
-           subject: SOIRecoveryMail.temporaryPasswordSubject)
+        ])
     }
 
     /// The notice sent after every password change, with the "¿No fue usted?" contact lines.
-    public func passwordChanged(user: User, aportante: Document?, at now: Date) throws(TemplateError) -> NewOutboxMessage {
-        try composer.compose("correos/soi/clave-cambiada", context: [
-            "usuario": .string(user.document?.displayText ?? user.displayName),
-            "aportante": .string(aportante?.displayText ?? "registrado"),
-            "cuando": .string(ColombianTime.text(now)),
-            "enlace_olvido": .string(link("/soi/olvido-clave")),
-            "contactos": .list(configuration.contactLines.map { .string($0) }),
-        ], portal: Portal.soi.rawValue, sender: configuration.sender, recipient: user.email,
-           subject: SOIRecoveryMail.passwordChangedSubject)
+    public func passwordChanged(user: User, at now: Date) throws(TemplateError) -> NewOutboxMessage {
+        try PasswordChangedNotice.message(for: user, at: now, composer: composer)
     }
 
     /// `path` under the configured public URL (one slash between them).
