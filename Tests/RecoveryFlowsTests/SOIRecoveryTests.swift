@@ -163,6 +163,7 @@ struct SOIRecoveryTests {
         #expect(try sessions.find(idHash: "other", now: now) == nil)
         let notice = try #require(try fixture.outbox().last)
         #expect(notice.recipient == SOIFixture.email)
+        #expect(notice.subject == "SOI - Su clave fue cambiada")
         #expect(notice.textBody.contains("¿No fue usted?"))
         #expect(notice.textBody.contains("Bogotá: 3808880"))
         #expect(notice.htmlBody.contains("¿No fue usted?"))

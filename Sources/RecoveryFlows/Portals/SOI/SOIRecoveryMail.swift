@@ -8,6 +8,8 @@ import UserStore
 public struct SOIRecoveryMail: Sendable {
     /// Subject of the temporary password email.
     public static let temporaryPasswordSubject = "SOI - Recuperación de clave"
+    /// Subject of the change notice: SOI says "clave", not "contraseña".
+    public static let passwordChangedSubject = "SOI - Su clave fue cambiada"
     /// The temporary password email's template name under `correos/soi/`.
     public static let temporaryPasswordTemplate = "clave-temporal"
 
@@ -37,9 +39,15 @@ public struct SOIRecoveryMail: Sendable {
         ])
     }
 
-    /// The notice sent after every password change, with the "¿No fue usted?" contact lines.
+    /// The notice sent after every password change (the shared `PasswordChangedNotice`
+    /// template and values), with the "¿No fue usted?" contact lines and SOI's own subject.
     public func passwordChanged(user: User, at now: Date) throws(TemplateError) -> NewOutboxMessage {
-        try PasswordChangedNotice.message(for: user, at: now, composer: composer)
+        try composer.compose(portal: .soi, name: PasswordChangedNotice.templateName, to: user.email,
+                             subject: SOIRecoveryMail.passwordChangedSubject, context: [
+            "usuario": .string(user.displayName),
+            "fecha": .string(ColombiaTime.text(now)),
+            "portal": .string(Portal.soi.displayName),
+        ])
     }
 
     /// `path` under the configured public URL (one slash between them).
