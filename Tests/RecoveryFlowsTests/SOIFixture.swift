@@ -20,7 +20,8 @@ final class SOIFixture: Sendable {
     static let usuario = "CC:1020304050"
     static let email = "contador@example.com"
 
-    init(configuration: SOIRecoveryConfiguration = SOIRecoveryConfiguration(publicURL: SOIFixture.publicURL)) throws {
+    init(configuration: SOIRecoveryConfiguration = SOIRecoveryConfiguration(publicURL: SOIFixture.publicURL),
+         limits: RateLimitPolicy = RateLimitPolicy()) throws {
         directory = try TemporaryDirectory(prefix: "clave-soi")
         database = try Database(path: directory.path("clave.sqlite"))
         _ = try database.migrate()
@@ -28,7 +29,8 @@ final class SOIFixture: Sendable {
         let common = try CommonPasswordList.shared(resources: PackagePaths.resources.path)
         recovery = SOIRecovery(database: database, hasher: hasher, verifier: try PasswordVerifier(hasher: hasher),
                                mail: SOIRecoveryMail(composer: EmailComposer(templates: templates), configuration: configuration),
-                               rules: SOIPasswordRules(commonPasswords: common), configuration: configuration)
+                               rules: SOIPasswordRules(commonPasswords: common), configuration: configuration,
+                               rateLimiter: RateLimiter(repository: RateLimitRepository(database: database), policy: limits))
         guard let address = EmailAddress(Self.email) else { throw SOIFixtureError.badEmail }
         user = try UserRepository(database: database).createSOIUser(
             aportante: try Document(parsing: Self.aportante), aportanteName: "Andina S.A.S.",

@@ -101,14 +101,16 @@ struct SOIRecoveryTests {
 
     @Test("Requests are limited per identity, existing or not, and per client address")
     func rateLimits() throws {
-        let fixture = try SOIFixture(configuration: SOIRecoveryConfiguration(
-            publicURL: SOIFixture.publicURL, requestsPerAddress: 5, requestsPerIdentifier: 2))
+        let fixture = try SOIFixture(limits: RateLimitPolicy(routes: [SOIRecovery.requestRoute: RouteLimits(
+            perAddress: RateLimitRule(5, per: 900), perIdentifier: RateLimitRule(2, per: 900))]))
         let now = fixture.clock.now
         func limited(_ overrides: [String: String], from address: String) throws -> Bool {
-            let outcome = try fixture.recovery.requestTemporaryPassword(try SOIFixture.request(overrides),
-                                                                       clientAddress: address, now: now)
-            if case .rateLimited(let retryAfter) = outcome { return retryAfter > 0 }
-            return false
+            do {
+                _ = try fixture.recovery.requestTemporaryPassword(try SOIFixture.request(overrides), clientAddress: address, now: now)
+                return false
+            } catch let limited as RateLimited {
+                return limited.retryAfter > 0
+            }
         }
         // The real identity and an unknown one are limited alike: the third request of each.
         for (overrides, address) in [([String: String](), "10.0.0.1"), (["usuario_numero": "55555555"], "10.0.0.2")] {
@@ -175,6 +177,33 @@ struct SOIRecoveryTests {
             #expect(!entry.detail.contains("caballo"))
             #expect(!entry.detail.contains(SOIFixture.oldPassword))
         }
+    }
+
+    @Test("Wrong Clave Actual attempts are limited per user; refused new claves cost no attempt")
+    func changeRateLimit() throws {
+        let fixture = try SOIFixture(limits: RateLimitPolicy(routes: [SOIRecovery.changeRoute: RouteLimits(
+            perAddress: RateLimitRule(100, per: 900), perIdentifier: RateLimitRule(3, per: 900))]))
+        let now = fixture.clock.now
+        func attempt(_ current: String, _ new: String) throws -> SOIRecovery.ChangeOutcome {
+            try fixture.recovery.changePassword(userID: fixture.user.id, current: current, new: new, confirmation: new,
+                                                keepingSession: nil, clientAddress: "10.0.0.1", now: now)
+        }
+        for _ in 1...5 {
+            guard case .refused(let problem) = try attempt(SOIFixture.oldPassword, "corta") else {
+                Issue.record("a short clave was accepted")
+                return
+            }
+            #expect(problem.field == "clave_nueva")
+        }
+        for _ in 1...3 {
+            guard case .refused(let problem) = try attempt("adivinanza-123", "caballo correcto grapa") else {
+                Issue.record("a wrong current clave was accepted")
+                return
+            }
+            #expect(problem.field == "clave_actual")
+        }
+        #expect(throws: RateLimited.self) { try attempt(SOIFixture.oldPassword, "caballo correcto grapa") }
+        #expect(try fixture.reloadUser().passwordHash == fixture.user.passwordHash)
     }
 
     @Test("A pending temporary password is dropped by a change made with the old one")

@@ -17,8 +17,9 @@ public struct SOIRecovery: Sendable {
     public let users: UserRepository
     /// Where every step is recorded.
     public let audit: AuditLogRepository
-    /// Request and change counters.
-    public let rateLimits: RateLimitRepository
+    /// The shell's limits per client address and per submitted identity (routes
+    /// `soi.forgot-password` and `soi.change-password` of its `RateLimitPolicy`).
+    public let rateLimiter: RateLimiter
     /// Hashes new and temporary passwords.
     public let hasher: PasswordHasher
     /// Checks Clave Actual.
@@ -35,11 +36,11 @@ public struct SOIRecovery: Sendable {
 
     /// Creates the flow over one database.
     public init(database: Database, hasher: PasswordHasher, verifier: PasswordVerifier, mail: SOIRecoveryMail,
-                rules: SOIPasswordRules, configuration: SOIRecoveryConfiguration,
+                rules: SOIPasswordRules, configuration: SOIRecoveryConfiguration, rateLimiter: RateLimiter,
                 mailEnqueued: @escaping @Sendable () -> Void = {}) {
         users = UserRepository(database: database)
         audit = AuditLogRepository(database: database)
-        rateLimits = RateLimitRepository(database: database)
+        self.rateLimiter = rateLimiter
         self.hasher = hasher
         self.verifier = verifier
         self.mail = mail
@@ -54,19 +55,26 @@ public struct SOIRecovery: Sendable {
         case sent(userID: Int64)
         /// The three values match no user: nothing stored, nothing sent.
         case noMatch
-        /// Too many requests from this address or for this identity; retry after the interval.
-        case rateLimited(retryAfter: TimeInterval)
     }
+
+    /// The shell's route name of the recovery request, for its rate limits.
+    public static let requestRoute = "soi.forgot-password"
+    /// The shell's route name of "Cambio de Clave", for its rate limits (identifier: the user).
+    public static let changeRoute = "soi.change-password"
 
     /// "¿Olvidó su clave?": when Aportante, Usuario and correo match one SOI user, stores a new
     /// temporary password (replacing any earlier one: only the newest works) and enqueues its
     /// email in one transaction. Either way a password is generated and hashed, so both answers
-    /// cost the same scrypt work.
+    /// cost the same scrypt work. Throws `RateLimited` when the client address or the submitted
+    /// identity (existing or not) is over its limit: the shell answers 429.
     public func requestTemporaryPassword(_ request: SOIRecoveryRequest, clientAddress: String, now: Date) throws -> RequestOutcome {
-        if let limited = try limit(request: request, clientAddress: clientAddress, now: now) {
+        do {
+            try rateLimiter.check(route: SOIRecovery.requestRoute, address: clientAddress,
+                                  identifier: request.identifierKey, now: now)
+        } catch let limited as RateLimited {
             try audit.record(portal: "soi", userID: nil, event: "soi.recovery.rate-limited", clientAddress: clientAddress,
                              detail: "aportante=\(request.aportante) usuario=\(request.usuario)", at: now)
-            return limited
+            throw limited
         }
         let temporary = try SecureRandom.readablePassword(groups: configuration.temporaryPasswordGroups)
         let hash = try hasher.hash(temporary)
@@ -107,35 +115,36 @@ public struct SOIRecovery: Sendable {
         case changed
         /// A field was refused (wrong Clave Actual, policy, confirmation); nothing changed.
         case refused(SOIFieldError)
-        /// Too many attempts for this user; retry after the interval.
-        case rateLimited(retryAfter: TimeInterval)
     }
 
-    /// "Cambio de Clave" for the logged-in `userID`. Checks Clave Actual against the current
-    /// password (the temporary one once used), then the rules; on success stores the new hash,
+    /// "Cambio de Clave" for the logged-in `userID`. Checks the rules, then Clave Actual against
+    /// the current password (the temporary one once used); on success stores the new hash,
     /// clears the must-change flag, drops every token and session of the user but
     /// `keepingSession` (the one making the change) and enqueues the notice, in one transaction.
+    /// Throws `RateLimited` past the limit (only submissions that reach the Clave Actual check
+    /// count): it must not become a guessing oracle for a stolen session.
     public func changePassword(userID: Int64, current: String, new: String, confirmation: String,
                                keepingSession: String?, clientAddress: String, now: Date) throws -> ChangeOutcome {
-        let decision = try rateLimits.hit(key: "soi:cambio:\(userID)", window: configuration.changeWindow,
-                                          limit: configuration.changesPerUser, now: now)
-        guard decision.allowed else {
-            try audit.record(portal: "soi", userID: userID, event: "soi.password-change.rate-limited",
-                             clientAddress: clientAddress, at: now)
-            return .rateLimited(retryAfter: decision.retryAfter)
-        }
         guard let user = try users.find(id: userID), user.portal == .soi else {
             return .refused(SOIFieldError(field: "clave_actual", message: "La clave actual no es correcta."))
+        }
+        // The rules first: they need no secret, so a typo in the new clave costs no attempt.
+        if let problem = rules.problem(new: new, confirmation: confirmation, current: current, user: user) {
+            try audit.record(portal: "soi", userID: userID, event: "soi.password-change.refused",
+                             clientAddress: clientAddress, detail: "campo=\(problem.field)", at: now)
+            return .refused(problem)
+        }
+        do {
+            try rateLimiter.check(route: SOIRecovery.changeRoute, address: clientAddress, identifier: "user:\(userID)", now: now)
+        } catch let limited as RateLimited {
+            try audit.record(portal: "soi", userID: userID, event: "soi.password-change.rate-limited",
+                             clientAddress: clientAddress, at: now)
+            throw limited
         }
         guard verifier.check(current, for: user, now: now) == .current else {
             try audit.record(portal: "soi", userID: userID, event: "soi.password-change.wrong-current",
                              clientAddress: clientAddress, at: now)
             return .refused(SOIFieldError(field: "clave_actual", message: "La clave actual no es correcta."))
-        }
-        if let problem = rules.problem(new: new, confirmation: confirmation, current: current, user: user) {
-            try audit.record(portal: "soi", userID: userID, event: "soi.password-change.refused",
-                             clientAddress: clientAddress, detail: "campo=\(problem.field)", at: now)
-            return .refused(problem)
         }
         let newHash = try hasher.hash(new)
         let notice = try mail.passwordChanged(user: user, at: now)
@@ -145,18 +154,5 @@ public struct SOIRecovery: Sendable {
                          detail: user.mustChangePassword ? "tras=clave-temporal" : "tras=eleccion", at: now)
         mailEnqueued()
         return .changed
-    }
-
-    /// Counts the request against the client address and the submitted identity; the first
-    /// limit reached answers.
-    func limit(request: SOIRecoveryRequest, clientAddress: String, now: Date) throws -> RequestOutcome? {
-        let byAddress = try rateLimits.hit(key: "soi:olvido:ip:\(clientAddress)", window: configuration.requestWindow,
-                                           limit: configuration.requestsPerAddress, now: now)
-        let byIdentity = try rateLimits.hit(key: "soi:olvido:id:\(request.identifierKey)", window: configuration.requestWindow,
-                                            limit: configuration.requestsPerIdentifier, now: now)
-        for decision in [byAddress, byIdentity] where !decision.allowed {
-            return .rateLimited(retryAfter: decision.retryAfter)
-        }
-        return nil
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
-/// What SOI's "¿Olvidó su clave?" and "Cambio de Clave" are allowed to do, with the defaults the
-/// portal's guide and DESIGN.md (Rules) ask for. One value, built at start-up and passed in, so
+/// SOI's recovery settings, with the defaults the portal's guide and DESIGN.md (Rules) ask
+/// for (rate limits are the shell's `RateLimitPolicy`, routes `soi.forgot-password` and
+/// `soi.change-password`). One value, built at start-up and passed in, so
 /// tests can shorten lifetimes and raise limits without touching the flow.
 public struct SOIRecoveryConfiguration: Sendable {
     /// How long an emailed temporary password works. Default 24 hours (the guide's portal keeps
@@ -14,19 +15,6 @@ public struct SOIRecoveryConfiguration: Sendable {
     public var publicURL: String
     /// Where the user can ask for help; printed in every SOI email (the guide's lines).
     public var contactLines: [String]
-    /// Recovery requests allowed per client address per `requestWindow`. Default 10.
-    public var requestsPerAddress: Int
-    /// Recovery requests allowed per submitted Aportante + Usuario pair (existing or not) per
-    /// `requestWindow`. Default 3: enough for a typo, too few to flood someone's inbox.
-    public var requestsPerIdentifier: Int
-    /// The rate-limit window of recovery requests. Default 15 minutes.
-    public var requestWindow: TimeInterval
-    /// Password change attempts allowed per user per `changeWindow`. Default 10: the current
-    /// password is checked there, so it must not become a guessing oracle.
-    public var changesPerUser: Int
-    /// The rate-limit window of change attempts. Default 15 minutes.
-    public var changeWindow: TimeInterval
-
     /// The guide's contact lines (Bogotá, Medellín, resto del país).
     public static let guideContactLines = [
         "Bogotá: 3808880",
@@ -37,17 +25,10 @@ public struct SOIRecoveryConfiguration: Sendable {
     /// Creates a configuration; every argument has the documented default.
     public init(temporaryPasswordLifetime: TimeInterval = 24 * 3600, temporaryPasswordGroups: Int = 3,
                 publicURL: String = "http://127.0.0.1:8080",
-                contactLines: [String] = SOIRecoveryConfiguration.guideContactLines,
-                requestsPerAddress: Int = 10, requestsPerIdentifier: Int = 3, requestWindow: TimeInterval = 15 * 60,
-                changesPerUser: Int = 10, changeWindow: TimeInterval = 15 * 60) {
+                contactLines: [String] = SOIRecoveryConfiguration.guideContactLines) {
         self.temporaryPasswordLifetime = temporaryPasswordLifetime
         self.temporaryPasswordGroups = temporaryPasswordGroups
         self.publicURL = publicURL
         self.contactLines = contactLines
-        self.requestsPerAddress = requestsPerAddress
-        self.requestsPerIdentifier = requestsPerIdentifier
-        self.requestWindow = requestWindow
-        self.changesPerUser = changesPerUser
-        self.changeWindow = changeWindow
     }
 }

@@ -15,7 +15,7 @@ enum SOIRecoveryPages {
                            mail: SOIRecoveryMail(composer: EmailComposer(templates: context.templates),
                                                  configuration: configuration),
                            rules: SOIPasswordRules(commonPasswords: common), configuration: configuration,
-                           mailEnqueued: context.wakeOutbox)
+                           rateLimiter: context.rateLimiter, mailEnqueued: context.wakeOutbox)
     }
 
     // MARK: ¿Olvidó su clave?
@@ -46,10 +46,10 @@ enum SOIRecoveryPages {
         }
         let recovery = try recovery(request)
         let now = request.context.now
-        let outcome = try request.context.hashingPool.run {
+        // Whatever the outcome, the page is the same; the audit log tells staff which it was.
+        _ = try request.context.hashingPool.run {
             try recovery.requestTemporaryPassword(parsed, clientAddress: request.client, now: now)
         }
-        if case .rateLimited(let retryAfter) = outcome { throw RateLimited(retryAfter: retryAfter) }
         request.context.uniformTiming.pad(since: request.started)
         return try request.page("soi/olvido-clave-enviado.html", title: "¿Olvidó su clave?")
     }
@@ -97,8 +97,6 @@ enum SOIRecoveryPages {
             form.fail(problem.field, problem.message)
             form.formError = "No se cambió la clave. Revise los campos marcados."
             return try changePage(request, form: form, status: .unprocessableContent)
-        case .rateLimited(let retryAfter):
-            throw RateLimited(retryAfter: retryAfter)
         }
     }
 }
