@@ -34,7 +34,7 @@ import UserStore
     }
 
     @Test func everyPortalHasAPasswordChangedNoticeWithAContactLine() throws {
-        let fixture = try SecopFixture()
+        let fixture = try SECOPFixture()
         let composer = fixture.recovery.composer
         let users = UserRepository(database: fixture.database)
         let email = try #require(EmailAddress("ana@example.com"))

@@ -5,7 +5,7 @@ import Templates
 import UserStore
 
 /// SECOP II's recovery steps, without HTTP: "Olvidé la contraseña", "Olvidé el usuario", and
-/// the emailed link's change page. The web handlers (`SecopRecoveryRoutes`) turn forms into
+/// the emailed link's change page. The web handlers (`SECOPRecoveryRoutes`) turn forms into
 /// these calls and outcomes into pages; tests call them directly against a real SQLite file.
 ///
 /// Every step keeps DESIGN.md's rules: requests do the same work and give the same answer
@@ -13,17 +13,18 @@ import UserStore
 /// superseded by a newer one; mail goes through the outbox in the token's transaction; a
 /// change drops every token and session and sends a notice; the audit log gets every step
 /// without secrets.
-public struct SecopRecovery: Sendable {
+public struct SECOPRecovery: Sendable {
     /// The store.
     public let database: Database
     /// Renders the emails.
     public let composer: EmailComposer
-    /// Hashes new passwords.
-    public let hasher: PasswordHasher
+    /// Hashes a new password; the shell passes one that runs on its small hashing pool, so
+    /// scrypt never occupies every request worker.
+    public let hashPassword: @Sendable (String) throws -> String
     /// The new-password rules.
-    public let policy: SecopPasswordPolicy
+    public let policy: SECOPPasswordPolicy
     /// Link lifetime, public URL, input limits.
-    public let configuration: SecopRecoveryConfiguration
+    public let configuration: SECOPRecoveryConfiguration
     /// The time, a parameter so tests can expire links without sleeping.
     public let clock: @Sendable () -> Date
     /// Called after an email is enqueued, to wake the outbox worker.
@@ -32,12 +33,13 @@ public struct SecopRecovery: Sendable {
     public let logger: Logger
 
     /// Creates a value from its parts.
-    public init(database: Database, composer: EmailComposer, hasher: PasswordHasher, policy: SecopPasswordPolicy,
-                configuration: SecopRecoveryConfiguration, clock: @escaping @Sendable () -> Date = { Date() },
+    public init(database: Database, composer: EmailComposer, hashPassword: @escaping @Sendable (String) throws -> String,
+                policy: SECOPPasswordPolicy,
+                configuration: SECOPRecoveryConfiguration, clock: @escaping @Sendable () -> Date = { Date() },
                 wakeOutbox: @escaping @Sendable () -> Void = {}, logger: Logger = Logger(label: "secop")) {
         self.database = database
         self.composer = composer
-        self.hasher = hasher
+        self.hashPassword = hashPassword
         self.policy = policy
         self.configuration = configuration
         self.clock = clock
@@ -62,7 +64,7 @@ public struct SecopRecovery: Sendable {
     public func requestPasswordReset(username rawUsername: String, clientAddress: String?) throws {
         let username = rawUsername.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !username.isEmpty, username.count <= configuration.maximumUsernameLength else {
-            throw SecopRecoveryError.input(.invalidUsername)
+            throw SECOPRecoveryError.input(.invalidUsername)
         }
         let now = clock()
         let user = try UserRepository(database: database).findSecop(username: username)
@@ -92,7 +94,7 @@ public struct SecopRecovery: Sendable {
     /// Emails every user name registered to `email`, if there are any. Returns normally either
     /// way: the caller shows one answer, so the form tells nobody which addresses have accounts.
     public func requestUsernameReminder(email rawEmail: String, clientAddress: String?) throws {
-        guard let email = EmailAddress(rawEmail) else { throw SecopRecoveryError.input(.invalidEmail) }
+        guard let email = EmailAddress(rawEmail) else { throw SECOPRecoveryError.input(.invalidEmail) }
         let now = clock()
         let users = try UserRepository(database: database).findSecop(email: email.value)
         let names = users.compactMap(\.username)
@@ -115,7 +117,7 @@ public struct SecopRecovery: Sendable {
 
     /// What the link carrying `token` would do now, without using it (a GET: mail scanners
     /// open links, so opening one must change nothing).
-    public func inspectLink(token: String, clientAddress: String?) throws -> SecopLinkState {
+    public func inspectLink(token: String, clientAddress: String?) throws -> SECOPLinkState {
         let now = clock()
         guard let tokenHash = hashIfPlausible(token) else {
             try audit.record(portal: "secop", userID: nil, event: "reset.link_opened", clientAddress: clientAddress,
@@ -136,7 +138,7 @@ public struct SecopRecovery: Sendable {
     /// redeems the token, stores the new hash, drops every other token and session, and
     /// enqueues the "password changed" notice. A refused password leaves the link working.
     public func changePassword(token: String, newPassword: String, confirmation: String,
-                               clientAddress: String?) throws -> SecopChangeOutcome {
+                               clientAddress: String?) throws -> SECOPChangeOutcome {
         let now = clock()
         let tokens = ResetTokenRepository(database: database)
         guard let tokenHash = hashIfPlausible(token) else { return .unusableLink(.unknown) }
@@ -148,13 +150,13 @@ public struct SecopRecovery: Sendable {
             return .unusableLink(lookup.status == .valid ? .unknown : lookup.status)
         }
         let username = user.username ?? user.displayName
-        let problems = policy.problems(password: newPassword, confirmation: confirmation, username: username)
+        let problems = policy.problems(password: newPassword, confirmation: confirmation, personalData: PersonalData(user: user))
         guard problems.isEmpty else {
             try audit.record(portal: "secop", userID: user.id, event: "password.refused", clientAddress: clientAddress,
-                             detail: "rules=" + problems.map(\.rawValue).joined(separator: ","), at: now)
+                             detail: "rules=" + problems.map(\.name).joined(separator: ","), at: now)
             return .refused(username: username, problems: problems)
         }
-        let newHash = try hasher.hash(newPassword)
+        let newHash = try hashPassword(newPassword)
         let notice = try PasswordChangedNotice.message(for: user, at: now, composer: composer)
         let result = try tokens.redeemAndChangePassword(tokenHash: tokenHash, newPasswordHash: newHash, now: now,
                                                         confirmation: { _ in notice })
@@ -184,7 +186,7 @@ public struct SecopRecovery: Sendable {
 
 /// Why a SECOP II step failed in a way the page reports (store and template failures are
 /// thrown as their own errors and become the shell's error page).
-public enum SecopRecoveryError: Error, Sendable, Equatable {
+public enum SECOPRecoveryError: Error, Sendable, Equatable {
     /// The form's input is unusable, whatever the account.
-    case input(SecopInputProblem)
+    case input(SECOPInputProblem)
 }

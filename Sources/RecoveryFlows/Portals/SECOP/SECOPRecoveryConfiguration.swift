@@ -1,7 +1,7 @@
 import Foundation
 
 /// SECOP II recovery settings, with the defaults the portal's guide implies.
-public struct SecopRecoveryConfiguration: Sendable, Equatable {
+public struct SECOPRecoveryConfiguration: Sendable, Equatable {
     /// How long an emailed link works. Default 60 minutes: long enough for a slow mail
     /// server, short enough that a forgotten mail in an inbox is soon worthless.
     public var linkLifetime: TimeInterval
@@ -30,14 +30,14 @@ public struct SecopRecoveryConfiguration: Sendable, Equatable {
     }
 
     /// The change page's link carrying `token` (base64url: no escaping needed).
-    func changeLink(token: String) -> String { baseURL + SecopRoutes.changePassword + "?token=" + token }
+    func changeLink(token: String) -> String { baseURL + SECOPRoutes.changePassword + "?token=" + token }
 
     /// The login page's absolute URL.
-    var loginLink: String { baseURL + SecopRoutes.login }
+    var loginLink: String { baseURL + SECOPRoutes.login }
 }
 
 /// SECOP II's routes (DESIGN.md, Routes: a contract).
-public enum SecopRoutes {
+public enum SECOPRoutes {
     /// The shell's login page.
     public static let login = "/secop/ingreso"
     /// "Olvidé la contraseña": field `usuario`.

@@ -5,20 +5,20 @@ import Testing
 import UserStore
 
 /// The SECOP II steps against a real SQLite file, the real templates and a hand-moved clock.
-@Suite struct SecopRecoveryTests {
+@Suite struct SECOPRecoveryTests {
     @Test func resetEmailFollowsTheGuideAndStoresOnlyTheHash() throws {
-        let fixture = try SecopFixture()
+        let fixture = try SECOPFixture()
         let user = try fixture.addUser("gongoragabriela")
         try fixture.recovery.requestPasswordReset(username: "  GongoraGabriela ", clientAddress: "127.0.0.1")
 
         let mail = try #require(try fixture.outbox().first)
         #expect(mail.recipient == "compras@example.com")
         #expect(mail.sender == "SECOP II <registro@secop.example>")
-        #expect(mail.subject == SecopRecovery.resetSubject)
+        #expect(mail.subject == SECOPRecovery.resetSubject)
         let token = try fixture.latestToken()
         #expect(token.count == 43)
         let link = "https://clave.example.co/secop/cambiar-contrasena?token=" + token
-        for body in [mail.textBody, SecopFixture.unescaped(mail.htmlBody)] {
+        for body in [mail.textBody, SECOPFixture.unescaped(mail.htmlBody)] {
             #expect(body.contains("Estimado (a) usuario (a)."))
             #expect(body.contains("Ha requerido recuperar la contraseña de ingreso de usuario."))
             #expect(body.contains("Haga clic aquí para cambiar la contraseña de usuario gongoragabriela"))
@@ -27,7 +27,7 @@ import UserStore
             #expect(body.contains("018000-52-0808"))
             #expect(body.contains(link))
         }
-        #expect(SecopFixture.unescaped(mail.htmlBody).contains("href=\"\(link)\""))
+        #expect(SECOPFixture.unescaped(mail.htmlBody).contains("href=\"\(link)\""))
 
         let stored = try ResetTokenRepository(database: fixture.database).lookup(tokenHash: SHA256.hex(token), now: fixture.clock.now)
         #expect(stored.status == .valid)
@@ -39,7 +39,7 @@ import UserStore
     }
 
     @Test func unknownUserGetsNoMailAndNoErrorAndLeavesNoNameInTheAudit() throws {
-        let fixture = try SecopFixture()
+        let fixture = try SECOPFixture()
         try fixture.addUser("existente")
         try fixture.recovery.requestPasswordReset(username: "nadie.asi", clientAddress: "10.0.0.1")
         #expect(try fixture.outbox().isEmpty)
@@ -52,15 +52,15 @@ import UserStore
 
     @Test(arguments: ["", "   ", String(repeating: "a", count: 101)])
     func unusableUsernameIsAnInputError(username: String) throws {
-        let fixture = try SecopFixture()
-        #expect(throws: SecopRecoveryError.input(.invalidUsername)) {
+        let fixture = try SECOPFixture()
+        #expect(throws: SECOPRecoveryError.input(.invalidUsername)) {
             try fixture.recovery.requestPasswordReset(username: username, clientAddress: nil)
         }
         #expect(try fixture.outbox().isEmpty)
     }
 
     @Test func openingTheLinkShowsTheUserAndUsesNothing() throws {
-        let fixture = try SecopFixture()
+        let fixture = try SECOPFixture()
         try fixture.addUser("ana.perez")
         try fixture.recovery.requestPasswordReset(username: "ana.perez", clientAddress: nil)
         let token = try fixture.latestToken()
@@ -70,7 +70,7 @@ import UserStore
     }
 
     @Test func aNewerRequestSupersedesEveryEarlierLink() throws {
-        let fixture = try SecopFixture()
+        let fixture = try SECOPFixture()
         try fixture.addUser("ana.perez")
         try fixture.recovery.requestPasswordReset(username: "ana.perez", clientAddress: nil)
         let first = try fixture.latestToken()
@@ -85,7 +85,7 @@ import UserStore
     }
 
     @Test func linksExpireAfterAnHour() throws {
-        let fixture = try SecopFixture()
+        let fixture = try SECOPFixture()
         try fixture.addUser("ana.perez")
         try fixture.recovery.requestPasswordReset(username: "ana.perez", clientAddress: nil)
         let token = try fixture.latestToken()
@@ -100,21 +100,21 @@ import UserStore
     @Test(arguments: ["", "abc", "no-such-token-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "con espacio", "<script>",
                       String(repeating: "A", count: 129)])
     func unknownOrMalformedTokensAreUnknown(token: String) throws {
-        let fixture = try SecopFixture()
+        let fixture = try SECOPFixture()
         #expect(try fixture.recovery.inspectLink(token: token, clientAddress: nil) == .unusable(.unknown))
         #expect(try fixture.recovery.changePassword(token: token, newPassword: "Nueva-Clave-9931", confirmation: "Nueva-Clave-9931",
                                                     clientAddress: nil) == .unusableLink(.unknown))
     }
 
     @Test(arguments: [
-        ("Corta1!", "Corta1!", [SecopPasswordProblem.tooShort]),
-        ("xx-ana.perez-xx", "xx-ana.perez-xx", [.containsUsername]),
-        ("Password1", "Password1", [.common]),
+        ("Corta1!", "Corta1!", [SECOPPasswordProblem.rule(.tooShort)]),
+        ("xx-ana.perez-xx", "xx-ana.perez-xx", [.rule(.containsUsername)]),
+        ("Password1", "Password1", [.rule(.common)]),
         ("Nueva-Clave-9931", "Nueva-Clave-9932", [.mismatchedConfirmation]),
-        (String(repeating: "z", count: 129), String(repeating: "z", count: 129), [.tooLong]),
+        (String(repeating: "z", count: 129), String(repeating: "z", count: 129), [.rule(.tooLong)]),
     ])
-    func refusedPasswordsNameTheRuleAndKeepTheLink(password: String, confirmation: String, expected: [SecopPasswordProblem]) throws {
-        let fixture = try SecopFixture()
+    func refusedPasswordsNameTheRuleAndKeepTheLink(password: String, confirmation: String, expected: [SECOPPasswordProblem]) throws {
+        let fixture = try SECOPFixture()
         let user = try fixture.addUser("ana.perez")
         try fixture.recovery.requestPasswordReset(username: "ana.perez", clientAddress: nil)
         let token = try fixture.latestToken()
@@ -127,7 +127,7 @@ import UserStore
     }
 
     @Test func changingThePasswordUsesTheLinkDropsSessionsAndTokensAndNotifies() throws {
-        let fixture = try SecopFixture()
+        let fixture = try SECOPFixture()
         let user = try fixture.addUser("ana.perez")
         let sessions = SessionRepository(database: fixture.database)
         try sessions.create(idHash: "sesion-abierta", portal: "secop", userID: user.id, csrfSecret: "x", now: fixture.clock.now)
@@ -160,7 +160,7 @@ import UserStore
     }
 
     @Test func anOutstandingLinkDiesWithAChangeMadeByAnother() throws {
-        let fixture = try SecopFixture()
+        let fixture = try SECOPFixture()
         try fixture.addUser("ana.perez")
         try fixture.recovery.requestPasswordReset(username: "ana.perez", clientAddress: nil)
         let token = try fixture.latestToken()
@@ -171,15 +171,15 @@ import UserStore
     }
 
     @Test func usernameReminderListsEveryNameOnTheAddress() throws {
-        let fixture = try SecopFixture()
+        let fixture = try SECOPFixture()
         try fixture.addUser("demo.secop", email: "compras@example.com")
         try fixture.addUser("demo.secop.contratos", email: "Compras@Example.com")
         try fixture.addUser("otro", email: "otro@example.com")
         try fixture.recovery.requestUsernameReminder(email: " COMPRAS@example.com ", clientAddress: nil)
         let mail = try #require(try fixture.outbox().first)
         #expect(try fixture.outbox().count == 1)
-        #expect(mail.subject == SecopRecovery.reminderSubject)
-        for body in [mail.textBody, SecopFixture.unescaped(mail.htmlBody)] {
+        #expect(mail.subject == SECOPRecovery.reminderSubject)
+        for body in [mail.textBody, SECOPFixture.unescaped(mail.htmlBody)] {
             #expect(body.contains("demo.secop"))
             #expect(body.contains("demo.secop.contratos"))
             #expect(!body.contains("- otro\n") && !body.contains(">otro<"))
@@ -189,7 +189,7 @@ import UserStore
     }
 
     @Test func usernameReminderForAnUnknownAddressSendsNothing() throws {
-        let fixture = try SecopFixture()
+        let fixture = try SECOPFixture()
         try fixture.recovery.requestUsernameReminder(email: "nadie@example.com", clientAddress: nil)
         #expect(try fixture.outbox().isEmpty)
         #expect(try AuditLogRepository(database: fixture.database).recent().first?.detail == "accounts=0")
@@ -197,8 +197,8 @@ import UserStore
 
     @Test(arguments: ["", "sin-arroba", "a@", String(repeating: "a", count: 250) + "@x.co"])
     func usernameReminderRefusesNonAddresses(email: String) throws {
-        let fixture = try SecopFixture()
-        #expect(throws: SecopRecoveryError.input(.invalidEmail)) {
+        let fixture = try SECOPFixture()
+        #expect(throws: SECOPRecoveryError.input(.invalidEmail)) {
             try fixture.recovery.requestUsernameReminder(email: email, clientAddress: nil)
         }
     }

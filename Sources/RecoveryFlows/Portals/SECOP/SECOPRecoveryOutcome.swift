@@ -1,7 +1,7 @@
 import UserStore
 
 /// Why a SECOP II form was refused before anything was looked up: the same for every account.
-public enum SecopInputProblem: Sendable, Equatable {
+public enum SECOPInputProblem: Sendable, Equatable {
     /// No user name, or an impossibly long one.
     case invalidUsername
     /// Not an email address.
@@ -9,7 +9,7 @@ public enum SecopInputProblem: Sendable, Equatable {
 }
 
 /// What opening or using a change link found.
-public enum SecopLinkState: Sendable, Equatable {
+public enum SECOPLinkState: Sendable, Equatable {
     /// The link works; the page shows this user name.
     case valid(username: String)
     /// The link does not work, and why (the page words each case).
@@ -17,11 +17,11 @@ public enum SecopLinkState: Sendable, Equatable {
 }
 
 /// The result of a POST on the change page.
-public enum SecopChangeOutcome: Sendable, Equatable {
+public enum SECOPChangeOutcome: Sendable, Equatable {
     /// The password was changed; the user must now log in with it.
     case changed(username: String)
     /// The new password broke these rules; the link still works.
-    case refused(username: String, problems: [SecopPasswordProblem])
+    case refused(username: String, problems: [SECOPPasswordProblem])
     /// The link no longer works (or never did); nothing changed.
     case unusableLink(ResetTokenStatus)
 }

@@ -15,12 +15,12 @@ final class TestClock: Sendable {
 }
 
 /// A migrated SQLite file in a fresh folder, the real templates and common-password list, and
-/// a `SecopRecovery` over them with a hand-moved clock.
-final class SecopFixture: Sendable {
+/// a `SECOPRecovery` over them with a hand-moved clock.
+final class SECOPFixture: Sendable {
     let directory: TemporaryDirectory
     let database: Database
     let clock = TestClock()
-    let recovery: SecopRecovery
+    let recovery: SECOPRecovery
     let hasher = PasswordHasher(cost: .testing)
     static let publicURL = "https://clave.example.co/"
 
@@ -29,16 +29,17 @@ final class SecopFixture: Sendable {
         database = try Database(path: directory.path("clave.sqlite"))
         _ = try database.migrate()
         let templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"))
-        let policy = try SecopFixture.policy()
+        let policy = try SECOPFixture.policy()
         let clock = self.clock
-        recovery = SecopRecovery(database: database, composer: EmailComposer(templates: templates), hasher: hasher,
-                                 policy: policy, configuration: SecopRecoveryConfiguration(publicURL: Self.publicURL),
+        recovery = SECOPRecovery(database: database, composer: EmailComposer(templates: templates),
+                                 hashPassword: { [hasher] in try hasher.hash($0) },
+                                 policy: policy, configuration: SECOPRecoveryConfiguration(publicURL: Self.publicURL),
                                  clock: { clock.now }, logger: .init(label: "test", sink: .discard))
     }
 
     /// The policy with the real list, loaded once for every test.
-    static func policy() throws -> SecopPasswordPolicy {
-        try SecopPasswordPolicy(resources: PackagePaths.resources)
+    static func policy() throws -> SECOPPasswordPolicy {
+        try SECOPPasswordPolicy(resources: PackagePaths.resources)
     }
 
     @discardableResult
@@ -55,7 +56,7 @@ final class SecopFixture: Sendable {
 
     /// The token in the newest reset email's link.
     func latestToken() throws -> String {
-        guard let text = try outbox().last(where: { $0.subject == SecopRecovery.resetSubject })?.textBody,
+        guard let text = try outbox().last(where: { $0.subject == SECOPRecovery.resetSubject })?.textBody,
               let range = text.range(of: "token=") else { throw FixtureError.noLink }
         return String(text[range.upperBound...].prefix { !$0.isWhitespace })
     }
