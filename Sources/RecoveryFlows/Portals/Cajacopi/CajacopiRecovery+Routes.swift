@@ -151,9 +151,8 @@ extension CajacopiRecovery {
                              status: .tooManyRequests, retryAfter: retryAfter)
     }
 
+    /// Whether the peer is this machine (the server reports plain IPs, IPv4-mapped ones unwrapped).
     static func isLoopback(_ address: String) -> Bool {
-        let host = address.hasPrefix("[") ? String(address.dropFirst().prefix { $0 != "]" })
-                                          : String(address.split(separator: ":").first ?? "")
-        return host == "::1" || host.hasPrefix("127.") || address.hasPrefix("::1") || address.hasPrefix("::ffff:127.")
+        address == "::1" || address.hasPrefix("127.")
     }
 }
