@@ -1,6 +1,7 @@
 import ClaveCrypto
 import Foundation
 import HTTPCore
+import Mailer
 import Synchronization
 import Templates
 import Testing
@@ -27,8 +28,11 @@ final class CajacopiHarness: @unchecked Sendable {
     let flow: CajacopiRecovery
     let server: LiveServer
     let hasher = PasswordHasher(cost: .testing)
+    /// The outbox worker delivering to a real SMTP server, when the test asked for one.
+    let worker: OutboxWorker?
 
-    init(development: Bool = true, configure: (inout CajacopiRecoveryConfiguration) -> Void = { _ in }) throws {
+    init(development: Bool = true, smtpPort: Int? = nil,
+         configure: (inout CajacopiRecoveryConfiguration) -> Void = { _ in }) throws {
         directory = try TemporaryDirectory(prefix: "cajacopi")
         database = try Database(path: directory.path("clave.sqlite"))
         _ = try database.migrate()
@@ -39,14 +43,29 @@ final class CajacopiHarness: @unchecked Sendable {
         configure(&configuration)
         let templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"))
         let clock = self.clock
+        if let smtpPort {
+            let url = SMTPURL(host: "127.0.0.1", port: smtpPort, security: .none)
+            let transport = try SMTPTransport(
+                client: SMTPClientConfiguration(url: url, ehloName: "clave.test", connectTimeout: 5, ioTimeout: 10),
+                composer: MessageComposer(configuration: MailConfiguration(messageIDDomain: "clave.test")))
+            worker = OutboxWorker(outbox: OutboxRepository(database: database), transport: transport)
+        } else {
+            worker = nil
+        }
+        worker?.start()
+        let worker = self.worker
         flow = CajacopiRecovery(database: database, templates: templates, configuration: configuration, hasher: hasher,
-                                csrfKey: try SecureRandom.bytes(32), clock: { clock.now() })
+                                csrfKey: try SecureRandom.bytes(32), clock: { clock.now() },
+                                wakeOutbox: { worker?.wake() })
         var router = Router()
         flow.register(in: &router, development: development)
         server = try LiveServer(router)
     }
 
-    deinit { server.stop() }
+    deinit {
+        server.stop()
+        _ = worker?.stop(drainWithin: 2)
+    }
 
     /// A Cajacopi user with `password`.
     @discardableResult
