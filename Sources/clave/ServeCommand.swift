@@ -1,6 +1,10 @@
 import ClaveLog
 import Foundation
+import ClaveCrypto
 import HTTPCore
+import Mailer
+import RecoveryFlows
+import UserStore
 
 /// `clave serve`: the web server, until SIGTERM or SIGINT shuts it down gracefully.
 enum ServeCommand: Command {
@@ -25,7 +29,8 @@ enum ServeCommand: Command {
       --access-log on|off       one log line per request (CLAVE_ACCESS_LOG, default on)
       --workers N               handler threads (CLAVE_WORKERS, default twice the cores, at least 4)
 
-    Routes for now: GET / (placeholder home page), GET /healthz, GET /metrics, /static/.
+    In development mode the demo users are created if missing and printed with their passwords,
+    and without --smtp-url mail goes to the development mailbox at /_correo.
     """
 
     static func run(_ arguments: Arguments) throws -> Int32 {
@@ -39,9 +44,22 @@ enum ServeCommand: Command {
         configuration.logger = logger
         if let workers = settings.workers { configuration.workerCount = workers }
 
+        // The database, migrated; in development the demo users, printed with their passwords.
+        let database = try DBCommand.open(settings.databasePath)
+        let hasher = PasswordHasher()
+        if settings.mode == .development {
+            let seeded = try SeedDemoCommand.seed(UserRepository(database: database), hasher: hasher)
+            FileHandle.standardOutput.write(Data("Usuarios de demostración (solo desarrollo):\n\(SeedDemoCommand.table(seeded))\n".utf8))
+        }
+
+        // Mail: SMTP when --smtp-url is given, else (development only) the mailbox at /_correo.
+        let route = try mailRoute(settings)
+        let transport = try route.makeTransport(database: database, composer: MessageComposer(configuration: MailConfiguration()))
+        let worker = OutboxWorker(outbox: OutboxRepository(database: database), transport: transport)
+
         let metrics = Metrics()
-        let router = try makeRouter(settings: settings, metrics: metrics)
-        let server = HTTPServer(configuration: configuration, responder: router, metrics: metrics)
+        let app = try makeApp(settings: settings, database: database, metrics: metrics, wakeOutbox: { worker.wake() })
+        let server = HTTPServer(configuration: configuration, responder: app, metrics: metrics)
         // Before any server thread exists, so that every thread inherits the blocked signals.
         let signals = try SignalWatcher { signal in
             logger.info("shutting down", ["signal": String(signal)])
@@ -53,27 +71,45 @@ enum ServeCommand: Command {
         } catch {
             throw CLIError("cannot listen on \(settings.host):\(settings.port): \(error)", status: 1)
         }
+        worker.start()
         let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
-        FileHandle.standardOutput.write(Data("Clave escuchando en http://\(shownHost):\(port)/ (modo \(settings.mode.rawValue))\n".utf8))
+        FileHandle.standardOutput.write(Data("""
+            Correo: \(route.summary)
+            Clave escuchando en http://\(shownHost):\(port)/ (modo \(settings.mode.rawValue))
+
+            """.utf8))
         server.wait()
+        // Requests have finished: send what they enqueued before exiting.
+        if !worker.stop(drainWithin: 10) { logger.warning("outbox not drained at shutdown; it resumes at next start") }
         withExtendedLifetime(signals) {}
         return 0
     }
 
-    /// The routes served until the web layer lands.
-    static func makeRouter(settings: ServeConfiguration, metrics: Metrics) throws -> Router {
-        var router = Router()
-        router.get("/", inline: true) { request in HomePage.response(request) }
-        router.get("/healthz", inline: true) { _ in .text("ok") }
-        router.get("/metrics", inline: true) { _ in
-            var response = HTTPResponse.text(metrics.render())
-            response.headers.replace("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-            return response
+    /// Where mail goes for `settings`.
+    static func mailRoute(_ settings: ServeConfiguration) throws -> MailRoute {
+        var url: SMTPURL?
+        if let text = settings.smtpURL?.absoluteString {
+            do { url = try SMTPURL(parsing: text) } catch { throw CLIError("--smtp-url: \(error)") }
         }
-        let staticFolder = settings.resources + "/static"
-        if FileManager.default.fileExists(atPath: staticFolder) {
-            router.mount("/static/", try StaticFiles(folder: staticFolder))
+        do {
+            return try MailRoute.choose(smtpURL: url, developmentMode: settings.mode == .development)
+        } catch {
+            throw CLIError(error.description)
         }
-        return router
+    }
+
+    /// The web application for `settings`, built once.
+    static func makeApp(settings: ServeConfiguration, database: Database, metrics: Metrics,
+                        wakeOutbox: @escaping @Sendable () -> Void) throws -> ClaveApp {
+        let configuration = AppConfiguration(
+            mode: settings.mode == .production ? .production : .development,
+            publicURL: settings.publicURL,
+            resources: URL(fileURLWithPath: settings.resources))
+        do {
+            let context = try AppContext(configuration: configuration, database: database, wakeOutbox: wakeOutbox)
+            return try ClaveApp(context: context, metrics: metrics)
+        } catch {
+            throw CLIError("cannot load the web application from \(settings.resources): \(error)", status: 1)
+        }
     }
 }

@@ -1,0 +1,120 @@
+import Foundation
+import HTTPCore
+import Templates
+import UserStore
+
+/// The development mailbox (development mode only, loopback clients only): the pages at
+/// `/_correo` and the JSON API of DESIGN.md that tests and staff scripts read mail through.
+///
+/// Emails' HTML is shown in a sandboxed iframe (`sandbox=""`: no scripts, no forms, no
+/// same-origin) loaded from `/_correo/{id}/html`, whose CSP allows nothing but inline styles
+/// and images, since emails need inline styles.
+enum DevMailboxRoutes {
+    /// How many messages the list and the API return at most.
+    static let listLimit = 200
+    /// The policy of the email HTML view.
+    static let emailContentSecurityPolicy =
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data: 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+
+    static func register(in routes: inout WebRoutes) {
+        let context = routes.context
+        routes.get("/_correo") { request in
+            try requireLoopback(request.http)
+            let para = request.query["para"].flatMap { $0.isEmpty ? nil : $0 }
+            let messages = try context.mailbox.list(recipient: para, limit: listLimit)
+            return try request.page("correo/lista.html", title: "Buzón de desarrollo", values: [
+                "mensajes": .list(messages.map(summary)),
+                "para": .string(para ?? ""),
+            ])
+        }
+        routes.get("/_correo/{id}") { request in
+            try requireLoopback(request.http)
+            let message = try find(request.http, context: context)
+            return try request.page("correo/mensaje.html", title: message.subject, values: ["mensaje": summary(message),
+                "texto": .string(message.textBody), "fuente": .string(message.rawSource),
+                "tiene_html": .bool(!message.htmlBody.isEmpty)])
+        }
+        routes.post("/_correo/vaciar") { request in
+            try requireLoopback(request.http)
+            try context.mailbox.deleteAll()
+            return request.redirect(to: "/_correo", notice: FlashNotice(.success, "Se borraron todos los mensajes."))
+        }
+        routes.router.get("/_correo/{id}/html") { http in
+            try requireLoopback(http)
+            var response = HTTPResponse.html(try find(http, context: context).htmlBody)
+            response.headers.replace("Content-Security-Policy", emailContentSecurityPolicy)
+            response.headers.replace("X-Frame-Options", "SAMEORIGIN")
+            response.headers.replace("Referrer-Policy", "no-referrer")
+            return response
+        }
+        routes.router.get("/_correo/api/mensajes") { http in
+            try requireLoopback(http)
+            let para = http.queryItems["para"].flatMap { $0.isEmpty ? nil : $0 }
+            return try json(try context.mailbox.list(recipient: para, limit: listLimit).map(DevMailboxJSON.init))
+        }
+        routes.router.get("/_correo/api/mensajes/{id}") { http in
+            try requireLoopback(http)
+            return try json(DevMailboxJSON(try find(http, context: context)))
+        }
+        routes.router.delete("/_correo/api/mensajes") { http in
+            try requireLoopback(http)
+            try context.mailbox.deleteAll()
+            return HTTPResponse(status: .noContent)
+        }
+    }
+
+    /// Refuses anything but a loopback peer with 404 (the mailbox does not exist for others).
+    static func requireLoopback(_ http: HTTPRequest) throws {
+        guard ClientAddress.isLoopback(http.remoteAddress) else { throw HTTPError(.notFound) }
+    }
+
+    static func find(_ http: HTTPRequest, context: AppContext) throws -> MailboxMessage {
+        guard let text = http.parameters["id"], let id = Int64(text), let message = try context.mailbox.find(id: id) else {
+            throw HTTPError(.notFound, message: "Ese mensaje no existe.")
+        }
+        return message
+    }
+
+    static func summary(_ message: MailboxMessage) -> TemplateValue {
+        .dictionary(["id": .string(String(message.id)), "para": .string(message.recipient), "de": .string(message.sender),
+                     "asunto": .string(message.subject), "fecha": .string(DevMailboxJSON.timestamp(message.createdAt)),
+                     "enlace": .string("/_correo/\(message.id)"), "enlace_html": .string("/_correo/\(message.id)/html")])
+    }
+
+    static func json(_ value: some Encodable) throws -> HTTPResponse {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var response = HTTPResponse(body: Array(try encoder.encode(value)))
+        response.headers.replace("Content-Type", "application/json; charset=utf-8")
+        response.headers.replace("Cache-Control", "no-store")
+        return response
+    }
+}
+
+/// One message in the JSON API: `id`, `to`, `from`, `subject`, `text`, `html`, `created`
+/// (ISO 8601, UTC).
+struct DevMailboxJSON: Encodable {
+    let id: Int64
+    let to: String
+    let from: String
+    let subject: String
+    let text: String
+    let html: String
+    let created: String
+
+    init(_ message: MailboxMessage) {
+        id = message.id
+        to = message.recipient
+        from = message.sender
+        subject = message.subject
+        text = message.textBody
+        html = message.htmlBody
+        created = DevMailboxJSON.timestamp(message.createdAt)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,47 @@
+import HTTPCore
+import UserStore
+
+/// `POST /soi/ingreso`: fields `empresa_tipo`, `empresa_numero`, `usuario_tipo`,
+/// `usuario_numero`, `clave`.
+enum SOILogin {
+    static func submit(_ request: WebRequest) throws -> HTTPResponse {
+        var form = FormState(keeping: ["empresa_tipo", "empresa_numero", "usuario_tipo", "usuario_numero"], from: request)
+        let company = document(request, type: "empresa_tipo", number: "empresa_numero", form: &form)
+        let person = document(request, type: "usuario_tipo", number: "usuario_numero", form: &form)
+        let password = request.rawField("clave")
+        if password.isEmpty { form.fail("clave", "Escriba su clave.") }
+        guard let company, let person, !form.hasErrors else {
+            return try SOIPortal.loginPage(request, form: form, status: .unprocessableContent)
+        }
+        let user = try request.context.users.findSOI(aportante: company, user: person)
+        switch try LoginService.attempt(request, portal: .soi, identifier: "\(company)/\(person)", user: user,
+                                        password: password, allowTemporary: true) {
+        case .success(_, let mustChange):
+            if mustChange {
+                return request.redirect(to: "/soi/cambio-clave",
+                                        notice: FlashNotice(.warning, "Por seguridad, cambie su clave antes de continuar."))
+            }
+            return request.redirect(to: "/soi/inicio")
+        case .failure:
+            form.formError = LoginService.genericFailure
+            return try SOIPortal.loginPage(request, form: form, status: .unprocessableContent)
+        }
+    }
+
+    /// The document in fields `type` + `number`, or nil with a field error.
+    static func document(_ request: WebRequest, type: String, number: String, form: inout FormState) -> Document? {
+        let code = request.field(type)
+        let digits = form.require(number, in: request, maxLength: 20)
+        guard let documentType = DocumentType(code: code) else {
+            form.fail(type, "Elija un tipo de documento.")
+            return nil
+        }
+        guard !digits.isEmpty else { return nil }
+        do {
+            return try Document(type: documentType, number: digits)
+        } catch {
+            form.fail(number, "El número de documento no es válido.")
+            return nil
+        }
+    }
+}

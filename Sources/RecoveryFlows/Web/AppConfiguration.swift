@@ -1,0 +1,106 @@
+import ClaveCrypto
+import Foundation
+import UserStore
+
+/// Whether the app runs for a developer's machine or for real users.
+public enum AppMode: String, Sendable, Equatable {
+    /// Demo users, the development mailbox at `/_correo`, the captcha test answer.
+    case development
+    /// None of the above; needs an https public URL and SMTP (checked by `clave serve`).
+    case production
+}
+
+/// Everything the web shell is configured with, with documented defaults.
+///
+/// Built once at start-up (by `clave serve` or the test harness) and read-only afterwards.
+public struct AppConfiguration: Sendable {
+    /// Development or production. Default development.
+    public var mode: AppMode
+    /// The public base URL: every absolute link (emails, redirects to other hosts) is built from
+    /// it, never from the Host header (DESIGN.md, Rules). Its scheme decides `Secure` cookies
+    /// and HSTS.
+    public var publicURL: URL
+    /// The folder holding `templates/` and `static/`. Default `./Resources`.
+    public var resources: URL
+    /// Socket addresses of reverse proxies whose `X-Forwarded-For` is believed. Default none:
+    /// the client address is the socket's.
+    public var trustedProxies: Set<String>
+    /// Session idle and absolute lifetimes. Default 15 minutes / 8 hours (OWASP).
+    public var sessionLifetime: SessionLifetime
+    /// Per-route rate limits.
+    public var rateLimits: RateLimitPolicy
+    /// Failed-login throttling and lockout.
+    public var login: LoginPolicy
+    /// The password hashing cost. Default `PasswordHasher.Cost.default` (scrypt N=2^14, r=8, p=5);
+    /// tests pass `.testing` to stay fast.
+    public var hashCost: PasswordHasher.Cost
+    /// How many password hashes may run at once. Default 2: hashing is CPU- and memory-bound
+    /// and must never take every worker thread.
+    public var hashingConcurrency: Int
+    /// How long a request waits for a hashing slot before answering 503. Default 10 s.
+    public var hashingWait: TimeInterval
+    /// The floor that "same answer whether or not the account exists" pages pad to.
+    public var uniformTiming: UniformTiming
+    /// Reload templates when their files change. Default: on in development.
+    public var reloadTemplates: Bool
+
+    /// A configuration with the defaults above.
+    public init(mode: AppMode = .development,
+                publicURL: URL,
+                resources: URL = URL(fileURLWithPath: "Resources"),
+                trustedProxies: Set<String> = [],
+                sessionLifetime: SessionLifetime = .default,
+                rateLimits: RateLimitPolicy = RateLimitPolicy(),
+                login: LoginPolicy = LoginPolicy(),
+                hashCost: PasswordHasher.Cost = .default,
+                hashingConcurrency: Int = 2,
+                hashingWait: TimeInterval = 10,
+                uniformTiming: UniformTiming = UniformTiming(),
+                reloadTemplates: Bool? = nil) {
+        self.mode = mode
+        self.publicURL = publicURL
+        self.resources = resources
+        self.trustedProxies = trustedProxies
+        self.sessionLifetime = sessionLifetime
+        self.rateLimits = rateLimits
+        self.login = login
+        self.hashCost = hashCost
+        self.hashingConcurrency = max(1, hashingConcurrency)
+        self.hashingWait = hashingWait
+        self.uniformTiming = uniformTiming
+        self.reloadTemplates = reloadTemplates ?? (mode == .development)
+    }
+
+    /// Whether the public URL is https: then cookies are `Secure` and HSTS is sent.
+    public var isHTTPS: Bool { publicURL.scheme?.lowercased() == "https" }
+
+    /// An absolute URL for `path` (which starts with `/`) under the public base URL.
+    public func absoluteURL(_ path: String) -> String {
+        var base = publicURL.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + path
+    }
+}
+
+/// Failed-login throttling and lockout (NIST SP 800-63B §5.2.2: at most 100 consecutive
+/// failures; we lock far earlier, with a back-off).
+public struct LoginPolicy: Sendable, Equatable {
+    /// Consecutive failures that lock the account. Default 10.
+    public var lockAfter: Int
+    /// The first lock's length. Default 15 minutes; each further lock within `backoffMemory`
+    /// doubles it, up to `maximumLock`.
+    public var lockFor: TimeInterval
+    /// The longest lock. Default 24 hours.
+    public var maximumLock: TimeInterval
+    /// How far back earlier locks count for the back-off. Default 24 hours.
+    public var backoffMemory: TimeInterval
+
+    /// The defaults above.
+    public init(lockAfter: Int = 10, lockFor: TimeInterval = 15 * 60, maximumLock: TimeInterval = 24 * 3600,
+                backoffMemory: TimeInterval = 24 * 3600) {
+        self.lockAfter = max(1, min(lockAfter, 100))
+        self.lockFor = lockFor
+        self.maximumLock = maximumLock
+        self.backoffMemory = backoffMemory
+    }
+}

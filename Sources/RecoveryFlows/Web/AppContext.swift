@@ -1,0 +1,94 @@
+import ClaveCrypto
+import ClaveLog
+import Foundation
+import Templates
+import UserStore
+
+/// What every handler needs, built once at start-up and shared read-only by all workers:
+/// configuration, database and repositories, templates, password hashing, clock, logger, and
+/// the outbox wake-up.
+///
+/// ```swift
+/// let context = try AppContext(configuration: configuration, database: database)
+/// let app = try ClaveApp(context: context)
+/// ```
+public final class AppContext: Sendable {
+    /// The configuration.
+    public let configuration: AppConfiguration
+    /// The SQLite database.
+    public let database: Database
+    /// Users and aportantes.
+    public let users: UserRepository
+    /// Browser sessions.
+    public let sessions: SessionRepository
+    /// Reset tokens.
+    public let resetTokens: ResetTokenRepository
+    /// Captchas (Cajacopi).
+    public let captchas: CaptchaRepository
+    /// The audit log.
+    public let auditLog: AuditLogRepository
+    /// The outbox emails are written to (in the same transaction as what they announce).
+    public let outbox: OutboxRepository
+    /// The development mailbox's store.
+    public let mailbox: MailboxRepository
+    /// Rate limits per route.
+    public let rateLimiter: RateLimiter
+    /// Every template under `Resources/templates`.
+    public let templates: TemplateSet
+    /// Hashes new passwords at the configured cost.
+    public let hasher: PasswordHasher
+    /// Checks login passwords in equal time for known and unknown accounts.
+    public let verifier: PasswordVerifier
+    /// Bounds how many hashes run at once.
+    public let hashingPool: PasswordHashingPool
+    /// The time.
+    public let clock: any AppClock
+    /// The web layer's logger.
+    public let logger: Logger
+    /// Wakes the outbox worker after a transaction enqueued an email.
+    public let wakeOutbox: @Sendable () -> Void
+    /// The key signing flash-notice cookies; random per process (a restart only drops notices).
+    let flashKey: [UInt8]
+
+    /// A context over `database` (already migrated), loading templates from
+    /// `configuration.resources/templates`.
+    public init(configuration: AppConfiguration, database: Database, clock: any AppClock = SystemClock(),
+                logger: Logger = Logger(label: "web"), wakeOutbox: @escaping @Sendable () -> Void = {}) throws {
+        self.configuration = configuration
+        self.database = database
+        users = UserRepository(database: database)
+        sessions = SessionRepository(database: database)
+        resetTokens = ResetTokenRepository(database: database)
+        captchas = CaptchaRepository(database: database)
+        auditLog = AuditLogRepository(database: database)
+        outbox = OutboxRepository(database: database)
+        mailbox = MailboxRepository(database: database)
+        rateLimiter = RateLimiter(repository: RateLimitRepository(database: database), policy: configuration.rateLimits)
+        templates = try TemplateSet(directory: configuration.resources.appendingPathComponent("templates"),
+                                    options: TemplateOptions(reloadOnChange: configuration.reloadTemplates))
+        hasher = PasswordHasher(cost: configuration.hashCost)
+        verifier = try PasswordVerifier(hasher: hasher)
+        hashingPool = PasswordHashingPool(concurrency: configuration.hashingConcurrency, wait: configuration.hashingWait)
+        self.clock = clock
+        self.logger = logger
+        self.wakeOutbox = wakeOutbox
+        flashKey = try SecureRandom.bytes(32)
+    }
+
+    /// The current time from the context's clock (tests move it).
+    public var now: Date { clock.now() }
+
+    /// The uniform-timing floor of "request" pages.
+    public var uniformTiming: UniformTiming { configuration.uniformTiming }
+
+    /// Appends an audit entry, logging (not throwing) when the write fails: a failed audit write
+    /// must not turn a user's answer into a 500 after the change it describes was committed.
+    /// `detail` holds ids, reasons and counts: never a password, token or reset URL.
+    public func audit(_ event: String, portal: String, userID: Int64? = nil, client: String? = nil, detail: String = "") {
+        do {
+            try auditLog.record(portal: portal, userID: userID, event: event, clientAddress: client, detail: detail, at: now)
+        } catch {
+            logger.error("audit write failed", ["event": event, "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import ClaveCrypto
+import Foundation
+
+/// CSRF tokens tied to the session (OWASP CSRF Prevention Cheat Sheet, synchronizer token).
+///
+/// Every session, anonymous ones included, has a random secret; the token in forms is
+/// `base64url(HMAC-SHA256(secret, "csrf"))`. A POST is accepted only when its `csrf` field
+/// equals the token of the session its cookie names (constant-time compare). A new session
+/// (login) gets a new secret, so tokens from before login stop working.
+public enum CSRFProtection {
+    /// The hidden form field's name (DESIGN.md, Routes).
+    public static let fieldName = "csrf"
+
+    /// A new per-session secret.
+    public static func newSecret() throws -> String { try SecureRandom.token(bytes: 32) }
+
+    /// The token forms carry for a session with `secret`.
+    public static func token(secret: String) -> String {
+        Base64URL.encode(HMACSHA256.authenticate(Array("csrf".utf8), key: Array(secret.utf8)))
+    }
+
+    /// Whether `submitted` is the token for `secret`.
+    public static func isValid(_ submitted: String?, secret: String) -> Bool {
+        guard let submitted, !submitted.isEmpty, submitted.utf8.count < 128 else { return false }
+        return ConstantTime.equals(submitted, token(secret: secret))
+    }
+}

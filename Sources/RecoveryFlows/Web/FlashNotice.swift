@@ -1,0 +1,49 @@
+import ClaveCrypto
+import Foundation
+import HTTPCore
+import Templates
+
+/// A one-time notice shown on the page after a redirect ("Sesión cerrada", "Enviamos un
+/// correo..."), carried in a short-lived cookie signed with the app's key so that nobody can
+/// make the site display text of their choosing.
+public struct FlashNotice: Sendable, Equatable {
+    /// How the notice looks (`notice success|error|warning|info`).
+    public enum Kind: String, Sendable {
+        case success, error, warning, info
+    }
+
+    /// The look.
+    public var kind: Kind
+    /// The Spanish text (escaped when shown).
+    public var text: String
+
+    /// A notice.
+    public init(_ kind: Kind, _ text: String) {
+        self.kind = kind
+        self.text = text
+    }
+
+    /// The cookie's name.
+    public static let cookieName = "clave_aviso"
+
+    /// The cookie value: `base64url(kind:text).base64url(mac)`.
+    func cookieValue(key: [UInt8]) -> String {
+        let payload = Base64URL.encode(Array("\(kind.rawValue):\(text)".utf8))
+        return payload + "." + Base64URL.encode(HMACSHA256.authenticate(Array(payload.utf8), key: key))
+    }
+
+    /// The notice in `value`, when its signature holds.
+    static func decode(_ value: String, key: [UInt8]) -> FlashNotice? {
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, value.utf8.count < 4096, let mac = Base64URL.decode(String(parts[1])),
+              HMACSHA256.verify(mac, message: Array(parts[0].utf8), key: key),
+              let bytes = Base64URL.decode(String(parts[0])), let text = String(validating: bytes, as: UTF8.self),
+              let colon = text.firstIndex(of: ":"), let kind = Kind(rawValue: String(text[..<colon])) else { return nil }
+        return FlashNotice(kind, String(text[text.index(after: colon)...]))
+    }
+
+    /// The notice as template values (`aviso.clase`, `aviso.texto`).
+    public var templateValue: TemplateValue {
+        .dictionary(["clase": .string(kind.rawValue), "texto": .string(text)])
+    }
+}

@@ -1,0 +1,71 @@
+import Templates
+import UserStore
+
+/// How one portal looks and where its pages are: name, colours (a CSS class), footer lines.
+///
+/// No logos are copied: each portal is recognisable by its name, colours and wording only.
+public struct PortalTheme: Sendable, Equatable {
+    /// The portal.
+    public var portal: Portal
+    /// The path prefix (`/soi`).
+    public var prefix: String
+    /// The name shown in the header.
+    public var name: String
+    /// A short line under the name.
+    public var tagline: String
+    /// The `<body>` class carrying the colours (`portal-soi`).
+    public var cssClass: String
+    /// Contact lines of the footer, as in the portal's guide.
+    public var footer: [String]
+
+    /// The theme of `portal`.
+    public static func of(_ portal: Portal) -> PortalTheme {
+        switch portal {
+        case .soi: soi
+        case .secop: secop
+        case .cajacopi: cajacopi
+        }
+    }
+
+    /// The theme of the portal a path belongs to (`/secop/...`), if any.
+    public static func forPath(_ path: Substring) -> PortalTheme? {
+        Portal.allCases.lazy.map(of).first { path == $0.prefix || path.hasPrefix($0.prefix + "/") }
+    }
+
+    /// SOI: Soluciones en Operaciones Integrales, PILA payments.
+    public static let soi = PortalTheme(
+        portal: .soi, prefix: "/soi", name: "SOI", tagline: "Pago de aportes a la seguridad social (PILA)",
+        cssClass: "portal-soi",
+        footer: ["Línea de atención en Bogotá: (601) 000 0000 · Resto del país: 01 8000 000 000",
+                 "Horario: lunes a viernes de 7:00 a. m. a 7:00 p. m.; sábados de 8:00 a. m. a 1:00 p. m.",
+                 "Entorno de demostración: no es el portal oficial."])
+    /// SECOP II: Colombia Compra Eficiente's procurement platform.
+    public static let secop = PortalTheme(
+        portal: .secop, prefix: "/secop", name: "SECOP II", tagline: "Sistema Electrónico de Contratación Pública",
+        cssClass: "portal-secop",
+        footer: ["Mesa de servicio: (601) 000 0000 · Línea gratuita nacional: 01 8000 000 000",
+                 "Colombia Compra Eficiente nunca le pedirá su contraseña ni datos personales por correo.",
+                 "Entorno de demostración: no es el portal oficial."])
+    /// Cajacopi EPS, plataforma Hanna.
+    public static let cajacopi = PortalTheme(
+        portal: .cajacopi, prefix: "/cajacopi", name: "Cajacopi", tagline: "Plataforma Hanna · Portal de afiliados",
+        cssClass: "portal-cajacopi",
+        footer: ["Línea de atención al usuario: 01 8000 000 000",
+                 "Si no recibe el correo en 12 horas, revise la carpeta de spam o comuníquese con soporte.",
+                 "Entorno de demostración: no es el portal oficial."])
+
+    /// The theme as template values (`portal.nombre`, `portal.clase`, `portal.pie`, ...).
+    public var templateValue: TemplateValue {
+        .dictionary([
+            "codigo": .string(portal.rawValue),
+            "nombre": .string(name),
+            "lema": .string(tagline),
+            "clase": .string(cssClass),
+            "ruta": .string(prefix),
+            "inicio": .string(prefix + "/inicio"),
+            "ingreso": .string(prefix + "/ingreso"),
+            "salir": .string(prefix + "/salir"),
+            "pie": .list(footer.map { .string($0) }),
+        ])
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// At most `limit` attempts per `window` seconds.
+public struct RateLimitRule: Sendable, Equatable {
+    /// Attempts allowed in one window.
+    public var limit: Int
+    /// The window's length in seconds.
+    public var window: TimeInterval
+
+    /// A rule of `limit` attempts per `window` seconds.
+    public init(_ limit: Int, per window: TimeInterval) {
+        self.limit = max(0, limit)
+        self.window = max(1, window)
+    }
+}
+
+/// The two limits one route applies: per client address and per submitted identifier.
+public struct RouteLimits: Sendable, Equatable {
+    /// Attempts per client address (the socket's, or X-Forwarded-For from a trusted proxy).
+    public var perAddress: RateLimitRule
+    /// Attempts per submitted identifier (user name, email, document), whether or not it
+    /// exists, so the limit itself tells nothing about accounts.
+    public var perIdentifier: RateLimitRule
+
+    /// Both limits.
+    public init(perAddress: RateLimitRule, perIdentifier: RateLimitRule) {
+        self.perAddress = perAddress
+        self.perIdentifier = perIdentifier
+    }
+}
+
+/// Rate limits per route, by route name (`soi.login`, `secop.forgot-password`, ...).
+///
+/// Routes without an entry use ``fallback``. Defaults:
+/// - logins (`*.login`): 30 per address and 10 per identifier per 15 minutes; the account
+///   lock (``LoginPolicy``) comes on top;
+/// - anything else (the recovery requests): 10 per address per 15 minutes and 5 per identifier
+///   per hour, because each may send an email.
+public struct RateLimitPolicy: Sendable, Equatable {
+    /// Limits of routes without an entry in ``routes``.
+    public var fallback: RouteLimits
+    /// Per-route limits, by route name.
+    public var routes: [String: RouteLimits]
+
+    /// The default limits for login routes.
+    public static let loginDefault = RouteLimits(perAddress: RateLimitRule(30, per: 15 * 60),
+                                                 perIdentifier: RateLimitRule(10, per: 15 * 60))
+    /// The default limits for every other route.
+    public static let requestDefault = RouteLimits(perAddress: RateLimitRule(10, per: 15 * 60),
+                                                   perIdentifier: RateLimitRule(5, per: 3600))
+
+    /// The defaults above; `routes` adds or replaces entries.
+    public init(fallback: RouteLimits = RateLimitPolicy.requestDefault, routes: [String: RouteLimits] = [:]) {
+        self.fallback = fallback
+        var all: [String: RouteLimits] = [:]
+        for portal in ["soi", "secop", "cajacopi"] { all["\(portal).login"] = RateLimitPolicy.loginDefault }
+        all.merge(routes) { _, new in new }
+        self.routes = all
+    }
+
+    /// The limits of `route`.
+    public func limits(for route: String) -> RouteLimits { routes[route] ?? fallback }
+}

@@ -1,0 +1,55 @@
+import ClaveCrypto
+import Foundation
+import HTTPCore
+import UserStore
+
+/// Applies ``RateLimitPolicy`` with the shared SQLite counters (`RateLimitRepository`).
+///
+/// Keys hold the SHA-256 of the identifier, never the identifier: the counters table must not
+/// become a list of the emails people typed.
+public struct RateLimiter: Sendable {
+    /// The counters.
+    public let repository: RateLimitRepository
+    /// The limits.
+    public let policy: RateLimitPolicy
+
+    /// A limiter over `repository` with `policy`.
+    public init(repository: RateLimitRepository, policy: RateLimitPolicy) {
+        self.repository = repository
+        self.policy = policy
+    }
+
+    /// Counts one attempt at `route` from `address`, and for `identifier` when given (trimmed
+    /// and lower-cased first, so `Ana` and ` ana` share a counter). Throws ``RateLimited`` when
+    /// either limit is spent; the address is counted before the identifier, so one client
+    /// cannot spend other people's identifier budgets without spending its own.
+    public func check(route: String, address: String, identifier: String?, now: Date) throws {
+        let limits = policy.limits(for: route)
+        let byAddress = try repository.hit(key: "ip:\(address):\(route)", window: limits.perAddress.window,
+                                           limit: limits.perAddress.limit, now: now)
+        guard byAddress.allowed else { throw RateLimited(retryAfter: byAddress.retryAfter) }
+        if let identifier {
+            let normalized = identifier.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            let byIdentifier = try repository.hit(key: "id:\(route):\(SHA256.hex(normalized))",
+                                                  window: limits.perIdentifier.window,
+                                                  limit: limits.perIdentifier.limit, now: now)
+            guard byIdentifier.allowed else { throw RateLimited(retryAfter: byIdentifier.retryAfter) }
+        }
+    }
+
+    /// Forgets the identifier counter of `route` (after a successful login).
+    public func reset(route: String, identifier: String) throws {
+        let normalized = identifier.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        try repository.reset(key: "id:\(route):\(SHA256.hex(normalized))")
+    }
+}
+
+/// Thrown when a rate limit is spent; the shell answers 429 with `Retry-After` and a page that
+/// reads the same whatever the identifier was.
+public struct RateLimited: Error, Sendable, Equatable {
+    /// Seconds until the window ends.
+    public var retryAfter: TimeInterval
+
+    /// The whole seconds for `Retry-After` (at least 1).
+    public var retryAfterSeconds: Int { max(1, Int(retryAfter.rounded(.up))) }
+}

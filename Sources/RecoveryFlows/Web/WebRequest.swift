@@ -1,0 +1,184 @@
+import Dispatch
+import Foundation
+import HTTPCore
+import Templates
+import UserStore
+
+/// One request as the portals' handlers see it: the HTTP request plus its client address,
+/// session, decoded form, portal theme and the cookies to send back.
+///
+/// Made by ``WebRoutes`` for each request, used by one handler on one thread, then dropped.
+/// By the time a POST handler runs, its CSRF token has been checked.
+public final class WebRequest {
+    /// The HTTP request.
+    public let http: HTTPRequest
+    /// The shared context.
+    public let context: AppContext
+    /// The client address (``ClientAddress``).
+    public let client: String
+    /// The portal the path belongs to, if any.
+    public let portal: PortalTheme?
+    /// When the handler started (monotonic), for ``UniformTiming/pad(since:)``.
+    public let started: DispatchTime
+    /// The decoded `application/x-www-form-urlencoded` body of a POST; empty otherwise.
+    public let form: FormData
+    /// The query string's fields.
+    public let query: FormData
+    /// The active session (anonymous or logged in), if the browser has one.
+    public private(set) var session: Session?
+    /// The notice carried over from the previous page, if any.
+    public let notice: FlashNotice?
+    /// Cookies to set on the response.
+    var outgoingCookies: [SetCookie] = []
+
+    /// Form limits for the portals' forms: small fields, few of them.
+    public static let formLimits = FormLimits(maxFields: 30, maxLength: 4096)
+
+    init(_ http: HTTPRequest, context: AppContext) throws {
+        self.http = http
+        self.context = context
+        started = .now()
+        client = ClientAddress.of(http, trustedProxies: context.configuration.trustedProxies)
+        portal = PortalTheme.forPath(http.path)
+        if http.method == .post {
+            do {
+                form = try http.form(limits: Self.formLimits)
+            } catch {
+                throw HTTPError(.badRequest, message: "El formulario enviado no es válido.")
+            }
+        } else {
+            form = FormData()
+        }
+        query = (try? FormData(query: http.query ?? "", limits: Self.formLimits)) ?? FormData()
+        let cookies = http.cookies
+        if let id = cookies[SessionCookie.name], SessionCookie.isWellFormed(id) {
+            session = try Self.loadSession(SessionCookie.hash(id), context: context)
+        }
+        if let value = cookies[FlashNotice.cookieName] {
+            notice = FlashNotice.decode(value, key: context.flashKey)
+            outgoingCookies.append(SetCookie.deleting(FlashNotice.cookieName, secure: context.configuration.isHTTPS))
+        } else {
+            notice = nil
+        }
+    }
+
+    /// The session for `idHash` if active, pushing its idle expiry forward at most once a
+    /// minute (a write per page would be wasted work).
+    private static func loadSession(_ idHash: String, context: AppContext) throws -> Session? {
+        let now = context.now
+        guard var found = try context.sessions.find(idHash: idHash, now: now) else { return nil }
+        if now.timeIntervalSince(found.lastSeenAt) >= 60 {
+            try context.sessions.touch(idHash: idHash, lifetime: context.configuration.sessionLifetime, now: now)
+            found.lastSeenAt = now
+        }
+        return found
+    }
+
+    // MARK: Fields
+
+    /// The submitted value of `name`, spaces trimmed; empty when missing.
+    public func field(_ name: String) -> String {
+        (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The submitted value of `name` exactly as typed (passwords: never trimmed).
+    public func rawField(_ name: String) -> String { form[name] ?? "" }
+
+    // MARK: Session
+
+    /// The session, creating an anonymous one (and its cookie) when there is none. Anonymous
+    /// sessions exist to hold the CSRF secret of the forms.
+    @discardableResult
+    public func ensureSession() throws -> Session {
+        if let session { return session }
+        let id = try SessionCookie.newID()
+        let created = try context.sessions.create(idHash: SessionCookie.hash(id), portal: portal?.portal.rawValue ?? "system",
+                                                  userID: nil, csrfSecret: try CSRFProtection.newSecret(),
+                                                  lifetime: context.configuration.sessionLifetime, now: context.now)
+        session = created
+        outgoingCookies.append(SessionCookie.setting(id, secure: context.configuration.isHTTPS))
+        return created
+    }
+
+    /// The CSRF token for this request's forms (creates the anonymous session if needed).
+    public func csrfToken() throws -> String { CSRFProtection.token(secret: try ensureSession().csrfSecret) }
+
+    /// The logged-in user of `portal` (default: the request's portal), or nil.
+    public func currentUser(of portal: Portal? = nil) throws -> User? {
+        guard let session, let userID = session.userID,
+              session.portal == (portal ?? self.portal?.portal)?.rawValue else { return nil }
+        return try context.users.find(id: userID)
+    }
+
+    /// The logged-in user, or a redirect to the portal's login page (thrown as ``WebRedirect``).
+    public func requireUser(of portal: Portal? = nil) throws -> User {
+        let portal = portal ?? self.portal?.portal ?? .soi
+        guard let user = try currentUser(of: portal) else {
+            throw WebRedirect(PortalTheme.of(portal).prefix + "/ingreso",
+                              notice: FlashNotice(.info, "Ingrese para continuar."))
+        }
+        return user
+    }
+
+    /// Logs `user` in: a new session id and CSRF secret (no session fixation, OWASP), bound to
+    /// `portal`; the old session row is dropped.
+    public func logIn(_ user: User, portal: Portal) throws {
+        let id = try SessionCookie.newID()
+        session = try context.sessions.rotate(oldIDHash: session?.idHash, newIDHash: SessionCookie.hash(id),
+                                              portal: portal.rawValue, userID: user.id,
+                                              csrfSecret: try CSRFProtection.newSecret(),
+                                              lifetime: context.configuration.sessionLifetime, now: context.now)
+        outgoingCookies.append(SessionCookie.setting(id, secure: context.configuration.isHTTPS))
+    }
+
+    /// Logs out: the session row is deleted and the cookie removed.
+    public func logOut() throws {
+        if let session { try context.sessions.end(idHash: session.idHash) }
+        session = nil
+        outgoingCookies.append(SessionCookie.deleting(secure: context.configuration.isHTTPS))
+    }
+
+    // MARK: Limits, audit
+
+    /// Counts this attempt at `route` for the client address and `identifier`; throws
+    /// ``RateLimited`` (answered 429) when a limit is spent.
+    public func rateLimit(_ route: String, identifier: String?) throws {
+        try context.rateLimiter.check(route: route, address: client, identifier: identifier, now: context.now)
+    }
+
+    /// Appends an audit entry for this request's portal and client. Never a secret in `detail`.
+    public func audit(_ event: String, userID: Int64? = nil, detail: String = "") {
+        context.audit(event, portal: portal?.portal.rawValue ?? "system", userID: userID, client: client, detail: detail)
+    }
+
+    // MARK: Responses
+
+    /// A 303 redirect to `path` (post/redirect/get), with an optional notice for the next page.
+    public func redirect(to path: String, notice: FlashNotice? = nil) -> HTTPResponse {
+        if let notice {
+            outgoingCookies.removeAll { $0.name == FlashNotice.cookieName }
+            outgoingCookies.append(SetCookie(name: FlashNotice.cookieName, value: notice.cookieValue(key: context.flashKey),
+                                             path: "/", maxAge: 120, secure: context.configuration.isHTTPS))
+        }
+        return .redirect(to: path)
+    }
+
+    /// Adds the pending cookies to `response`.
+    func finish(_ response: inout HTTPResponse) {
+        for cookie in outgoingCookies { response.setCookie(cookie) }
+    }
+}
+
+/// Thrown by a handler to answer with a redirect (``WebRequest/requireUser(of:)``).
+public struct WebRedirect: Error, Sendable {
+    /// The target path.
+    public var location: String
+    /// A notice for the next page.
+    public var notice: FlashNotice?
+
+    /// A redirect to `location`.
+    public init(_ location: String, notice: FlashNotice? = nil) {
+        self.location = location
+        self.notice = notice
+    }
+}
