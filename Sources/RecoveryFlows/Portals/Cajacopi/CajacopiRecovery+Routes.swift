@@ -30,11 +30,11 @@ extension CajacopiRecovery {
         guard formGuard.verify(request, field: form["csrf"]) else { return try csrfRejected(request) }
         let email = (form["correo"] ?? "").trimmingCharacters(in: .whitespaces)
         if let limited = try rateLimited(request, keys: [
-            ("cajacopi:restablecer:ip:\(request.remoteAddress)", configuration.requestsPerAddress),
+            ("cajacopi:restablecer:ip:\(clientAddress(request))", configuration.requestsPerAddress),
             ("cajacopi:restablecer:correo:\(SHA256.hex(email.lowercased()))", configuration.requestsPerEmail),
         ]) { return limited }
         let outcome = try requestReset(email: email, captchaID: form["captcha_id"] ?? "",
-                                       captchaAnswer: form["captcha"] ?? "", clientAddress: request.remoteAddress)
+                                       captchaAnswer: form["captcha"] ?? "", clientAddress: clientAddress(request))
         switch outcome {
         case .captchaRejected(let check):
             return try requestPage(request, email: email, errors: [Self.captchaMessage(check)], status: .unprocessableContent)
@@ -78,15 +78,15 @@ extension CajacopiRecovery {
     /// `GET /cajacopi/nueva-contrasena?token=…`: shows the form; never uses the link.
     func showNewPassword(_ request: HTTPRequest) throws -> HTTPResponse {
         if let limited = try rateLimited(request, keys: [
-            ("cajacopi:enlace:ip:\(request.remoteAddress)", configuration.redemptionsPerAddress),
+            ("cajacopi:enlace:ip:\(clientAddress(request))", configuration.redemptionsPerAddress),
         ]) { return limited }
         let token = request.queryItems["token"] ?? ""
         let (status, user) = try inspectLink(token: token)
         guard status == .valid, let user else {
-            try audit("reset_link_rejected", userID: nil, client: request.remoteAddress, detail: "estado=\(status.rawValue)")
+            try audit("reset_link_rejected", userID: nil, client: clientAddress(request), detail: "estado=\(status.rawValue)")
             return try invalidLinkPage(status)
         }
-        try audit("reset_link_opened", userID: user.id, client: request.remoteAddress, detail: "")
+        try audit("reset_link_opened", userID: user.id, client: clientAddress(request), detail: "")
         return try newPasswordPage(request, token: token, user: user)
     }
 
@@ -98,12 +98,12 @@ extension CajacopiRecovery {
         }
         guard formGuard.verify(request, field: form["csrf"]) else { return try csrfRejected(request) }
         if let limited = try rateLimited(request, keys: [
-            ("cajacopi:enlace:ip:\(request.remoteAddress)", configuration.redemptionsPerAddress),
+            ("cajacopi:enlace:ip:\(clientAddress(request))", configuration.redemptionsPerAddress),
         ]) { return limited }
         let token = form["token"] ?? ""
         let outcome = try changePassword(token: token, newPassword: form["contrasena_nueva"] ?? "",
                                          confirmation: form["contrasena_confirmacion"] ?? "",
-                                         clientAddress: request.remoteAddress)
+                                         clientAddress: clientAddress(request))
         switch outcome {
         case .changed:
             return try page("cajacopi/contrasena-actualizada.html", ["titulo": "Contraseña actualizada"])
@@ -128,7 +128,7 @@ extension CajacopiRecovery {
     }
 
     private func csrfRejected(_ request: HTTPRequest) throws -> HTTPResponse {
-        try audit("csrf_rejected", userID: nil, client: request.remoteAddress, detail: "ruta=\(request.path)")
+        try audit("csrf_rejected", userID: nil, client: clientAddress(request), detail: "ruta=\(request.path)")
         return try errorPage(title: "Formulario vencido",
                              message: "El formulario venció o no es válido. Vuelva a la página e intente de nuevo.",
                              status: .forbidden)
@@ -145,7 +145,7 @@ extension CajacopiRecovery {
             if !decision.allowed { retryAfter = max(retryAfter, decision.retryAfter) }
         }
         guard retryAfter > 0 else { return nil }
-        try audit("rate_limited", userID: nil, client: request.remoteAddress, detail: "ruta=\(request.path)")
+        try audit("rate_limited", userID: nil, client: clientAddress(request), detail: "ruta=\(request.path)")
         return try errorPage(title: "Demasiadas solicitudes",
                              message: "Ha hecho demasiadas solicitudes seguidas. Espere unos minutos e intente de nuevo.",
                              status: .tooManyRequests, retryAfter: retryAfter)

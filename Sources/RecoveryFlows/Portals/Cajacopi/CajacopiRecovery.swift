@@ -34,15 +34,18 @@ public struct CajacopiRecovery: Sendable {
     let formGuard: CajacopiFormGuard
     let clock: @Sendable () -> Date
     let wakeOutbox: @Sendable () -> Void
+    let clientAddress: @Sendable (HTTPRequest) -> String
     let logger = Logger(label: "cajacopi")
 
     /// The flow over `database` and `templates`. `csrfKey` signs the forms' CSRF field;
-    /// `wakeOutbox` nudges the outbox worker after an email is enqueued; `clock` is the time
+    /// `wakeOutbox` nudges the outbox worker after an email is enqueued; `clientAddress`
+    /// names the client for rate limits and the audit log (the shell's proxy-aware rule); `clock` is the time
     /// (tests pass their own to expire tokens and captchas without sleeping).
     public init(database: Database, templates: TemplateSet, configuration: CajacopiRecoveryConfiguration,
                 hasher: PasswordHasher = PasswordHasher(), csrfKey: [UInt8], secureCookies: Bool = false,
                 clock: @escaping @Sendable () -> Date = { Date() },
-                wakeOutbox: @escaping @Sendable () -> Void = {}) {
+                wakeOutbox: @escaping @Sendable () -> Void = {},
+                clientAddress: @escaping @Sendable (HTTPRequest) -> String = { $0.remoteAddress }) {
         self.database = database
         self.templates = templates
         self.configuration = configuration
@@ -52,6 +55,7 @@ public struct CajacopiRecovery: Sendable {
         self.formGuard = CajacopiFormGuard(key: csrfKey, secureCookies: secureCookies)
         self.clock = clock
         self.wakeOutbox = wakeOutbox
+        self.clientAddress = clientAddress
     }
 
     /// What the request step decided (before it becomes a page).
