@@ -46,11 +46,8 @@ enum ServeCommand: Command {
 
         // The database, migrated; in development the demo users, printed with their passwords.
         let database = try DBCommand.open(settings.databasePath)
-        let hasher = PasswordHasher()
-        if settings.mode == .development {
-            let seeded = try SeedDemoCommand.seed(UserRepository(database: database), hasher: hasher)
-            FileHandle.standardOutput.write(Data("Usuarios de demostración (solo desarrollo):\n\(SeedDemoCommand.table(seeded))\n".utf8))
-        }
+        let seeded = settings.mode == .development
+            ? try SeedDemoCommand.seed(UserRepository(database: database), hasher: PasswordHasher()) : []
 
         // Mail: SMTP when --smtp-url is given, else (development only) the mailbox at /_correo.
         let route = try mailRoute(settings)
@@ -73,11 +70,12 @@ enum ServeCommand: Command {
         }
         worker.start()
         let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
-        FileHandle.standardOutput.write(Data("""
-            Correo: \(route.summary)
-            Clave escuchando en http://\(shownHost):\(port)/ (modo \(settings.mode.rawValue))
-
-            """.utf8))
+        // The URL line first: scripts and tests read it to find the port.
+        var banner = "Clave escuchando en http://\(shownHost):\(port)/ (modo \(settings.mode.rawValue))\nCorreo: \(route.summary)\n"
+        if !seeded.isEmpty {
+            banner += "Usuarios de demostración (solo desarrollo; contraseñas públicas):\n\(SeedDemoCommand.table(seeded))\n"
+        }
+        FileHandle.standardOutput.write(Data(banner.utf8))
         server.wait()
         // Requests have finished: send what they enqueued before exiting.
         if !worker.stop(drainWithin: 10) { logger.warning("outbox not drained at shutdown; it resumes at next start") }

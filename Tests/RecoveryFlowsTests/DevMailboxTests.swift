@@ -1,0 +1,71 @@
+import Foundation
+import RecoveryFlows
+import Testing
+import TestSupport
+import UserStore
+
+/// The development mailbox pages and JSON API, with real delivery by the outbox worker.
+@Suite struct DevMailboxTests {
+    func enqueue(_ harness: AppHarness, to recipient: String, subject: String) throws -> Int64 {
+        let id = try harness.context.outbox.enqueue(NewOutboxMessage(
+            portal: "secop", sender: "registro@secop.example", recipient: recipient, subject: subject,
+            textBody: "Hola \(subject)", htmlBody: "<p style=\"color:red\">Hola <b>\(subject)</b></p>"), now: harness.clock.now())
+        harness.context.wakeOutbox()
+        return id
+    }
+
+    @Test func theAPIListsFiltersShowsAndDeletesMessages() throws {
+        let harness = try AppHarness()
+        _ = try enqueue(harness, to: "ana@example.com", subject: "Uno")
+        let first = try harness.waitForMail(to: "ana@example.com")
+        _ = try enqueue(harness, to: "beto@example.com", subject: "Dos")
+        _ = try harness.waitForMail(to: "beto@example.com")
+        _ = try enqueue(harness, to: "ana@example.com", subject: "Tres")
+        let newest = try harness.waitForMail(to: "ana@example.com", newerThan: first.id)
+        #expect(newest.subject == "Tres")
+
+        let all = try JSONDecoder().decode([AppHarness.Mail].self, from: Data(try harness.browser().get("/_correo/api/mensajes").body))
+        #expect(all.map(\.subject) == ["Tres", "Dos", "Uno"], "newest first")
+        #expect(try harness.mails(to: "ana@example.com").map(\.subject) == ["Tres", "Uno"])
+        #expect(newest.from == "registro@secop.example")
+        #expect(newest.text.contains("Hola Tres"))
+        #expect(newest.html.contains("<b>Tres</b>"))
+        #expect(!newest.created.isEmpty)
+
+        let one = try harness.browser().get("/_correo/api/mensajes/\(newest.id)")
+        #expect(one.status == 200)
+        #expect(one.header("Content-Type")?.hasPrefix("application/json") == true)
+        #expect(try JSONDecoder().decode(AppHarness.Mail.self, from: Data(one.body)).id == newest.id)
+        #expect(try harness.browser().get("/_correo/api/mensajes/999999").status == 404)
+        #expect(try harness.browser().get("/_correo/api/mensajes/abc").status == 404)
+
+        #expect(try harness.browser().request("DELETE", "/_correo/api/mensajes").status == 204)
+        #expect(try harness.mails(to: "ana@example.com").isEmpty)
+    }
+
+    @Test func thePagesShowTheHTMLInASandboxedFrameWithItsOwnPolicy() throws {
+        let harness = try AppHarness()
+        _ = try enqueue(harness, to: "ana@example.com", subject: "Prueba <i>")
+        let mail = try harness.waitForMail(to: "ana@example.com")
+        let list = try harness.browser().get("/_correo")
+        #expect(list.status == 200)
+        #expect(list.text.contains("Prueba &lt;i&gt;"))
+        let page = try harness.browser().get("/_correo/\(mail.id)")
+        #expect(page.text.contains("<iframe class=\"mail-html\" sandbox=\"\""))
+        #expect(page.text.contains("Hola Prueba &lt;i&gt;"), "the text part, escaped")
+        #expect(page.text.contains("Subject:") || page.text.contains("From:"), "the raw source")
+        let html = try harness.browser().get("/_correo/\(mail.id)/html")
+        let csp = try #require(html.header("Content-Security-Policy"))
+        #expect(csp.contains("default-src 'none'"))
+        #expect(csp.contains("style-src 'unsafe-inline'"))
+        #expect(!csp.contains("script-src"))
+        #expect(html.text.contains("style=\"color:red\""))
+    }
+
+    @Test func productionModeDoesNotMountTheMailbox() throws {
+        let harness = try AppHarness { $0.mode = .production }
+        #expect(try harness.browser().get("/_correo").status == 404)
+        #expect(try harness.browser().get("/_correo/api/mensajes").status == 404)
+        #expect(try harness.browser().request("DELETE", "/_correo/api/mensajes").status == 404)
+    }
+}

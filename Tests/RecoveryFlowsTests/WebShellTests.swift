@@ -1,0 +1,74 @@
+import Foundation
+import HTTPCore
+import RecoveryFlows
+import Testing
+import TestSupport
+
+/// The chooser, the themes and the pieces flows build on.
+@Suite struct WebShellTests {
+    @Test func theChooserLinksTheThreeLoginPages() throws {
+        let harness = try AppHarness()
+        let page = try harness.browser().get("/")
+        #expect(page.status == 200)
+        for link in ["/soi/ingreso", "/secop/ingreso", "/cajacopi/ingreso"] {
+            #expect(page.text.contains("href=\"\(link.replacingOccurrences(of: "/", with: "&#x2F;"))\""), "\(link)")
+        }
+    }
+
+    @Test func eachLoginPageHasItsThemeFieldsLabelsAndRecoveryLinks() throws {
+        let harness = try AppHarness()
+        let expectations: [(String, String, [String], [String])] = [
+            ("soi", "portal-soi", ["empresa_tipo", "empresa_numero", "usuario_tipo", "usuario_numero", "clave"], ["¿Olvidó su clave?"]),
+            ("secop", "portal-secop", ["usuario", "contrasena"], ["Olvidé la contraseña", "Olvidé el usuario"]),
+            ("cajacopi", "portal-cajacopi", ["correo", "contrasena"], ["¿Olvidaste tu contraseña?"]),
+        ]
+        for (portal, css, fields, links) in expectations {
+            let page = try harness.browser().get("/\(portal)/ingreso")
+            #expect(page.text.contains("<body class=\"\(css)\">"))
+            for field in fields {
+                #expect(page.text.contains("name=\"\(field)\""), "\(portal) \(field)")
+                #expect(page.text.contains("<label") && page.text.contains("for=\"\(field)\""), "\(portal) label for \(field)")
+            }
+            for link in links { #expect(page.text.contains(link), "\(portal) \(link)") }
+            #expect(page.text.contains("name=\"csrf\""))
+        }
+        let soi = try harness.browser().get("/soi/ingreso").text
+        #expect(soi.contains("Cédula de ciudadanía"), "document types with full names")
+    }
+
+    @Test func flashNoticesCannotBeForged() throws {
+        let harness = try AppHarness()
+        let browser = harness.browser()
+        browser.setCookie("clave_aviso", "aW5mbzpIb2xh.AAAA")
+        let page = try browser.get("/secop/ingreso")
+        #expect(!page.text.contains("Hola"))
+    }
+
+    @Test func uniformTimingPadsToTheFloor() {
+        let timing = UniformTiming(floor: 0.05, jitter: 0.01)
+        let start = DispatchTime.now()
+        timing.pad(since: start)
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        #expect(elapsed >= 0.05)
+    }
+
+    @Test func theHashingPoolAnswers503WhenNoSlotFreesUp() throws {
+        let pool = PasswordHashingPool(concurrency: 1, wait: 0.05)
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            _ = try? pool.run { entered.signal(); release.wait() }
+        }
+        entered.wait()
+        #expect(throws: HTTPError.self) { try pool.run { () } }
+        release.signal()
+    }
+
+    @Test func csrfTokensAreTiedToTheirSecret() {
+        let token = CSRFProtection.token(secret: "uno")
+        #expect(CSRFProtection.isValid(token, secret: "uno"))
+        #expect(!CSRFProtection.isValid(token, secret: "dos"))
+        #expect(!CSRFProtection.isValid(nil, secret: "uno"))
+        #expect(!CSRFProtection.isValid(token + "x", secret: "uno"))
+    }
+}
