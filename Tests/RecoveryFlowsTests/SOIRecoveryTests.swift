@@ -20,8 +20,8 @@ struct SOIRecoveryTests {
         #expect(mail.subject == "SOI - Recuperación de clave")
         #expect(mail.sender.contains("SOI"))
         let temporary = try SOIFixture.temporaryPassword(in: mail.textBody)
-        // Readable: three groups of four, no look-alikes.
-        #expect(temporary.count == 14)
+        // Readable: six groups of four (about 139 bits), no look-alikes.
+        #expect(temporary.count == 29)
         #expect(!temporary.contains { "0O1lI".contains($0) })
         #expect(mail.htmlBody.contains(temporary))
         for line in ["Bogotá: 3808880", "Medellín: 2040180", "Resto del país: 018000110764", "¿No fue usted?"] {

@@ -89,7 +89,7 @@ struct SOISMTPTests {
         #expect(message.contains("https://soi.clave.test/soi/ingreso"))
         #expect(message.contains("Bogotá: 3808880"))
         let temporary = try SOIFixture.temporaryPassword(in: message)
-        #expect(temporary.count == 14)
+        #expect(temporary.count == 29)
 
         // Once delivered, the outbox keeps no body: the temporary password is not in the database.
         let outbox = OutboxRepository(database: app.database)

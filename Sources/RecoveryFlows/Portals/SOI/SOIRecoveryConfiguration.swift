@@ -8,8 +8,10 @@ public struct SOIRecoveryConfiguration: Sendable {
     /// How long an emailed temporary password works. Default 24 hours (the guide's portal keeps
     /// it a day; shorter would strand users who read mail the next morning).
     public var temporaryPasswordLifetime: TimeInterval
-    /// Groups of four readable characters in a temporary password. Default 3 (about 69 bits,
-    /// `SecureRandom.readablePassword`): far beyond online guessing under the login's lockout.
+    /// Groups of four readable characters in a temporary password (`SecureRandom.readablePassword`,
+    /// 56 symbols: about 23 bits a group). Default 6, about 139 bits: the temporary password
+    /// is a credential sent by email, so it meets the same 128-bit floor as reset tokens
+    /// (DESIGN.md, Rules) while staying easy to read and copy (`Kp7m-Rt4x-...`).
     public var temporaryPasswordGroups: Int
     /// The base of links in emails (the configured public URL, never the Host header).
     public var publicURL: String
@@ -23,7 +25,7 @@ public struct SOIRecoveryConfiguration: Sendable {
     ]
 
     /// Creates a configuration; every argument has the documented default.
-    public init(temporaryPasswordLifetime: TimeInterval = 24 * 3600, temporaryPasswordGroups: Int = 3,
+    public init(temporaryPasswordLifetime: TimeInterval = 24 * 3600, temporaryPasswordGroups: Int = 6,
                 publicURL: String = "http://127.0.0.1:8080",
                 contactLines: [String] = SOIRecoveryConfiguration.guideContactLines) {
         self.temporaryPasswordLifetime = temporaryPasswordLifetime
