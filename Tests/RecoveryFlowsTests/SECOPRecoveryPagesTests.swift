@@ -4,6 +4,7 @@ import RecoveryFlows
 import Templates
 import Testing
 import TestSupport
+import UserStore
 
 /// SECOP II's pages, decided and rendered with the real templates, without a server.
 @Suite struct SECOPRecoveryPagesTests {
@@ -113,6 +114,24 @@ import TestSupport
         #expect(page.status.code == code)
         #expect(page.context["estado"] == .string(state))
         #expect(try render(page).contains(words))
+    }
+
+    @Test func partialChangeFormsChangeNothing() throws {
+        let user = try fixture.addUser("ana.perez")
+        try fixture.recovery.requestPasswordReset(username: "ana.perez", clientAddress: nil)
+        let token = try fixture.latestToken()
+        let noToken = try pages.change(form: FormData(pairs: [("contrasena_nueva", "Nueva-Clave-9931"),
+                                                             ("contrasena_confirmacion", "Nueva-Clave-9931")]), clientAddress: nil)
+        #expect(noToken.status == .notFound)
+        let noConfirmation = try pages.change(form: FormData(pairs: [("token", token), ("contrasena_nueva", "Nueva-Clave-9931")]),
+                                              clientAddress: nil)
+        #expect(noConfirmation.status == .unprocessableContent)
+        let nothing = try pages.change(form: FormData(pairs: [("token", token)]), clientAddress: nil)
+        #expect(nothing.status == .unprocessableContent)
+        #expect(nothing.context["problemas"] == .list([.string("Debe tener mínimo 8 caracteres.")]))
+        let stored = try #require(try UserRepository(database: fixture.database).find(id: user.id))
+        #expect(try fixture.hasher.verify("Vieja-Clave-2026", against: stored.passwordHash))
+        #expect(try fixture.recovery.inspectLink(token: token, clientAddress: nil) == .valid(username: "ana.perez"))
     }
 
     @Test func theDonePageSendsTheUserToLogIn() throws {

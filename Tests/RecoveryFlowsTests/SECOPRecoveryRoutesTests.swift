@@ -72,22 +72,36 @@ import UserStore
         let loggedIn = try web.post("/secop/ingreso", [("usuario", "ana.perez"), ("contrasena", "Nueva-Clave-9931")])
         #expect(loggedIn.status == 303)
         #expect(loggedIn.header("Location")?.hasSuffix("/secop/inicio") == true)
+
+        // Every step is in the audit log, and no entry holds the token, the link or a password.
+        let audit = try AuditLogRepository(database: fixture.database).recent(limit: 100)
+        let events = Set(audit.map(\.event))
+        for event in ["reset.requested", "reset.link_opened", "password.changed"] {
+            #expect(events.contains(event), "missing \(event) in \(events)")
+        }
+        for entry in audit {
+            #expect(!entry.detail.contains(token) && !entry.detail.contains("Nueva-Clave") && !entry.detail.contains("cambiar-contrasena?"))
+        }
     }
 
     @Test func theRequestPageIsTheSameForKnownAndUnknownUsersApartFromTheCSRFToken() throws {
         try fixture.addUser("ana.perez")
-        func answer(_ name: String) throws -> (Int, String) {
+        func answer(_ name: String) throws -> (Int, String, [String]) {
             let web = browser()
             try web.get("/secop/olvide-contrasena")
             let response = try web.post("/secop/olvide-contrasena", [("usuario", name)])
             let csrf = try #require(web.csrf)
-            return (response.status, response.text.replacingOccurrences(of: csrf, with: "CSRF"))
+            // Headers too, apart from the clock's Date and per-request cookies.
+            let headers = response.headers.filter { !["date", "set-cookie"].contains($0.0.lowercased()) }
+                .map { "\($0.0.lowercased()): \($0.1)" }.sorted()
+            return (response.status, response.text.replacingOccurrences(of: csrf, with: "CSRF"), headers)
         }
         let known = try answer("ana.perez")
         let unknown = try answer("nadie.asi")
         #expect(known.0 == 200)
         #expect(known.0 == unknown.0)
         #expect(known.1 == unknown.1)
+        #expect(known.2 == unknown.2)
         #expect(try fixture.outbox().count == 1)
 
         func reminder(_ email: String) throws -> (Int, String) {

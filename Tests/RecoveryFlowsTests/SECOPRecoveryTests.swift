@@ -1,5 +1,6 @@
 import ClaveCrypto
 import Foundation
+import Synchronization
 import RecoveryFlows
 import Testing
 import UserStore
@@ -157,6 +158,25 @@ import UserStore
         #expect(events.contains("password.changed"))
         let details = try AuditLogRepository(database: fixture.database).recent().map(\.detail).joined()
         #expect(!details.contains(token) && !details.contains("Nueva-Clave"))
+    }
+
+    @Test func twoConcurrentChangesWithOneLinkChangeThePasswordOnce() throws {
+        let fixture = try SECOPFixture()
+        try fixture.addUser("ana.perez")
+        try fixture.recovery.requestPasswordReset(username: "ana.perez", clientAddress: nil)
+        let token = try fixture.latestToken()
+        let outcomes = Mutex<[SECOPChangeOutcome]>([])
+        let recovery = fixture.recovery
+        DispatchQueue.concurrentPerform(iterations: 4) { index in
+            let password = "Clave-Concurrente-\(index)-9931"
+            let outcome = (try? recovery.changePassword(token: token, newPassword: password, confirmation: password,
+                                                        clientAddress: nil)) ?? .unusableLink(.unknown)
+            outcomes.withLock { $0.append(outcome) }
+        }
+        let all = outcomes.withLock { $0 }
+        #expect(all.filter { $0 == .changed(username: "ana.perez") }.count == 1)
+        #expect(all.filter { $0 == .unusableLink(.used) }.count == 3)
+        #expect(try fixture.outbox().filter { $0.subject.contains("fue cambiada") }.count == 1)
     }
 
     @Test func anOutstandingLinkDiesWithAChangeMadeByAnother() throws {

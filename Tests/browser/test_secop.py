@@ -7,7 +7,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 OLD_PASSWORD = "Vieja-Clave-Secop-2026"
-NEW_PASSWORD = "Nueva clave de compras 77"
+NEW_PASSWORD = "Girasol marino 2026!"
 
 
 def wait(browser, seconds=15):
@@ -124,3 +124,30 @@ def test_secop_older_link_says_it_was_replaced(app, browser, shot):
     open_link_in_mail(app, browser, shot, second, username)
     wait(browser).until(EC.text_to_be_present_in_element((By.TAG_NAME, "body"), "Nombre de usuario: " + username))
     shot("enlace-vigente")
+
+
+def test_secop_forgotten_user_name_arrives_by_mail(app, browser, shot):
+    email = app.unique("entidad.") + "@example.com"
+    first = app.unique("compras.")
+    second = app.unique("contratos.")
+    app.add_user("secop", OLD_PASSWORD, username=first, email=email)
+    app.add_user("secop", OLD_PASSWORD, username=second, email=email)
+
+    browser.get(app.url("/secop/ingreso"))
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Olvidé el usuario").click()
+    wait(browser).until(EC.url_contains("/secop/olvide-usuario"))
+    field_by_label(browser, "Correo electrónico").send_keys(email)
+    shot("olvide-usuario")
+    click_button(browser, "Enviar correo")
+    wait(browser).until(EC.text_to_be_present_in_element((By.TAG_NAME, "body"), "Si hay usuarios del SECOP II registrados"))
+    shot("usuario-enviado")
+
+    message = app.wait_for_mail(email)
+    browser.get(app.mailbox_page(message))
+    frames = browser.find_elements(By.TAG_NAME, "iframe")
+    if frames:
+        browser.switch_to.frame(frames[0])
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert first in body and second in body
+    browser.switch_to.default_content()
+    shot("buzon-usuarios")

@@ -67,9 +67,8 @@ extension SECOPPortal {
     /// Renders `page` in the shell's layout, with `no-referrer` when it carries a token or
     /// answers a request that did (every answer of the link's route).
     static func render(_ request: WebRequest, _ page: SECOPPage, noReferrer: Bool = false) throws -> HTTPResponse {
-        var response = try request.page(page.template + ".html", title: page.title, values: page.context, status: page.status)
-        if page.carriesToken || noReferrer { response.headers.replace("Referrer-Policy", "no-referrer") }
-        return response
+        let response = try request.page(page.template + ".html", title: page.title, values: page.context, status: page.status)
+        return page.carriesToken || noReferrer ? response.noReferrer() : response
     }
 
     /// A token's rate-limit key: its hash, so the limits table never holds a usable token.
