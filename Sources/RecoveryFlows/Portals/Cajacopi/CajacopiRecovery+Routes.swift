@@ -58,6 +58,7 @@ extension CajacopiRecovery {
         }
         guard formGuard.verify(request, field: form["csrf"]) else { return try csrfRejected(request) }
         if let old = form["captcha_id"] { _ = try captcha.check(id: old, answer: "", now: clock()) }
+        try audit("captcha_refreshed", userID: nil, client: clientAddress(request), detail: "")
         return try requestPage(request, email: (form["correo"] ?? "").trimmingCharacters(in: .whitespaces))
     }
 
