@@ -377,6 +377,21 @@ struct CajacopiRecoveryHTTPTests {
         #expect(try browser.get("/cajacopi/nueva-contrasena?token=\(token)").status == 429)
     }
 
+    @Test("captchas drawn are rate-limited per address (page views and Refrescar)")
+    func rateLimitCaptchas() throws {
+        let harness = try CajacopiHarness { $0.captchasPerAddress = 2 }
+        let browser = harness.browser()
+        let first = try browser.get("/cajacopi/restablecer")
+        #expect(first.status == 200)
+        let refreshed = try browser.post("/cajacopi/captcha", [
+            ("csrf", try #require(first.field("csrf"))), ("captcha_id", try #require(first.field("captcha_id"))),
+        ])
+        #expect(refreshed.status == 200)
+        let limited = try browser.get("/cajacopi/restablecer")
+        #expect(limited.status == 429)
+        #expect(limited.header("Retry-After") != nil)
+    }
+
     @Test("production mode never mounts the development captcha route nor records answers")
     func productionHasNoBackdoor() throws {
         let harness = try CajacopiHarness(development: false)
