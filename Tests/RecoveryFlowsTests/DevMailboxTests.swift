@@ -36,7 +36,9 @@ import UserStore
         #expect(one.status == 200)
         #expect(one.header("Content-Type")?.hasPrefix("application/json") == true)
         #expect(try JSONDecoder().decode(AppHarness.Mail.self, from: Data(one.body)).id == newest.id)
-        #expect(try harness.browser().get("/_correo/api/mensajes/999999").status == 404)
+        let unknown = try harness.browser().get("/_correo/api/mensajes/999999")
+        #expect(unknown.status == 404)
+        #expect(unknown.header("X-Content-Type-Options") == "nosniff", "thrown errors get the headers too")
         #expect(try harness.browser().get("/_correo/api/mensajes/abc").status == 404)
 
         #expect(try harness.browser().request("DELETE", "/_correo/api/mensajes").status == 204)
@@ -64,7 +66,9 @@ import UserStore
 
     @Test func productionModeDoesNotMountTheMailbox() throws {
         let harness = try AppHarness { $0.mode = .production }
-        #expect(try harness.browser().get("/_correo").status == 404)
+        let missing = try harness.browser().get("/_correo")
+        #expect(missing.status == 404)
+        #expect(missing.header("Content-Security-Policy") != nil)
         #expect(try harness.browser().get("/_correo/api/mensajes").status == 404)
         #expect(try harness.browser().request("DELETE", "/_correo/api/mensajes").status == 404)
     }

@@ -71,4 +71,13 @@ import TestSupport
         #expect(!CSRFProtection.isValid(nil, secret: "uno"))
         #expect(!CSRFProtection.isValid(token + "x", secret: "uno"))
     }
+
+    @Test func harnessMailLinksAreFoundByPathPrefix() throws {
+        let json = #"{"id":1,"to":"a@example.com","from":"b@example.com","subject":"s","html":"","created":"x","#
+            + #""text":"Abra http://clave.test/secop/ayuda y luego\nhttp://clave.test/secop/cambiar-contrasena?token=abc_123\n"}"#
+        let mail = try JSONDecoder().decode(AppHarness.Mail.self, from: Data(json.utf8))
+        #expect(mail.linkPath(startingWith: "/secop/cambiar") == "/secop/cambiar-contrasena?token=abc_123")
+        #expect(mail.linkPath() == "/secop/ayuda")
+        #expect(mail.linkPath(startingWith: "/cajacopi") == nil)
+    }
 }

@@ -115,6 +115,20 @@ public final class AppHarness: @unchecked Sendable {
         public let text: String
         public let html: String
         public let created: String
+
+        /// The path and query of the first link in the text part under the harness's public
+        /// URL (`http://clave.test`) whose path starts with `prefix`, ready for `WebClient.get`.
+        public func linkPath(startingWith prefix: String = "/") -> String? {
+            let base = "http://clave.test"
+            var rest = text[...]
+            while let range = rest.range(of: base) {
+                let tail = rest[range.upperBound...]
+                let link = String(tail.prefix { !$0.isWhitespace && $0 != "\"" && $0 != "<" && $0 != ">" })
+                if link.hasPrefix(prefix) { return link }
+                rest = tail
+            }
+            return nil
+        }
     }
 
     /// Every message for `address` (newest first) through `GET /_correo/api/mensajes?para=`.

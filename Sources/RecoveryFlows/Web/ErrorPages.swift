@@ -60,7 +60,8 @@ public enum ErrorPages {
     }
 }
 
-/// Turns the router's own 404/405 pages into themed ones.
+/// Turns the router's own 404/405 pages, and errors thrown by plain router handlers, into
+/// themed pages.
 struct ThemedErrors: HTTPMiddleware {
     var isNonBlocking: Bool { true }
     /// An internal header marking pages already themed; removed before the response leaves.
@@ -68,7 +69,19 @@ struct ThemedErrors: HTTPMiddleware {
     let context: AppContext
 
     func respond(to request: HTTPRequest, next: (HTTPRequest) throws -> HTTPResponse) throws -> HTTPResponse {
-        var response = try next(request)
+        var response: HTTPResponse
+        do {
+            response = try next(request)
+        } catch let error as HTTPError {
+            // Thrown by a plain router handler (mailbox API, images): a themed page, so the
+            // security headers middleware still sees a response.
+            response = ErrorPages.response(error.status, message: error.message, request: request, context: context,
+                                           headers: error.headers)
+        } catch {
+            context.logger.error("handler failed", ["path": String(request.path.prefix(80)), "request": request.requestID,
+                                                    "error": "\(error)"])
+            response = ErrorPages.response(.internalServerError, request: request, context: context)
+        }
         if response.headers[Self.marker] != nil {
             response.headers.remove(Self.marker)
             return response
