@@ -29,7 +29,10 @@ extension CajacopiPortal {
             captcha: CaptchaConfiguration(recordsAnswersForDevelopment: development))
         let flow = CajacopiRecovery(
             database: context.database, templates: context.templates, configuration: configuration,
-            hasher: context.hasher, csrfKey: HMACSHA256.authenticate(Array("cajacopi-csrf-key".utf8), key: context.flashKey), secureCookies: context.configuration.isHTTPS,
+            hasher: context.hasher, hashingPool: context.hashingPool,
+            // Its own key, derived from the app's per-process secret (domain-separated).
+            csrfKey: HMACSHA256.authenticate(Array("cajacopi-csrf-key".utf8), key: context.flashKey),
+            secureCookies: context.configuration.isHTTPS,
             clock: { context.now }, wakeOutbox: context.wakeOutbox,
             clientAddress: { ClientAddress.of($0, trustedProxies: context.configuration.trustedProxies) })
         flow.register(in: &routes.router, development: development)

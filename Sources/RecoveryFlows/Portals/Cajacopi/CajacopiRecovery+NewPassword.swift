@@ -44,7 +44,8 @@ extension CajacopiRecovery {
                       detail: "reglas=\(names)\(newPassword != confirmation ? " confirmacion=distinta" : "")")
             return .rejected(messages)
         }
-        let hash = try hasher.hash(newPassword)
+        let hasher = self.hasher
+        let hash = try hashingPool.map { pool in try pool.run { try hasher.hash(newPassword) } } ?? hasher.hash(newPassword)
         let now = clock()
         let changedEmail = try mail.passwordChangedEmail(to: user.email, at: now)
         let result = try ResetTokenRepository(database: database).redeemAndChangePassword(

@@ -9,7 +9,7 @@ extension CajacopiRecovery {
     /// documented way for automated tests through the captcha; loopback clients only).
     public func register(in router: inout Router, development: Bool) {
         let flow = self
-        router.get("/cajacopi/restablecer") { request in try flow.requestPage(request) }
+        router.get("/cajacopi/restablecer") { request in try flow.showRequest(request) }
         router.post("/cajacopi/restablecer") { request in try flow.submitRequest(request) }
         router.post("/cajacopi/captcha") { request in try flow.refreshCaptcha(request) }
         router.get("/cajacopi/captcha/{id}.png") { request in try flow.captchaImage(request) }
@@ -18,6 +18,14 @@ extension CajacopiRecovery {
         if development, captcha.developmentAnswers != nil {
             router.get("/_dev/captcha/{id}") { request in flow.developmentCaptchaAnswer(request) }
         }
+    }
+
+    /// `GET /cajacopi/restablecer`: the form with a new captcha.
+    func showRequest(_ request: HTTPRequest) throws -> HTTPResponse {
+        if let limited = try rateLimited(request, keys: [
+            ("cajacopi:captcha:ip:\(clientAddress(request))", configuration.captchasPerAddress),
+        ]) { return limited }
+        return try requestPage(request)
     }
 
     /// `POST /cajacopi/restablecer`.
@@ -57,7 +65,11 @@ extension CajacopiRecovery {
                                  status: .badRequest)
         }
         guard formGuard.verify(request, field: form["csrf"]) else { return try csrfRejected(request) }
+        if let limited = try rateLimited(request, keys: [
+            ("cajacopi:captcha:ip:\(clientAddress(request))", configuration.captchasPerAddress),
+        ]) { return limited }
         if let old = form["captcha_id"] { _ = try captcha.check(id: old, answer: "", now: clock()) }
+        try audit("captcha_refreshed", userID: nil, client: clientAddress(request), detail: "")
         return try requestPage(request, email: (form["correo"] ?? "").trimmingCharacters(in: .whitespaces))
     }
 

@@ -31,6 +31,7 @@ public struct CajacopiRecovery: Sendable {
     /// The two emails.
     public let mail: CajacopiRecoveryMail
     let hasher: PasswordHasher
+    let hashingPool: PasswordHashingPool?
     let formGuard: CajacopiFormGuard
     let clock: @Sendable () -> Date
     let wakeOutbox: @Sendable () -> Void
@@ -40,9 +41,10 @@ public struct CajacopiRecovery: Sendable {
     /// The flow over `database` and `templates`. `csrfKey` signs the forms' CSRF field;
     /// `wakeOutbox` nudges the outbox worker after an email is enqueued; `clientAddress`
     /// names the client for rate limits and the audit log (the shell's proxy-aware rule); `clock` is the time
-    /// (tests pass their own to expire tokens and captchas without sleeping).
+    /// (tests pass their own to expire tokens and captchas without sleeping). `hashingPool`, when
+    /// given, bounds how many scrypt hashes run at once (503 when busy), as the shell's login does.
     public init(database: Database, templates: TemplateSet, configuration: CajacopiRecoveryConfiguration,
-                hasher: PasswordHasher = PasswordHasher(), csrfKey: [UInt8], secureCookies: Bool = false,
+                hasher: PasswordHasher = PasswordHasher(), hashingPool: PasswordHashingPool? = nil, csrfKey: [UInt8], secureCookies: Bool = false,
                 clock: @escaping @Sendable () -> Date = { Date() },
                 wakeOutbox: @escaping @Sendable () -> Void = {},
                 clientAddress: @escaping @Sendable (HTTPRequest) -> String = { $0.remoteAddress }) {
@@ -52,6 +54,7 @@ public struct CajacopiRecovery: Sendable {
         self.captcha = CaptchaService(database: database, configuration: configuration.captcha)
         self.mail = CajacopiRecoveryMail(templates: templates, configuration: configuration)
         self.hasher = hasher
+        self.hashingPool = hashingPool
         self.formGuard = CajacopiFormGuard(key: csrfKey, secureCookies: secureCookies)
         self.clock = clock
         self.wakeOutbox = wakeOutbox

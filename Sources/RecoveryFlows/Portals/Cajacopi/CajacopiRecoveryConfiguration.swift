@@ -20,6 +20,9 @@ public struct CajacopiRecoveryConfiguration: Sendable {
     public var requestsPerEmail: Int
     /// Link redemptions (GET and POST of the new-password page) per address per window. Default 30.
     public var redemptionsPerAddress: Int
+    /// Captchas drawn (request page views and "Refrescar") per address per window. Default 60:
+    /// each is a database row with its PNG, so an unbounded crawler would fill the disk.
+    public var captchasPerAddress: Int
     /// The rate-limit window. Default 15 minutes.
     public var rateWindow: TimeInterval
     /// The password rules.
@@ -31,6 +34,7 @@ public struct CajacopiRecoveryConfiguration: Sendable {
     public init(publicURL: String, sender: String = "Cajacopi <no-responder@cajacopi.com>",
                 tokenLifetime: TimeInterval = 60 * 60, requestTimingFloor: TimeInterval = 0.4,
                 requestsPerAddress: Int = 10, requestsPerEmail: Int = 5, redemptionsPerAddress: Int = 30,
+                captchasPerAddress: Int = 60,
                 rateWindow: TimeInterval = 15 * 60, policy: PasswordPolicy = PasswordPolicy(),
                 captcha: CaptchaConfiguration = CaptchaConfiguration()) {
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
@@ -40,6 +44,7 @@ public struct CajacopiRecoveryConfiguration: Sendable {
         self.requestsPerAddress = requestsPerAddress
         self.requestsPerEmail = requestsPerEmail
         self.redemptionsPerAddress = redemptionsPerAddress
+        self.captchasPerAddress = captchasPerAddress
         self.rateWindow = rateWindow
         self.policy = policy
         self.captcha = captcha
