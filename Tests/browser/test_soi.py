@@ -26,8 +26,9 @@ def field(browser, label_text):
     return browser.find_element(By.ID, label.get_attribute("for"))
 
 
-def log_in(browser, app, document, clave):
-    browser.get(app.url("/soi/ingreso"))
+def log_in(browser, app, document, clave, navigate=True):
+    if navigate:
+        browser.get(app.url("/soi/ingreso"))
     wait_for_heading(browser, "Ingreso")
     Select(field(browser, "Tipo de documento de la empresa")).select_by_value("NIT")
     field(browser, "Número de documento de la empresa").send_keys(APORTANTE)
@@ -80,8 +81,12 @@ def test_soi_recovery_journey(app, browser, shot):
     assert not set(temporary) & set("0O1lI")
     assert "3808880" in text and "018000110764" in text
 
-    # Logging in with the temporary password leads straight to Cambio de Clave.
-    log_in(browser, app, document, temporary)
+    # The mail's link (the configured public URL) opens the login page; logging in with the
+    # temporary password leads straight to Cambio de Clave.
+    link = re.search(r"Ingrese a (\S+) con la Empresa", text)
+    assert link and link.group(1) == app.url("/soi/ingreso"), text
+    browser.get(link.group(1))
+    log_in(browser, app, document, temporary, navigate=False)
     wait_for_heading(browser, "Cambio de Clave")
     assert browser.current_url.endswith("/soi/cambio-clave")
     shot("cambio-clave-obligatorio")
