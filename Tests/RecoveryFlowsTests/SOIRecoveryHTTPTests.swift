@@ -266,4 +266,20 @@ struct SOIRecoveryHTTPTests {
         _ = try harness.waitForMail(to: Demo.soiEmail)
         #expect(try Self.outboxCount(harness) == 2)
     }
+
+    @Test("Wrong Clave Actual guesses on Cambio de Clave end in 429; the password is unchanged")
+    func changeRateLimit() throws {
+        let harness = try AppHarness { configuration in
+            configuration.rateLimits = RateLimitPolicy(routes: [SOIRecovery.changeRoute: RouteLimits(
+                perAddress: RateLimitRule(100, per: 900), perIdentifier: RateLimitRule(2, per: 900))])
+        }
+        let browser = harness.browser()
+        #expect(try Self.logIn(browser, clave: Demo.soiPassword).status == 303)
+        let guess = ["clave_actual": "adivinanza-1", "clave_nueva": "Aportes Al Dia 2026", "clave_confirmacion": "Aportes Al Dia 2026"]
+        #expect(try browser.fillAndSubmit("/soi/cambio-clave", guess).status == 422)
+        #expect(try browser.fillAndSubmit("/soi/cambio-clave", guess).status == 422)
+        let limited = try browser.fillAndSubmit("/soi/cambio-clave", guess.merging(["clave_actual": Demo.soiPassword]) { $1 })
+        #expect(limited.status == 429)
+        #expect(try Self.logIn(harness.browser(), clave: Demo.soiPassword).status == 303)
+    }
 }
