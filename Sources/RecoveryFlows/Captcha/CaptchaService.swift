@@ -43,6 +43,9 @@ public struct CaptchaService: Sendable {
         self.developmentAnswers = configuration.recordsAnswersForDevelopment ? DevelopmentCaptchaAnswers() : nil
     }
 
+    /// The images' size in pixels, for the page's `width` and `height` attributes.
+    public var imageSize: (width: Int, height: Int) { (renderer.style.width, renderer.style.height) }
+
     /// Makes a new captcha and stores it.
     public func create(now: Date) throws -> IssuedCaptcha {
         let id: String

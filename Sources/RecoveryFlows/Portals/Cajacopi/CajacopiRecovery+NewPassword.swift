@@ -1,0 +1,76 @@
+import ClaveCrypto
+import Foundation
+import UserStore
+
+extension CajacopiRecovery {
+    /// What the new-password step decided (before it becomes a page).
+    public enum NewPasswordOutcome: Sendable, Equatable {
+        /// The password was changed; the confirmation email is in the outbox.
+        case changed(userID: Int64)
+        /// The password breaks a rule or does not match its confirmation: the messages to show.
+        /// The link still works.
+        case rejected([String])
+        /// The link cannot be used (unknown, expired, used, superseded).
+        case invalidLink(ResetTokenStatus)
+    }
+
+    /// A link's status and its user, without using it (what a GET shows).
+    public func inspectLink(token: String) throws -> (status: ResetTokenStatus, user: User?) {
+        guard Self.isPlausibleToken(token) else { return (.unknown, nil) }
+        let lookup = try ResetTokenRepository(database: database).lookup(tokenHash: SHA256.hex(token), now: clock())
+        guard lookup.status == .valid, let userID = lookup.token?.userID else { return (lookup.status, nil) }
+        guard let user = try UserRepository(database: database).find(id: userID) else { return (.unknown, nil) }
+        return (.valid, user)
+    }
+
+    /// Checks the rules first (a rejected password leaves the link usable), then redeems the
+    /// link, sets the password, drops every token and session of the user and enqueues the
+    /// confirmation, in one transaction.
+    public func changePassword(token: String, newPassword: String, confirmation: String,
+                               clientAddress: String) throws -> NewPasswordOutcome {
+        let (status, found) = try inspectLink(token: token)
+        guard status == .valid, let user = found else {
+            try audit("reset_link_rejected", userID: nil, client: clientAddress, detail: "estado=\(status.rawValue)")
+            return .invalidLink(status)
+        }
+        var messages = configuration.policy.messages(for: newPassword, personalData: PersonalData(user: user))
+        if newPassword != confirmation {
+            messages.append("La confirmación no coincide con la nueva contraseña.")
+        }
+        guard messages.isEmpty else {
+            let rules = configuration.policy.violations(of: newPassword, personalData: PersonalData(user: user))
+            let names = rules.map { "\($0)" }.joined(separator: ",")
+            try audit("password_rejected", userID: user.id, client: clientAddress,
+                      detail: "reglas=\(names)\(newPassword != confirmation ? " confirmacion=distinta" : "")")
+            return .rejected(messages)
+        }
+        let hasher = self.hasher
+        let hash = try hashingPool.map { pool in try pool.run { try hasher.hash(newPassword) } } ?? hasher.hash(newPassword)
+        let now = clock()
+        let changedEmail = try mail.passwordChangedEmail(to: user.email, at: now)
+        let result = try ResetTokenRepository(database: database).redeemAndChangePassword(
+            tokenHash: SHA256.hex(token), newPasswordHash: hash, now: now, confirmation: { _ in changedEmail })
+        guard result.status == .valid else {
+            // Another tab or a newer request got there between the check and the change.
+            try audit("reset_link_rejected", userID: user.id, client: clientAddress, detail: "estado=\(result.status.rawValue)")
+            return .invalidLink(result.status)
+        }
+        try audit("password_changed", userID: user.id, client: clientAddress,
+                  detail: "sesiones y enlaces anulados; confirmación en la bandeja de salida")
+        wakeOutbox()
+        return .changed(userID: user.id)
+    }
+
+    /// Tokens are 43 base64url characters; anything else is unknown without a database trip.
+    static func isPlausibleToken(_ token: String) -> Bool { CaptchaService.isWellFormed(id: token) }
+
+    /// The words for a link that cannot be used, by why.
+    static func invalidLinkMessage(_ status: ResetTokenStatus) -> String {
+        switch status {
+        case .expired: return "El enlace para restablecer la contraseña venció. Solicite uno nuevo."
+        case .used: return "Este enlace ya fue usado. Si necesita cambiar su contraseña otra vez, solicite un nuevo enlace."
+        case .superseded: return "Usted solicitó un enlace más reciente: use el del último correo que le enviamos."
+        case .unknown, .valid: return "El enlace no es válido. Revise que lo copió completo del correo o solicite uno nuevo."
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import ClaveCrypto
+import ClaveLog
+import Foundation
+import HTTPCore
+import Templates
+import UserStore
+
+/// Cajacopi's "Restablecer Contraseña" journey, from the request page to the confirmation email.
+///
+/// 1. `GET /cajacopi/restablecer`: email and a server-drawn captcha ("Refrescar" is a form POST
+///    to `/cajacopi/captcha`, so it works without JavaScript).
+/// 2. `POST /cajacopi/restablecer`: the captcha is checked (and used up); then, whether or not
+///    the email is registered, the same page, status and (thanks to a timing floor) about the
+///    same time. For a registered email a one-time token is issued and its email enqueued in
+///    the same transaction; only the token's SHA-256 is stored.
+/// 3. `GET /cajacopi/nueva-contrasena?token=…` only shows the form (mail scanners prefetch).
+/// 4. `POST /cajacopi/nueva-contrasena` checks the rules, then redeems the token, sets the
+///    password, drops every token and session of the user and enqueues the confirmation, all
+///    in one transaction. The user is not logged in: they sign in with the new password.
+///
+/// Every step is written to the audit log, never with a password, token or link.
+public struct CajacopiRecovery: Sendable {
+    /// Users, tokens, captchas, outbox, audit log.
+    public let database: Database
+    /// Pages (`cajacopi/…`) and emails (`correos/cajacopi/…`).
+    public let templates: TemplateSet
+    /// Limits, links and rules.
+    public let configuration: CajacopiRecoveryConfiguration
+    /// The captcha of the request page.
+    public let captcha: CaptchaService
+    /// The two emails.
+    public let mail: CajacopiRecoveryMail
+    let hasher: PasswordHasher
+    let hashingPool: PasswordHashingPool?
+    let formGuard: CajacopiFormGuard
+    let clock: @Sendable () -> Date
+    let wakeOutbox: @Sendable () -> Void
+    let clientAddress: @Sendable (HTTPRequest) -> String
+    let logger = Logger(label: "cajacopi")
+
+    /// The flow over `database` and `templates`. `csrfKey` signs the forms' CSRF field;
+    /// `wakeOutbox` nudges the outbox worker after an email is enqueued; `clientAddress`
+    /// names the client for rate limits and the audit log (the shell's proxy-aware rule); `clock` is the time
+    /// (tests pass their own to expire tokens and captchas without sleeping). `hashingPool`, when
+    /// given, bounds how many scrypt hashes run at once (503 when busy), as the shell's login does.
+    public init(database: Database, templates: TemplateSet, configuration: CajacopiRecoveryConfiguration,
+                hasher: PasswordHasher = PasswordHasher(), hashingPool: PasswordHashingPool? = nil, csrfKey: [UInt8], secureCookies: Bool = false,
+                clock: @escaping @Sendable () -> Date = { Date() },
+                wakeOutbox: @escaping @Sendable () -> Void = {},
+                clientAddress: @escaping @Sendable (HTTPRequest) -> String = { $0.remoteAddress }) {
+        self.database = database
+        self.templates = templates
+        self.configuration = configuration
+        self.captcha = CaptchaService(database: database, configuration: configuration.captcha)
+        self.mail = CajacopiRecoveryMail(templates: templates, configuration: configuration)
+        self.hasher = hasher
+        self.hashingPool = hashingPool
+        self.formGuard = CajacopiFormGuard(key: csrfKey, secureCookies: secureCookies)
+        self.clock = clock
+        self.wakeOutbox = wakeOutbox
+        self.clientAddress = clientAddress
+    }
+
+    /// What the request step decided (before it becomes a page).
+    public enum RequestOutcome: Sendable, Equatable {
+        /// The answer every well-formed request with a right captcha gets, account or not.
+        case accepted
+        /// The captcha was wrong, expired, reused or missing: show the form again, new captcha.
+        case captchaRejected(CaptchaCheck)
+        /// The email is not an address at all: show the form again, new captcha.
+        case invalidEmail
+    }
+
+    /// The request step without HTTP: checks the captcha, then issues a token and enqueues
+    /// its email when `email` belongs to a Cajacopi user, or does the same work without
+    /// storing anything when it does not.
+    public func requestReset(email rawEmail: String, captchaID: String, captchaAnswer: String,
+                             clientAddress: String) throws -> RequestOutcome {
+        let now = clock()
+        let check = try captcha.check(id: captchaID, answer: captchaAnswer, now: now)
+        guard check == .passed else {
+            try audit("reset_captcha_rejected", userID: nil, client: clientAddress, detail: "resultado=\(check.rawValue)")
+            return .captchaRejected(check)
+        }
+        guard let email = EmailAddress(rawEmail) else {
+            try audit("reset_invalid_email", userID: nil, client: clientAddress, detail: "")
+            return .invalidEmail
+        }
+        let users = UserRepository(database: database)
+        let user = try users.findCajacopi(email: email.value)
+        // Both branches make a token and render its email, so they cost about the same.
+        let token = try SecureRandom.token()
+        let message = try mail.resetEmail(to: user?.email ?? email.value, token: token)
+        if let user {
+            try ResetTokenRepository(database: database).issueResetToken(
+                userID: user.id, purpose: .passwordReset, tokenHash: SHA256.hex(token),
+                expiresAt: now.addingTimeInterval(configuration.tokenLifetime), now: now, email: message)
+            try audit("reset_requested", userID: user.id, client: clientAddress, detail: "correo enviado a la bandeja de salida")
+            wakeOutbox()
+        } else {
+            // The address is not logged whole: only a short hash, enough to spot a pattern.
+            let tag = String(SHA256.hex(email.value.lowercased()).prefix(12))
+            try audit("reset_requested_unknown", userID: nil, client: clientAddress, detail: "correo_sha256=\(tag)")
+        }
+        return .accepted
+    }
+
+    func audit(_ event: String, userID: Int64?, client: String, detail: String) throws {
+        try AuditLogRepository(database: database).record(portal: Portal.cajacopi.rawValue, userID: userID, event: event,
+                                                          clientAddress: client, detail: detail, at: clock())
+        logger.info("cajacopi \(event)", ["user": userID.map(String.init) ?? "-", "client": client])
+    }
+}

@@ -1,0 +1,109 @@
+import ClaveCrypto
+import Foundation
+import Testing
+import TestSupport
+import UserStore
+@testable import RecoveryFlows
+
+/// The guards around the Cajacopi flow over HTTP: CSRF, rate limits, no development back door
+/// in production, a malformed body.
+@Suite("Cajacopi recovery guards")
+struct CajacopiGuardTests {
+    @Test("every POST without its CSRF field is refused and changes nothing")
+    func missingCSRF() throws {
+        let harness = try CajacopiHarness()
+        try harness.addUser(email: "ana@example.com")
+        let browser = harness.browser()
+        let form = try browser.get("/cajacopi/restablecer")
+        let captchaID = try #require(form.field("captcha_id"))
+        let answer = try browser.get("/_dev/captcha/\(captchaID)").text
+        let request = try browser.post("/cajacopi/restablecer", [
+            ("captcha_id", captchaID), ("correo", "ana@example.com"), ("captcha", answer),
+        ])
+        #expect(request.status == 403)
+        let forged = try browser.post("/cajacopi/restablecer", [
+            ("csrf", "AAAA"), ("captcha_id", captchaID), ("correo", "ana@example.com"), ("captcha", answer),
+        ])
+        #expect(forged.status == 403)
+        #expect(try browser.post("/cajacopi/captcha", [("captcha_id", captchaID)]).status == 403)
+        #expect(try harness.mail(to: "ana@example.com").isEmpty)
+
+        _ = try CajacopiRecoveryHTTPTests.requestReset(browser, email: "ana@example.com")
+        let token = try harness.latestToken(to: "ana@example.com")
+        let change = try browser.post("/cajacopi/nueva-contrasena", [
+            ("token", token), ("contrasena_nueva", "Tinaja-Roja-38"), ("contrasena_confirmacion", "Tinaja-Roja-38"),
+        ])
+        #expect(change.status == 403)
+        #expect(try ResetTokenRepository(database: harness.database)
+            .lookup(tokenHash: SHA256.hex(token), now: harness.clock.now()).status == .valid)
+        #expect(try !harness.audit("csrf_rejected").isEmpty)
+    }
+
+    @Test("requests are rate-limited per email, known or not, with Retry-After")
+    func rateLimitPerEmail() throws {
+        let harness = try CajacopiHarness { $0.requestsPerEmail = 2 }
+        try harness.addUser(email: "ana@example.com")
+        for email in ["ana@example.com", "nadie@example.com"] {
+            let browser = harness.browser()
+            #expect(try CajacopiRecoveryHTTPTests.requestReset(browser, email: email).status == 200)
+            #expect(try CajacopiRecoveryHTTPTests.requestReset(browser, email: email).status == 200)
+            let limited = try CajacopiRecoveryHTTPTests.requestReset(browser, email: email)
+            #expect(limited.status == 429)
+            #expect(limited.header("Retry-After").flatMap(Int.init).map { $0 > 0 } == true)
+            #expect(limited.text.contains("Demasiadas solicitudes"))
+        }
+        #expect(try harness.mail(to: "ana@example.com").count == 2)
+    }
+
+    @Test("requests and link redemptions are rate-limited per address")
+    func rateLimitPerAddress() throws {
+        let harness = try CajacopiHarness {
+            $0.requestsPerAddress = 2
+            $0.redemptionsPerAddress = 2
+        }
+        let browser = harness.browser()
+        #expect(try CajacopiRecoveryHTTPTests.requestReset(browser, email: "a@example.com").status == 200)
+        #expect(try CajacopiRecoveryHTTPTests.requestReset(browser, email: "b@example.com").status == 200)
+        #expect(try CajacopiRecoveryHTTPTests.requestReset(browser, email: "c@example.com").status == 429)
+        let token = String(repeating: "B", count: 43)
+        #expect(try browser.get("/cajacopi/nueva-contrasena?token=\(token)").status == 404)
+        #expect(try browser.get("/cajacopi/nueva-contrasena?token=\(token)").status == 404)
+        #expect(try browser.get("/cajacopi/nueva-contrasena?token=\(token)").status == 429)
+    }
+
+    @Test("captchas drawn are rate-limited per address (page views and Refrescar)")
+    func rateLimitCaptchas() throws {
+        let harness = try CajacopiHarness { $0.captchasPerAddress = 2 }
+        let browser = harness.browser()
+        let first = try browser.get("/cajacopi/restablecer")
+        #expect(first.status == 200)
+        let refreshed = try browser.post("/cajacopi/captcha", [
+            ("csrf", try #require(first.field("csrf"))), ("captcha_id", try #require(first.field("captcha_id"))),
+        ])
+        #expect(refreshed.status == 200)
+        let limited = try browser.get("/cajacopi/restablecer")
+        #expect(limited.status == 429)
+        #expect(limited.header("Retry-After") != nil)
+    }
+
+    @Test("production mode never mounts the development captcha route nor records answers")
+    func productionHasNoBackdoor() throws {
+        let harness = try CajacopiHarness(development: false)
+        #expect(harness.flow.captcha.developmentAnswers == nil)
+        let browser = harness.browser()
+        let form = try browser.get("/cajacopi/restablecer")
+        let captchaID = try #require(form.field("captcha_id"))
+        #expect(try browser.get("/cajacopi/captcha/\(captchaID).png").status == 200)
+        #expect(try browser.get("/_dev/captcha/\(captchaID)").status == 404)
+    }
+
+    @Test("a malformed form body gets a clear 400 page")
+    func malformedBody() throws {
+        let harness = try CajacopiHarness()
+        let browser = harness.browser()
+        _ = try browser.get("/cajacopi/restablecer")
+        let page = try browser.send("POST", "/cajacopi/restablecer", body: "correo=%ZZ&captcha=%")
+        #expect(page.status == 400)
+        #expect(page.text.contains("No pudimos leer el formulario"))
+    }
+}
