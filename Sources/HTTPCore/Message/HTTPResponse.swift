@@ -4,6 +4,13 @@ public struct HTTPResponse: Sendable {
     public var status: HTTPStatus
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// The least time between the request's arrival and this response leaving, or nil.
+    ///
+    /// A handler that must not reveal how much work it did (a "forgot password" page answers
+    /// the same whether or not the account exists) sets a floor here. The event loop holds the
+    /// finished response on its timer until then, so the wait costs no worker thread: a flood
+    /// of such requests cannot starve the pool that every other page needs.
+    public var minimumLatency: Duration?
 
     public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status

@@ -32,6 +32,8 @@ final class EventLoop: @unchecked Sendable {
     private var acceptPaused = false
     private var stopDeadline: UInt64 = .max
     private var nextSweep: UInt64 = 0
+    /// Responses waiting for their minimum latency (``HTTPResponse/minimumLatency``).
+    private var delayed = DelayedResponses()
     private let sweepInterval: UInt64
 
     // Shared state, under `lock`.
@@ -88,10 +90,12 @@ final class EventLoop: @unchecked Sendable {
         while true {
             var now = clock.now()
             if stopping && (openCount == 0 || now >= stopDeadline) { break }
-            let untilSweep = nextSweep > now ? nextSweep - now : 0
-            let waitMilliseconds = Int32(min(untilSweep / 1_000_000 + 1, 1000))
+            let wakeAt = min(nextSweep, delayed.earliestDue ?? .max)
+            let untilWake = wakeAt > now ? wakeAt - now : 0
+            let waitMilliseconds = Int32(min(untilWake / 1_000_000 + 1, 1000))
             epoll.wait(timeoutMilliseconds: waitMilliseconds) { event in handle(event) }
             now = clock.now()
+            if let due = delayed.earliestDue, due <= now { releaseDelayed(now: now) }
             if now >= nextSweep {
                 sweep(now: now)
                 nextSweep = now &+ sweepInterval
@@ -179,10 +183,32 @@ final class EventLoop: @unchecked Sendable {
         lock.unlock()
         for (token, response) in spare {
             guard let connection = lookUp(token), connection.machine.state == .processing else { continue }
-            send(response, on: connection)
-            if connection.machine.state != .closed { drive(connection) }
+            if deliver(response, on: connection), connection.machine.state != .closed { drive(connection) }
         }
         spare.removeAll(keepingCapacity: true)
+    }
+
+    /// Sends `response` now, or holds it until the request's minimum latency has passed.
+    /// Returns whether it was sent.
+    private func deliver(_ response: HTTPResponse, on connection: Connection) -> Bool {
+        if let latency = response.minimumLatency {
+            let due = connection.currentStart &+ latency.nanoseconds
+            if due > configuration.clock.now() {
+                delayed.hold(response, token: connection.token, until: due)
+                return false
+            }
+        }
+        send(response, on: connection)
+        return true
+    }
+
+    /// Sends the held responses that are due; a connection closed meanwhile is skipped.
+    private func releaseDelayed(now: UInt64) {
+        for entry in delayed.takeDue(now: now) {
+            guard let connection = lookUp(entry.token), connection.machine.state == .processing else { continue }
+            send(entry.response, on: connection)
+            if connection.machine.state != .closed { drive(connection) }
+        }
     }
 
     // MARK: Reading and parsing
@@ -250,7 +276,7 @@ final class EventLoop: @unchecked Sendable {
         connection.machine.requestDispatched(keepAlive: request.head.keepAlive)
 
         if invoker.responder.respondsInline(to: request.head) {
-            send(invoker.response(for: request), on: connection)
+            _ = deliver(invoker.response(for: request), on: connection)
         } else if let submit, submit(WorkerJob(request: request, token: connection.token, loop: self)) {
             return
         } else {

@@ -39,7 +39,11 @@ enum LoginService {
             return .failure
         }
         switch match {
-        case .none, .temporary where !allowTemporary:
+        case .none:
+            try recordFailure(request, user: user, now: now)
+            return .failure
+        case .temporary where !allowTemporary:
+            // Only SOI issues temporary passwords; elsewhere one is a wrong password.
             try recordFailure(request, user: user, now: now)
             return .failure
         case .temporary:

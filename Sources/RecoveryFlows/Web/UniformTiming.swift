@@ -1,21 +1,23 @@
 import Dispatch
 import Foundation
+import HTTPCore
 
 /// Pads a "request" page's response time to a floor, so that known and unknown accounts take
 /// about the same time (DESIGN.md, Rules: same answer, about the same time).
 ///
 /// The work behind a request differs (a found account writes a token and an outbox row; an
 /// unknown one does nothing), and the difference shows in the response time. Every flow that
-/// answers "if the account exists, we sent an email" calls ``pad(since:)`` with the instant
-/// the handler started: the answer then leaves no earlier than `floor` plus a random jitter.
-/// The floor should exceed the slowest honest path (default 250 ms, well above a token write);
-/// the jitter hides what is left. Uses the monotonic clock, not the app clock: tests move the
-/// app clock, not real time.
+/// answers "if the account exists, we sent an email" passes its response through
+/// ``padded(_:)``: the answer then leaves no earlier than `floor` plus a random jitter after the
+/// request arrived. The floor should exceed the slowest honest path (default 250 ms, well above
+/// a token write); the jitter hides what is left.
+///
+/// The wait is the event loop's (``HTTPResponse/minimumLatency``), not a sleeping worker thread:
+/// a burst of recovery requests then costs timers, not the bounded pool every page needs.
 ///
 /// ```swift
-/// let started = DispatchTime.now()
 /// ... look up the account, maybe enqueue the email ...
-/// request.context.uniformTiming.pad(since: started)
+/// return context.uniformTiming.padded(try request.page("secop/olvide-enviado.html"))
 /// ```
 public struct UniformTiming: Sendable, Equatable {
     /// The minimum response time. Default 250 ms.
@@ -29,7 +31,17 @@ public struct UniformTiming: Sendable, Equatable {
         self.jitter = max(0, jitter)
     }
 
-    /// Sleeps until `floor + random(0...jitter)` seconds have passed since `start`.
+    /// `response` held until `floor + random(0...jitter)` after its request arrived.
+    public func padded(_ response: HTTPResponse) -> HTTPResponse {
+        var response = response
+        let target = floor + (jitter > 0 ? Double.random(in: 0...jitter) : 0)
+        response.minimumLatency = .nanoseconds(Int64(target * 1e9))
+        return response
+    }
+
+    /// Sleeps on the calling thread until the floor has passed since `start`.
+    ///
+    /// Only for code that has no response to pad; handlers use ``padded(_:)``.
     public func pad(since start: DispatchTime) {
         let target = floor + (jitter > 0 ? Double.random(in: 0...jitter) : 0)
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds &- start.uptimeNanoseconds) / 1e9

@@ -42,16 +42,14 @@ extension SECOPPortal {
         routes.post(SECOPRoutes.forgotPassword) { request in
             try request.rateLimit(RecoveryLimit.forgotPassword, identifier: request.field("usuario").lowercased())
             let page = try pages.forgotPassword(form: request.form, clientAddress: request.client)
-            context.uniformTiming.pad(since: request.started)
-            return try render(request, page)
+            return context.uniformTiming.padded(try render(request, page))
         }
 
         routes.get(SECOPRoutes.forgotUsername) { request in try render(request, pages.forgotUsernameForm()) }
         routes.post(SECOPRoutes.forgotUsername) { request in
             try request.rateLimit(RecoveryLimit.forgotUsername, identifier: request.field("correo").lowercased())
             let page = try pages.forgotUsername(form: request.form, clientAddress: request.client)
-            context.uniformTiming.pad(since: request.started)
-            return try render(request, page)
+            return context.uniformTiming.padded(try render(request, page))
         }
 
         routes.get(SECOPRoutes.changePassword) { request in

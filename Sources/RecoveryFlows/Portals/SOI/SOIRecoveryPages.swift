@@ -50,8 +50,8 @@ enum SOIRecoveryPages {
         _ = try request.context.hashingPool.run {
             try recovery.requestTemporaryPassword(parsed, clientAddress: request.client, now: now)
         }
-        request.context.uniformTiming.pad(since: request.started)
-        return try request.page("soi/olvido-clave-enviado.html", title: "¿Olvidó su clave?")
+        return request.context.uniformTiming.padded(
+            try request.page("soi/olvido-clave-enviado.html", title: "¿Olvidó su clave?"))
     }
 
     // MARK: Cambio de Clave
