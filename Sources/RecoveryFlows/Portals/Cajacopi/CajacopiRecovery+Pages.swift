@@ -9,8 +9,11 @@ extension CajacopiRecovery {
     /// never leak to another site through `Referer`).
     func page(_ template: String, _ context: [String: TemplateValue], status: HTTPStatus = .ok,
               cookie: SetCookie? = nil) throws -> HTTPResponse {
-        var context = context
-        if context["titulo"] == nil { context["titulo"] = "Restablecer Contraseña" }
+        // The shell's layout and Cajacopi's theme, as the login page has (see PageRenderer).
+        let context: [String: TemplateValue] = [
+            "titulo": "Restablecer Contraseña", "portal": PortalTheme.cajacopi.templateValue,
+            "clase_cuerpo": .string(PortalTheme.cajacopi.cssClass),
+        ].merging(context) { _, new in new }
         var response = HTTPResponse.html(try templates.render(template, context), status: status)
         response.headers.replace("Content-Security-Policy",
                                  "default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -56,7 +59,8 @@ extension CajacopiRecovery {
     }
 
     /// A plain error page (bad form, missing CSRF, too many requests).
-    func errorPage(title: String, message: String, status: HTTPStatus, retryAfter: TimeInterval? = nil) throws -> HTTPResponse {
+    func errorPage(title: String, message: String, status: HTTPStatus,
+                   retryAfter: TimeInterval? = nil) throws -> HTTPResponse {
         var response = try page("cajacopi/error-solicitud.html", ["titulo": .string(title), "mensaje": .string(message)],
                                 status: status)
         if let retryAfter { response.headers.replace("Retry-After", String(max(1, Int(retryAfter.rounded(.up))))) }
