@@ -55,7 +55,7 @@ enum ServeCommand: Command {
         let worker = OutboxWorker(outbox: OutboxRepository(database: database), transport: transport)
 
         let metrics = Metrics()
-        let app = try makeApp(settings: settings, database: database, metrics: metrics, wakeOutbox: { worker.wake() })
+        let app = LateResponder()
         let server = HTTPServer(configuration: configuration, responder: app, metrics: metrics)
         // Before any server thread exists, so that every thread inherits the blocked signals.
         let signals = try SignalWatcher { signal in
@@ -68,6 +68,9 @@ enum ServeCommand: Command {
         } catch {
             throw CLIError("cannot listen on \(settings.host):\(settings.port): \(error)", status: 1)
         }
+        // Built once the port is known: with --port 0 and no --public-url, links use the bound port.
+        app.install(try makeApp(settings: settings.listening(on: port), database: database, metrics: metrics,
+                                wakeOutbox: { worker.wake() }))
         worker.start()
         let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
         // The URL line first: scripts and tests read it to find the port.

@@ -18,6 +18,8 @@ struct ServeConfiguration: Equatable {
     var mode: Mode = .development
     var accessLog = true
     var workers: Int?
+    /// Whether `publicURL` was derived from host and port (no `--public-url`).
+    var publicURLIsDefault = false
 
     /// Reads every option (flag, then `CLAVE_*` environment variable, then default) and
     /// rejects inconsistent ones with a one-line `CLIError` (exit status 2).
@@ -58,8 +60,8 @@ struct ServeConfiguration: Equatable {
             }
             publicURL = url
         } else {
-            let shownHost = host.contains(":") ? "[\(host)]" : host
-            publicURL = URL(string: "http://\(shownHost):\(port)") ?? URL(fileURLWithPath: "/")
+            publicURL = Self.defaultPublicURL(host: host, port: port)
+            publicURLIsDefault = true
         }
         if mode == .production {
             guard publicURL.scheme == "https", arguments.option("public-url") != nil else {
@@ -67,5 +69,20 @@ struct ServeConfiguration: Equatable {
             }
             guard smtpURL != nil else { throw CLIError("production mode needs --smtp-url") }
         }
+    }
+
+    /// `http://HOST:PORT`, the public URL when none is given.
+    static func defaultPublicURL(host: String, port: Int) -> URL {
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        return URL(string: "http://\(shownHost):\(port)") ?? URL(fileURLWithPath: "/")
+    }
+
+    /// These settings once the server listens on `port`: a default public URL names the
+    /// bound port (`--port 0` picks one only when the server starts).
+    func listening(on port: Int) -> ServeConfiguration {
+        var settings = self
+        settings.port = port
+        if publicURLIsDefault { settings.publicURL = Self.defaultPublicURL(host: host, port: port) }
+        return settings
     }
 }
