@@ -37,7 +37,7 @@ final class CajacopiHarness: @unchecked Sendable {
         database = try Database(path: directory.path("clave.sqlite"))
         _ = try database.migrate()
         var configuration = CajacopiRecoveryConfiguration(
-            publicURL: Self.publicURL, requestTimingFloor: 0.02,
+            publicURL: Self.publicURL, timing: UniformTiming(floor: 0.02, jitter: 0),
             policy: PasswordPolicy(commonPasswords: try CommonPasswordList.shared(resources: PackagePaths.resources.path)),
             captcha: CaptchaConfiguration(recordsAnswersForDevelopment: development))
         configure(&configuration)

@@ -24,7 +24,7 @@ extension CajacopiPortal {
         let development = context.configuration.mode == .development
         let configuration = CajacopiRecoveryConfiguration(
             publicURL: context.configuration.publicURL.absoluteString,
-            requestTimingFloor: context.uniformTiming.floor,
+            timing: context.uniformTiming,
             policy: PasswordPolicy(commonPasswords: common),
             captcha: CaptchaConfiguration(recordsAnswersForDevelopment: development))
         let flow = CajacopiRecovery(

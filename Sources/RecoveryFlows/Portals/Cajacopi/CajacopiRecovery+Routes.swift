@@ -1,4 +1,5 @@
 import ClaveCrypto
+import Dispatch
 import Foundation
 import HTTPCore
 import UserStore
@@ -30,7 +31,7 @@ extension CajacopiRecovery {
 
     /// `POST /cajacopi/restablecer`.
     func submitRequest(_ request: HTTPRequest) throws -> HTTPResponse {
-        let started = clock()
+        let started = DispatchTime.now()
         guard let form = try? request.form() else {
             return try errorPage(title: "Solicitud no válida", message: "No pudimos leer el formulario. Intente de nuevo.",
                                  status: .badRequest)
@@ -51,8 +52,7 @@ extension CajacopiRecovery {
                                    status: .unprocessableContent)
         case .accepted:
             // Known or unknown account: the same page, after the same least time.
-            let remaining = configuration.requestTimingFloor - clock().timeIntervalSince(started)
-            if remaining > 0 { Thread.sleep(forTimeInterval: remaining) }
+            configuration.timing.pad(since: started)
             return try page("cajacopi/solicitud-enviada.html", ["titulo": "Solicitud enviada"])
         }
     }

@@ -11,9 +11,9 @@ public struct CajacopiRecoveryConfiguration: Sendable {
     /// 12 hours before calling, but a link lying in a mailbox that long is a liability; a
     /// new request costs a minute.
     public var tokenLifetime: TimeInterval
-    /// The least time the request POST takes, known account or not, so timing tells nothing.
-    /// Default 0.4 s: above the slowest path (token and outbox write) on this hardware.
-    public var requestTimingFloor: TimeInterval
+    /// The least time the request POST takes, known account or not, so timing tells nothing
+    /// (the shell's ``UniformTiming``: default 250 ms floor plus up to 50 ms jitter, monotonic clock).
+    public var timing: UniformTiming
     /// Requests per client address per `rateWindow`. Default 10.
     public var requestsPerAddress: Int
     /// Requests per submitted email per `rateWindow`, existing or not. Default 5.
@@ -32,7 +32,7 @@ public struct CajacopiRecoveryConfiguration: Sendable {
 
     /// A configuration; every parameter has the default documented on its property.
     public init(publicURL: String, sender: String = "Cajacopi <no-responder@cajacopi.com>",
-                tokenLifetime: TimeInterval = 60 * 60, requestTimingFloor: TimeInterval = 0.4,
+                tokenLifetime: TimeInterval = 60 * 60, timing: UniformTiming = UniformTiming(),
                 requestsPerAddress: Int = 10, requestsPerEmail: Int = 5, redemptionsPerAddress: Int = 30,
                 captchasPerAddress: Int = 60,
                 rateWindow: TimeInterval = 15 * 60, policy: PasswordPolicy = PasswordPolicy(),
@@ -40,7 +40,7 @@ public struct CajacopiRecoveryConfiguration: Sendable {
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.sender = sender
         self.tokenLifetime = tokenLifetime
-        self.requestTimingFloor = requestTimingFloor
+        self.timing = timing
         self.requestsPerAddress = requestsPerAddress
         self.requestsPerEmail = requestsPerEmail
         self.redemptionsPerAddress = redemptionsPerAddress
