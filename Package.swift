@@ -43,16 +43,18 @@ let package = Package(
         ),
 
         // Fuzz targets: libFuzzer entry points when built with -DFUZZING, corpus replayers otherwise.
-        .executableTarget(name: "fuzz-http-request", dependencies: ["HTTPCore"], path: "Fuzz/HTTPRequest"),
-        .executableTarget(name: "fuzz-form", dependencies: ["HTTPCore"], path: "Fuzz/Form"),
-        .executableTarget(name: "fuzz-cookie", dependencies: ["HTTPCore"], path: "Fuzz/Cookie"),
-        .executableTarget(name: "fuzz-template", dependencies: ["Templates"], path: "Fuzz/Template", exclude: ["corpus"]),
-        .executableTarget(name: "fuzz-smtp-reply", dependencies: ["Mailer"], path: "Fuzz/SMTPReply", exclude: ["corpus"]),
+        .target(name: "FuzzSupport", path: "Fuzz/Support"),
+        .executableTarget(name: "fuzz-http-request", dependencies: ["HTTPCore", "FuzzSupport"], path: "Fuzz/HTTPRequest"),
+        .executableTarget(name: "fuzz-form", dependencies: ["HTTPCore", "FuzzSupport"], path: "Fuzz/Form"),
+        .executableTarget(name: "fuzz-cookie", dependencies: ["HTTPCore", "FuzzSupport"], path: "Fuzz/Cookie"),
+        .executableTarget(name: "fuzz-template", dependencies: ["Templates", "FuzzSupport"], path: "Fuzz/Template", exclude: ["corpus"]),
+        .executableTarget(name: "fuzz-smtp-reply", dependencies: ["Mailer", "FuzzSupport"], path: "Fuzz/SMTPReply", exclude: ["corpus"]),
         // `make bench` mail figures (scripts/bench.d/mail.sh, against a local aiosmtpd).
         .executableTarget(name: "bench-mail", dependencies: ["Mailer"], path: "Benchmarks/Mail"),
 
         // Tests, in three layers (shared/STYLE.md).
         .target(name: "TestSupport", dependencies: ["HTTPCore", "RecoveryFlows", "UserStore", "Mailer", "ClaveCrypto", "ClaveLog"], path: "Tests/TestSupport"),
+        .testTarget(name: "ClaveLogTests", dependencies: ["ClaveLog"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "TestSupport"]),
         .testTarget(name: "ClaveCryptoTests", dependencies: ["ClaveCrypto"]),
         .testTarget(name: "UserStoreTests", dependencies: ["UserStore", "ClaveCrypto", "TestSupport"]),

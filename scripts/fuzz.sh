@@ -11,8 +11,9 @@ export SWIFT_BACKTRACE=enable=no
 export CLAVE_LOG_LEVEL=off
 status=0
 for dir in Fuzz/*/; do
-  name="fuzz-$(basename "$dir" | sed -E 's/([a-z])([A-Z])/\1-\2/g' | tr 'A-Z' 'a-z')"
-  [ -f "$dir/.fuzz-target" ] && name="$(cat "$dir/.fuzz-target")"
+  # Only folders naming a product in .fuzz-target are targets (Fuzz/Support is a library).
+  [ -f "$dir/.fuzz-target" ] || continue
+  name="$(cat "$dir/.fuzz-target")"
   if [ -n "${FUZZ_TARGETS:-}" ] && [[ " $FUZZ_TARGETS " != *" $name "* ]]; then continue; fi
   echo "== $name"
   swift build -c release --scratch-path .build-fuzz --sanitize fuzzer \

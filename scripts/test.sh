@@ -10,6 +10,13 @@ export CLAVE_LOG_LEVEL="${CLAVE_LOG_LEVEL:-warning}"
 swift build --build-tests
 swift test --skip-build
 
+# Every fuzz target's corpus (crash inputs included) replayed through its invariants.
+bin="$(swift build --show-bin-path)"
+for dir in Fuzz/*/; do
+  [ -f "$dir/.fuzz-target" ] || continue
+  "$bin/$(cat "$dir/.fuzz-target")" "$dir/corpus"
+done
+
 # Suites outside Swift (the real-browser journeys) live in scripts/test.d/, one script each.
 for suite in scripts/test.d/*.sh; do
   [ -e "$suite" ] || continue

@@ -1,30 +1,13 @@
 #if !FUZZING
-import Foundation
+import FuzzSupport
 
-/// Without `-DFUZZING` the target replays files instead of fuzzing, so the corpus (and every
-/// crash kept in it) is a regression test: `swift run fuzz-form Fuzz/Form/corpus`.
+/// Replays the corpus (or the files given) through the form invariants.
 @main
-struct CorpusReplay {
+struct FormCorpusReplay {
     static func main() {
-        var paths = Array(CommandLine.arguments.dropFirst())
-        if paths.isEmpty { paths = ["Fuzz/Form/corpus"] }
-        var count = 0
-        for path in paths {
-            for file in files(at: path) {
-                guard let data = FileManager.default.contents(atPath: file) else { continue }
-                FormInvariants.check([UInt8](data))
-                count += 1
-            }
+        CorpusReplay.run(arguments: Array(CommandLine.arguments.dropFirst()), defaultPath: "Fuzz/Form/corpus") {
+            FormInvariants.check($0)
         }
-        print("replayed \(count) inputs")
-    }
-
-    static func files(at path: String) -> [String] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
-        guard isDirectory.boolValue else { return [path] }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        return names.sorted().map { path + "/" + $0 }
     }
 }
 #endif

@@ -53,26 +53,15 @@ public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int
     return 0
 }
 #else
-import Foundation
+import FuzzSupport
 
-/// Replays corpus files given as arguments (or every file in the folders given).
+/// Replays the corpus (or the files given) through the same checks.
 @main
 struct ReplaySMTPReply {
     static func main() {
-        var count = 0
-        for argument in CommandLine.arguments.dropFirst() {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) else { continue }
-            let paths = isDirectory.boolValue
-                ? ((try? FileManager.default.contentsOfDirectory(atPath: argument)) ?? []).map { argument + "/" + $0 }
-                : [argument]
-            for path in paths {
-                guard let data = FileManager.default.contents(atPath: path) else { continue }
-                fuzzSMTPReply(Array(data))
-                count += 1
-            }
+        CorpusReplay.run(arguments: Array(CommandLine.arguments.dropFirst()), defaultPath: "Fuzz/SMTPReply/corpus") {
+            fuzzSMTPReply($0)
         }
-        print("replayed \(count) input(s)")
     }
 }
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import Templates
 
 /// Feeds arbitrary bytes to the template parser and renders what parses, with a partial and a
@@ -40,13 +41,12 @@ public func fuzzTemplate(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     return 0
 }
 #else
-/// Replays corpus files given as arguments (for debugging a crash without the fuzzer).
+/// Replays the corpus (or the files given) through the same checks.
 @main
 struct FuzzTemplateReplay {
     static func main() {
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else { continue }
-            TemplateFuzz.run(Array(data))
+        CorpusReplay.run(arguments: Array(CommandLine.arguments.dropFirst()), defaultPath: "Fuzz/Template/corpus") {
+            TemplateFuzz.run($0)
         }
     }
 }

@@ -47,18 +47,10 @@ public struct Logger: Sendable {
         public let write: @Sendable (String) -> Void
         public init(write: @escaping @Sendable (String) -> Void) { self.write = write }
 
-        /// Standard error, one `write(2)` per line so concurrent lines never interleave.
+        /// Standard error, through a background ``LogWriter`` so that logging never blocks the
+        /// thread that logs (an event loop, say) on a slow pipe.
         public static let standardError = Sink { line in
-            var bytes = Array(line.utf8)
-            bytes.append(0x0A)
-            bytes.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let n = Foundation.write(2, raw.baseAddress! + offset, raw.count - offset)
-                    if n <= 0 { return }
-                    offset += n
-                }
-            }
+            LogWriter.standardError.write(Array(line.utf8))
         }
 
         /// Drops every line.
@@ -102,21 +94,43 @@ public struct Logger: Sendable {
     /// Writes one line if `level` is at or above the logger's level.
     public func log(_ level: Level, _ message: String, _ fields: KeyValuePairs<String, String>) {
         guard level >= self.level, level != .off else { return }
-        var line = "ts=\(Logger.timestamp()) level=\(level) label=\(label) msg=\(Logger.quote(message))"
+        var line = "ts="
+        line.reserveCapacity(160)
+        Logger.appendTimestamp(to: &line)
+        line += " level="
+        line += level.description
+        line += " label="
+        line += label
+        line += " msg="
+        Logger.appendQuoted(message, to: &line)
         for (key, value) in fields {
-            line += " \(key)=\(Logger.quote(value))"
+            line += " "
+            line += key
+            line += "="
+            Logger.appendQuoted(value, to: &line)
         }
         sink.write(line)
     }
 
-    /// Quotes a value when it would otherwise break the `key=value` format, and escapes
-    /// control characters so that input can never forge a second log line.
+    /// `value` as it stands in a line: bare when safe, else quoted.
     static func quote(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.unicodeScalars.contains { scalar in
-            scalar == " " || scalar == "\"" || scalar == "=" || scalar.value < 0x20 || scalar.value == 0x7F
+        var out = ""
+        appendQuoted(value, to: &out)
+        return out
+    }
+
+    /// Appends `value` bare when it holds nothing that needs quoting (the common case, checked
+    /// on UTF-8 bytes), else in quotes with quotes, backslashes and control characters escaped,
+    /// so that input can never forge a second log line or a field.
+    static func appendQuoted(_ value: String, to out: inout String) {
+        let needsQuotes = value.isEmpty || value.utf8.contains { byte in
+            byte == 0x20 || byte == 0x22 || byte == 0x3D || byte == 0x5C || byte < 0x20 || byte == 0x7F
         }
-        guard needsQuotes else { return value }
-        var out = "\""
+        guard needsQuotes else {
+            out += value
+            return
+        }
+        out += "\""
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -126,25 +140,47 @@ public struct Logger: Sendable {
             case "\t": out += "\\t"
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += String(format: "\\x%02X", scalar.value)
+                    let hex = Array("0123456789ABCDEF")
+                    out += "\\x"
+                    out.append(hex[Int(scalar.value >> 4)])
+                    out.append(hex[Int(scalar.value & 0x0F)])
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
             }
         }
-        return out + "\""
+        out += "\""
     }
 
-    static func timestamp() -> String {
+    /// The current UTC time as `2026-11-22T04:30:00.123Z`, written digit by digit: this runs
+    /// once per access-log line, where `String(format:)` cost more than the rest of the line.
+    static func appendTimestamp(to out: inout String) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         var seconds = now.tv_sec
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-            parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-            parts.tm_hour, parts.tm_min, parts.tm_sec, Int(now.tv_nsec / 1_000_000)
-        )
+        var bytes: [UInt8] = Array("0000-00-00T00:00:00.000Z".utf8)
+        func put(_ value: Int, at offset: Int, width: Int) {
+            var value = value
+            for i in stride(from: offset + width - 1, through: offset, by: -1) {
+                bytes[i] = UInt8(0x30 + value % 10)
+                value /= 10
+            }
+        }
+        put(Int(parts.tm_year) + 1900, at: 0, width: 4)
+        put(Int(parts.tm_mon) + 1, at: 5, width: 2)
+        put(Int(parts.tm_mday), at: 8, width: 2)
+        put(Int(parts.tm_hour), at: 11, width: 2)
+        put(Int(parts.tm_min), at: 14, width: 2)
+        put(Int(parts.tm_sec), at: 17, width: 2)
+        put(Int(now.tv_nsec / 1_000_000), at: 20, width: 3)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func timestamp() -> String {
+        var out = ""
+        appendTimestamp(to: &out)
+        return out
     }
 }

@@ -19,7 +19,7 @@ enum ServeCommand: Command {
       --host H                  address to listen on; :: for every IPv4 and IPv6 address
                                 (CLAVE_HOST, default 127.0.0.1)
       --port P                  TCP port, 0 for any free port (CLAVE_PORT, default 8080)
-      --db FILE                 SQLite database file (CLAVE_DB, default var/clave.sqlite)
+      --db FILE                 SQLite database file (CLAVE_DB, default clave.sqlite)
       --resources DIR           templates and static files (CLAVE_RESOURCES, default ./Resources)
       --public-url URL          base of links in emails; https required in production
                                 (CLAVE_PUBLIC_URL, default http://HOST:PORT)

@@ -11,7 +11,7 @@ struct ServeConfiguration: Equatable {
 
     var host = "127.0.0.1"
     var port = 8080
-    var databasePath = "var/clave.sqlite"
+    var databasePath = "clave.sqlite"
     var resources = "./Resources"
     var publicURL: URL
     var smtpURL: URL?

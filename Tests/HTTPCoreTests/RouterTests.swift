@@ -96,6 +96,13 @@ import Testing
         }
     }
 
+    @Test func addListsMalformedPatternsInsteadOfThrowing() {
+        var router = sample()
+        #expect(router.invalidPatterns.isEmpty)
+        router.get("/a/{") { _ in .text("") }
+        #expect(router.invalidPatterns == ["/a/{"])
+    }
+
     struct Tag: HTTPMiddleware {
         let name: String
         func respond(to request: HTTPRequest, next: (HTTPRequest) throws -> HTTPResponse) throws -> HTTPResponse {

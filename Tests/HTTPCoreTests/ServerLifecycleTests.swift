@@ -58,6 +58,24 @@ import TestSupport
         #expect(elapsed >= 0.5 && elapsed < 2.5, "closed after \(elapsed) s")
     }
 
+    @Test func theServersTimeoutsFollowTheConfiguredClock() throws {
+        let clock = ManualClock()
+        var configuration = HTTPServerConfiguration(eventLoopCount: 1, workerCount: 2)
+        configuration.clock = clock
+        configuration.timeouts.headerRead = .seconds(10)
+        let live = try LiveServer(Self.router(gate: Gate()), configuration: configuration)
+        let client = try live.connect(timeout: 5)
+        try client.send("GET /healthz HTTP/1.1\r\nHo")
+        // Real time passes, the clock does not: nothing happens.
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(live.server.metrics.snapshot().openConnections == 1)
+        clock.advance(by: .seconds(11))
+        let response = try client.readResponse()
+        #expect(response.status == 408)
+        #expect(response.header("Connection") == "close")
+        #expect(client.waitsForClose())
+    }
+
     @Test func anIdleKeepAliveConnectionIsClosedSilently() throws {
         var configuration = HTTPServerConfiguration(eventLoopCount: 1, workerCount: 2)
         configuration.timeouts.keepAliveIdle = .milliseconds(300)
@@ -129,6 +147,22 @@ import TestSupport
             try late.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
             _ = try late.readResponse()
         }
+    }
+
+    @Test func aSlowReaderGetsTheWholeLargeResponseAndKeepsItsConnection() throws {
+        let live = try LiveServer(Self.router(gate: Gate()), configuration: HTTPServerConfiguration(eventLoopCount: 1, workerCount: 2))
+        let reader = try live.connect(timeout: 5)
+        try reader.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        // 8 MiB cannot fit in the socket buffers: the loop writes part, waits for EPOLLOUT,
+        // and resumes where it stopped, while serving others in between.
+        Thread.sleep(forTimeInterval: 0.3)
+        let other = try live.connect()
+        try other.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try other.readResponse().text == "ok")
+        let big = try reader.readResponse()
+        #expect(big.body.count == 8 * 1024 * 1024)
+        #expect(big.body.allSatisfy { $0 == 0x61 })
+        #expect(try reader.readResponse().text == "ok")
     }
 
     @Test func aClientThatNeverReadsIsDroppedAtTheWriteTimeout() throws {

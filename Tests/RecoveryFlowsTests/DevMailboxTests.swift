@@ -64,6 +64,16 @@ import UserStore
         #expect(html.text.contains("style=\"color:red\""))
     }
 
+    @Test func forwardedRequestsDoNotReachTheMailbox() throws {
+        let harness = try AppHarness { $0.trustedProxies = ["127.0.0.1"] }
+        for header in [("X-Forwarded-For", "203.0.113.5"), ("Forwarded", "for=203.0.113.5")] {
+            #expect(try harness.browser().get("/_correo", headers: [header]).status == 404)
+            #expect(try harness.browser().get("/_correo/api/mensajes", headers: [header]).status == 404)
+            #expect(try harness.browser().request("DELETE", "/_correo/api/mensajes", headers: [header]).status == 404)
+        }
+        #expect(try harness.browser().get("/_correo/api/mensajes").status == 200)
+    }
+
     @Test func productionModeDoesNotMountTheMailbox() throws {
         let harness = try AppHarness { $0.mode = .production }
         let missing = try harness.browser().get("/_correo")

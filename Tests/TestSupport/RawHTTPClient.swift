@@ -84,6 +84,11 @@ public final class RawHTTPClient {
     /// Sends `text` as UTF-8.
     public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
+    /// Half-closes: the server reads end-of-file after the bytes sent so far.
+    public func shutdownWrite() {
+        _ = Glibc.shutdown(descriptor, Int32(SHUT_WR))
+    }
+
     /// Reads one response. `forHead: true` expects no body whatever `Content-Length` says.
     public func readResponse(forHead: Bool = false) throws -> RawHTTPResponse {
         let separator: [UInt8] = [13, 10, 13, 10]

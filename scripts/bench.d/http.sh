@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION="${1:-${BENCH_DURATION:-10s}}"
 ACCESS_LOG="${BENCH_ACCESS_LOG:-off}"
+# With the access log on, log at info so its lines are really formatted and written (to a file).
+LOG_LEVEL=warning; [ "$ACCESS_LOG" = on ] && LOG_LEVEL=info
 command -v wrk >/dev/null || { echo "wrk is not installed"; exit 1; }
 
 swift build -c release --product clave 2>&1 | grep -E "error|Compiling|Build" || true
@@ -13,7 +15,7 @@ BIN="$(swift build -c release --product clave --show-bin-path)/clave"
 WORK="$(mktemp -d /tmp/clave-bench.XXXXXX)"
 trap 'kill -TERM "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-CLAVE_LOG_LEVEL=warning "$BIN" serve --host 127.0.0.1 --port 0 --db "$WORK/bench.sqlite" \
+CLAVE_LOG_LEVEL=$LOG_LEVEL "$BIN" serve --host 127.0.0.1 --port 0 --db "$WORK/bench.sqlite" \
   --resources Resources --access-log "$ACCESS_LOG" >"$WORK/out" 2>"$WORK/err" &
 PID=$!
 for _ in $(seq 1 100); do grep -q "http://" "$WORK/out" 2>/dev/null && break; sleep 0.05; done

@@ -2,6 +2,8 @@
 # Web shell benchmark: wrk against the portals' pages of a release `clave serve` on loopback,
 # plus the latency of failed logins (one scrypt verification pair at the default cost, behind
 # the hashing pool). Usage: bash scripts/bench.d/web.sh [DURATION]
+# BENCH_WEB_MODE=production serves with production settings (templates not re-checked per
+# render; a placeholder SMTP URL that is never contacted) for comparison with development.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION="${1:-${BENCH_DURATION:-10s}}"
@@ -12,8 +14,13 @@ BIN="$(swift build -c release --product clave --show-bin-path)/clave"
 WORK="$(mktemp -d /tmp/clave-web-bench.XXXXXX)"
 trap 'kill -TERM "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
+MODE="${BENCH_WEB_MODE:-development}"
+EXTRA=()
+if [ "$MODE" = production ]; then
+  EXTRA=(--mode production --public-url https://clave.example --smtp-url smtp://127.0.0.1:9)
+fi
 CLAVE_LOG_LEVEL=warning "$BIN" serve --host 127.0.0.1 --port 0 --db "$WORK/bench.sqlite" \
-  --resources Resources --access-log off >"$WORK/out" 2>"$WORK/err" &
+  --resources Resources --access-log off "${EXTRA[@]}" >"$WORK/out" 2>"$WORK/err" &
 PID=$!
 for _ in $(seq 1 200); do grep -q "http://" "$WORK/out" 2>/dev/null && break; sleep 0.05; done
 URL="$(grep -o 'http://[^ ]*' "$WORK/out" | head -1)"
@@ -30,7 +37,7 @@ run() { # name, path, extra wrk options
   grep -E "Socket errors|Non-2xx" "$WORK/wrk" || true
 }
 
-echo "clave serve at $URL, wrk -t2 -c16 for $DURATION each"
+echo "clave serve ($MODE mode) at $URL, wrk -t2 -c16 for $DURATION each"
 run "GET /secop/ingreso, no cookie (new session)" /secop/ingreso
 COOKIE="$(curl -s -D - -o /dev/null "$URL/secop/ingreso" | awk -F'[ ;]' 'tolower($1) == "set-cookie:" {print $2}')"
 run "GET /secop/ingreso, with session cookie" /secop/ingreso -H "Cookie: $COOKIE"

@@ -73,15 +73,18 @@ public struct StaticFiles: HTTPResponder {
     /// The indexed file a request path names, or nil. `path` is the percent-encoded path
     /// relative to the mount (`/css/app.css`).
     func file(for path: Substring) -> File? {
-        var segments: [String] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-            guard let decoded = PathDecoding.decode(part), !decoded.isEmpty, decoded != ".", decoded != "..",
-                  !decoded.contains("/"), !decoded.contains("\\"), !decoded.hasPrefix(".")
-            else { return nil }
-            segments.append(decoded)
+        // Dot segments, encoded slashes, backslashes and NUL never decode (PercentEncoding).
+        guard let decoded = PercentEncoding.decodePath(path) else { return nil }
+        var segments: [Substring] = []
+        for segment in decoded.split(separator: "/", omittingEmptySubsequences: true) {
+            guard !segment.hasPrefix(".") else { return nil }
+            segments.append(segment)
         }
-        if path.isEmpty || path.hasSuffix("/") { segments.append(options.indexFile) }
-        return files[segments.joined(separator: "/")]
+        if path.isEmpty || path.hasSuffix("/") {
+            segments.append(Substring(options.indexFile))
+        }
+        let key: String = segments.joined(separator: "/")
+        return files[key]
     }
 
     public func respond(to request: HTTPRequest) throws -> HTTPResponse {

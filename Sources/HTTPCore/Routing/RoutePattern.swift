@@ -42,7 +42,8 @@ struct RoutePattern: Sendable, Equatable {
     }
 
     /// The parameters when `path` (split at `/`, still percent-encoded) matches, else nil.
-    /// Captured values are percent-decoded; a value that does not decode does not match.
+    /// Captured values are percent-decoded (`PercentEncoding.decodePath`); a value that does
+    /// not decode, or decodes to a slash, NUL or dot segment, does not match.
     func match(_ path: [Substring]) -> [String: String]? {
         guard path.count == segments.count else { return nil }
         var parameters: [String: String] = [:]
@@ -55,7 +56,7 @@ struct RoutePattern: Sendable, Equatable {
                       part.hasPrefix(prefix), part.hasSuffix(suffix)
                 else { return nil }
                 let value = part.dropFirst(prefix.count).dropLast(suffix.count)
-                guard let decoded = PathDecoding.decode(value) else { return nil }
+                guard let decoded = PercentEncoding.decodePath(value) else { return nil }
                 parameters[name] = decoded
             }
         }
@@ -67,33 +68,4 @@ struct RoutePattern: Sendable, Equatable {
 public enum RouterError: Error, Sendable, Equatable {
     /// The pattern does not start with `/`, or its braces are unbalanced or empty.
     case invalidPattern(String)
-}
-
-/// Percent-decoding of one path segment (RFC 3986 §2.1), for route parameters and static file
-/// names. Fails on a malformed escape, on NUL and on bytes that are not UTF-8.
-enum PathDecoding {
-    static func decode(_ text: Substring) -> String? {
-        guard text.utf8.contains(0x25) else {
-            return text.utf8.contains(0) ? nil : String(text)
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == 0x25 else { bytes.append(byte); continue }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        guard !bytes.contains(0) else { return nil }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
-        }
-    }
 }

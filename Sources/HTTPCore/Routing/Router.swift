@@ -23,16 +23,22 @@ public struct Router: HTTPResponder {
     private var literal: [String: [HTTPMethod: Entry]] = [:]
     private var patterns: [(pattern: RoutePattern, methods: [HTTPMethod: Entry])] = []
     private var mounts: [(prefix: String, responder: any HTTPResponder)] = []
+    /// Patterns `add` refused as malformed; start-up code checks it is empty.
+    public private(set) var invalidPatterns: [String] = []
 
     public init() {}
 
     /// Adds a route. `inline: true` declares the handler non-blocking and microseconds-cheap,
     /// so the event loop may answer it without the worker pool (see
-    /// `HTTPResponder.respondsInline(to:)`). An invalid pattern is a programming error caught
-    /// by tests: it is logged nowhere and the route never matches, so prefer `tryAdd`.
+    /// `HTTPResponder.respondsInline(to:)`). A malformed pattern is a programming error: the
+    /// route is not added and the pattern is listed in `invalidPatterns` (or use `tryAdd`).
     public mutating func add(_ method: HTTPMethod, _ pattern: String, inline: Bool = false,
                              _ handler: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) {
-        try? tryAdd(method, pattern, inline: inline, handler)
+        do {
+            try tryAdd(method, pattern, inline: inline, handler)
+        } catch {
+            invalidPatterns.append(pattern)
+        }
     }
 
     /// Adds a route, throwing `RouterError.invalidPattern` for a malformed pattern.

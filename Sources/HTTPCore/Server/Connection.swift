@@ -14,6 +14,9 @@ final class Connection {
 
     /// Edge-triggered epoll reported input and no read has returned EAGAIN since.
     var mayRead = true
+    /// Epoll reported the peer's FIN or an error: a short read no longer proves the socket is
+    /// drained, since no further edge will announce the end-of-file already queued.
+    var inputClosed = false
     /// The socket accepts output (reset by EAGAIN, set again by EPOLLOUT).
     var mayWrite = true
 
@@ -29,6 +32,7 @@ final class Connection {
     var currentStart: UInt64 = 0
     var currentStatus = 0
     var currentIsHead = false
+    var currentVersion: HTTPVersion = .http1_1
 
     init(descriptor: Int32, token: UInt64, remoteAddress: String, limits: HTTPLimits, timeouts: HTTPTimeouts, now: UInt64) {
         self.descriptor = descriptor

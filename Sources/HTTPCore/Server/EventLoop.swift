@@ -23,10 +23,13 @@ final class EventLoop: @unchecked Sendable {
     private var openCount = 0
     private var generation: UInt64 = 0
     private var readBuffer: UnsafeMutableRawBufferPointer
-    private var date = HTTPDateHeader()
+    private var dates = HTTPDateCache()
     private var requestCounter: UInt64 = 0
     private let requestIDPrefix: String
     private var stopping = false
+    /// The listener is out of epoll after `accept` ran out of descriptors; the next sweep
+    /// puts it back (a level-triggered listener would otherwise spin the loop at 100% CPU).
+    private var acceptPaused = false
     private var stopDeadline: UInt64 = .max
     private var nextSweep: UInt64 = 0
     private let sweepInterval: UInt64
@@ -113,6 +116,7 @@ final class EventLoop: @unchecked Sendable {
                 if connection.machine.state == .writing { flush(connection) }
             }
             if event.readable { connection.mayRead = true }
+            if event.hangUp { connection.inputClosed = true }
             if connection.machine.state != .closed { drive(connection) }
         }
     }
@@ -149,9 +153,12 @@ final class EventLoop: @unchecked Sendable {
             case .wouldBlock:
                 return
             case .failed(let code):
-                // EMFILE and friends: another loop or a later wake-up retries; a log line
-                // per burst tells the operator to raise the descriptor limit.
+                // EMFILE and friends: pause accepting until the next sweep; the pending
+                // connections wait in the backlog. The log line tells the operator to raise
+                // the descriptor limit.
                 logger.warning("accept failed", ["error": SocketError("accept", code: code).description])
+                epoll.remove(listener.descriptor)
+                acceptPaused = true
                 return
             }
         }
@@ -205,6 +212,7 @@ final class EventLoop: @unchecked Sendable {
                 connection.currentRequestID = nextRequestID()
                 connection.currentStart = configuration.clock.now()
                 connection.currentIsHead = false
+                connection.currentVersion = .http1_1
                 let response = ErrorPage.response(error.status, requestID: connection.currentRequestID)
                 connection.machine.requestDispatched(keepAlive: false)
                 send(response, on: connection)
@@ -214,8 +222,9 @@ final class EventLoop: @unchecked Sendable {
                 guard connection.mayRead else { return }
                 switch ConnectionSocket.read(connection.descriptor, into: readBuffer) {
                 case .bytes(let count):
-                    // A short read drained the socket: the next arrival raises a new edge.
-                    if count < readBuffer.count { connection.mayRead = false }
+                    // A short read drained the socket: the next arrival raises a new edge. Not
+                    // after a hang-up, whose end-of-file must still be read to close.
+                    if count < readBuffer.count && !connection.inputClosed { connection.mayRead = false }
                     connection.parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
                 case .wouldBlock:
                     connection.mayRead = false
@@ -237,6 +246,7 @@ final class EventLoop: @unchecked Sendable {
         connection.currentRequestID = request.requestID
         connection.currentStart = configuration.clock.now()
         connection.currentIsHead = request.method == .head
+        connection.currentVersion = request.version
         connection.machine.requestDispatched(keepAlive: request.head.keepAlive)
 
         if invoker.responder.respondsInline(to: request.head) {
@@ -276,36 +286,27 @@ final class EventLoop: @unchecked Sendable {
 
     /// Queues `response` and writes as much as the socket takes now.
     private func send(_ response: HTTPResponse, on connection: Connection) {
-        let now = configuration.clock.now()
-        var keepAlive = connection.machine.keepAlive && !stopping
-        let bodyLength = response.body.count
-        let head: [UInt8]
-        var status = response.status.code
-        if let encoded = ResponseEncoder.head(for: response, keepAlive: keepAlive, date: date.current(), bodyLength: bodyLength) {
-            head = encoded
-            connection.pendingBody = (connection.currentIsHead || !response.status.allowsBody) ? [] : response.body
-        } else {
-            logger.error("invalid response header field", ["request_id": connection.currentRequestID])
-            keepAlive = false
-            status = 500
-            let page = ErrorPage.response(.internalServerError, requestID: connection.currentRequestID)
-            head = ResponseEncoder.head(for: page, keepAlive: false, date: date.current(), bodyLength: page.body.count) ?? []
-            connection.pendingBody = connection.currentIsHead ? [] : page.body
-        }
-        connection.pendingHead = head
+        let keepAlive = connection.machine.keepAlive && !stopping
+        connection.pendingHead = HTTPResponseWriter.head(
+            for: response, keepAlive: keepAlive, date: dates.current(),
+            isHeadRequest: connection.currentIsHead, requestVersion: connection.currentVersion)
+        let sendsBody = !connection.currentIsHead && response.status.allowsBody
+        connection.pendingBody = sendsBody ? response.body : []
         connection.written = 0
-        connection.currentStatus = status
-        connection.machine.responseQueued(keepAlive: keepAlive, now: now)
+        connection.currentStatus = response.status.code
+        connection.machine.responseQueued(keepAlive: keepAlive, now: configuration.clock.now())
         flush(connection)
     }
 
     /// `100 Continue` before an expected body; small enough that a full socket buffer here
     /// means a client not reading, which the write timeout will catch.
     private func sendInterim(on connection: Connection) {
-        _ = ResponseEncoder.continueHead.withUnsafeBytes {
+        _ = Self.continueHead.withUnsafeBytes {
             ConnectionSocket.write(connection.descriptor, head: $0, body: UnsafeRawBufferPointer(start: nil, count: 0))
         }
     }
+
+    private static let continueHead = HTTPResponseWriter.interim100Continue()
 
     private func flush(_ connection: Connection) {
         while connection.remaining > 0 {
@@ -363,15 +364,22 @@ final class EventLoop: @unchecked Sendable {
     // MARK: Timeouts and closing
 
     private func sweep(now: UInt64) {
+        if acceptPaused && !stopping {
+            acceptPaused = false
+            do {
+                try epoll.addListener(listener.descriptor, token: Self.listenerToken)
+            } catch {
+                acceptPaused = true
+            }
+        }
         for case let connection? in connections {
             guard let timeout = connection.machine.expired(at: now) else { continue }
             if connection.machine.answersRequestTimeout {
                 logger.info("request timeout", ["client": connection.remoteAddress, "timeout": "\(timeout)"])
                 let page = ErrorPage.response(.requestTimeout)
-                if let head = ResponseEncoder.head(for: page, keepAlive: false, date: date.current(), bodyLength: page.body.count) {
-                    _ = head.withUnsafeBytes { head in
-                        page.body.withUnsafeBytes { ConnectionSocket.write(connection.descriptor, head: head, body: $0) }
-                    }
+                let head = HTTPResponseWriter.head(for: page, keepAlive: false, date: dates.current(), isHeadRequest: false)
+                _ = head.withUnsafeBytes { headBytes in
+                    page.body.withUnsafeBytes { ConnectionSocket.write(connection.descriptor, head: headBytes, body: $0) }
                 }
             }
             close(connection)

@@ -64,8 +64,11 @@ enum DevMailboxRoutes {
     }
 
     /// Refuses anything but a loopback peer with 404 (the mailbox does not exist for others).
+    /// A forwarded request is refused too, even from loopback: a reverse proxy on the same
+    /// machine would otherwise hand the mailbox to the whole network.
     static func requireLoopback(_ http: HTTPRequest) throws {
-        guard ClientAddress.isLoopback(http.remoteAddress) else { throw HTTPError(.notFound) }
+        guard ClientAddress.isLoopback(http.remoteAddress), !http.headers.contains("X-Forwarded-For"),
+              !http.headers.contains("Forwarded") else { throw HTTPError(.notFound) }
     }
 
     static func find(_ http: HTTPRequest, context: AppContext) throws -> MailboxMessage {

@@ -34,6 +34,8 @@ public struct ClaveApp: HTTPResponder {
         if context.configuration.mode == .development {
             DevMailboxRoutes.register(in: &routes)
         }
+        // A malformed pattern would silently never match: refuse to start instead.
+        if let pattern = routes.router.invalidPatterns.first { throw ClaveAppError.invalidRoutePattern(pattern) }
         chain = MiddlewareChain([SecurityHeaders(hsts: context.configuration.isHTTPS), ThemedErrors(context: context)],
                                 responder: routes.router)
     }
@@ -44,4 +46,10 @@ public struct ClaveApp: HTTPResponder {
     /// Inline only for what the router marks inline (health, metrics, static files); the
     /// themed-error middleware renders templates in memory, so it does not block either.
     public func respondsInline(to request: HTTPRequestHead) -> Bool { chain.respondsInline(to: request) }
+}
+
+/// Why the app cannot be built.
+public enum ClaveAppError: Error, Sendable, Equatable {
+    /// A portal registered a route whose pattern the router refused.
+    case invalidRoutePattern(String)
 }

@@ -15,7 +15,7 @@ public struct PortalTheme: Sendable, Equatable {
     public var tagline: String
     /// The `<body>` class carrying the colours (`portal-soi`).
     public var cssClass: String
-    /// Contact lines of the footer, as in the portal's guide.
+    /// Contact lines of the footer, as in the portal's guide (shared/seeds).
     public var footer: [String]
 
     /// The theme of `portal`.
@@ -36,22 +36,23 @@ public struct PortalTheme: Sendable, Equatable {
     public static let soi = PortalTheme(
         portal: .soi, prefix: "/soi", name: "SOI", tagline: "Pago de aportes a la seguridad social (PILA)",
         cssClass: "portal-soi",
-        footer: ["Línea de atención en Bogotá: (601) 000 0000 · Resto del país: 01 8000 000 000",
-                 "Horario: lunes a viernes de 7:00 a. m. a 7:00 p. m.; sábados de 8:00 a. m. a 1:00 p. m.",
+        footer: ["Líneas de atención: Bogotá 380 8880 · Medellín 204 0180 · Resto del país 01 8000 110 764",
+                 "Contáctenos y Consultor Virtual en www.soi.com.co",
                  "Entorno de demostración: no es el portal oficial."])
     /// SECOP II: Colombia Compra Eficiente's procurement platform.
     public static let secop = PortalTheme(
         portal: .secop, prefix: "/secop", name: "SECOP II", tagline: "Sistema Electrónico de Contratación Pública",
         cssClass: "portal-secop",
-        footer: ["Mesa de servicio: (601) 000 0000 · Línea gratuita nacional: 01 8000 000 000",
+        footer: ["Mesa de Servicio: lunes a viernes de 7:00 a. m. a 7:00 p. m.; sábados de 8:00 a. m. a 12:00 p. m.",
+                 "Línea nacional 018000 52 0808 · En Bogotá 745 6753 · www.colombiacompra.gov.co/soporte",
                  "Colombia Compra Eficiente nunca le pedirá su contraseña ni datos personales por correo.",
                  "Entorno de demostración: no es el portal oficial."])
     /// Cajacopi EPS, plataforma Hanna.
     public static let cajacopi = PortalTheme(
         portal: .cajacopi, prefix: "/cajacopi", name: "Cajacopi", tagline: "Plataforma Hanna · Portal de afiliados",
         cssClass: "portal-cajacopi",
-        footer: ["Línea de atención al usuario: 01 8000 000 000",
-                 "Si no recibe el correo en 12 horas, revise la carpeta de spam o comuníquese con soporte.",
+        footer: ["Si presenta algún inconveniente, comuníquese a nuestra línea de atención al cliente o escríbanos a asisplaneacion@cajacopi.com · www.cajacopi.com",
+                 "Si no recibe el correo en 12 horas, revise la carpeta de spam o comuníquese con nuestras centrales de atención.",
                  "Entorno de demostración: no es el portal oficial."])
 
     /// The theme as template values (`portal.nombre`, `portal.clase`, `portal.pie`, ...).
