@@ -1,7 +1,6 @@
 import ClaveCrypto
 import ClaveLog
 import Foundation
-import HTTPCore
 import Templates
 import UserStore
 
