@@ -1,6 +1,7 @@
 """Cajacopi (Hanna): a person recovers their password in a real browser, from the login page's
 link to logging in with the new password, reading the mail in the development mailbox."""
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -46,7 +47,9 @@ def test_cajacopi_recovery_journey(app, browser, shot):
     type_into(browser, "Email", email)
     first_captcha = field_value(browser, "captcha_id")
     press(browser, "Refrescar")
-    WebDriverWait(browser, 15).until(lambda b: field_value(b, "captcha_id") != first_captcha)
+    # The old page's field goes stale while the new one loads: keep asking until it is the new page's.
+    WebDriverWait(browser, 15, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda b: field_value(b, "captcha_id") != first_captcha)
     assert field_value(browser, "correo") == email
     shot("restablecer-refrescado")
 
