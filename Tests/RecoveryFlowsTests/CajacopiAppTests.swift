@@ -67,6 +67,20 @@ struct CajacopiAppTests {
         #expect(new.location == "/cajacopi/inicio")
     }
 
+    @Test("in the whole app too, known and unknown accounts get the same bytes")
+    func uniformAnswerInTheApp() throws {
+        let harness = try AppHarness()
+        let known = try Self.request(harness.browser(), email: AppHarness.Demo.cajacopiEmail)
+        let unknown = try Self.request(harness.browser(), email: "nadie.registrado@example.com")
+        #expect(known.status == 200)
+        #expect(unknown.status == known.status)
+        #expect(unknown.body == known.body)
+        let names = { (page: WebResponse) in page.headers.map { $0.0.lowercased() }.filter { $0 != "date" }.sorted() }
+        #expect(names(unknown) == names(known))
+        _ = try harness.waitForMail(to: AppHarness.Demo.cajacopiEmail)
+        #expect(try harness.mails(to: "nadie.registrado@example.com").isEmpty)
+    }
+
     @Test("production mode: the captcha works, the development answer route does not exist")
     func productionHasNoCaptchaRoute() throws {
         let harness = try AppHarness { $0.mode = .production }

@@ -5,8 +5,8 @@ import TestSupport
 import UserStore
 @testable import RecoveryFlows
 
-/// The guards around the Cajacopi flow over HTTP: CSRF, rate limits, no development back door
-/// in production, a malformed body.
+/// The guards around the Cajacopi flow over HTTP: CSRF and rate limits (the shell's, as the flow
+/// uses them), no development back door in production, a malformed body.
 @Suite("Cajacopi recovery guards")
 struct CajacopiGuardTests {
     @Test("every POST without its CSRF field is refused and changes nothing")
@@ -36,12 +36,15 @@ struct CajacopiGuardTests {
         #expect(change.status == 403)
         #expect(try ResetTokenRepository(database: harness.database)
             .lookup(tokenHash: SHA256.hex(token), now: harness.clock.now()).status == .valid)
-        #expect(try !harness.audit("csrf_rejected").isEmpty)
+        // The shell's CSRF check refused them before the flow ran, and said so in the audit log.
+        #expect(try !harness.audit("csrf.rejected").isEmpty)
     }
 
     @Test("requests are rate-limited per email, known or not, with Retry-After")
     func rateLimitPerEmail() throws {
-        let harness = try CajacopiHarness { $0.requestsPerEmail = 2 }
+        let harness = try CajacopiHarness {
+            $0.rateLimits.routes[CajacopiPortal.RecoveryLimit.forgotPassword]?.perIdentifier.limit = 2
+        }
         try harness.addUser(email: "ana@example.com")
         for email in ["ana@example.com", "nadie@example.com"] {
             let browser = harness.browser()
@@ -50,7 +53,8 @@ struct CajacopiGuardTests {
             let limited = try CajacopiRecoveryHTTPTests.requestReset(browser, email: email)
             #expect(limited.status == 429)
             #expect(limited.header("Retry-After").flatMap(Int.init).map { $0 > 0 } == true)
-            #expect(limited.text.contains("Demasiadas solicitudes"))
+            // The shell's 429 page (ErrorPages), the same whatever the email was.
+            #expect(limited.text.contains("Demasiados intentos"))
         }
         #expect(try harness.mail(to: "ana@example.com").count == 2)
     }
@@ -58,8 +62,8 @@ struct CajacopiGuardTests {
     @Test("requests and link redemptions are rate-limited per address")
     func rateLimitPerAddress() throws {
         let harness = try CajacopiHarness {
-            $0.requestsPerAddress = 2
-            $0.redemptionsPerAddress = 2
+            $0.rateLimits.routes[CajacopiPortal.RecoveryLimit.forgotPassword]?.perAddress.limit = 2
+            $0.rateLimits.routes[CajacopiPortal.RecoveryLimit.changePassword]?.perAddress.limit = 2
         }
         let browser = harness.browser()
         #expect(try CajacopiRecoveryHTTPTests.requestReset(browser, email: "a@example.com").status == 200)
@@ -73,7 +77,9 @@ struct CajacopiGuardTests {
 
     @Test("captchas drawn are rate-limited per address (page views and Refrescar)")
     func rateLimitCaptchas() throws {
-        let harness = try CajacopiHarness { $0.captchasPerAddress = 2 }
+        let harness = try CajacopiHarness {
+            $0.rateLimits.routes[CajacopiPortal.RecoveryLimit.captcha]?.perAddress.limit = 2
+        }
         let browser = harness.browser()
         let first = try browser.get("/cajacopi/restablecer")
         #expect(first.status == 200)
@@ -104,6 +110,19 @@ struct CajacopiGuardTests {
         _ = try browser.get("/cajacopi/restablecer")
         let page = try browser.send("POST", "/cajacopi/restablecer", body: "correo=%ZZ&captcha=%")
         #expect(page.status == 400)
-        #expect(page.text.contains("No pudimos leer el formulario"))
+        // The shell decodes the form before the flow runs; its 400 page says why.
+        #expect(page.text.contains("El formulario enviado no es válido"))
+    }
+
+    @Test("the shell's default policy keeps the limits the flow had (per 15 minutes)")
+    func defaultLimits() {
+        let policy = RateLimitPolicy()
+        let window: TimeInterval = 15 * 60
+        let request = policy.limits(for: CajacopiPortal.RecoveryLimit.forgotPassword)
+        #expect(request.perAddress == RateLimitRule(10, per: window))
+        #expect(request.perIdentifier == RateLimitRule(5, per: window))
+        #expect(policy.limits(for: CajacopiPortal.RecoveryLimit.captcha).perAddress == RateLimitRule(60, per: window))
+        #expect(policy.limits(for: CajacopiPortal.RecoveryLimit.changePassword).perAddress == RateLimitRule(30, per: window))
+        #expect(AppConfiguration(publicURL: URL(fileURLWithPath: "/")).rateLimits == policy)
     }
 }

@@ -1,4 +1,5 @@
 import ClaveCrypto
+import ClaveLog
 import Foundation
 import HTTPCore
 import Mailer
@@ -10,7 +11,7 @@ import UserStore
 @testable import RecoveryFlows
 
 /// A clock tests move by hand, so links and captchas expire without sleeping.
-final class CajacopiTestClock: Sendable {
+final class CajacopiTestClock: AppClock {
     private let current = Mutex(Date())
     func now() -> Date { current.withLock { $0 } }
     func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
@@ -18,31 +19,34 @@ final class CajacopiTestClock: Sendable {
 
 /// The Cajacopi flow on a live server (port 0, loopback) over a real SQLite file in a temp dir.
 ///
-/// The web shell's AppHarness was not on the `web` branch when this was written, so this is
-/// the smallest stand-in: the flow's own routes, nothing else.
+/// The flow is built as the app builds it (``CajacopiPortal/recovery(context:)`` over the shell's
+/// ``AppContext``) and registered through the shell's ``WebRoutes``, so CSRF, client addresses
+/// and rate limits are the shell's; only the flow's routes are served (the whole app is
+/// `CajacopiAppTests`'s).
 final class CajacopiHarness: @unchecked Sendable {
     static let publicURL = "https://clave.cajacopi.example"
     let directory: TemporaryDirectory
     let database: Database
     let clock = CajacopiTestClock()
+    let context: AppContext
     let flow: CajacopiRecovery
     let server: LiveServer
-    let hasher = PasswordHasher(cost: .testing)
+    var hasher: PasswordHasher { context.hasher }
     /// The outbox worker delivering to a real SMTP server, when the test asked for one.
     let worker: OutboxWorker?
 
+    /// `development` picks the app's mode; `configure` adjusts the shell's configuration (rate
+    /// limits) after the harness's defaults.
     init(development: Bool = true, smtpPort: Int? = nil,
-         configure: (inout CajacopiRecoveryConfiguration) -> Void = { _ in }) throws {
+         configure: (inout AppConfiguration) -> Void = { _ in }) throws {
         directory = try TemporaryDirectory(prefix: "cajacopi")
         database = try Database(path: directory.path("clave.sqlite"))
         _ = try database.migrate()
-        var configuration = CajacopiRecoveryConfiguration(
-            publicURL: Self.publicURL, requestTimingFloor: 0.02,
-            policy: PasswordPolicy(commonPasswords: try CommonPasswordList.shared(resources: PackagePaths.resources.path)),
-            captcha: CaptchaConfiguration(recordsAnswersForDevelopment: development))
+        var configuration = AppConfiguration(
+            mode: development ? .development : .production, publicURL: try #require(URL(string: Self.publicURL)),
+            resources: PackagePaths.resources, hashCost: .testing,
+            uniformTiming: UniformTiming(floor: 0.02, jitter: 0), reloadTemplates: false)
         configure(&configuration)
-        let templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"))
-        let clock = self.clock
         if let smtpPort {
             let url = SMTPURL(host: "127.0.0.1", port: smtpPort, security: .none)
             let transport = try SMTPTransport(
@@ -54,12 +58,14 @@ final class CajacopiHarness: @unchecked Sendable {
         }
         worker?.start()
         let worker = self.worker
-        flow = CajacopiRecovery(database: database, templates: templates, configuration: configuration, hasher: hasher,
-                                csrfKey: try SecureRandom.bytes(32), clock: { clock.now() },
-                                wakeOutbox: { worker?.wake() })
-        var router = Router()
-        flow.register(in: &router, development: development)
-        server = try LiveServer(router)
+        var quiet = Logger(label: "web")
+        quiet.level = .warning
+        context = try AppContext(configuration: configuration, database: database, clock: clock, logger: quiet,
+                                 wakeOutbox: { worker?.wake() })
+        flow = CajacopiPortal.recovery(context: context)
+        var routes = WebRoutes(context: context)
+        flow.register(in: &routes, development: development)
+        server = try LiveServer(routes.router)
     }
 
     deinit {

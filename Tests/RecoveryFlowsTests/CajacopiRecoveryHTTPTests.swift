@@ -235,8 +235,11 @@ struct CajacopiRecoveryHTTPTests {
         let browser = harness.browser()
         _ = try Self.requestReset(browser, email: "ana@example.com")
         let token = try harness.latestToken(to: "ana@example.com")
-        let form = try browser.get("/cajacopi/nueva-contrasena?token=\(token)")
+        _ = try browser.get("/cajacopi/nueva-contrasena?token=\(token)")
         harness.clock.advance(60 * 60 + 1)
+        // The shell's session (which holds the CSRF secret) has idled out too: a page opened
+        // now gives the form a live `csrf`, so the POST reaches the link's check.
+        let form = try browser.get("/cajacopi/restablecer")
         let late = try browser.post("/cajacopi/nueva-contrasena", [
             ("csrf", try #require(form.field("csrf"))), ("token", token),
             ("contrasena_nueva", "Tinaja-Roja-38"), ("contrasena_confirmacion", "Tinaja-Roja-38"),

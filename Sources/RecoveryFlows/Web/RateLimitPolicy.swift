@@ -34,6 +34,7 @@ public struct RouteLimits: Sendable, Equatable {
 /// Routes without an entry use ``fallback``. Defaults:
 /// - logins (`*.login`): 30 per address and 10 per identifier per 15 minutes; the account
 ///   lock (``LoginPolicy``) comes on top;
+/// - Cajacopi's recovery routes: ``cajacopiRecoveryDefaults``;
 /// - anything else (the recovery requests): 10 per address per 15 minutes and 5 per identifier
 ///   per hour, because each may send an email.
 public struct RateLimitPolicy: Sendable, Equatable {
@@ -49,11 +50,30 @@ public struct RateLimitPolicy: Sendable, Equatable {
     public static let requestDefault = RouteLimits(perAddress: RateLimitRule(10, per: 15 * 60),
                                                    perIdentifier: RateLimitRule(5, per: 3600))
 
+    /// Cajacopi's recovery routes (``CajacopiPortal/RecoveryLimit``), the limits its flow had
+    /// before it used this limiter, all per 15 minutes:
+    /// - the request ("Enviar Solicitud"): 10 per address and 5 per submitted email;
+    /// - drawing a captcha (request page views and "Refrescar"): 60 per address, because each
+    ///   is a database row with its PNG and an unbounded crawler would fill the disk;
+    /// - the link's page (GET and POST): 30 per address.
+    ///
+    /// The captcha and link routes pass no identifier, so their `perIdentifier` rule (equal to
+    /// `perAddress`) is never consulted.
+    public static let cajacopiRecoveryDefaults: [String: RouteLimits] = [
+        CajacopiPortal.RecoveryLimit.forgotPassword: RouteLimits(perAddress: RateLimitRule(10, per: 15 * 60),
+                                                                 perIdentifier: RateLimitRule(5, per: 15 * 60)),
+        CajacopiPortal.RecoveryLimit.captcha: RouteLimits(perAddress: RateLimitRule(60, per: 15 * 60),
+                                                          perIdentifier: RateLimitRule(60, per: 15 * 60)),
+        CajacopiPortal.RecoveryLimit.changePassword: RouteLimits(perAddress: RateLimitRule(30, per: 15 * 60),
+                                                                 perIdentifier: RateLimitRule(30, per: 15 * 60)),
+    ]
+
     /// The defaults above; `routes` adds or replaces entries.
     public init(fallback: RouteLimits = RateLimitPolicy.requestDefault, routes: [String: RouteLimits] = [:]) {
         self.fallback = fallback
         var all: [String: RouteLimits] = [:]
         for portal in ["soi", "secop", "cajacopi"] { all["\(portal).login"] = RateLimitPolicy.loginDefault }
+        all.merge(RateLimitPolicy.cajacopiRecoveryDefaults) { _, new in new }
         all.merge(routes) { _, new in new }
         self.routes = all
     }

@@ -7,10 +7,13 @@ extension CajacopiRecovery {
     /// A rendered page with the headers every recovery page sends: a strict CSP, no framing,
     /// nosniff, no caching (they carry CSRF fields and tokens) and no referrer (a token must
     /// never leak to another site through `Referer`).
-    func page(_ template: String, _ context: [String: TemplateValue], status: HTTPStatus = .ok,
-              cookie: SetCookie? = nil) throws -> HTTPResponse {
-        var context = context
-        if context["titulo"] == nil { context["titulo"] = "Restablecer Contraseña" }
+    /// Cookies (the shell's session, which holds the forms' CSRF secret) are added by ``WebRoutes``.
+    func page(_ template: String, _ context: [String: TemplateValue], status: HTTPStatus = .ok) throws -> HTTPResponse {
+        // The shell's layout and Cajacopi's theme, as the login page has (see PageRenderer).
+        let context: [String: TemplateValue] = [
+            "titulo": "Restablecer Contraseña", "portal": PortalTheme.cajacopi.templateValue,
+            "clase_cuerpo": .string(PortalTheme.cajacopi.cssClass),
+        ].merging(context) { _, new in new }
         var response = HTTPResponse.html(try templates.render(template, context), status: status)
         response.headers.replace("Content-Security-Policy",
                                  "default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -18,34 +21,33 @@ extension CajacopiRecovery {
         response.headers.replace("X-Content-Type-Options", "nosniff")
         response.headers.replace("Referrer-Policy", "no-referrer")
         response.headers.replace("Cache-Control", "no-store")
-        if let cookie { _ = response.setCookie(cookie) }
         return response
     }
 
     /// The request page with a fresh captcha, keeping what the user typed.
-    func requestPage(_ request: HTTPRequest, email: String = "", errors: [String] = [],
+    func requestPage(_ request: WebRequest, email: String = "", errors: [String] = [],
                      status: HTTPStatus = .ok) throws -> HTTPResponse {
         let issued = try captcha.create(now: clock())
-        let (csrf, cookie) = try formGuard.issue(for: request)
+        let csrf = try request.csrfToken()
         let style = captcha.imageSize
         return try page("cajacopi/restablecer.html", [
             "titulo": "Olvide mi Contraseña", "csrf": .string(csrf), "correo": .string(email),
             "captcha_id": .string(issued.id), "captcha_url": .string("/cajacopi/captcha/\(issued.id).png"),
             "captcha_ancho": .int(style.width), "captcha_alto": .int(style.height),
             "errores": .list(errors.map { .string($0) }),
-        ], status: status, cookie: cookie)
+        ], status: status)
     }
 
     /// The new-password form for a valid link.
-    func newPasswordPage(_ request: HTTPRequest, token: String, user: User, errors: [String] = [],
+    func newPasswordPage(_ request: WebRequest, token: String, user: User, errors: [String] = [],
                          status: HTTPStatus = .ok) throws -> HTTPResponse {
-        let (csrf, cookie) = try formGuard.issue(for: request)
+        let csrf = try request.csrfToken()
         return try page("cajacopi/nueva-contrasena.html", [
             "titulo": "Restablecer Contraseña", "csrf": .string(csrf), "token": .string(token),
             "correo": .string(user.email),
             "reglas": .list(configuration.policy.requirements.map { .string($0) }),
             "errores": .list(errors.map { .string($0) }),
-        ], status: status, cookie: cookie)
+        ], status: status)
     }
 
     /// The page for a link that cannot be used.
@@ -53,14 +55,6 @@ extension CajacopiRecovery {
         let code: HTTPStatus = status == .unknown || status == .valid ? .notFound : HTTPStatus(code: 410)
         return try page("cajacopi/enlace-invalido.html", ["titulo": "Enlace no válido",
                                                           "motivo": .string(Self.invalidLinkMessage(status))], status: code)
-    }
-
-    /// A plain error page (bad form, missing CSRF, too many requests).
-    func errorPage(title: String, message: String, status: HTTPStatus, retryAfter: TimeInterval? = nil) throws -> HTTPResponse {
-        var response = try page("cajacopi/error-solicitud.html", ["titulo": .string(title), "mensaje": .string(message)],
-                                status: status)
-        if let retryAfter { response.headers.replace("Retry-After", String(max(1, Int(retryAfter.rounded(.up))))) }
-        return response
     }
 
     /// The words for a rejected captcha.

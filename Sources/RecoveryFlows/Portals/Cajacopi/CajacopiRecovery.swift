@@ -1,7 +1,6 @@
 import ClaveCrypto
 import ClaveLog
 import Foundation
-import HTTPCore
 import Templates
 import UserStore
 
@@ -32,22 +31,19 @@ public struct CajacopiRecovery: Sendable {
     public let mail: CajacopiRecoveryMail
     let hasher: PasswordHasher
     let hashingPool: PasswordHashingPool?
-    let formGuard: CajacopiFormGuard
     let clock: @Sendable () -> Date
     let wakeOutbox: @Sendable () -> Void
-    let clientAddress: @Sendable (HTTPRequest) -> String
     let logger = Logger(label: "cajacopi")
 
-    /// The flow over `database` and `templates`. `csrfKey` signs the forms' CSRF field;
-    /// `wakeOutbox` nudges the outbox worker after an email is enqueued; `clientAddress`
-    /// names the client for rate limits and the audit log (the shell's proxy-aware rule); `clock` is the time
-    /// (tests pass their own to expire tokens and captchas without sleeping). `hashingPool`, when
-    /// given, bounds how many scrypt hashes run at once (503 when busy), as the shell's login does.
+    /// The flow over `database` and `templates`. `wakeOutbox` nudges the outbox worker after an
+    /// email is enqueued; `clock` is the time (tests pass their own to expire tokens and
+    /// captchas without sleeping). `hashingPool`, when given, bounds how many scrypt hashes run
+    /// at once (503 when busy), as the shell's login does. CSRF, client addresses and rate
+    /// limits are the shell's (``WebRoutes``, ``WebRequest``), see ``register(in:development:)``.
     public init(database: Database, templates: TemplateSet, configuration: CajacopiRecoveryConfiguration,
-                hasher: PasswordHasher = PasswordHasher(), hashingPool: PasswordHashingPool? = nil, csrfKey: [UInt8], secureCookies: Bool = false,
+                hasher: PasswordHasher = PasswordHasher(), hashingPool: PasswordHashingPool? = nil,
                 clock: @escaping @Sendable () -> Date = { Date() },
-                wakeOutbox: @escaping @Sendable () -> Void = {},
-                clientAddress: @escaping @Sendable (HTTPRequest) -> String = { $0.remoteAddress }) {
+                wakeOutbox: @escaping @Sendable () -> Void = {}) {
         self.database = database
         self.templates = templates
         self.configuration = configuration
@@ -55,10 +51,8 @@ public struct CajacopiRecovery: Sendable {
         self.mail = CajacopiRecoveryMail(templates: templates, configuration: configuration)
         self.hasher = hasher
         self.hashingPool = hashingPool
-        self.formGuard = CajacopiFormGuard(key: csrfKey, secureCookies: secureCookies)
         self.clock = clock
         self.wakeOutbox = wakeOutbox
-        self.clientAddress = clientAddress
     }
 
     /// What the request step decided (before it becomes a page).
