@@ -44,12 +44,23 @@ import TestSupport
         #expect(!page.text.contains("Hola"))
     }
 
-    @Test func uniformTimingPadsToTheFloor() {
+    @Test func uniformTimingPadsToTheFloorPlusJitter() {
         let timing = UniformTiming(floor: 0.05, jitter: 0.01)
-        let start = DispatchTime.now()
-        timing.pad(since: start)
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        #expect(elapsed >= 0.05)
+        for _ in 0..<50 {
+            let latency = timing.padded(.text("igual")).minimumLatency ?? .zero
+            #expect(latency >= .milliseconds(50) && latency <= .milliseconds(60), "\(latency)")
+        }
+        #expect(UniformTiming(floor: 0.2, jitter: 0).padded(.text("x")).minimumLatency == .milliseconds(200))
+    }
+
+    @Test func aPaddedRequestPageLeavesNoEarlierThanTheFloor() throws {
+        let harness = try AppHarness { $0.uniformTiming = UniformTiming(floor: 0.3, jitter: 0) }
+        let browser = harness.browser()
+        let form = try browser.get("/secop/olvide-contrasena")
+        let start = Date()
+        let answer = try browser.submit(form, to: "/secop/olvide-contrasena", ["usuario": "nadie.\(UUID().uuidString.prefix(8))"])
+        #expect(answer.status == 200)
+        #expect(Date().timeIntervalSince(start) >= 0.29)
     }
 
     @Test func theHashingPoolAnswers503WhenNoSlotFreesUp() throws {

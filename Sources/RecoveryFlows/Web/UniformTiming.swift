@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import HTTPCore
 
@@ -37,15 +36,5 @@ public struct UniformTiming: Sendable, Equatable {
         let target = floor + (jitter > 0 ? Double.random(in: 0...jitter) : 0)
         response.minimumLatency = .nanoseconds(Int64(target * 1e9))
         return response
-    }
-
-    /// Sleeps on the calling thread until the floor has passed since `start`.
-    ///
-    /// Only for code that has no response to pad; handlers use ``padded(_:)``.
-    public func pad(since start: DispatchTime) {
-        let target = floor + (jitter > 0 ? Double.random(in: 0...jitter) : 0)
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds &- start.uptimeNanoseconds) / 1e9
-        let rest = target - elapsed
-        if rest > 0 { Thread.sleep(forTimeInterval: rest) }
     }
 }

@@ -18,8 +18,6 @@ public final class WebRequest {
     public let client: String
     /// The portal the path belongs to, if any.
     public let portal: PortalTheme?
-    /// When the handler started (monotonic), for ``UniformTiming/pad(since:)``.
-    public let started: DispatchTime
     /// The decoded `application/x-www-form-urlencoded` body of a POST; empty otherwise.
     public let form: FormData
     /// The query string's fields.
@@ -37,7 +35,6 @@ public final class WebRequest {
     init(_ http: HTTPRequest, context: AppContext) throws {
         self.http = http
         self.context = context
-        started = .now()
         client = ClientAddress.of(http, trustedProxies: context.configuration.trustedProxies)
         portal = PortalTheme.forPath(http.path)
         if http.method == .post {

@@ -47,8 +47,7 @@ extension CajacopiRecovery {
                                    status: .unprocessableContent)
         case .accepted:
             // Known or unknown account: the same page, after the same least time.
-            configuration.timing.pad(since: request.started)
-            return try page("cajacopi/solicitud-enviada.html", ["titulo": "Solicitud enviada"])
+            return configuration.timing.padded(try page("cajacopi/solicitud-enviada.html", ["titulo": "Solicitud enviada"]))
         }
     }
 
