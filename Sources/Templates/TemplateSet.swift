@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -21,6 +22,8 @@ public final class TemplateSet: Sendable {
     private struct Snapshot: Sendable {
         var templates: [String: Template]
         var stamps: [String: FileStamp]
+        /// When the folder was last scanned (monotonic seconds), for ``TemplateOptions/reloadCheckInterval``.
+        var checkedAt: Double = 0
     }
 
     /// A file's modification time and size: enough to notice an edit in development.
@@ -86,15 +89,28 @@ public final class TemplateSet: Sendable {
         guard options.reloadOnChange, let directory else {
             return state.withLock { $0.templates }
         }
+        let now = Self.monotonicSeconds()
+        let interval = options.reloadCheckInterval
+        if interval > 0, let fresh = state.withLock({ now - $0.checkedAt < interval ? $0.templates : nil }) {
+            return fresh
+        }
         let stamps = try Self.scan(directory, options: options)
-        if let unchanged = state.withLock({ $0.stamps == stamps ? $0.templates : nil }) {
+        if let unchanged = state.withLock({ snapshot -> [String: Template]? in
+            guard snapshot.stamps == stamps else { return nil }
+            snapshot.checkedAt = now
+            return snapshot.templates
+        }) {
             return unchanged
         }
         // Parse outside the lock; two threads may both parse after an edit, which is
         // harmless (same files, same result) and keeps renders from waiting on each other.
         let templates = try Self.load(directory, stamps: stamps)
-        state.withLock { $0 = Snapshot(templates: templates, stamps: stamps) }
+        state.withLock { $0 = Snapshot(templates: templates, stamps: stamps, checkedAt: now) }
         return templates
+    }
+
+    static func monotonicSeconds() -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds) / 1e9
     }
 
     /// The stamp of every template file under `directory`, by name.

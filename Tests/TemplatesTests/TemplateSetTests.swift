@@ -60,10 +60,21 @@ struct TemplateSetTests {
         }
     }
 
+    @Test("reload checks the folder at most once per interval, then sees the edit")
+    func reloadIsThrottled() throws {
+        let directory = try Self.folder(["a.html": "uno"])
+        let set = try TemplateSet(directory: directory.url, options: TemplateOptions(reloadOnChange: true, reloadCheckInterval: 0.3))
+        #expect(try set.render("a", [:]) == "uno")
+        try Self.write("dos, más largo", to: "a.html", in: directory)
+        #expect(try set.render("a", [:]) == "uno")
+        Thread.sleep(forTimeInterval: 0.35)
+        #expect(try set.render("a", [:]) == "dos, más largo")
+    }
+
     @Test("with reloadOnChange an edited, added or broken file is picked up; without, never")
     func reload() throws {
         let directory = try Self.folder(["a.html": "uno {{ x }}"])
-        let development = try TemplateSet(directory: directory.url, options: TemplateOptions(reloadOnChange: true))
+        let development = try TemplateSet(directory: directory.url, options: TemplateOptions(reloadOnChange: true, reloadCheckInterval: 0))
         let production = try TemplateSet(directory: directory.url)
         #expect(try development.render("a", ["x": "1"]) == "uno 1")
 
@@ -101,7 +112,7 @@ struct TemplateSetTests {
             "layout.html": "<ul>{{#block \"items\"}}{{/block}}</ul>",
             "lista.html": "{{#extends \"layout\"}}{{#block \"items\"}}{{#each items}}<li>{{ . }}</li>{{/each}}{{/block}}",
         ])
-        let set = try TemplateSet(directory: directory.url, options: TemplateOptions(reloadOnChange: true))
+        let set = try TemplateSet(directory: directory.url, options: TemplateOptions(reloadOnChange: true, reloadCheckInterval: 0))
         let failures = Mutex(0)
         Self.onThreads(16) { thread in
             for round in 0..<100 {
@@ -118,7 +129,7 @@ struct TemplateSetTests {
     @Test("renders during edits see the old or the new file, whole, never a mix or a crash")
     func renderWhileReloading() throws {
         let directory = try Self.folder(["a.html": "viejo {{ x }}"])
-        let set = try TemplateSet(directory: directory.url, options: TemplateOptions(reloadOnChange: true))
+        let set = try TemplateSet(directory: directory.url, options: TemplateOptions(reloadOnChange: true, reloadCheckInterval: 0))
         let seen = Mutex(Set<String>())
         Self.onThreads(8) { thread in
             for round in 0..<200 {
