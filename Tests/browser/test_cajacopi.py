@@ -1,14 +1,9 @@
 """Cajacopi (Hanna): a person recovers their password in a real browser, from the login page's
 link to logging in with the new password, reading the mail in the development mailbox."""
 
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
-
-def wait_text(browser, text, timeout=15):
-    WebDriverWait(browser, timeout).until(EC.text_to_be_present_in_element((By.TAG_NAME, "body"), text))
+from waits import wait_for_text as wait_text, wait_until
 
 
 def field_value(browser, name):
@@ -48,8 +43,7 @@ def test_cajacopi_recovery_journey(app, browser, shot):
     first_captcha = field_value(browser, "captcha_id")
     press(browser, "Refrescar")
     # The old page's field goes stale while the new one loads: keep asking until it is the new page's.
-    WebDriverWait(browser, 15, ignored_exceptions=[StaleElementReferenceException]).until(
-        lambda b: field_value(b, "captcha_id") != first_captcha)
+    wait_until(browser, lambda b: field_value(b, "captcha_id") != first_captcha, "a new captcha")
     assert field_value(browser, "correo") == email
     shot("restablecer-refrescado")
 

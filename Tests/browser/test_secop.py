@@ -3,15 +3,11 @@ logging in with the new one, reading the mail in the development mailbox; and an
 says that a newer email replaced it."""
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+
+from waits import wait_for_text, wait_for_url, wait_until
 
 OLD_PASSWORD = "Vieja-Clave-Secop-2026"
 NEW_PASSWORD = "Girasol marino 2026!"
-
-
-def wait(browser, seconds=15):
-    return WebDriverWait(browser, seconds)
 
 
 def field_by_label(browser, label_text):
@@ -31,14 +27,14 @@ def request_reset(app, browser, shot, username, from_login=True):
         browser.find_element(By.PARTIAL_LINK_TEXT, "Olvidé la contraseña").click()
     else:
         browser.get(app.url("/secop/olvide-contrasena"))
-    wait(browser).until(EC.url_contains("/secop/olvide-contrasena"))
+    wait_for_url(browser, "/secop/olvide-contrasena")
     assert "Recuperar contraseña" in browser.find_element(By.TAG_NAME, "h1").text
     page = browser.find_element(By.TAG_NAME, "body").text
     assert "una única vez" in page and "correo no deseado" in page
     field_by_label(browser, "Nombre de usuario").send_keys(username)
     shot("olvide-contrasena")
     click_button(browser, "Enviar correo")
-    wait(browser).until(EC.text_to_be_present_in_element((By.TAG_NAME, "body"), "Si el usuario está registrado"))
+    wait_for_text(browser, "Si el usuario está registrado")
     shot("correo-enviado")
 
 
@@ -50,7 +46,8 @@ def open_link_in_mail(app, browser, shot, message, username):
     frames = browser.find_elements(By.TAG_NAME, "iframe")
     if frames:
         browser.switch_to.frame(frames[0])
-    link = wait(browser).until(EC.presence_of_element_located((By.PARTIAL_LINK_TEXT, link_text)))
+    link = wait_until(browser, lambda b: next(iter(b.find_elements(By.PARTIAL_LINK_TEXT, link_text)), None),
+                      f"the link {link_text!r}")
     href = link.get_attribute("href")
     assert "/secop/cambiar-contrasena?token=" in href
     assert href.startswith(app.base_url)
@@ -71,7 +68,7 @@ def test_secop_password_recovery_journey(app, browser, shot):
     assert "Nosotros nunca le solicitamos datos personales" in message["text"]
 
     open_link_in_mail(app, browser, shot, message, username)
-    wait(browser).until(EC.url_contains("/secop/cambiar-contrasena"))
+    wait_for_url(browser, "/secop/cambiar-contrasena")
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "Está a punto de cambiar su contraseña de acceso" in body
     assert f"Nombre de usuario: {username}" in body
@@ -81,13 +78,13 @@ def test_secop_password_recovery_journey(app, browser, shot):
     field_by_label(browser, "Nueva contraseña").send_keys("12345678")
     field_by_label(browser, "Confirmar contraseña").send_keys("12345678")
     click_button(browser, "Cambiar contraseña")
-    wait(browser).until(EC.text_to_be_present_in_element((By.TAG_NAME, "body"), "demasiado común"))
+    wait_for_text(browser, "demasiado común")
     shot("contrasena-rechazada")
 
     field_by_label(browser, "Nueva contraseña").send_keys(NEW_PASSWORD)
     field_by_label(browser, "Confirmar contraseña").send_keys(NEW_PASSWORD)
     click_button(browser, "Cambiar contraseña")
-    wait(browser).until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Contraseña cambiada"))
+    wait_for_text(browser, "Contraseña cambiada", "h1")
     shot("contrasena-cambiada")
 
     notice = app.wait_for_mail(email, count=2)
@@ -95,12 +92,12 @@ def test_secop_password_recovery_journey(app, browser, shot):
 
     # Not logged in automatically: the person logs in with the new password.
     browser.find_element(By.LINK_TEXT, "Ir al ingreso").click()
-    wait(browser).until(EC.url_contains("/secop/ingreso"))
+    wait_for_url(browser, "/secop/ingreso")
     browser.find_element(By.NAME, "usuario").send_keys(username)
     browser.find_element(By.NAME, "contrasena").send_keys(NEW_PASSWORD)
     shot("ingreso-con-nueva")
     browser.find_element(By.NAME, "contrasena").submit()
-    wait(browser).until(EC.url_contains("/secop/inicio"))
+    wait_for_url(browser, "/secop/inicio")
     assert username in browser.find_element(By.TAG_NAME, "body").text
     shot("inicio")
 
@@ -117,12 +114,12 @@ def test_secop_older_link_says_it_was_replaced(app, browser, shot):
     assert first["id"] != second["id"]
 
     open_link_in_mail(app, browser, shot, first, username)
-    wait(browser).until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Este enlace fue reemplazado"))
+    wait_for_text(browser, "Este enlace fue reemplazado", "h1")
     assert "Use el enlace del último correo" in browser.find_element(By.TAG_NAME, "body").text
     shot("enlace-reemplazado")
 
     open_link_in_mail(app, browser, shot, second, username)
-    wait(browser).until(EC.text_to_be_present_in_element((By.TAG_NAME, "body"), "Nombre de usuario: " + username))
+    wait_for_text(browser, "Nombre de usuario: " + username)
     shot("enlace-vigente")
 
 
@@ -135,11 +132,11 @@ def test_secop_forgotten_user_name_arrives_by_mail(app, browser, shot):
 
     browser.get(app.url("/secop/ingreso"))
     browser.find_element(By.PARTIAL_LINK_TEXT, "Olvidé el usuario").click()
-    wait(browser).until(EC.url_contains("/secop/olvide-usuario"))
+    wait_for_url(browser, "/secop/olvide-usuario")
     field_by_label(browser, "Correo electrónico").send_keys(email)
     shot("olvide-usuario")
     click_button(browser, "Enviar correo")
-    wait(browser).until(EC.text_to_be_present_in_element((By.TAG_NAME, "body"), "Si hay usuarios del SECOP II registrados"))
+    wait_for_text(browser, "Si hay usuarios del SECOP II registrados")
     shot("usuario-enviado")
 
     message = app.wait_for_mail(email)

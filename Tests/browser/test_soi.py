@@ -9,15 +9,15 @@ Every page is saved as a screenshot under .build/screenshots/test_soi_recovery_j
 import re
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.select import Select
-from selenium.webdriver.support.ui import WebDriverWait
+
+from waits import wait_for_text
 
 APORTANTE = "900123456-8"  # the demo company, seeded by `clave serve` in development mode
 
 
 def wait_for_heading(browser, text):
-    WebDriverWait(browser, 15).until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), text))
+    wait_for_text(browser, text, "h1")
 
 
 def field(browser, label_text):
@@ -62,7 +62,7 @@ def test_soi_recovery_journey(app, browser, shot):
     field(browser, "Correo electrónico").send_keys(email)
     shot("olvido-clave-diligenciado")
     browser.find_element(By.XPATH, "//button[normalize-space(.)='Enviar']").click()
-    WebDriverWait(browser, 15).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "Si los datos corresponden"))
+    wait_for_text(browser, "Si los datos corresponden", "main")
     assert "spam" in browser.find_element(By.TAG_NAME, "main").text
     shot("olvido-clave-enviado")
 
@@ -72,7 +72,7 @@ def test_soi_recovery_journey(app, browser, shot):
     browser.get(app.url("/_correo"))
     shot("buzon")
     browser.get(app.mailbox_page(message))
-    WebDriverWait(browser, 15).until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "SOI - Recuperación de clave"))
+    wait_for_text(browser, "SOI - Recuperación de clave", "h1")
     shot("correo-clave-temporal")
     text = browser.find_element(By.CSS_SELECTOR, "pre.mail-source").text
     match = re.search(r"Su clave temporal es: (\S+)", text)
@@ -101,7 +101,7 @@ def test_soi_recovery_journey(app, browser, shot):
     field(browser, "Nueva Clave").send_keys(new_clave)
     field(browser, "Confirmar Clave").send_keys(new_clave + "x")
     browser.find_element(By.XPATH, "//button[normalize-space(.)='Cambiar Clave']").click()
-    WebDriverWait(browser, 15).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "La confirmación no coincide"))
+    wait_for_text(browser, "La confirmación no coincide", "main")
     shot("cambio-clave-error")
 
     field(browser, "Clave Actual").send_keys(temporary)
@@ -121,7 +121,7 @@ def test_soi_recovery_journey(app, browser, shot):
     wait_for_heading(browser, "Ingreso")
     shot("salir")
     log_in(browser, app, document, temporary)
-    WebDriverWait(browser, 15).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "no son correctos"))
+    wait_for_text(browser, "no son correctos", "main")
     shot("ingreso-clave-temporal-usada")
     log_in(browser, app, document, new_clave)
     wait_for_heading(browser, "Liquidación de aportes")

@@ -3,13 +3,9 @@ pages use, errors show next to the fields, and logout returns to the login page.
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-
-def wait_for_path(browser, path):
-    """Form posts with a password hash take a moment: wait for the navigation to land."""
-    WebDriverWait(browser, 20).until(expected_conditions.url_contains(path))
+from waits import wait_for_url as wait_for_path, wait_until
 
 LOGINS = [
     ("soi", {"empresa_numero": "900123456-8", "usuario_numero": "1020304050", "clave": "Soi-Demo-2026"},
@@ -46,7 +42,7 @@ def test_wrong_password_keeps_the_user_name_and_shows_the_error(app, browser, sh
     browser.find_element(By.NAME, "usuario").send_keys("demo.secop")
     browser.find_element(By.NAME, "contrasena").send_keys("No-Es-Esta-1")
     browser.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
-    WebDriverWait(browser, 20).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".notice.error")))
+    wait_until(browser, lambda b: b.find_elements(By.CSS_SELECTOR, ".notice.error"), "an error notice", timeout=20)
     shot("error")
     assert "no son correctos" in browser.find_element(By.CSS_SELECTOR, ".notice.error").text
     assert browser.find_element(By.NAME, "usuario").get_attribute("value") == "demo.secop"
