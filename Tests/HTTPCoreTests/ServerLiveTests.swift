@@ -83,6 +83,9 @@ import TestSupport
         let response = try client.readResponse()
         #expect(response.status == status)
         #expect(response.header("Connection") == "close")
+        // Written before any application middleware runs, so the page brings its own policy.
+        #expect(response.header("Content-Security-Policy")?.hasPrefix("default-src 'none'") == true)
+        #expect(response.header("X-Content-Type-Options") == "nosniff")
         #expect(client.waitsForClose())
     }
 
