@@ -15,6 +15,7 @@ struct DBCommand: Command {
     status   prints the file's schema version and runs SQLite's integrity check.
     purge    deletes what can no longer be used: reset tokens expired over 7 days ago, expired
              sessions, captchas expired or used over a day ago, rate-limit windows over a day old.
+             `clave serve` does the same every 15 minutes while it runs.
 
     Options:
       --db FILE   the SQLite file (env CLAVE_DB; default \(DBCommand.defaultPath))
@@ -48,15 +49,9 @@ struct DBCommand: Command {
             return 0
         case "purge":
             let database = try open(path)
-            let now = Date()
-            let day: TimeInterval = 24 * 3600
-            let counts = try UsersCommand.storeErrors {
-                (try ResetTokenRepository(database: database).purge(expiredBefore: now.addingTimeInterval(-7 * day)),
-                 try SessionRepository(database: database).purgeExpired(now: now),
-                 try CaptchaRepository(database: database).purge(before: now.addingTimeInterval(-day)),
-                 try RateLimitRepository(database: database).purge(before: now.addingTimeInterval(-day)))
-            }
-            print("Purged \(counts.0) reset tokens, \(counts.1) sessions, \(counts.2) captchas, \(counts.3) rate-limit counters.")
+            let counts = try UsersCommand.storeErrors { try database.purge(now: Date()) }
+            print("Purged \(counts.resetTokens) reset tokens, \(counts.sessions) sessions, \(counts.captchas) captchas, "
+                  + "\(counts.rateLimitCounters) rate-limit counters.")
             return 0
         case nil:
             throw CLIError("missing action; use 'clave db migrate', 'clave db status' or 'clave db purge'")

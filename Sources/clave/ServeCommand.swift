@@ -72,6 +72,9 @@ enum ServeCommand: Command {
         app.install(try makeApp(settings: settings.listening(on: port), database: database, metrics: metrics,
                                 wakeOutbox: { worker.wake() }))
         worker.start()
+        // Expired sessions, captchas, counters and old tokens go every 15 minutes (and now).
+        let housekeeping = Housekeeping(database: database)
+        housekeeping.start()
         let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
         // The URL line first: scripts and tests read it to find the port.
         var banner = "Clave escuchando en http://\(shownHost):\(port)/ (modo \(settings.mode.rawValue))\nCorreo: \(route.summary)\n"
@@ -80,6 +83,7 @@ enum ServeCommand: Command {
         }
         FileHandle.standardOutput.write(Data(banner.utf8))
         server.wait()
+        housekeeping.stop()
         // Requests have finished: send what they enqueued before exiting.
         if !worker.stop(drainWithin: 10) { logger.warning("outbox not drained at shutdown; it resumes at next start") }
         withExtendedLifetime(signals) {}

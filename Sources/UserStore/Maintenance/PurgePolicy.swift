@@ -1,0 +1,53 @@
+import Foundation
+
+/// How long rows that can no longer be used are kept before a purge deletes them.
+///
+/// Reset tokens are kept a week past expiry so that support staff can still see, in `clave db`
+/// queries, that a link was sent and why it no longer works; captchas and rate-limit counters
+/// only matter for minutes, a day is plenty. Sessions go as soon as they expire: they hold only
+/// a hash and a CSRF secret, and every cookieless page view creates one.
+public struct PurgePolicy: Sendable, Equatable {
+    /// Reset tokens expired longer ago than this are deleted. Default 7 days.
+    public var tokenRetention: TimeInterval
+    /// Captchas expired or used longer ago than this are deleted. Default 1 day.
+    public var captchaRetention: TimeInterval
+    /// Rate-limit windows that ended longer ago than this are deleted. Default 1 day.
+    public var rateLimitRetention: TimeInterval
+
+    public init(tokenRetention: TimeInterval = 7 * 86_400, captchaRetention: TimeInterval = 86_400,
+                rateLimitRetention: TimeInterval = 86_400) {
+        self.tokenRetention = tokenRetention
+        self.captchaRetention = captchaRetention
+        self.rateLimitRetention = rateLimitRetention
+    }
+
+    /// The documented defaults.
+    public static let `default` = PurgePolicy()
+}
+
+/// What one purge deleted.
+public struct PurgeCounts: Sendable, Equatable {
+    public var resetTokens = 0
+    public var sessions = 0
+    public var captchas = 0
+    public var rateLimitCounters = 0
+
+    public init() {}
+
+    /// Rows deleted in all.
+    public var total: Int { resetTokens + sessions + captchas + rateLimitCounters }
+}
+
+extension Database {
+    /// Deletes what can no longer be used as of `now`, table by table (each its own short
+    /// write, so a purge never holds the write lock long enough to stall a request).
+    @discardableResult
+    public func purge(now: Date, policy: PurgePolicy = .default) throws -> PurgeCounts {
+        var counts = PurgeCounts()
+        counts.resetTokens = try ResetTokenRepository(database: self).purge(expiredBefore: now.addingTimeInterval(-policy.tokenRetention))
+        counts.sessions = try SessionRepository(database: self).purgeExpired(now: now)
+        counts.captchas = try CaptchaRepository(database: self).purge(before: now.addingTimeInterval(-policy.captchaRetention))
+        counts.rateLimitCounters = try RateLimitRepository(database: self).purge(before: now.addingTimeInterval(-policy.rateLimitRetention))
+        return counts
+    }
+}
