@@ -39,7 +39,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "clave",
-            dependencies: ["HTTPCore", "UserStore", "Mailer", "ClaveCrypto", "RecoveryFlows", "ClaveLog"]
+            dependencies: ["HTTPCore", "UserStore", "Mailer", "ClaveCrypto", "RecoveryFlows", "ClaveLog", "CLinux"]
         ),
 
         // Fuzz targets: libFuzzer entry points when built with -DFUZZING, corpus replayers otherwise.

@@ -37,6 +37,7 @@ enum ServeCommand: Command {
         var arguments = arguments
         let settings = try ServeConfiguration(&arguments)
         try arguments.finish()
+        MemoryPolicy.apply()
 
         let logger = Logger(label: "http")
         var configuration = HTTPServerConfiguration(host: settings.host, port: settings.port)
