@@ -14,6 +14,19 @@ import UserStore
         return id
     }
 
+    @Test func theSenderShowsAsPeopleReadItNotAsAnEncodedWord() throws {
+        let harness = try AppHarness()
+        _ = try harness.context.outbox.enqueue(NewOutboxMessage(
+            portal: "soi", sender: "SOI Aportes en Línea <soporte@soi.example>", recipient: "luz@example.com",
+            subject: "Prueba", textBody: "Hola", htmlBody: "<p>Hola</p>"), now: harness.clock.now())
+        harness.context.wakeOutbox()
+        let mail = try harness.waitForMail(to: "luz@example.com")
+        #expect(mail.from == "SOI Aportes en Línea <soporte@soi.example>")
+        let list = try harness.browser().get("/_correo")
+        #expect(list.text.contains("SOI Aportes en Línea &lt;soporte@soi.example&gt;"))
+        #expect(!list.text.contains("=?UTF-8?"))
+    }
+
     @Test func theAPIListsFiltersShowsAndDeletesMessages() throws {
         let harness = try AppHarness()
         _ = try enqueue(harness, to: "ana@example.com", subject: "Uno")

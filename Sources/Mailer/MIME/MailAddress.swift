@@ -50,6 +50,14 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
         return EncodedWord.phrase(name) + " <" + address + ">"
     }
 
+    /// The form people read, `Name <local@domain>` with the name as it is (accents and all):
+    /// what the development mailbox shows, where an encoded word (`=?UTF-8?B?…?=`) would only
+    /// get in the way. Never written into a header.
+    public var displayValue: String {
+        guard let name = displayName else { return address }
+        return name + " <" + address + ">"
+    }
+
     /// The header form.
     public var description: String { headerValue }
 }

@@ -24,7 +24,7 @@ public struct DevelopmentMailbox: MailTransport {
         messages.map { mail in
             do {
                 let source = String(decoding: try composer.compose(mail).bytes, as: UTF8.self)
-                _ = try mailbox.deliver(sender: mail.from.headerValue, recipient: mail.to.address, subject: mail.subject,
+                _ = try mailbox.deliver(sender: mail.from.displayValue, recipient: mail.to.address, subject: mail.subject,
                                         textBody: mail.textBody, htmlBody: mail.htmlBody, rawSource: source, at: Date())
                 log.info("mail stored in development mailbox", ["to_domain": mail.to.domain])
                 return DeliveryResult(id: mail.id, outcome: .delivered)
