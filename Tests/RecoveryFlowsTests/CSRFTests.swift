@@ -45,6 +45,19 @@ import UserStore
         #expect(try browser.submit(page, to: "/cajacopi/ingreso", ["correo": Demo.cajacopiEmail, "contrasena": Demo.cajacopiPassword]).status == 403)
     }
 
+    @Test func aFormLeftOpenPastTheSessionLifetimeSaysWhatToDo() throws {
+        let harness = try AppHarness()
+        let browser = harness.browser()
+        let page = try browser.get("/secop/olvide-contrasena")
+        harness.clock.advance(by: 16 * 60)
+        let refused = try browser.submit(page, to: "/secop/olvide-contrasena", ["usuario": Demo.secopUser])
+        #expect(refused.status == 403)
+        #expect(refused.text.contains("El formulario caducó"))
+        #expect(refused.text.contains("envíelo de nuevo"))
+        #expect(try harness.context.outbox.list(states: nil, limit: 10).isEmpty, "nothing was sent")
+        #expect(try harness.context.auditLog.recent(event: "csrf.rejected").count == 1)
+    }
+
     @Test func logoutNeedsTheTokenAndTheLoginTokenDiesAtLogin() throws {
         let harness = try AppHarness()
         let browser = harness.browser()

@@ -11,6 +11,12 @@ public enum CSRFProtection {
     /// The hidden form field's name (DESIGN.md, Routes).
     public static let fieldName = "csrf"
 
+    /// What the 403 page says. The usual cause is not an attack but a form left open past the
+    /// session's idle lifetime (15 minutes), so the page tells the person what to do.
+    public static let rejectionMessage =
+        "El formulario caducó (estuvo abierto mucho tiempo o su sesión terminó) y, por seguridad, no se envió. "
+        + "Vuelva a abrir la página, o el enlace del correo, y envíelo de nuevo."
+
     /// A new per-session secret.
     public static func newSecret() throws -> String { try SecureRandom.token(bytes: 32) }
 

@@ -58,7 +58,7 @@ public struct WebRoutes {
                 guard let session = web.session,
                       CSRFProtection.isValid(web.form[CSRFProtection.fieldName], secret: session.csrfSecret) else {
                     web.audit("csrf.rejected", detail: "path=\(http.path.prefix(80))")
-                    throw HTTPError(.forbidden)
+                    throw HTTPError(.forbidden, message: CSRFProtection.rejectionMessage)
                 }
             }
             var response = try handler(web)
