@@ -94,11 +94,24 @@ struct CajacopiAppTests {
 
     @Test("the development route answers loopback clients only")
     func loopbackOnly() {
-        #expect(CajacopiRecovery.isLoopback("127.0.0.1"))
-        #expect(CajacopiRecovery.isLoopback("127.8.9.10"))
-        #expect(CajacopiRecovery.isLoopback("::1"))
-        #expect(!CajacopiRecovery.isLoopback("10.0.0.7"))
-        #expect(!CajacopiRecovery.isLoopback("::ffff:10.0.0.7"))
-        #expect(!CajacopiRecovery.isLoopback("1270.0.0.1"))
+        #expect(ClientAddress.isLoopback("127.0.0.1"))
+        #expect(ClientAddress.isLoopback("127.8.9.10"))
+        #expect(ClientAddress.isLoopback("::1"))
+        #expect(!ClientAddress.isLoopback("10.0.0.7"))
+        #expect(!ClientAddress.isLoopback("::ffff:10.0.0.7"))
+        #expect(!ClientAddress.isLoopback("1270.0.0.1"))
+    }
+
+    @Test("a request forwarded by a proxy on this machine gets no captcha answer")
+    func forwardedRequestsAreRefused() throws {
+        let harness = try AppHarness()
+        let browser = harness.browser()
+        let captchaID = try #require(try browser.get("/cajacopi/restablecer").hiddenField("captcha_id"))
+        for header in [("X-Forwarded-For", "203.0.113.5"), ("Forwarded", "for=203.0.113.5")] {
+            let refused = try browser.get("/_dev/captcha/\(captchaID)", headers: [header])
+            #expect(refused.status == 403)
+            #expect(!refused.text.contains(captchaID))
+        }
+        #expect(try browser.get("/_dev/captcha/\(captchaID)").status == 200)
     }
 }

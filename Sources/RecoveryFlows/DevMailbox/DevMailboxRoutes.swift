@@ -63,12 +63,10 @@ enum DevMailboxRoutes {
         }
     }
 
-    /// Refuses anything but a loopback peer with 404 (the mailbox does not exist for others).
-    /// A forwarded request is refused too, even from loopback: a reverse proxy on the same
-    /// machine would otherwise hand the mailbox to the whole network.
+    /// Refuses anything but a direct loopback peer with 404 (the mailbox does not exist for
+    /// others; see `ClientAddress.isDirectFromThisMachine`).
     static func requireLoopback(_ http: HTTPRequest) throws {
-        guard ClientAddress.isLoopback(http.remoteAddress), !http.headers.contains("X-Forwarded-For"),
-              !http.headers.contains("Forwarded") else { throw HTTPError(.notFound) }
+        guard ClientAddress.isDirectFromThisMachine(http) else { throw HTTPError(.notFound) }
     }
 
     static func find(_ http: HTTPRequest, context: AppContext) throws -> MailboxMessage {

@@ -33,4 +33,13 @@ public enum ClientAddress {
     public static func isLoopback(_ address: String) -> Bool {
         address == "::1" || address.hasPrefix("127.") || address.hasPrefix("::ffff:127.")
     }
+
+    /// Whether `request` comes from this machine and was not forwarded: the only audience of
+    /// the development-only routes (mailbox, captcha answers). A forwarded request is refused
+    /// even from loopback: a reverse proxy on the same machine would otherwise hand those
+    /// routes to the whole network.
+    public static func isDirectFromThisMachine(_ request: HTTPRequest) -> Bool {
+        isLoopback(request.remoteAddress) && !request.headers.contains("X-Forwarded-For")
+            && !request.headers.contains("Forwarded")
+    }
 }

@@ -106,19 +106,14 @@ extension CajacopiRecovery {
     }
 
     /// `GET /_dev/captcha/{id}` (development only): the live captcha's answer as text, to
-    /// loopback clients only.
+    /// direct loopback clients only (not through a proxy).
     func developmentCaptchaAnswer(_ request: HTTPRequest) -> HTTPResponse {
-        guard Self.isLoopback(request.remoteAddress) else { return .text("Solo desde esta máquina.", status: .forbidden) }
+        guard ClientAddress.isDirectFromThisMachine(request) else { return .text("Solo desde esta máquina.", status: .forbidden) }
         guard let id = request.parameters["id"], let answer = captcha.developmentAnswers?.answer(id: id, now: clock()) else {
             return .text("Captcha no encontrado o vencido.", status: .notFound)
         }
         var response = HTTPResponse.text(answer)
         response.headers.replace("Cache-Control", "no-store")
         return response
-    }
-
-    /// Whether the peer is this machine (the server reports plain IPs, IPv4-mapped ones unwrapped).
-    static func isLoopback(_ address: String) -> Bool {
-        address == "::1" || address.hasPrefix("127.")
     }
 }
