@@ -72,6 +72,18 @@ import TestSupport
         #expect(run.errors.contains(mentions), "stderr: \(run.errors)")
     }
 
+    @Test func resourcesWithoutTheCommonPasswordListStopTheServerWithOneClearLine() throws {
+        let temporary = try TemporaryDirectory(prefix: "serve-resources")
+        let resources = URL(fileURLWithPath: temporary.path("Resources"))
+        try FileManager.default.copyItem(at: PackagePaths.resources, to: resources)
+        try FileManager.default.removeItem(at: resources.appendingPathComponent("data/common-passwords.txt"))
+        let run = try Process_(["serve", "--port", "0", "--db", temporary.path("clave.sqlite"), "--resources", resources.path])
+            .finish()
+        #expect(run.status == 1)
+        #expect(run.errors.contains("common-passwords.txt"), "stderr: \(run.errors)")
+        #expect(run.errors.split(separator: "\n").count == 1, "stderr: \(run.errors)")
+    }
+
     @Test func servesHealthzMetricsTheHomePageAndStaticFilesThenStopsOnSIGTERM() throws {
         let temporary = try TemporaryDirectory(prefix: "serve-live")
         let server = try Process_(

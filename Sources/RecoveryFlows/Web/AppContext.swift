@@ -35,6 +35,10 @@ public final class AppContext: Sendable {
     public let rateLimiter: RateLimiter
     /// Every template under `Resources/templates`.
     public let templates: TemplateSet
+    /// The common-password block list every portal's policy uses
+    /// (`Resources/data/common-passwords.txt`). Loaded at start: a missing or empty file stops
+    /// `clave serve` with a clear message rather than leaving one portal with a weaker policy.
+    public let commonPasswords: CommonPasswordList
     /// Hashes new passwords at the configured cost.
     public let hasher: PasswordHasher
     /// Checks login passwords in equal time for known and unknown accounts.
@@ -66,6 +70,7 @@ public final class AppContext: Sendable {
         rateLimiter = RateLimiter(repository: RateLimitRepository(database: database), policy: configuration.rateLimits)
         templates = try TemplateSet(directory: configuration.resources.appendingPathComponent("templates"),
                                     options: TemplateOptions(reloadOnChange: configuration.reloadTemplates))
+        commonPasswords = try CommonPasswordList.shared(resources: configuration.resources.path)
         hasher = PasswordHasher(cost: configuration.hashCost)
         verifier = try PasswordVerifier(hasher: hasher)
         hashingPool = PasswordHashingPool(concurrency: configuration.hashingConcurrency, wait: configuration.hashingWait)

@@ -1,4 +1,3 @@
-import ClaveLog
 import Foundation
 import HTTPCore
 
@@ -27,19 +26,10 @@ extension CajacopiPortal {
     /// templates, hashing, clock and outbox wake-up. In development mode the captcha records
     /// its answers for `/_dev/captcha/{id}`.
     public static func recovery(context: AppContext) -> CajacopiRecovery {
-        let logger = Logger(label: "cajacopi")
-        let common: CommonPasswordList?
-        do {
-            common = try CommonPasswordList.shared(resources: context.configuration.resources.path)
-        } catch {
-            // Refusing to start would take the other portals down too; say it loudly instead.
-            logger.error("common-password list not loaded; the policy runs without it", ["error": "\(error)"])
-            common = nil
-        }
         let configuration = CajacopiRecoveryConfiguration(
             publicURL: context.configuration.publicURL.absoluteString,
             timing: context.uniformTiming,
-            policy: PasswordPolicy(commonPasswords: common),
+            policy: PasswordPolicy(commonPasswords: context.commonPasswords),
             captcha: CaptchaConfiguration(recordsAnswersForDevelopment: context.configuration.mode == .development))
         return CajacopiRecovery(
             database: context.database, templates: context.templates, configuration: configuration,

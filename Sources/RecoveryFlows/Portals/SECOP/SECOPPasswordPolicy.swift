@@ -42,8 +42,13 @@ public struct SECOPPasswordPolicy: Sendable {
     /// SECOP II's rules with the block list `data/common-passwords.txt` under `resources`. A
     /// missing list is an error: a policy silently without it would be weaker.
     public init(resources: URL) throws {
+        self.init(commonPasswords: try CommonPasswordList.shared(resources: resources.path))
+    }
+
+    /// SECOP II's rules with an already loaded block list.
+    public init(commonPasswords: CommonPasswordList) {
         self.init(rules: PasswordPolicy(requiresUppercase: false, requiresLowercase: false, requiresDigit: false,
-                                        commonPasswords: try CommonPasswordList.shared(resources: resources.path)))
+                                        commonPasswords: commonPasswords))
     }
 
     /// Fewest characters (default 8).

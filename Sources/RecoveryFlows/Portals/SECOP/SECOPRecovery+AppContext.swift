@@ -7,7 +7,7 @@ extension SECOPRecovery {
         self.init(database: context.database,
                   composer: EmailComposer(templates: context.templates, senders: .fromEnvironment()),
                   hashPassword: { password in try context.hashingPool.run { try context.hasher.hash(password) } },
-                  policy: try SECOPPasswordPolicy(resources: context.configuration.resources),
+                  policy: SECOPPasswordPolicy(commonPasswords: context.commonPasswords),
                   configuration: SECOPRecoveryConfiguration(publicURL: context.configuration.publicURL.absoluteString),
                   clock: { context.now }, wakeOutbox: context.wakeOutbox, logger: context.logger)
     }

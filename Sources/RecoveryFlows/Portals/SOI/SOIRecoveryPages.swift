@@ -9,12 +9,11 @@ enum SOIRecoveryPages {
     /// The flow over the app's database, templates, hasher and configured public URL.
     static func recovery(_ request: WebRequest) throws -> SOIRecovery {
         let context = request.context
-        let common = try CommonPasswordList.shared(resources: context.configuration.resources.path)
         let configuration = SOIRecoveryConfiguration(publicURL: context.configuration.publicURL.absoluteString)
         return SOIRecovery(database: context.database, hasher: context.hasher, verifier: context.verifier,
                            mail: SOIRecoveryMail(composer: EmailComposer(templates: context.templates),
                                                  configuration: configuration),
-                           rules: SOIPasswordRules(commonPasswords: common), configuration: configuration,
+                           rules: SOIPasswordRules(commonPasswords: context.commonPasswords), configuration: configuration,
                            rateLimiter: context.rateLimiter, mailEnqueued: context.wakeOutbox)
     }
 
@@ -59,8 +58,7 @@ enum SOIRecoveryPages {
     /// The change form for the logged-in user (forced after a temporary password, or chosen).
     static func changePage(_ request: WebRequest, form: FormState, status: HTTPStatus = .ok) throws -> HTTPResponse {
         let user = try request.requireUser(of: .soi)
-        let rules = SOIPasswordRules(commonPasswords: try CommonPasswordList.shared(
-            resources: request.context.configuration.resources.path))
+        let rules = SOIPasswordRules(commonPasswords: request.context.commonPasswords)
         return try request.page("soi/cambio-clave.html", title: "Cambio de Clave", values: [
             "obligatorio": .bool(user.mustChangePassword),
             "reglas": .list(rules.requirements.map { .string($0) }),
