@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Writes log lines to a file descriptor from a background thread.
 ///
@@ -9,7 +8,11 @@ import Synchronization
 /// dropped and counted, and the count is reported once there is room again: losing log lines
 /// under a flood is better than stopping the server. `flush()` (also run at process exit)
 /// writes whatever is pending, in order.
-public final class LogWriter: Sendable {
+///
+/// The locks are `NSLock`s (pthread mutexes), not `Synchronization.Mutex`: ThreadSanitizer
+/// sees pthread locking but not the Mutex's futex, and reported its protected state as raced.
+public final class LogWriter: @unchecked Sendable {
+    // `state` is only touched under `pendingLock`; `writingLock` orders whole batches.
     /// The writer for standard error, shared by every `Logger` with the default sink.
     public static let standardError = LogWriter(descriptor: 2)
 
@@ -23,9 +26,10 @@ public final class LogWriter: Sendable {
     }
 
     private let descriptor: Int32
-    private let pending = Mutex(Pending())
+    private let pendingLock = NSLock()
+    private var state = Pending()
     /// Held while a batch is taken and written, so a flush never overtakes an earlier batch.
-    private let writing = Mutex(())
+    private let writingLock = NSLock()
     private let wake = DispatchSemaphore(value: 0)
 
     init(descriptor: Int32) {
@@ -34,7 +38,7 @@ public final class LogWriter: Sendable {
 
     /// Queues one line (without its newline).
     public func write(_ line: [UInt8]) {
-        let (startWriter, signal) = pending.withLock { state -> (Bool, Bool) in
+        let (startWriter, signal) = pendingLock.withLock { () -> (Bool, Bool) in
             guard state.bytes.count + line.count + 1 <= LogWriter.capacity else {
                 state.dropped += 1
                 return (false, false)
@@ -56,8 +60,8 @@ public final class LogWriter: Sendable {
 
     /// Writes every pending line now, from the calling thread.
     public func flush() {
-        writing.withLock { _ in
-            let batch = pending.withLock { state -> [UInt8] in
+        writingLock.withLock {
+            let batch = pendingLock.withLock { () -> [UInt8] in
                 defer { state.bytes = [] }
                 return state.bytes
             }

@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Synchronization
 
 /// Every template of a folder (`Resources/templates`), parsed once and rendered from many
 /// threads at once.
@@ -17,7 +16,8 @@ import Synchronization
 /// let templates = try TemplateSet(directory: URL(fileURLWithPath: "Resources/templates"))
 /// let page = try templates.render("cajacopi/restablecer", ["correo": .string(email)])
 /// ```
-public final class TemplateSet: Sendable {
+public final class TemplateSet: @unchecked Sendable {
+    // `snapshot` is read and replaced only under `lock` (see `withSnapshot`).
     /// The templates and, when loaded from disk, what the files looked like then.
     private struct Snapshot: Sendable {
         var templates: [String: Template]
@@ -36,14 +36,17 @@ public final class TemplateSet: Sendable {
     public let options: TemplateOptions
     /// The folder read, or `nil` for a set built from strings.
     public let directory: URL?
-    private let state: Mutex<Snapshot>
+    /// A pthread lock rather than `Synchronization.Mutex`, whose futex ThreadSanitizer cannot
+    /// see (it reported the guarded snapshot as raced).
+    private let lock = NSLock()
+    private var snapshot: Snapshot
 
     /// Loads every template file under `directory` (see ``TemplateOptions/extensions``).
     public init(directory: URL, options: TemplateOptions = TemplateOptions()) throws(TemplateError) {
         self.options = options
         self.directory = directory
         let stamps = try Self.scan(directory, options: options)
-        state = Mutex(Snapshot(templates: try Self.load(directory, stamps: stamps), stamps: stamps))
+        snapshot = Snapshot(templates: try Self.load(directory, stamps: stamps), stamps: stamps)
     }
 
     /// Builds a set from sources keyed by name (with extension): for tests, and for emails
@@ -56,12 +59,12 @@ public final class TemplateSet: Sendable {
             templates[name] = try Template(name: name, source: sources[name] ?? "")
         }
         try Self.checkReferences(templates)
-        state = Mutex(Snapshot(templates: templates, stamps: [:]))
+        snapshot = Snapshot(templates: templates, stamps: [:])
     }
 
     /// The names of the templates held, sorted.
     public var names: [String] {
-        state.withLock { $0.templates.keys.sorted() }
+        withSnapshot { $0.templates.keys.sorted() }
     }
 
     /// Renders the template `name` with `context`.
@@ -87,15 +90,15 @@ public final class TemplateSet: Sendable {
     /// The templates to render with, re-read first when in development and a file changed.
     private func current() throws(TemplateError) -> [String: Template] {
         guard options.reloadOnChange, let directory else {
-            return state.withLock { $0.templates }
+            return withSnapshot { $0.templates }
         }
         let now = Self.monotonicSeconds()
         let interval = options.reloadCheckInterval
-        if interval > 0, let fresh = state.withLock({ now - $0.checkedAt < interval ? $0.templates : nil }) {
+        if interval > 0, let fresh = withSnapshot({ now - $0.checkedAt < interval ? $0.templates : nil }) {
             return fresh
         }
         let stamps = try Self.scan(directory, options: options)
-        if let unchanged = state.withLock({ snapshot -> [String: Template]? in
+        if let unchanged = withSnapshot({ snapshot -> [String: Template]? in
             guard snapshot.stamps == stamps else { return nil }
             snapshot.checkedAt = now
             return snapshot.templates
@@ -105,8 +108,14 @@ public final class TemplateSet: Sendable {
         // Parse outside the lock; two threads may both parse after an edit, which is
         // harmless (same files, same result) and keeps renders from waiting on each other.
         let templates = try Self.load(directory, stamps: stamps)
-        state.withLock { $0 = Snapshot(templates: templates, stamps: stamps, checkedAt: now) }
+        withSnapshot { $0 = Snapshot(templates: templates, stamps: stamps, checkedAt: now) }
         return templates
+    }
+
+    private func withSnapshot<T>(_ body: (inout Snapshot) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&snapshot)
     }
 
     static func monotonicSeconds() -> Double {

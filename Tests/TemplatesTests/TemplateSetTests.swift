@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 import TestSupport
 @testable import Templates
@@ -113,7 +112,7 @@ struct TemplateSetTests {
             "lista.html": "{{#extends \"layout\"}}{{#block \"items\"}}{{#each items}}<li>{{ . }}</li>{{/each}}{{/block}}",
         ])
         let set = try TemplateSet(directory: directory.url, options: TemplateOptions(reloadOnChange: true, reloadCheckInterval: 0))
-        let failures = Mutex(0)
+        let failures = Locked(0)
         Self.onThreads(16) { thread in
             for round in 0..<100 {
                 let texts = (0..<(thread % 5)).map { "t\(thread)r\(round)i\($0)" }
@@ -130,7 +129,7 @@ struct TemplateSetTests {
     func renderWhileReloading() throws {
         let directory = try Self.folder(["a.html": "viejo {{ x }}"])
         let set = try TemplateSet(directory: directory.url, options: TemplateOptions(reloadOnChange: true, reloadCheckInterval: 0))
-        let seen = Mutex(Set<String>())
+        let seen = Locked(Set<String>())
         Self.onThreads(8) { thread in
             for round in 0..<200 {
                 if thread == 0 {
