@@ -8,7 +8,7 @@ PORT       ?= 8080
 DB         ?= var/clave-dev.sqlite
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build release run test test-swift test-browser bench fuzz clean
+.PHONY: all deps deps-build build release run test bench fuzz tsan clean
 
 all: build
 
@@ -16,10 +16,14 @@ all: build
 deps:
 	@bash scripts/deps.sh
 
-build:
+## Only what compiling needs (libsqlite3-dev, libssl-dev, pkg-config): enough for `make run`.
+deps-build:
+	@bash scripts/deps.sh build
+
+build: deps-build
 	$(SWIFT) build
 
-release:
+release: deps-build
 	$(SWIFT) build -c release --product clave
 
 ## Serve on 127.0.0.1:8080 with an embedded SQLite file, demo users and the development mailbox.
@@ -38,6 +42,11 @@ bench: deps
 ## libFuzzer targets, each for FUZZ_SECONDS seconds.
 fuzz: deps
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
+
+## The Swift tests under ThreadSanitizer (separate build folder; stops at the first report).
+tsan: deps
+	$(SWIFT) build --build-tests --sanitize thread --scratch-path .build-tsan
+	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize thread --scratch-path .build-tsan
 
 clean:
 	rm -rf .build .build-* var

@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, only what is missing, so a second run is quick.
 # apt: retried, because a cleanup hook on some machines can delete downloaded .deb files mid-install.
+# `scripts/deps.sh build` installs only what compiling needs (for `make run` and `make build`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libsqlite3-dev libssl-dev openssl pkg-config wrk chromium chromium-driver)
+BUILD_PACKAGES=(libsqlite3-dev libssl-dev pkg-config)
+TEST_PACKAGES=(openssl wrk chromium chromium-driver)
+APT_PACKAGES=("${BUILD_PACKAGES[@]}")
+[ "${1:-all}" = build ] || APT_PACKAGES+=("${TEST_PACKAGES[@]}")
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
+# The test venv needs Python's venv and ensurepip, which Debian ships apart (python3-venv).
+if [ "${1:-all}" != build ] && ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
+  missing+=(python3-venv)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -22,6 +30,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     sleep 3
   done
 fi
+
+[ "${1:-all}" = build ] && exit 0
 
 # The Python venv: aiosmtpd (real SMTP peer), dkimpy (independent DKIM verifier),
 # selenium (real browser driver), pytest.
