@@ -1,5 +1,5 @@
 import Foundation
-import RecoveryFlows
+@testable import RecoveryFlows
 import Testing
 import TestSupport
 import UserStore
@@ -25,6 +25,11 @@ import UserStore
         let list = try harness.browser().get("/_correo")
         #expect(list.text.contains("SOI Aportes en Línea &lt;soporte@soi.example&gt;"))
         #expect(!list.text.contains("=?UTF-8?"))
+    }
+
+    @Test func datesShowInColombianTime() {
+        let instant = Date(timeIntervalSince1970: 1_795_999_811)  // 2026-11-30T00:50:11Z
+        #expect(DevMailboxRoutes.displayDate(instant) == "29/11/2026 19:50:11 (hora de Colombia)")
     }
 
     @Test func theAPIListsFiltersShowsAndDeletesMessages() throws {

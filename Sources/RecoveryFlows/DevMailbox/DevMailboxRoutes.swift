@@ -78,8 +78,19 @@ enum DevMailboxRoutes {
 
     static func summary(_ message: MailboxMessage) -> TemplateValue {
         .dictionary(["id": .string(String(message.id)), "para": .string(message.recipient), "de": .string(message.sender),
-                     "asunto": .string(message.subject), "fecha": .string(DevMailboxJSON.timestamp(message.createdAt)),
+                     "asunto": .string(message.subject), "fecha": .string(displayDate(message.createdAt)),
                      "enlace": .string("/_correo/\(message.id)"), "enlace_html": .string("/_correo/\(message.id)/html")])
+    }
+
+    /// The date as the portals' staff read it: Colombian time (UTC−5 all year, no daylight
+    /// saving, so a fixed offset needs no time-zone database), e.g. `29/11/2026 19:50:11 (hora de
+    /// Colombia)`. The JSON API keeps ISO 8601 in UTC.
+    static func displayDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(secondsFromGMT: -5 * 3600)
+        formatter.dateFormat = "dd/MM/yyyy HH:mm:ss"
+        return formatter.string(from: date) + " (hora de Colombia)"
     }
 
     static func json(_ value: some Encodable) throws -> HTTPResponse {
