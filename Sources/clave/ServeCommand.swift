@@ -25,6 +25,9 @@ enum ServeCommand: Command {
                                 (CLAVE_PUBLIC_URL, default http://HOST:PORT)
       --smtp-url URL            smtp://user:pass@host:587 or smtps://host:465; required in
                                 production (CLAVE_SMTP_URL)
+      --mail-domain DOMAIN      the portals send from soporte@, registro@ and notificaciones@
+                                DOMAIN; it must match the SMTP account and DKIM key
+                                (CLAVE_MAIL_DOMAIN, default the reserved *.example domains)
       --mode development|production   (CLAVE_MODE, default development)
       --access-log on|off       one log line per request (CLAVE_ACCESS_LOG, default on)
       --workers N               handler threads (CLAVE_WORKERS, default twice the cores, at least 4)
@@ -110,7 +113,8 @@ enum ServeCommand: Command {
         let configuration = AppConfiguration(
             mode: settings.mode == .production ? .production : .development,
             publicURL: settings.publicURL,
-            resources: URL(fileURLWithPath: settings.resources))
+            resources: URL(fileURLWithPath: settings.resources),
+            senders: settings.senders)
         do {
             let context = try AppContext(configuration: configuration, database: database, wakeOutbox: wakeOutbox)
             return try ClaveApp(context: context, metrics: metrics)

@@ -1,4 +1,5 @@
 import Foundation
+import RecoveryFlows
 
 /// What `clave serve` was asked to do, validated before anything starts.
 ///
@@ -18,6 +19,8 @@ struct ServeConfiguration: Equatable {
     var mode: Mode = .development
     var accessLog = true
     var workers: Int?
+    /// Who each portal's emails come from (`--mail-domain`).
+    var senders = EmailSenders()
     /// Whether `publicURL` was derived from host and port (no `--public-url`).
     var publicURLIsDefault = false
 
@@ -40,6 +43,12 @@ struct ServeConfiguration: Equatable {
         }
         if arguments.option("workers") != nil {
             workers = try arguments.integer("workers", default: 0, in: 1...1024)
+        }
+        if let text = arguments.option("mail-domain") {
+            guard let senders = EmailSenders(configuredDomain: text) else {
+                throw CLIError("--mail-domain must be a domain name such as correo.example.co (letters, digits, dots, hyphens)")
+            }
+            self.senders = senders
         }
         guard !databasePath.isEmpty else { throw CLIError("--db must name a file") }
         let folder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().path

@@ -45,7 +45,7 @@ import TestSupport
     @Test func helpListsEveryOption() throws {
         let run = try Process_(["serve", "--help"]).finish()
         #expect(run.status == 0)
-        for option in ["--host", "--port", "--db", "--resources", "--public-url", "--smtp-url", "--mode", "--access-log", "--workers", "CLAVE_PORT"] {
+        for option in ["--host", "--port", "--db", "--resources", "--public-url", "--smtp-url", "--mail-domain", "--mode", "--access-log", "--workers", "CLAVE_PORT", "CLAVE_MAIL_DOMAIN"] {
             #expect(run.output.contains(option), "missing \(option)")
         }
     }
@@ -60,6 +60,7 @@ import TestSupport
         (["--access-log", "talvez"], "--access-log"),
         (["--db", "/no/existe/clave.sqlite"], "--db"),
         (["--puerto", "1"], "unknown option"),
+        (["--mail-domain", "x.co>\r\nBcc: a@b.co"], "--mail-domain"),
     ])
     func badSettingsStopWithOneClearLineAndStatus2(arguments: [String], mentions: String) throws {
         let temporary = try TemporaryDirectory(prefix: "serve-bad")

@@ -26,12 +26,19 @@ import UserStore
         #expect(message.textBody == "Hola <Ana> (Asunto)")
     }
 
-    @Test func theSenderDomainComesFromTheEnvironment() {
-        #expect(EmailSenders.fromEnvironment(["CLAVE_MAIL_DOMAIN": "secop.gov.co"]).secop == "SECOP II <registro@secop.gov.co>")
-        #expect(EmailSenders.fromEnvironment([:]) == EmailSenders())
-        #expect(EmailSenders.fromEnvironment(["CLAVE_MAIL_DOMAIN": " "]) == EmailSenders())
-        // A value that would inject another header or address is ignored.
-        #expect(EmailSenders.fromEnvironment(["CLAVE_MAIL_DOMAIN": "x.co>\r\nBcc: a@b.co"]) == EmailSenders())
+    @Test func theSenderDomainIsTheOperatorsToSet() {
+        let configured = EmailSenders(configuredDomain: " secop.gov.co ")
+        #expect(configured?.secop == "SECOP II <registro@secop.gov.co>")
+        #expect(configured?.soi == "SOI Aportes en Línea <soporte@secop.gov.co>")
+        #expect(configured?.cajacopi == "Cajacopi EPS <notificaciones@secop.gov.co>")
+        #expect(EmailSenders(configuredDomain: " ") == nil)
+        // A value that would inject another header or address is refused.
+        #expect(EmailSenders(configuredDomain: "x.co>\r\nBcc: a@b.co") == nil)
+        #expect(EmailSenders(configuredDomain: ".co") == nil)
+        #expect(EmailSenders(configuredDomain: "correo.ñandú.co") == nil, "IDNs must come as punycode (xn--)")
+        // Nothing configured: the reserved .example domains, never a real one.
+        #expect(AppConfiguration(publicURL: URL(string: "http://127.0.0.1:8080")!).senders == EmailSenders())
+        #expect(EmailSenders().cajacopi.hasSuffix(".example>"))
     }
 
     @Test func aMissingTemplateIsAnError() {

@@ -44,12 +44,14 @@ public struct EmailSenders: Sendable, Equatable {
         }
     }
 
-    /// The senders on the mail domain in `CLAVE_MAIL_DOMAIN` (e.g. `secop.gov.co` gives
-    /// `registro@secop.gov.co`), or the `.example` defaults when it is unset or empty. The
-    /// domain must match the SMTP account and DKIM key, so it is the operator's to set.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> EmailSenders {
-        guard let domain = environment["CLAVE_MAIL_DOMAIN"]?.trimmingCharacters(in: .whitespaces), !domain.isEmpty,
-              domain.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }) else { return EmailSenders() }
-        return EmailSenders(domain: domain)
+    /// The senders on `domain` as an operator types it (`clave serve --mail-domain`), or `nil`
+    /// when it is empty or not a plain domain name: letters, digits, dots and hyphens only, so
+    /// nothing else (`>`, CR, LF) can reach a `From` header. The domain must match the SMTP
+    /// account and DKIM key, so it is the operator's to set.
+    public init?(configuredDomain text: String) {
+        let domain = text.trimmingCharacters(in: .whitespaces)
+        guard !domain.isEmpty, domain.utf8.count <= 253, !domain.hasPrefix("."), !domain.hasSuffix("."),
+              domain.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "." || $0 == "-" }) else { return nil }
+        self.init(domain: domain)
     }
 }

@@ -43,6 +43,8 @@ public struct AppConfiguration: Sendable {
     public var uniformTiming: UniformTiming
     /// Reload templates when their files change. Default: on in development.
     public var reloadTemplates: Bool
+    /// Who each portal's emails come from. Default: the `.example` senders of ``EmailSenders``.
+    public var senders: EmailSenders
 
     /// A configuration with the defaults above.
     public init(mode: AppMode = .development,
@@ -56,7 +58,8 @@ public struct AppConfiguration: Sendable {
                 hashingConcurrency: Int = 2,
                 hashingWait: TimeInterval = 10,
                 uniformTiming: UniformTiming = UniformTiming(),
-                reloadTemplates: Bool? = nil) {
+                reloadTemplates: Bool? = nil,
+                senders: EmailSenders = EmailSenders()) {
         self.mode = mode
         self.publicURL = publicURL
         self.resources = resources
@@ -69,6 +72,7 @@ public struct AppConfiguration: Sendable {
         self.hashingWait = hashingWait
         self.uniformTiming = uniformTiming
         self.reloadTemplates = reloadTemplates ?? (mode == .development)
+        self.senders = senders
     }
 
     /// Whether the public URL is https: then cookies are `Secure` and HSTS is sent.

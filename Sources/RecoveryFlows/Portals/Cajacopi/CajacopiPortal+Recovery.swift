@@ -28,6 +28,7 @@ extension CajacopiPortal {
     public static func recovery(context: AppContext) -> CajacopiRecovery {
         let configuration = CajacopiRecoveryConfiguration(
             publicURL: context.configuration.publicURL.absoluteString,
+            sender: context.configuration.senders.cajacopi,
             timing: context.uniformTiming,
             policy: PasswordPolicy(commonPasswords: context.commonPasswords),
             captcha: CaptchaConfiguration(recordsAnswersForDevelopment: context.configuration.mode == .development))

@@ -8,7 +8,8 @@ public struct CajacopiRecoveryConfiguration: Sendable {
     /// The public base URL every emailed link starts with (never the request's Host header),
     /// without a trailing slash, e.g. `https://clave.cajacopi.com`.
     public var publicURL: String
-    /// The `From` of both emails. Default `Cajacopi <no-responder@cajacopi.com>`.
+    /// The `From` of both emails. Default `Cajacopi EPS <notificaciones@cajacopi.example>`
+    /// (``EmailSenders``): never a real domain Clave's operator does not own.
     public var sender: String
     /// How long a reset link works. Default 1 hour: the guide tells users to wait up to
     /// 12 hours before calling, but a link lying in a mailbox that long is a liability; a
@@ -23,7 +24,7 @@ public struct CajacopiRecoveryConfiguration: Sendable {
     public var captcha: CaptchaConfiguration
 
     /// A configuration; every parameter has the default documented on its property.
-    public init(publicURL: String, sender: String = "Cajacopi <no-responder@cajacopi.com>",
+    public init(publicURL: String, sender: String = EmailSenders().cajacopi,
                 tokenLifetime: TimeInterval = 60 * 60, timing: UniformTiming = UniformTiming(),
                 policy: PasswordPolicy = PasswordPolicy(),
                 captcha: CaptchaConfiguration = CaptchaConfiguration()) {

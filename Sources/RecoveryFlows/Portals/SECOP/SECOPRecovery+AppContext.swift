@@ -2,10 +2,10 @@ import Foundation
 
 extension SECOPRecovery {
     /// The recovery steps over the shell's context: its store, templates, hashing pool, clock,
-    /// public URL and outbox wake-up; senders from ``EmailSenders/fromEnvironment()``.
+    /// public URL, senders and outbox wake-up.
     init(context: AppContext) throws {
         self.init(database: context.database,
-                  composer: EmailComposer(templates: context.templates, senders: .fromEnvironment()),
+                  composer: EmailComposer(templates: context.templates, senders: context.configuration.senders),
                   hashPassword: { password in try context.hashingPool.run { try context.hasher.hash(password) } },
                   policy: SECOPPasswordPolicy(commonPasswords: context.commonPasswords),
                   configuration: SECOPRecoveryConfiguration(publicURL: context.configuration.publicURL.absoluteString),

@@ -11,7 +11,7 @@ enum SOIRecoveryPages {
         let context = request.context
         let configuration = SOIRecoveryConfiguration(publicURL: context.configuration.publicURL.absoluteString)
         return SOIRecovery(database: context.database, hasher: context.hasher, verifier: context.verifier,
-                           mail: SOIRecoveryMail(composer: EmailComposer(templates: context.templates),
+                           mail: SOIRecoveryMail(composer: EmailComposer(templates: context.templates, senders: context.configuration.senders),
                                                  configuration: configuration),
                            rules: SOIPasswordRules(commonPasswords: context.commonPasswords), configuration: configuration,
                            rateLimiter: context.rateLimiter, mailEnqueued: context.wakeOutbox)
