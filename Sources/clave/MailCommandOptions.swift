@@ -39,6 +39,12 @@ struct MailCommandOptions {
         } catch {
             throw CLIError(error.description)
         }
+        configuration = try Self.mailConfiguration(&arguments, ehloName: ehloName)
+    }
+
+    /// The DKIM and Message-ID options (`--dkim-domain`, `--dkim-selector`, `--dkim-key`,
+    /// `--mail-domain`), shared with `clave serve` so both sign the same way.
+    static func mailConfiguration(_ arguments: inout Arguments, ehloName: String) throws -> MailConfiguration {
         var dkim: DKIMConfiguration?
         let dkimParts = (arguments.option("dkim-domain"), arguments.option("dkim-selector"), arguments.option("dkim-key"))
         switch dkimParts {
@@ -53,7 +59,7 @@ struct MailCommandOptions {
         default:
             throw CLIError("DKIM needs all of --dkim-domain, --dkim-selector and --dkim-key")
         }
-        configuration = MailConfiguration(messageIDDomain: arguments.option("mail-domain"), ehloName: ehloName, dkim: dkim)
+        return MailConfiguration(messageIDDomain: arguments.option("mail-domain"), ehloName: ehloName, dkim: dkim)
     }
 
     /// Opens and migrates the database.

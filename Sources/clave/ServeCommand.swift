@@ -28,6 +28,11 @@ enum ServeCommand: Command {
       --mail-domain DOMAIN      the portals send from soporte@, registro@ and notificaciones@
                                 DOMAIN; it must match the SMTP account and DKIM key
                                 (CLAVE_MAIL_DOMAIN, default the reserved *.example domains)
+      --ehlo-name NAME          our name in EHLO; the host's public name (CLAVE_EHLO_NAME,
+                                default localhost)
+      --dkim-domain DOMAIN      DKIM-sign every message (d=DOMAIN), with --dkim-selector NAME
+      --dkim-selector NAME      and --dkim-key FILE (a PEM RSA key); all three or none
+      --dkim-key FILE           (CLAVE_DKIM_DOMAIN, CLAVE_DKIM_SELECTOR, CLAVE_DKIM_KEY)
       --mode development|production   (CLAVE_MODE, default development)
       --access-log on|off       one log line per request (CLAVE_ACCESS_LOG, default on)
       --workers N               handler threads (CLAVE_WORKERS, default twice the cores, at least 4)
@@ -39,6 +44,8 @@ enum ServeCommand: Command {
     static func run(_ arguments: Arguments) throws -> Int32 {
         var arguments = arguments
         let settings = try ServeConfiguration(&arguments)
+        let ehloName = arguments.option("ehlo-name") ?? "localhost"
+        let mailConfiguration = try MailCommandOptions.mailConfiguration(&arguments, ehloName: ehloName)
         try arguments.finish()
         MemoryPolicy.apply()
 
@@ -54,8 +61,8 @@ enum ServeCommand: Command {
             ? try SeedDemoCommand.seed(UserRepository(database: database), hasher: PasswordHasher()) : []
 
         // Mail: SMTP when --smtp-url is given, else (development only) the mailbox at /_correo.
-        let route = try mailRoute(settings)
-        let transport = try route.makeTransport(database: database, composer: MessageComposer(configuration: MailConfiguration()))
+        let route = try mailRoute(settings, ehloName: ehloName)
+        let transport = try route.makeTransport(database: database, composer: MessageComposer(configuration: mailConfiguration))
         let worker = OutboxWorker(outbox: OutboxRepository(database: database), transport: transport)
 
         let metrics = Metrics()
@@ -95,13 +102,13 @@ enum ServeCommand: Command {
     }
 
     /// Where mail goes for `settings`.
-    static func mailRoute(_ settings: ServeConfiguration) throws -> MailRoute {
+    static func mailRoute(_ settings: ServeConfiguration, ehloName: String) throws -> MailRoute {
         var url: SMTPURL?
         if let text = settings.smtpURL?.absoluteString {
             do { url = try SMTPURL(parsing: text) } catch { throw CLIError("--smtp-url: \(error)") }
         }
         do {
-            return try MailRoute.choose(smtpURL: url, developmentMode: settings.mode == .development)
+            return try MailRoute.choose(smtpURL: url, developmentMode: settings.mode == .development, ehloName: ehloName)
         } catch {
             throw CLIError(error.description)
         }

@@ -45,7 +45,7 @@ import TestSupport
     @Test func helpListsEveryOption() throws {
         let run = try Process_(["serve", "--help"]).finish()
         #expect(run.status == 0)
-        for option in ["--host", "--port", "--db", "--resources", "--public-url", "--smtp-url", "--mail-domain", "--mode", "--access-log", "--workers", "CLAVE_PORT", "CLAVE_MAIL_DOMAIN"] {
+        for option in ["--host", "--port", "--db", "--resources", "--public-url", "--smtp-url", "--mail-domain", "--ehlo-name", "--dkim-domain", "--dkim-selector", "--dkim-key", "--mode", "--access-log", "--workers", "CLAVE_PORT", "CLAVE_MAIL_DOMAIN"] {
             #expect(run.output.contains(option), "missing \(option)")
         }
     }
@@ -61,6 +61,8 @@ import TestSupport
         (["--db", "/no/existe/clave.sqlite"], "--db"),
         (["--puerto", "1"], "unknown option"),
         (["--mail-domain", "x.co>\r\nBcc: a@b.co"], "--mail-domain"),
+        (["--dkim-domain", "clave.test"], "DKIM needs all of"),
+        (["--dkim-domain", "clave.test", "--dkim-selector", "s1", "--dkim-key", "/no/existe.pem"], "DKIM"),
     ])
     func badSettingsStopWithOneClearLineAndStatus2(arguments: [String], mentions: String) throws {
         let temporary = try TemporaryDirectory(prefix: "serve-bad")

@@ -7,29 +7,13 @@ import TestSupport
 @Suite struct WebServeTests {
     @Test func developmentServeSeedsPrintsAndServesTheDemoUsers() throws {
         let temporary = try TemporaryDirectory(prefix: "web-serve")
-        let process = Process()
-        let output = Pipe()
-        process.executableURL = PackagePaths.claveExecutable
-        process.arguments = ["serve", "--port", "0", "--db", temporary.path("clave.sqlite"),
-                             "--resources", PackagePaths.resources.path, "--access-log", "off"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["CLAVE_LOG_LEVEL"] = "warning"
-        process.environment = environment
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-
+        let server = try ServeProcess(["--port", "0", "--db", temporary.path("clave.sqlite"),
+                                       "--resources", PackagePaths.resources.path, "--access-log", "off"],
+                                      until: "Cajacopi  ")
+        defer { server.stop() }
         // The banner: the URL line first, then the mail route and the demo users.
-        var banner = ""
-        let handle = output.fileHandleForReading
-        while !banner.contains("Cajacopi  ") {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            banner += String(decoding: chunk, as: UTF8.self)
-        }
-        let firstLine = String(banner.prefix { $0 != "\n" })
-        let port = try #require(firstLine.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, "\(banner)")
+        let banner = server.banner
+        let port = server.port
         #expect(banner.contains("development mailbox"))
         #expect(banner.contains("Secop-Demo-2026"))
 
@@ -51,8 +35,6 @@ import TestSupport
         }
         #expect(try WebClient(port: port).get("/_correo/api/mensajes").text == "[]")
 
-        process.terminate()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(server.stop() == 0)
     }
 }
