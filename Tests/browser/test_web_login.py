@@ -19,6 +19,7 @@ LOGINS = [
 def test_demo_user_logs_in_and_out(app, browser, shot, portal, fields, selects, heading):
     browser.get(app.url("/"))
     browser.find_element(By.CSS_SELECTOR, f"a.portal-card.{portal}").click()
+    wait_for_path(browser, f"/{portal}/ingreso")
     assert browser.current_url.endswith(f"/{portal}/ingreso")
     for name, value in selects.items():
         Select(browser.find_element(By.NAME, name)).select_by_value(value)

@@ -35,6 +35,11 @@ def wait_until(browser, check, description, timeout=15):
                          + (f"\nlast WebDriver error: {last_error.msg}" if last_error else ""))
 
 
+def loaded(browser):
+    """Whether the current document has finished loading (so every element is there)."""
+    return browser.execute_script("return document.readyState") == "complete"
+
+
 def text_of(browser, selector):
     """The rendered text of the first element matching the CSS selector, or "" if none."""
     text = browser.execute_script(
@@ -43,13 +48,15 @@ def text_of(browser, selector):
 
 
 def wait_for_text(browser, text, selector="body", timeout=15):
-    """Waits until the element `selector` (the whole page by default) shows `text`."""
-    wait_until(browser, lambda b: text in text_of(b, selector), f"{text!r} in <{selector}>", timeout)
+    """Waits until the element `selector` (the whole page by default) shows `text` and the
+    page has finished loading."""
+    wait_until(browser, lambda b: text in text_of(b, selector) and loaded(b), f"{text!r} in <{selector}>", timeout)
 
 
 def wait_for_url(browser, part, timeout=20):
-    """Waits until the address bar contains `part` (a form post with a password hash takes a moment)."""
-    wait_until(browser, lambda b: part in b.current_url, f"an address containing {part!r}", timeout)
+    """Waits until the address bar contains `part` (a form post with a password hash takes a
+    moment) and that page has finished loading."""
+    wait_until(browser, lambda b: part in b.current_url and loaded(b), f"an address containing {part!r}", timeout)
 
 
 def safe_url(browser):
