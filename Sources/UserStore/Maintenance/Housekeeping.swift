@@ -3,7 +3,7 @@ import Foundation
 
 /// Runs `Database.purge` every `interval` while `clave serve` runs.
 ///
-/// Without it the sessions table grows by one row per cookieless page view until someone runs
+/// Without it the sessions table grows by one row per cookieless visit to a form page until someone runs
 /// `clave db purge`; a crawler (or an attacker) could fill the disk. A failed purge is logged
 /// and tried again next time: housekeeping never stops the server.
 public final class Housekeeping: @unchecked Sendable {

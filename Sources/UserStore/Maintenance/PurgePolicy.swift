@@ -5,7 +5,7 @@ import Foundation
 /// Reset tokens are kept a week past expiry so that support staff can still see, in `clave db`
 /// queries, that a link was sent and why it no longer works; captchas and rate-limit counters
 /// only matter for minutes, a day is plenty. Sessions go as soon as they expire: they hold only
-/// a hash and a CSRF secret, and every cookieless page view creates one.
+/// a hash and a CSRF secret, and every cookieless visit to a page with a form creates one.
 public struct PurgePolicy: Sendable, Equatable {
     /// Reset tokens expired longer ago than this are deleted. Default 7 days.
     public var tokenRetention: TimeInterval
