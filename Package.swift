@@ -27,6 +27,7 @@ let package = Package(
 
         // Libraries, arrows pointing one way.
         .target(name: "ClaveLog"),
+        .target(name: "ClaveTime"),
         .target(name: "HTTPCore", dependencies: ["ClaveLog", "CLinux"]),
         .target(name: "ClaveCrypto", dependencies: ["COpenSSL"]),
         .target(name: "UserStore", dependencies: ["CSQLite", "ClaveCrypto", "ClaveLog"]),
