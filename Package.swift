@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "CaptchaImage"),
         .target(
             name: "RecoveryFlows",
-            dependencies: ["HTTPCore", "UserStore", "Mailer", "ClaveCrypto", "Templates", "CaptchaImage", "ClaveLog"]
+            dependencies: ["HTTPCore", "UserStore", "ClaveCrypto", "Templates", "CaptchaImage", "ClaveLog", "ClaveTime"]
         ),
         .executableTarget(
             name: "clave",

@@ -42,32 +42,47 @@ public struct SystemClock: ClaveClock {
     }
 }
 
-/// A clock that moves only when told: both readings advance together, so a test that expires
-/// a session (wall time) and one that fires a timeout (monotonic) use the same clock.
+/// A clock tests move by hand: both readings advance together, so a test that expires a
+/// session (wall time) and one that fires a timeout (monotonic) use the same clock.
+///
+/// By default it stands still between advances. `followsRealTime: true` makes it the real
+/// time plus every advance so far, for tests of a whole app whose rows must keep their real
+/// order (two requests a few milliseconds apart are not at the same instant).
 public final class ManualClock: ClaveClock, @unchecked Sendable {
     private let lock = NSLock()
-    private var wall: Date
-    private var monotonic: UInt64
+    private let real = SystemClock()
+    private let startWall: Date
+    private let startUptime: UInt64
+    private let realStartWall: Date
+    private let realStartUptime: UInt64
+    private let followsRealTime: Bool
+    private var offset: TimeInterval = 0
 
     /// A clock at `start` (default: the real time when the test began, so rows written with it
-    /// look ordinary) and an uptime of one second.
-    public init(start: Date = Date(), uptime: UInt64 = 1_000_000_000) {
-        wall = start
-        monotonic = uptime
+    /// look ordinary) and an uptime of `uptime` nanoseconds.
+    public init(start: Date = Date(), uptime: UInt64 = 1_000_000_000, followsRealTime: Bool = false) {
+        startWall = start
+        startUptime = uptime
+        realStartWall = real.now()
+        realStartUptime = real.uptime()
+        self.followsRealTime = followsRealTime
     }
 
-    /// The wall time: `start` plus every advance so far.
-    public func now() -> Date { lock.withLock { wall } }
+    /// The wall time: `start` plus every advance (plus the real time gone by, if it follows it).
+    public func now() -> Date {
+        let elapsed = followsRealTime ? real.now().timeIntervalSince(realStartWall) : 0
+        return lock.withLock { startWall.addingTimeInterval(elapsed + offset) }
+    }
 
-    /// The monotonic time: the starting uptime plus every advance so far.
-    public func uptime() -> UInt64 { lock.withLock { monotonic } }
+    /// The monotonic time: the starting uptime plus every advance (plus real time, if it follows it).
+    public func uptime() -> UInt64 {
+        let elapsed = followsRealTime ? real.uptime() &- realStartUptime : 0
+        return lock.withLock { startUptime &+ elapsed &+ UInt64(max(0, offset) * 1_000_000_000) }
+    }
 
     /// Moves both readings forward by `seconds`.
     public func advance(by seconds: TimeInterval) {
-        lock.withLock {
-            wall = wall.addingTimeInterval(seconds)
-            monotonic &+= UInt64(max(0, seconds) * 1_000_000_000)
-        }
+        lock.withLock { offset += max(0, seconds) }
     }
 
     /// Moves both readings forward by `duration`.

@@ -19,7 +19,7 @@ import UserStore
                                     options: TemplateOptions(strict: false))
     }
 
-    func render(_ page: SECOPPage) throws -> String {
+    func render(_ page: PortalPage) throws -> String {
         var context = page.context
         context["csrf"] = "csrf-de-prueba"
         return try templates.render(page.template, context)

@@ -20,11 +20,16 @@ public struct StaticFiles: HTTPResponder {
         public var maxCachedFileSize: Int = 1024 * 1024
         /// File served for a path ending in `/`. Default `index.html`.
         public var indexFile: String = "index.html"
+        /// How a missing file (404) or another method (405) is answered, as the router does.
+        /// Default the server's plain page.
+        public var unmatched: Router.UnmatchedAnswer = .serverPage
 
-        public init(maxAge: Int = 3600, maxCachedFileSize: Int = 1024 * 1024, indexFile: String = "index.html") {
+        public init(maxAge: Int = 3600, maxCachedFileSize: Int = 1024 * 1024, indexFile: String = "index.html",
+                    unmatched: Router.UnmatchedAnswer = .serverPage) {
             self.maxAge = maxAge
             self.maxCachedFileSize = maxCachedFileSize
             self.indexFile = indexFile
+            self.unmatched = unmatched
         }
     }
 
@@ -89,9 +94,12 @@ public struct StaticFiles: HTTPResponder {
 
     public func respond(to request: HTTPRequest) throws -> HTTPResponse {
         guard request.method == .get || request.method == .head else {
-            return ErrorPage.response(.methodNotAllowed, requestID: request.requestID, headers: ["Allow": "GET, HEAD"])
+            let error = HTTPError(.methodNotAllowed, headers: ["Allow": "GET, HEAD"])
+            if options.unmatched == .throwError { throw error }
+            return ErrorPage.response(error.status, requestID: request.requestID, headers: error.headers)
         }
         guard let file = file(for: request.path) else {
+            if options.unmatched == .throwError { throw HTTPError(.notFound) }
             return ErrorPage.response(.notFound, requestID: request.requestID)
         }
         var headers: HTTPHeaders = ["ETag": file.etag, "Cache-Control": cacheControl]

@@ -68,4 +68,6 @@ struct RoutePattern: Sendable, Equatable {
 public enum RouterError: Error, Sendable, Equatable {
     /// The pattern does not start with `/`, or its braces are unbalanced or empty.
     case invalidPattern(String)
+    /// A route for this method and pattern was already added.
+    case duplicateRoute(method: HTTPMethod, pattern: String)
 }

@@ -25,13 +25,27 @@ public struct Router: HTTPResponder {
     private var mounts: [(prefix: String, responder: any HTTPResponder)] = []
     /// Patterns `add` refused as malformed; start-up code checks it is empty.
     public private(set) var invalidPatterns: [String] = []
+    /// How a request that matches no route is answered.
+    public var unmatched: UnmatchedAnswer
 
-    public init() {}
+    /// How the router answers a request no route matches (404) or that names a route with
+    /// another method (405, with `Allow`).
+    public enum UnmatchedAnswer: Sendable, Equatable {
+        /// The server's plain ``ErrorPage``.
+        case serverPage
+        /// Throws the ``HTTPError``, so an application's error middleware renders its own page
+        /// (one place for every error, instead of recognising the router's pages afterwards).
+        case throwError
+    }
+
+    /// An empty router answering unmatched requests as `unmatched` says.
+    public init(unmatched: UnmatchedAnswer = .serverPage) { self.unmatched = unmatched }
 
     /// Adds a route. `inline: true` declares the handler non-blocking and microseconds-cheap,
     /// so the event loop may answer it without the worker pool (see
-    /// `HTTPResponder.respondsInline(to:)`). A malformed pattern is a programming error: the
-    /// route is not added and the pattern is listed in `invalidPatterns` (or use `tryAdd`).
+    /// `HTTPResponder.respondsInline(to:)`). A malformed or duplicate pattern is a programming
+    /// error: the route is not added and the pattern is listed in `invalidPatterns` (or use
+    /// `tryAdd`, which throws).
     public mutating func add(_ method: HTTPMethod, _ pattern: String, inline: Bool = false,
                              _ handler: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) {
         do {
@@ -41,14 +55,20 @@ public struct Router: HTTPResponder {
         }
     }
 
-    /// Adds a route, throwing `RouterError.invalidPattern` for a malformed pattern.
+    /// Adds a route, throwing `RouterError.invalidPattern` for a malformed pattern and
+    /// `RouterError.duplicateRoute` when the method and pattern are taken: a second handler
+    /// would otherwise silently replace the first.
     public mutating func tryAdd(_ method: HTTPMethod, _ pattern: String, inline: Bool = false,
                                 _ handler: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) throws {
         let compiled = try RoutePattern(pattern)
         let entry = Entry(handler: handler, inline: inline)
         if compiled.isLiteral {
+            guard literal[pattern]?[method] == nil else { throw RouterError.duplicateRoute(method: method, pattern: pattern) }
             literal[pattern, default: [:]][method] = entry
         } else if let index = patterns.firstIndex(where: { $0.pattern == compiled }) {
+            guard patterns[index].methods[method] == nil else {
+                throw RouterError.duplicateRoute(method: method, pattern: pattern)
+            }
             patterns[index].methods[method] = entry
         } else {
             patterns.append((compiled, [method: entry]))
@@ -136,9 +156,11 @@ public struct Router: HTTPResponder {
             request.head = head
             return try responder.respond(to: request)
         case .methodNotAllowed(let allowed):
-            return ErrorPage.response(.methodNotAllowed, requestID: request.requestID,
-                                      headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")])
+            let error = HTTPError(.methodNotAllowed, headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")])
+            if unmatched == .throwError { throw error }
+            return ErrorPage.response(error.status, requestID: request.requestID, headers: error.headers)
         case .notFound:
+            if unmatched == .throwError { throw HTTPError(.notFound) }
             return ErrorPage.response(.notFound, requestID: request.requestID)
         }
     }

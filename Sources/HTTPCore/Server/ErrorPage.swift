@@ -5,18 +5,9 @@
 ///
 /// Pages the server writes before any application code runs (a malformed request, 413, 431,
 /// 503 when the queue is full) never pass an application's security-header middleware, so the
-/// page carries its own: it has no script, style or image, so the policy allows nothing at all.
-/// A middleware that sees the page later keeps these (they are stricter than any page policy).
+/// page carries its own (``SecurityHeaders/applyToServerPage(_:)``): it has no script, style or
+/// image, so the policy allows nothing at all. A middleware that sees the page later keeps these.
 public enum ErrorPage {
-    /// Header fields every error page carries unless the caller gives its own value.
-    public static let securityHeaders: [(name: String, value: String)] = [
-        ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"),
-        ("X-Content-Type-Options", "nosniff"),
-        ("X-Frame-Options", "DENY"),
-        ("Referrer-Policy", "no-referrer"),
-        ("Cache-Control", "no-store"),
-    ]
-
     /// A page for `status`, with `message` (or a default sentence) and, for server errors, the
     /// request id so that a user can quote it to support staff.
     public static func response(
@@ -37,9 +28,7 @@ public enum ErrorPage {
         html += "</body></html>\n"
         var response = HTTPResponse.html(html, status: status)
         for (name, value) in headers { response.headers.add(name, value) }
-        for field in securityHeaders where response.headers[field.name] == nil {
-            response.headers.add(field.name, field.value)
-        }
+        SecurityHeaders.applyToServerPage(&response)
         return response
     }
 

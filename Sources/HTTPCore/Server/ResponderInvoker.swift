@@ -1,7 +1,7 @@
 import ClaveLog
 
 /// Calls the application's responder and turns whatever it throws into a response, so a
-/// handler's error never reaches the event loop: `HTTPError` becomes its status page, anything
+/// handler's error never reaches the event loop: an `HTTPResponseError` becomes its status page, anything
 /// else a 500 page with the request id and one log line.
 struct ResponderInvoker: Sendable {
     let responder: any HTTPResponder
@@ -10,7 +10,7 @@ struct ResponderInvoker: Sendable {
     func response(for request: HTTPRequest) -> HTTPResponse {
         do {
             return try responder.respond(to: request)
-        } catch let error as HTTPError {
+        } catch let error as any HTTPResponseError {
             return ErrorPage.response(error.status, message: error.message, requestID: request.requestID, headers: error.headers)
         } catch {
             logger.error("handler failed", [

@@ -12,13 +12,17 @@ import UserStore
 enum DevMailboxRoutes {
     /// How many messages the list and the API return at most.
     static let listLimit = 200
-    /// The policy of the email HTML view.
-    static let emailContentSecurityPolicy =
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data: 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+    /// The policy of the email HTML view: nothing but the inline styles and images emails need,
+    /// framed only by the mailbox's own page.
+    static let emailContentSecurityPolicy = ContentSecurityPolicy([
+        (.defaultSource, ["'none'"]), (.styleSource, ["'unsafe-inline'"]), (.imageSource, ["data:", "'self'"]),
+        (.frameAncestors, ["'self'"]), (.baseURI, ["'none'"]), (.formAction, ["'none'"]),
+    ])
 
-    static func register(in routes: inout WebRoutes) {
-        let context = routes.context
-        routes.get("/_correo") { request in
+    /// The mailbox's pages and API (development mode only).
+    static func routes(in context: AppContext) -> RouteTable {
+        RouteTable("dev", [
+        .page("/_correo") { request in
             try requireLoopback(request.http)
             let para = request.query["para"].flatMap { $0.isEmpty ? nil : $0 }
             let messages = try context.mailbox.list(recipient: para, limit: listLimit)
@@ -26,41 +30,43 @@ enum DevMailboxRoutes {
                 "mensajes": .list(messages.map(summary)),
                 "para": .string(para ?? ""),
             ])
-        }
-        routes.get("/_correo/{id}") { request in
+        },
+        .page("/_correo/{id}") { request in
             try requireLoopback(request.http)
             let message = try find(request.http, context: context)
             return try request.page("correo/mensaje.html", title: message.subject, values: ["mensaje": summary(message),
                 "texto": .string(message.textBody), "fuente": .string(message.rawSource),
                 "tiene_html": .bool(!message.htmlBody.isEmpty)])
-        }
-        routes.post("/_correo/vaciar") { request in
+        },
+        .form("/_correo/vaciar") { request in
             try requireLoopback(request.http)
             try context.mailbox.deleteAll()
             return request.redirect(to: "/_correo", notice: FlashNotice(.success, "Se borraron todos los mensajes."))
-        }
-        routes.router.get("/_correo/{id}/html") { http in
+        },
+        .resource("/_correo/{id}/html") { http in
             try requireLoopback(http)
             var response = HTTPResponse.html(try find(http, context: context).htmlBody)
-            response.headers.replace("Content-Security-Policy", emailContentSecurityPolicy)
+            response.headers.replace("Content-Security-Policy", emailContentSecurityPolicy.headerValue)
             response.headers.replace("X-Frame-Options", "SAMEORIGIN")
             response.headers.replace("Referrer-Policy", "no-referrer")
             return response
-        }
-        routes.router.get("/_correo/api/mensajes") { http in
+        },
+        .resource("/_correo/api/mensajes") { http in
             try requireLoopback(http)
             let para = http.queryItems["para"].flatMap { $0.isEmpty ? nil : $0 }
             return try json(try context.mailbox.list(recipient: para, limit: listLimit).map(DevMailboxJSON.init))
-        }
-        routes.router.get("/_correo/api/mensajes/{id}") { http in
+        },
+        .resource("/_correo/api/mensajes/{id}") { http in
             try requireLoopback(http)
             return try json(DevMailboxJSON(try find(http, context: context)))
-        }
-        routes.router.delete("/_correo/api/mensajes") { http in
+        },
+        .exempt(.delete, "/_correo/api/mensajes",
+                because: "development-only JSON API for test scripts on this machine; refuses all but direct loopback clients") { http in
             try requireLoopback(http)
             try context.mailbox.deleteAll()
             return HTTPResponse(status: .noContent)
-        }
+        },
+        ])
     }
 
     /// Refuses anything but a direct loopback peer with 404 (the mailbox does not exist for

@@ -25,17 +25,16 @@ enum LoginService {
     /// success. Throws ``RateLimited`` when the address or identifier is over its limit.
     static func attempt(_ request: WebRequest, portal: Portal, identifier: String, user: User?, password: String,
                         allowTemporary: Bool = false) throws -> Outcome {
-        let route = "\(portal.rawValue).login"
-        try request.rateLimit(route, identifier: identifier)
+        try request.rateLimit(identifier: identifier)
         let context = request.context
         let now = context.now
         let match = try context.hashingPool.run { context.verifier.check(password, for: user, now: now) }
         guard let user else {
-            request.audit("login.failed", detail: "reason=unknown-account")
+            request.audit(.loginFailed, detail: "reason=unknown-account")
             return .failure
         }
         if user.isLocked(at: now) {
-            request.audit("login.refused", userID: user.id, detail: "reason=locked")
+            request.audit(.loginRefused, userID: user.id, detail: "reason=locked")
             return .failure
         }
         switch match {
@@ -51,39 +50,39 @@ enum LoginService {
                 try recordFailure(request, user: user, now: now)
                 return .failure
             }
-            try finishLogin(request, user: user, portal: portal, identifier: identifier, route: route, detail: "password=temporary")
+            try finishLogin(request, user: user, portal: portal, identifier: identifier, detail: "password=temporary")
             return .success(user, mustChange: true)
         default:
             try context.users.recordSuccessfulLogin(id: user.id, now: now)
             if context.hasher.needsRehash(user.passwordHash) {
                 let upgraded = try context.hashingPool.run { try context.hasher.hash(password) }
                 try context.users.rehashPassword(id: user.id, newHash: upgraded, now: now)
-                request.audit("password.rehashed", userID: user.id)
+                request.audit(.passwordRehashed, userID: user.id)
             }
-            try finishLogin(request, user: user, portal: portal, identifier: identifier, route: route, detail: "password=current")
+            try finishLogin(request, user: user, portal: portal, identifier: identifier, detail: "password=current")
             return .success(user, mustChange: user.mustChangePassword)
         }
     }
 
-    private static func finishLogin(_ request: WebRequest, user: User, portal: Portal, identifier: String, route: String,
+    private static func finishLogin(_ request: WebRequest, user: User, portal: Portal, identifier: String,
                                     detail: String) throws {
-        try request.context.rateLimiter.reset(route: route, identifier: identifier)
+        if let route = request.routeLimit { try request.context.rateLimiter.reset(route: route, identifier: identifier) }
         try request.logIn(user, portal: portal)
-        request.audit("login.succeeded", userID: user.id, detail: detail)
+        request.audit(.loginSucceeded, userID: user.id, detail: detail)
     }
 
     /// Counts a failure; locks after ``LoginPolicy/lockAfter`` in a row, for a time that
     /// doubles with each lock in the back-off memory.
     private static func recordFailure(_ request: WebRequest, user: User, now: Date) throws {
         let policy = request.context.configuration.login
-        let earlierLocks = try request.context.auditLog.recent(userID: user.id, event: "login.locked", limit: 16)
+        let earlierLocks = try request.context.auditLog.recent(userID: user.id, event: AuditEvent.loginLocked.rawValue, limit: 16)
             .filter { $0.at > now.addingTimeInterval(-policy.backoffMemory) }.count
         let lockFor = min(policy.maximumLock, policy.lockFor * pow(2, Double(earlierLocks)))
         let updated = try request.context.users.recordFailedLogin(id: user.id, now: now, lockAfter: policy.lockAfter,
                                                                   lockFor: lockFor)
-        request.audit("login.failed", userID: user.id, detail: "reason=wrong-password failures=\(updated.failedLogins)")
+        request.audit(.loginFailed, userID: user.id, detail: "reason=wrong-password failures=\(updated.failedLogins)")
         if updated.isLocked(at: now) {
-            request.audit("login.locked", userID: user.id, detail: "seconds=\(Int(lockFor))")
+            request.audit(.loginLocked, userID: user.id, detail: "seconds=\(Int(lockFor))")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ClaveCrypto
 import ClaveLog
+import ClaveTime
 import Foundation
 import Templates
 import UserStore
@@ -46,7 +47,7 @@ public final class AppContext: Sendable {
     /// Bounds how many hashes run at once.
     public let hashingPool: PasswordHashingPool
     /// The time.
-    public let clock: any AppClock
+    public let clock: any ClaveClock
     /// The web layer's logger.
     public let logger: Logger
     /// Wakes the outbox worker after a transaction enqueued an email.
@@ -56,7 +57,7 @@ public final class AppContext: Sendable {
 
     /// A context over `database` (already migrated), loading templates from
     /// `configuration.resources/templates`.
-    public init(configuration: AppConfiguration, database: Database, clock: any AppClock = SystemClock(),
+    public init(configuration: AppConfiguration, database: Database, clock: any ClaveClock = SystemClock(),
                 logger: Logger = Logger(label: "web"), wakeOutbox: @escaping @Sendable () -> Void = {}) throws {
         self.configuration = configuration
         self.database = database
@@ -86,14 +87,15 @@ public final class AppContext: Sendable {
     /// The uniform-timing floor of "request" pages.
     public var uniformTiming: UniformTiming { configuration.uniformTiming }
 
-    /// Appends an audit entry, logging (not throwing) when the write fails: a failed audit write
-    /// must not turn a user's answer into a 500 after the change it describes was committed.
-    /// `detail` holds ids, reasons and counts: never a password, token or reset URL.
-    public func audit(_ event: String, portal: String, userID: Int64? = nil, client: String? = nil, detail: String = "") {
-        do {
-            try auditLog.record(portal: portal, userID: userID, event: event, clientAddress: client, detail: detail, at: now)
-        } catch {
-            logger.error("audit write failed", ["event": event, "error": "\(error)"])
-        }
+    /// Appends an audit entry, logging (not throwing) when the write fails (``AuditTrail``): a
+    /// failed audit write must not turn a user's answer into a 500 after the change it describes
+    /// was committed. `detail` holds ids, reasons and counts: never a password, token or reset URL.
+    public func audit(_ event: AuditEvent, portal: String, userID: Int64? = nil, client: String? = nil, detail: String = "") {
+        auditTrail(portal).record(event, userID: userID, client: client, detail: detail)
+    }
+
+    /// The audit trail of `portal`, for the steps layers of the portals.
+    public func auditTrail(_ portal: String) -> AuditTrail {
+        AuditTrail(database: database, portal: portal, logger: logger, clock: clock)
     }
 }

@@ -1,55 +1,115 @@
 import Foundation
 import HTTPCore
 
-/// The whole web application: every route and the middleware chain, built once at start-up.
+/// The whole web application: every route table and the middleware chain, built once at
+/// start-up.
 ///
 /// ```swift
 /// let app = try ClaveApp(context: context, metrics: metrics)
 /// let server = HTTPServer(configuration: serverConfiguration, responder: app, metrics: metrics)
 /// ```
 ///
-/// Routes: the chooser at `/`, each portal's pages (``PortalModule``), `/healthz`, `/metrics`,
-/// `/static/`, and in development mode only the mailbox at `/_correo`.
+/// Tables: the shell's (`/`, `/healthz`, `/metrics`, `/static/`), each portal's
+/// (``PortalModule/routes(in:)``), and in development mode only the mailbox at `/_correo`.
+/// A portal without routes or two routes with the same method and path stop start-up
+/// (``ClaveAppError``); ``routes`` lists the contract for `clave routes`.
 public struct ClaveApp: HTTPResponder {
     /// The shared context.
     public let context: AppContext
+    /// Every route served, in table order (`clave routes` prints them).
+    public let routes: [RouteListing]
     private let chain: MiddlewareChain
 
-    /// Builds the router and the middleware chain.
+    /// Every portal, in the order the chooser shows them.
+    static let portals: [any PortalModule.Type] = [SOIPortal.self, SECOPPortal.self, CajacopiPortal.self]
+
+    /// Builds the route tables, the router and the middleware chain.
     public init(context: AppContext, metrics: Metrics = Metrics()) throws {
+        var tables = [ClaveApp.shellRoutes(metrics: metrics), PortalChooser.routes]
+        tables += ClaveApp.portals.map { $0.routes(in: context) }
+        if context.configuration.mode == .development { tables.append(DevMailboxRoutes.routes(in: context)) }
+        try self.init(context: context, tables: tables)
+    }
+
+    /// The app serving exactly `tables` (the initializer above, and tests of the checks).
+    init(context: AppContext, tables: [RouteTable]) throws {
         self.context = context
-        var routes = WebRoutes(context: context)
-        routes.router.get("/healthz", inline: true) { _ in .text("ok") }
-        routes.router.get("/metrics", inline: true) { _ in
-            var response = HTTPResponse.text(metrics.render())
-            response.headers.replace("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-            return response
+        var router = Router(unmatched: .throwError)
+        var listing: [RouteListing] = []
+        for table in tables {
+            guard !table.routes.isEmpty else { throw ClaveAppError.portalWithoutRoutes(table.owner) }
+            for route in table.routes {
+                let handler: ResourceHandler
+                switch route.handler {
+                case .page(let page): handler = { http in WebShell.run(http, route: route, context: context, page) }
+                case .resource(let resource): handler = resource
+                }
+                do {
+                    try router.tryAdd(route.method, route.path, inline: route.inline, handler)
+                } catch RouterError.duplicateRoute {
+                    throw ClaveAppError.duplicateRoute("\(route.method.rawValue) \(route.path)")
+                } catch {
+                    throw ClaveAppError.invalidRoutePattern(route.path)
+                }
+                listing.append(RouteListing(method: route.method.rawValue, path: route.path, owner: table.owner,
+                                            limit: route.limit, csrf: route.csrf.listing))
+            }
         }
         let staticFolder = context.configuration.resources.appendingPathComponent("static").path
-        routes.router.mount("/static/", try StaticFiles(folder: staticFolder))
-        PortalChooser.register(in: &routes)
-        SOIPortal.register(in: &routes)
-        SECOPPortal.register(in: &routes)
-        CajacopiPortal.register(in: &routes)
-        if context.configuration.mode == .development {
-            DevMailboxRoutes.register(in: &routes)
-        }
-        // A malformed pattern would silently never match: refuse to start instead.
-        if let pattern = routes.router.invalidPatterns.first { throw ClaveAppError.invalidRoutePattern(pattern) }
-        chain = MiddlewareChain([SecurityHeaders(hsts: context.configuration.isHTTPS), ThemedErrors(context: context)],
-                                responder: routes.router)
+        router.mount("/static/", try StaticFiles(folder: staticFolder, options: StaticFiles.Options(unmatched: .throwError)))
+        listing.append(RouteListing(method: "GET", path: "/static/*", owner: "clave", limit: nil,
+                                    csrf: WebRoute.CSRFRule.notNeeded.listing))
+        routes = listing
+        chain = MiddlewareChain([SecurityHeaders(hsts: context.configuration.isHTTPS), ErrorMiddleware(context: context)],
+                                responder: router)
+    }
+
+    /// Health and metrics, answered on the event loop.
+    static func shellRoutes(metrics: Metrics) -> RouteTable {
+        RouteTable("clave", [
+            .resource("/healthz", inline: true) { _ in .text("ok") },
+            .resource("/metrics", inline: true) { _ in
+                var response = HTTPResponse.text(metrics.render())
+                response.headers.replace("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                return response
+            },
+        ])
     }
 
     /// Answers through the middleware chain.
     public func respond(to request: HTTPRequest) throws -> HTTPResponse { try chain.respond(to: request) }
 
     /// Inline only for what the router marks inline (health, metrics, static files); the
-    /// themed-error middleware renders templates in memory, so it does not block either.
+    /// error middleware renders templates in memory, so it does not block either.
     public func respondsInline(to request: HTTPRequestHead) -> Bool { chain.respondsInline(to: request) }
 }
 
-/// Why the app cannot be built.
-public enum ClaveAppError: Error, Sendable, Equatable {
-    /// A portal registered a route whose pattern the router refused.
+extension WebRoute.CSRFRule {
+    /// How `clave routes` names the rule.
+    var listing: String {
+        switch self {
+        case .notNeeded: "not needed"
+        case .checked: "checked"
+        case .exempt(let reason): "exempt: " + reason
+        }
+    }
+}
+
+/// Why the app cannot be built: each is a start-up error with one clear line.
+public enum ClaveAppError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A table declared a route whose pattern the router refused.
     case invalidRoutePattern(String)
+    /// Two routes share a method and path (`POST /secop/ingreso`): the second would silently
+    /// replace the first.
+    case duplicateRoute(String)
+    /// A portal's table is empty: its pages would all answer 404.
+    case portalWithoutRoutes(String)
+
+    public var description: String {
+        switch self {
+        case .invalidRoutePattern(let pattern): "invalid route pattern \(pattern)"
+        case .duplicateRoute(let route): "duplicate route \(route): each method and path may be declared once"
+        case .portalWithoutRoutes(let owner): "the \(owner) route table is empty: every portal must declare its routes"
+        }
+    }
 }

@@ -1,32 +1,23 @@
 import UserStore
 
-/// One portal's routes. The shell's login pages register through ``registerLogin(in:)``; the
-/// recovery flows (issue 6) add theirs by implementing ``registerRecovery(in:)`` in an extension
-/// of the portal's type in their own file, e.g. `Portals/SECOP/SECOPRecoveryRoutes.swift`:
+/// One portal: its theme and its route table. `ClaveApp` asks each portal for its table once
+/// at start-up; a portal whose table is empty, or two routes with the same method and path,
+/// stop start-up with one clear line (``ClaveAppError``).
 ///
-/// ```swift
-/// extension SECOPPortal {
-///     static func registerRecovery(in routes: inout WebRoutes) { ... }
-/// }
-/// ```
+/// Every portal is built the same way, in three layers, each with its own test file:
 ///
-/// The default `registerRecovery` adds nothing, so the app builds before the flows land.
+/// | layer | SECOP II | SOI | Cajacopi |
+/// |---|---|---|---|
+/// | steps over the store, no HTTP | `SECOPRecovery` | `SOIRecovery` | `CajacopiRecovery` |
+/// | outcome → ``PortalPage``, no server | `SECOPRecoveryPages` | `SOIRecoveryPages` | `CajacopiRecoveryPages` |
+/// | the route table, thin wiring | `SECOPRecoveryRoutes` | `SOIRecoveryRoutes` | `CajacopiRecoveryRoutes` |
+///
+/// Rate limits are spent in the routes layer (each route declares the one it spends); password
+/// hashing is bounded in the steps layer (``BoundedHashing``); audit entries come from the steps
+/// layer through ``AuditTrail`` (a failed write is logged, never a 500).
 public protocol PortalModule {
     /// The portal's theme.
     static var theme: PortalTheme { get }
-    /// Login, home and logout routes (the shell's).
-    static func registerLogin(in routes: inout WebRoutes)
-    /// The recovery flow's routes (the flows').
-    static func registerRecovery(in routes: inout WebRoutes)
-}
-
-extension PortalModule {
-    /// No recovery routes until the portal's flow adds them.
-    public static func registerRecovery(in routes: inout WebRoutes) {}
-
-    /// Both sets of routes.
-    static func register(in routes: inout WebRoutes) {
-        registerLogin(in: &routes)
-        registerRecovery(in: &routes)
-    }
+    /// Every route of the portal (login, home, logout and recovery), in one table.
+    static func routes(in context: AppContext) -> RouteTable
 }

@@ -46,10 +46,17 @@ public struct RateLimiter: Sendable {
 
 /// Thrown when a rate limit is spent; the shell answers 429 with `Retry-After` and a page that
 /// reads the same whatever the identifier was.
-public struct RateLimited: Error, Sendable, Equatable {
+public struct RateLimited: HTTPResponseError, Equatable {
     /// Seconds until the window ends.
     public var retryAfter: TimeInterval
 
     /// The whole seconds for `Retry-After` (at least 1).
     public var retryAfterSeconds: Int { max(1, Int(retryAfter.rounded(.up))) }
+
+    /// 429 Too Many Requests (RFC 6585 §4).
+    public var status: HTTPStatus { .tooManyRequests }
+    /// `Retry-After` in whole seconds.
+    public var headers: HTTPHeaders { ["Retry-After": String(retryAfterSeconds)] }
+    /// The status's default sentence (the same whatever the identifier was).
+    public var message: String? { nil }
 }

@@ -7,7 +7,7 @@ import UserStore
 /// One request as the portals' handlers see it: the HTTP request plus its client address,
 /// session, decoded form, portal theme and the cookies to send back.
 ///
-/// Made by ``WebRoutes`` for each request, used by one handler on one thread, then dropped.
+/// Made by the shell (`WebShell`) for each request, used by one handler on one thread, then dropped.
 /// By the time a POST handler runs, its CSRF token has been checked.
 public final class WebRequest {
     /// The HTTP request.
@@ -26,15 +26,18 @@ public final class WebRequest {
     public private(set) var session: Session?
     /// The notice carried over from the previous page, if any.
     public let notice: FlashNotice?
+    /// The rate limit the route declares (``WebRoute/limit``), the only one it may spend.
+    public let routeLimit: String?
     /// Cookies to set on the response.
     var outgoingCookies: [SetCookie] = []
 
     /// Form limits for the portals' forms: small fields, few of them.
     public static let formLimits = FormLimits(maxFields: 30, maxLength: 4096)
 
-    init(_ http: HTTPRequest, context: AppContext) throws {
+    init(_ http: HTTPRequest, context: AppContext, routeLimit: String? = nil) throws {
         self.http = http
         self.context = context
+        self.routeLimit = routeLimit
         client = ClientAddress.of(http, trustedProxies: context.configuration.trustedProxies)
         portal = PortalTheme.forPath(http.path)
         if http.method == .post {
@@ -137,15 +140,18 @@ public final class WebRequest {
 
     // MARK: Limits, audit
 
-    /// Counts this attempt at `route` for the client address and `identifier`; throws
-    /// ``RateLimited`` (answered 429) when a limit is spent.
-    public func rateLimit(_ route: String, identifier: String?) throws {
-        try context.rateLimiter.check(route: route, address: client, identifier: identifier, now: context.now)
+    /// Counts this attempt against the route's declared limit (``WebRoute/limit``) for the
+    /// client address and `identifier`; throws ``RateLimited`` (answered 429) when a limit is
+    /// spent. A route that declared no limit cannot spend one: that is a programming error,
+    /// answered 500 and logged, never a silently unlimited route.
+    public func rateLimit(identifier: String?) throws {
+        guard let routeLimit else { throw WebRouteError.undeclaredLimit(path: String(http.path)) }
+        try context.rateLimiter.check(route: routeLimit, address: client, identifier: identifier, now: context.now)
     }
 
     /// Appends an audit entry for this request's portal and client. Never a secret in `detail`.
-    public func audit(_ event: String, userID: Int64? = nil, detail: String = "") {
-        context.audit(event, portal: portal?.portal.rawValue ?? "system", userID: userID, client: client, detail: detail)
+    public func audit(_ event: AuditEvent, userID: Int64? = nil, detail: String = "") {
+        context.audit(event, portal: portal?.portal.rawValue ?? "clave", userID: userID, client: client, detail: detail)
     }
 
     // MARK: Responses
@@ -164,6 +170,12 @@ public final class WebRequest {
     func finish(_ response: inout HTTPResponse) {
         for cookie in outgoingCookies { response.setCookie(cookie) }
     }
+}
+
+/// A route used the shell in a way its table did not declare.
+public enum WebRouteError: Error, Sendable, Equatable {
+    /// The handler spent a rate limit but its route declares none.
+    case undeclaredLimit(path: String)
 }
 
 /// Thrown by a handler to answer with a redirect (``WebRequest/requireUser(of:)``).

@@ -14,10 +14,17 @@ extension CajacopiRecovery {
         case invalidLink(ResetTokenStatus)
     }
 
-    /// A link's status and its user, without using it (what a GET shows).
+    /// What a GET on the link shows: its status and user, without using it, audited as opened.
+    public func openLink(token: String, clientAddress: String) throws -> (status: ResetTokenStatus, user: User?) {
+        let (status, user) = try inspectLink(token: token)
+        audit.record(.resetLinkOpened, userID: user?.id, client: clientAddress, detail: "status=\(status.rawValue)")
+        return (status, user)
+    }
+
+    /// A link's status and its user, without using it.
     public func inspectLink(token: String) throws -> (status: ResetTokenStatus, user: User?) {
         guard Self.isPlausibleToken(token) else { return (.unknown, nil) }
-        let lookup = try ResetTokenRepository(database: database).lookup(tokenHash: SHA256.hex(token), now: clock())
+        let lookup = try ResetTokenRepository(database: database).lookup(tokenHash: SHA256.hex(token), now: clock.now())
         guard lookup.status == .valid, let userID = lookup.token?.userID else { return (lookup.status, nil) }
         guard let user = try UserRepository(database: database).find(id: userID) else { return (.unknown, nil) }
         return (.valid, user)
@@ -30,7 +37,7 @@ extension CajacopiRecovery {
                                clientAddress: String) throws -> NewPasswordOutcome {
         let (status, found) = try inspectLink(token: token)
         guard status == .valid, let user = found else {
-            try audit("reset_link_rejected", userID: nil, client: clientAddress, detail: "estado=\(status.rawValue)")
+            audit.record(.resetLinkRefused, client: clientAddress, detail: "status=\(status.rawValue)")
             return .invalidLink(status)
         }
         var messages = configuration.policy.messages(for: newPassword, personalData: PersonalData(user: user))
@@ -40,23 +47,22 @@ extension CajacopiRecovery {
         guard messages.isEmpty else {
             let rules = configuration.policy.violations(of: newPassword, personalData: PersonalData(user: user))
             let names = rules.map { "\($0)" }.joined(separator: ",")
-            try audit("password_rejected", userID: user.id, client: clientAddress,
-                      detail: "reglas=\(names)\(newPassword != confirmation ? " confirmacion=distinta" : "")")
+            audit.record(.passwordRefused, userID: user.id, client: clientAddress,
+                         detail: "rules=\(names)\(newPassword != confirmation ? " confirmation=different" : "")")
             return .rejected(messages)
         }
         let hasher = self.hasher
         let hash = try hashingPool.map { pool in try pool.run { try hasher.hash(newPassword) } } ?? hasher.hash(newPassword)
-        let now = clock()
+        let now = clock.now()
         let changedEmail = try mail.passwordChangedEmail(to: user.email, at: now)
         let result = try ResetTokenRepository(database: database).redeemAndChangePassword(
             tokenHash: SHA256.hex(token), newPasswordHash: hash, now: now, confirmation: { _ in changedEmail })
         guard result.status == .valid else {
             // Another tab or a newer request got there between the check and the change.
-            try audit("reset_link_rejected", userID: user.id, client: clientAddress, detail: "estado=\(result.status.rawValue)")
+            audit.record(.resetLinkRefused, userID: user.id, client: clientAddress, detail: "status=\(result.status.rawValue)")
             return .invalidLink(result.status)
         }
-        try audit("password_changed", userID: user.id, client: clientAddress,
-                  detail: "sesiones y enlaces anulados; confirmación en la bandeja de salida")
+        audit.record(.passwordChanged, userID: user.id, client: clientAddress, detail: "via=reset_link sessions_and_tokens=dropped")
         wakeOutbox()
         return .changed(userID: user.id)
     }

@@ -1,5 +1,6 @@
 import ClaveCrypto
 import ClaveLog
+import ClaveTime
 import Foundation
 import Templates
 import UserStore
@@ -31,18 +32,19 @@ public struct CajacopiRecovery: Sendable {
     public let mail: CajacopiRecoveryMail
     let hasher: PasswordHasher
     let hashingPool: PasswordHashingPool?
-    let clock: @Sendable () -> Date
+    let clock: any ClaveClock
     let wakeOutbox: @Sendable () -> Void
-    let logger = Logger(label: "cajacopi")
+    /// Where every step is recorded (a failed write is logged, never thrown).
+    let audit: AuditTrail
 
     /// The flow over `database` and `templates`. `wakeOutbox` nudges the outbox worker after an
     /// email is enqueued; `clock` is the time (tests pass their own to expire tokens and
     /// captchas without sleeping). `hashingPool`, when given, bounds how many scrypt hashes run
     /// at once (503 when busy), as the shell's login does. CSRF, client addresses and rate
-    /// limits are the shell's (``WebRoutes``, ``WebRequest``), see ``register(in:development:)``.
+    /// limits are the shell's: see `CajacopiRecoveryRoutes`.
     public init(database: Database, templates: TemplateSet, configuration: CajacopiRecoveryConfiguration,
                 hasher: PasswordHasher = PasswordHasher(), hashingPool: PasswordHashingPool? = nil,
-                clock: @escaping @Sendable () -> Date = { Date() },
+                clock: any ClaveClock = SystemClock(),
                 wakeOutbox: @escaping @Sendable () -> Void = {}) {
         self.database = database
         self.templates = templates
@@ -53,6 +55,7 @@ public struct CajacopiRecovery: Sendable {
         self.hashingPool = hashingPool
         self.clock = clock
         self.wakeOutbox = wakeOutbox
+        audit = AuditTrail(database: database, portal: Portal.cajacopi.rawValue, logger: Logger(label: "cajacopi"), clock: clock)
     }
 
     /// What the request step decided (before it becomes a page).
@@ -70,14 +73,14 @@ public struct CajacopiRecovery: Sendable {
     /// storing anything when it does not.
     public func requestReset(email rawEmail: String, captchaID: String, captchaAnswer: String,
                              clientAddress: String) throws -> RequestOutcome {
-        let now = clock()
+        let now = clock.now()
         let check = try captcha.check(id: captchaID, answer: captchaAnswer, now: now)
         guard check == .passed else {
-            try audit("reset_captcha_rejected", userID: nil, client: clientAddress, detail: "resultado=\(check.rawValue)")
+            audit.record(.captchaRefused, client: clientAddress, detail: "result=\(check.rawValue)")
             return .captchaRejected(check)
         }
         guard let email = EmailAddress(rawEmail) else {
-            try audit("reset_invalid_email", userID: nil, client: clientAddress, detail: "")
+            audit.record(.formInvalid, client: clientAddress, detail: "fields=correo")
             return .invalidEmail
         }
         let users = UserRepository(database: database)
@@ -89,19 +92,24 @@ public struct CajacopiRecovery: Sendable {
             try ResetTokenRepository(database: database).issueResetToken(
                 userID: user.id, purpose: .passwordReset, tokenHash: SHA256.hex(token),
                 expiresAt: now.addingTimeInterval(configuration.tokenLifetime), now: now, email: message)
-            try audit("reset_requested", userID: user.id, client: clientAddress, detail: "correo enviado a la bandeja de salida")
+            audit.record(.resetRequested, userID: user.id, client: clientAddress, detail: "account=found")
             wakeOutbox()
         } else {
             // The address is not logged whole: only a short hash, enough to spot a pattern.
             let tag = String(SHA256.hex(email.value.lowercased()).prefix(12))
-            try audit("reset_requested_unknown", userID: nil, client: clientAddress, detail: "correo_sha256=\(tag)")
+            audit.record(.resetRequested, client: clientAddress, detail: "account=unknown email_sha256=\(tag)")
         }
         return .accepted
     }
 
-    func audit(_ event: String, userID: Int64?, client: String, detail: String) throws {
-        try AuditLogRepository(database: database).record(portal: Portal.cajacopi.rawValue, userID: userID, event: event,
-                                                          clientAddress: client, detail: detail, at: clock())
-        logger.info("cajacopi \(event)", ["user": userID.map(String.init) ?? "-", "client": client])
+    /// "Refrescar": burns the captcha the page showed (so refreshing cannot farm images of one
+    /// answer) and draws a new one.
+    public func refreshCaptcha(replacing old: String?, clientAddress: String) throws -> IssuedCaptcha {
+        if let old { _ = try captcha.check(id: old, answer: "", now: clock.now()) }
+        audit.record(.captchaRefreshed, client: clientAddress)
+        return try captcha.create(now: clock.now())
     }
+
+    /// A new captcha for the request page.
+    public func newCaptcha() throws -> IssuedCaptcha { try captcha.create(now: clock.now()) }
 }

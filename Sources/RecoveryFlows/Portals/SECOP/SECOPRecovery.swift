@@ -1,5 +1,6 @@
 import ClaveCrypto
 import ClaveLog
+import ClaveTime
 import Foundation
 import Templates
 import UserStore
@@ -26,7 +27,7 @@ public struct SECOPRecovery: Sendable {
     /// Link lifetime, public URL, input limits.
     public let configuration: SECOPRecoveryConfiguration
     /// The time, a parameter so tests can expire links without sleeping.
-    public let clock: @Sendable () -> Date
+    public let clock: any ClaveClock
     /// Called after an email is enqueued, to wake the outbox worker.
     public let wakeOutbox: @Sendable () -> Void
     /// Operational log (never a token, link or password).
@@ -35,7 +36,7 @@ public struct SECOPRecovery: Sendable {
     /// Creates a value from its parts.
     public init(database: Database, composer: EmailComposer, hashPassword: @escaping @Sendable (String) throws -> String,
                 policy: SECOPPasswordPolicy,
-                configuration: SECOPRecoveryConfiguration, clock: @escaping @Sendable () -> Date = { Date() },
+                configuration: SECOPRecoveryConfiguration, clock: any ClaveClock = SystemClock(),
                 wakeOutbox: @escaping @Sendable () -> Void = {}, logger: Logger = Logger(label: "secop")) {
         self.database = database
         self.composer = composer
@@ -54,13 +55,9 @@ public struct SECOPRecovery: Sendable {
 
     /// Appends an audit entry, logging (not throwing) a failed write: the step it records has
     /// already committed, and the user must still get its answer, not a 500.
-    private func record(userID: Int64?, event: String, clientAddress: String?, detail: String, at now: Date) {
-        do {
-            try AuditLogRepository(database: database).record(portal: "secop", userID: userID, event: event,
-                                                              clientAddress: clientAddress, detail: detail, at: now)
-        } catch {
-            logger.error("audit write failed", ["event": event, "error": "\(error)"])
-        }
+    private func record(userID: Int64?, event: AuditEvent, clientAddress: String?, detail: String, at now: Date) {
+        AuditTrail(database: database, portal: Portal.secop.rawValue, logger: logger, clock: clock)
+            .record(event, userID: userID, client: clientAddress, detail: detail)
     }
 
     // MARK: Olvidé la contraseña
@@ -75,7 +72,7 @@ public struct SECOPRecovery: Sendable {
         guard !username.isEmpty, username.count <= configuration.maximumUsernameLength else {
             throw SECOPRecoveryError.input(.invalidUsername)
         }
-        let now = clock()
+        let now = clock.now()
         let user = try UserRepository(database: database).findSecop(username: username)
         let token = try SecureRandom.token()
         let tokenHash = SHA256.hex(token)
@@ -85,14 +82,14 @@ public struct SECOPRecovery: Sendable {
             context: ["usuario": .string(shownName), "enlace": .string(configuration.changeLink(token: token)),
                       "minutos": .int(Int(configuration.linkLifetime / 60))])
         guard let user else {
-            record(userID: nil, event: "reset.requested", clientAddress: clientAddress,
+            record(userID: nil, event: .resetRequested, clientAddress: clientAddress,
                              detail: "account=unknown", at: now)
             return
         }
         try ResetTokenRepository(database: database).issueResetToken(
             userID: user.id, purpose: .passwordReset, tokenHash: tokenHash,
             expiresAt: now.addingTimeInterval(configuration.linkLifetime), now: now, email: message)
-        record(userID: user.id, event: "reset.requested", clientAddress: clientAddress,
+        record(userID: user.id, event: .resetRequested, clientAddress: clientAddress,
                          detail: "account=found link_minutes=\(Int(configuration.linkLifetime / 60))", at: now)
         logger.info("secop reset link issued", ["user": String(user.id)])
         wakeOutbox()
@@ -104,7 +101,7 @@ public struct SECOPRecovery: Sendable {
     /// way: the caller shows one answer, so the form tells nobody which addresses have accounts.
     public func requestUsernameReminder(email rawEmail: String, clientAddress: String?) throws {
         guard let email = EmailAddress(rawEmail) else { throw SECOPRecoveryError.input(.invalidEmail) }
-        let now = clock()
+        let now = clock.now()
         let users = try UserRepository(database: database).findSecop(email: email.value)
         let names = users.compactMap(\.username)
         let message = try composer.compose(
@@ -112,12 +109,12 @@ public struct SECOPRecovery: Sendable {
             context: ["usuarios": .list(names.map { .string($0) }), "correo": .string(email.value),
                       "ingreso": .string(configuration.loginLink)])
         guard !names.isEmpty else {
-            record(userID: nil, event: "username.reminder_requested",
+            record(userID: nil, event: .usernameReminderRequested,
                              clientAddress: clientAddress, detail: "accounts=0", at: now)
             return
         }
         _ = try OutboxRepository(database: database).enqueue(message, now: now)
-        record(userID: users.first?.id, event: "username.reminder_requested",
+        record(userID: users.first?.id, event: .usernameReminderRequested,
                          clientAddress: clientAddress, detail: "accounts=\(names.count)", at: now)
         wakeOutbox()
     }
@@ -127,14 +124,14 @@ public struct SECOPRecovery: Sendable {
     /// What the link carrying `token` would do now, without using it (a GET: mail scanners
     /// open links, so opening one must change nothing).
     public func inspectLink(token: String, clientAddress: String?) throws -> SECOPLinkState {
-        let now = clock()
+        let now = clock.now()
         guard let tokenHash = hashIfPlausible(token) else {
-            record(userID: nil, event: "reset.link_opened", clientAddress: clientAddress,
+            record(userID: nil, event: .resetLinkOpened, clientAddress: clientAddress,
                              detail: "status=unknown", at: now)
             return .unusable(.unknown)
         }
         let lookup = try ResetTokenRepository(database: database).lookup(tokenHash: tokenHash, now: now)
-        record(userID: lookup.token?.userID, event: "reset.link_opened",
+        record(userID: lookup.token?.userID, event: .resetLinkOpened,
                          clientAddress: clientAddress, detail: "status=\(lookup.status.rawValue)", at: now)
         guard lookup.status == .valid, let token = lookup.token,
               let user = try UserRepository(database: database).find(id: token.userID) else {
@@ -148,20 +145,20 @@ public struct SECOPRecovery: Sendable {
     /// enqueues the "password changed" notice. A refused password leaves the link working.
     public func changePassword(token: String, newPassword: String, confirmation: String,
                                clientAddress: String?) throws -> SECOPChangeOutcome {
-        let now = clock()
+        let now = clock.now()
         let tokens = ResetTokenRepository(database: database)
         guard let tokenHash = hashIfPlausible(token) else { return .unusableLink(.unknown) }
         let lookup = try tokens.lookup(tokenHash: tokenHash, now: now)
         guard lookup.status == .valid, let row = lookup.token,
               let user = try UserRepository(database: database).find(id: row.userID) else {
-            record(userID: lookup.token?.userID, event: "reset.link_refused",
+            record(userID: lookup.token?.userID, event: .resetLinkRefused,
                              clientAddress: clientAddress, detail: "status=\(lookup.status.rawValue)", at: now)
             return .unusableLink(lookup.status == .valid ? .unknown : lookup.status)
         }
         let username = user.username ?? user.displayName
         let problems = policy.problems(password: newPassword, confirmation: confirmation, personalData: PersonalData(user: user))
         guard problems.isEmpty else {
-            record(userID: user.id, event: "password.refused", clientAddress: clientAddress,
+            record(userID: user.id, event: .passwordRefused, clientAddress: clientAddress,
                              detail: "rules=" + problems.map(\.name).joined(separator: ","), at: now)
             return .refused(username: username, problems: problems)
         }
@@ -171,11 +168,11 @@ public struct SECOPRecovery: Sendable {
                                                         confirmation: { _ in notice })
         guard result.status == .valid else {
             // Another request used or superseded the link between the look-up and now.
-            record(userID: user.id, event: "reset.link_refused", clientAddress: clientAddress,
+            record(userID: user.id, event: .resetLinkRefused, clientAddress: clientAddress,
                              detail: "status=\(result.status.rawValue)", at: now)
             return .unusableLink(result.status)
         }
-        record(userID: user.id, event: "password.changed", clientAddress: clientAddress,
+        record(userID: user.id, event: .passwordChanged, clientAddress: clientAddress,
                          detail: "via=reset_link sessions_and_tokens=dropped", at: now)
         logger.info("secop password changed", ["user": String(user.id)])
         wakeOutbox()

@@ -30,12 +30,12 @@ public struct SECOPRecoveryPages: Sendable {
     // MARK: Olvidé la contraseña
 
     /// GET: the empty request form.
-    public func forgotPasswordForm() -> SECOPPage {
-        SECOPPage(template: "secop/olvide-contrasena", title: "Recuperar contraseña", context: links.merging(["accion": .string(SECOPRoutes.forgotPassword)]) { $1 })
+    public func forgotPasswordForm() -> PortalPage {
+        PortalPage(template: "secop/olvide-contrasena", title: "Recuperar contraseña", context: links.merging(["accion": .string(SECOPRoutes.forgotPassword)]) { $1 })
     }
 
     /// POST: emails a link when the user exists; the same answer when not.
-    public func forgotPassword(form: FormData, clientAddress: String?) throws -> SECOPPage {
+    public func forgotPassword(form: FormData, clientAddress: String?) throws -> PortalPage {
         let username = form["usuario"] ?? ""
         var context = links.merging(["accion": .string(SECOPRoutes.forgotPassword)]) { $1 }
         do {
@@ -43,23 +43,23 @@ public struct SECOPRecoveryPages: Sendable {
         } catch SECOPRecoveryError.input {
             context["usuario"] = .string(String(username.prefix(recovery.configuration.maximumUsernameLength)))
             context["error"] = "Escriba su nombre de usuario del SECOP II."
-            return SECOPPage(status: .unprocessableContent, template: "secop/olvide-contrasena", title: "Recuperar contraseña", context: context)
+            return PortalPage(status: .unprocessableContent, template: "secop/olvide-contrasena", title: "Recuperar contraseña", context: context)
         }
         context["enviado"] = true
         context["remitente"] = .string(senderAddress)
         context["minutos"] = .int(Int(recovery.configuration.linkLifetime / 60))
-        return SECOPPage(template: "secop/olvide-contrasena", title: "Recuperar contraseña", context: context)
+        return PortalPage(template: "secop/olvide-contrasena", title: "Recuperar contraseña", context: context)
     }
 
     // MARK: Olvidé el usuario
 
     /// GET: the empty reminder form.
-    public func forgotUsernameForm() -> SECOPPage {
-        SECOPPage(template: "secop/olvide-usuario", title: "Recuperar usuario", context: links.merging(["accion": .string(SECOPRoutes.forgotUsername)]) { $1 })
+    public func forgotUsernameForm() -> PortalPage {
+        PortalPage(template: "secop/olvide-usuario", title: "Recuperar usuario", context: links.merging(["accion": .string(SECOPRoutes.forgotUsername)]) { $1 })
     }
 
     /// POST: emails the user names registered to the address; the same answer when none are.
-    public func forgotUsername(form: FormData, clientAddress: String?) throws -> SECOPPage {
+    public func forgotUsername(form: FormData, clientAddress: String?) throws -> PortalPage {
         let email = form["correo"] ?? ""
         var context = links.merging(["accion": .string(SECOPRoutes.forgotUsername)]) { $1 }
         do {
@@ -67,18 +67,18 @@ public struct SECOPRecoveryPages: Sendable {
         } catch SECOPRecoveryError.input {
             context["correo"] = .string(String(email.prefix(EmailAddress.maximumLength)))
             context["error"] = "Escriba un correo electrónico válido, por ejemplo nombre@entidad.gov.co."
-            return SECOPPage(status: .unprocessableContent, template: "secop/olvide-usuario", title: "Recuperar usuario", context: context)
+            return PortalPage(status: .unprocessableContent, template: "secop/olvide-usuario", title: "Recuperar usuario", context: context)
         }
         context["enviado"] = true
         context["remitente"] = .string(senderAddress)
-        return SECOPPage(template: "secop/olvide-usuario", title: "Recuperar usuario", context: context)
+        return PortalPage(template: "secop/olvide-usuario", title: "Recuperar usuario", context: context)
     }
 
     // MARK: Cambiar contraseña
 
     /// GET on the emailed link: the form when the link works, else a page saying why not.
     /// Never uses the link (mail scanners open links).
-    public func changeForm(query: FormData, clientAddress: String?) throws -> SECOPPage {
+    public func changeForm(query: FormData, clientAddress: String?) throws -> PortalPage {
         let token = query["token"] ?? ""
         switch try recovery.inspectLink(token: token, clientAddress: clientAddress) {
         case .valid(let username):
@@ -89,14 +89,14 @@ public struct SECOPRecoveryPages: Sendable {
     }
 
     /// POST: changes the password with the link's token from the hidden field.
-    public func change(form: FormData, clientAddress: String?) throws -> SECOPPage {
+    public func change(form: FormData, clientAddress: String?) throws -> PortalPage {
         let token = form["token"] ?? ""
         let outcome = try recovery.changePassword(token: token, newPassword: form["contrasena_nueva"] ?? "",
                                                   confirmation: form["contrasena_confirmacion"] ?? "",
                                                   clientAddress: clientAddress)
         switch outcome {
         case .changed(let username):
-            return SECOPPage(template: "secop/contrasena-cambiada", title: "Contraseña cambiada", context: links.merging(["usuario": .string(username)]) { $1 })
+            return PortalPage(template: "secop/contrasena-cambiada", title: "Contraseña cambiada", context: links.merging(["usuario": .string(username)]) { $1 })
         case .refused(let username, let problems):
             var page = changePage(token: token, username: username, problems: problems)
             page.status = .unprocessableContent
@@ -106,19 +106,19 @@ public struct SECOPRecoveryPages: Sendable {
         }
     }
 
-    private func changePage(token: String, username: String, problems: [SECOPPasswordProblem]) -> SECOPPage {
+    private func changePage(token: String, username: String, problems: [SECOPPasswordProblem]) -> PortalPage {
         let policy = recovery.policy
         let context = links.merging([
             "accion": .string(SECOPRoutes.changePassword), "token": .string(token), "usuario": .string(username),
             "minimo": .int(policy.minimumLength),
             "problemas": .list(problems.map { .string($0.message(policy: policy)) }),
         ]) { $1 }
-        return SECOPPage(template: "secop/cambiar-contrasena", title: "Cambiar contraseña", context: context, carriesToken: true)
+        return PortalPage(template: "secop/cambiar-contrasena", title: "Cambiar contraseña", context: context, carriesToken: true)
     }
 
     /// The page for a link that does not work, worded for why (DESIGN.md: an old link says
     /// so clearly, "use the last email").
-    func unusableLinkPage(_ status: ResetTokenStatus) -> SECOPPage {
+    func unusableLinkPage(_ status: ResetTokenStatus) -> PortalPage {
         let words: (String, String, String)
         switch status {
         case .superseded:
@@ -139,7 +139,7 @@ public struct SECOPRecoveryPages: Sendable {
                      "Copie el enlace completo del correo y péguelo en su navegador, o solicite un nuevo correo.")
         }
         let code: HTTPStatus = status == .unknown || status == .valid ? .notFound : HTTPStatus(code: 410)
-        return SECOPPage(status: code, template: "secop/enlace-invalido", title: words.0,
+        return PortalPage(status: code, template: "secop/enlace-invalido", title: words.0,
                          context: links.merging(["encabezado": .string(words.0), "explicacion": .string(words.1),
                                                  "consejo": .string(words.2), "estado": .string(status.rawValue)]) { $1 },
                          carriesToken: true)

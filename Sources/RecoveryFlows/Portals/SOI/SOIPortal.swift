@@ -2,17 +2,11 @@ import HTTPCore
 import Templates
 import UserStore
 
-/// SOI (`/soi`): login with Empresa and Usuario (document type + number each) and Clave.
+/// SOI (`/soi`): login with Empresa and Usuario (document type + number each) and Clave;
+/// recovery in `SOIRecovery*`.
 public enum SOIPortal: PortalModule {
     /// SOI's theme.
     public static var theme: PortalTheme { .soi }
-
-    /// `GET/POST /soi/ingreso`, `GET /soi/inicio`, `POST /soi/salir`.
-    public static func registerLogin(in routes: inout WebRoutes) {
-        routes.get("/soi/ingreso") { request in try loginPage(request, form: FormState()) }
-        routes.post("/soi/ingreso") { request in try SOILogin.submit(request) }
-        PortalSession.register(theme, template: "soi/inicio.html", title: "Inicio: liquidación de aportes", in: &routes)
-    }
 
     /// The login page with `form`'s values and errors.
     static func loginPage(_ request: WebRequest, form: FormState, status: HTTPStatus = .ok) throws -> HTTPResponse {

@@ -1,5 +1,6 @@
 import ClaveCrypto
 import ClaveLog
+import ClaveTime
 import Foundation
 import UserStore
 
@@ -11,17 +12,21 @@ import UserStore
 /// three values match a user; the email enqueued in the same transaction as the temporary
 /// password; the old password working until the temporary one is used; after a change every
 /// other session and outstanding token dropped and a notice sent; every step audited without
-/// secrets; rate limits per client address and per submitted identity.
+/// secrets (``AuditTrail``: a failed write is logged, never thrown).
+///
+/// Like every portal's steps, it bounds its own hashing (`hashingPool`) and leaves the rate
+/// limits to the routes layer, which passes `spendLimit`: the step calls it at the moment an
+/// attempt counts (a request: before any work; a change: once the rules pass, so a typo in the
+/// new clave costs no attempt).
 public struct SOIRecovery: Sendable {
     /// Users, temporary passwords and password changes.
     public let users: UserRepository
     /// Where every step is recorded.
-    public let audit: AuditLogRepository
-    /// The shell's limits per client address and per submitted identity (routes
-    /// `soi.forgot-password` and `soi.change-password` of its `RateLimitPolicy`).
-    public let rateLimiter: RateLimiter
+    public let audit: AuditTrail
     /// Hashes new and temporary passwords.
     public let hasher: PasswordHasher
+    /// Bounds how many hashes run at once (nil: unbounded, for tests of the steps alone).
+    public let hashingPool: PasswordHashingPool?
     /// Checks Clave Actual.
     public let verifier: PasswordVerifier
     /// Builds the emails.
@@ -35,13 +40,13 @@ public struct SOIRecovery: Sendable {
     let logger = Logger(label: "soi")
 
     /// Creates the flow over one database.
-    public init(database: Database, hasher: PasswordHasher, verifier: PasswordVerifier, mail: SOIRecoveryMail,
-                rules: SOIPasswordRules, configuration: SOIRecoveryConfiguration, rateLimiter: RateLimiter,
-                mailEnqueued: @escaping @Sendable () -> Void = {}) {
+    public init(database: Database, hasher: PasswordHasher, verifier: PasswordVerifier, hashingPool: PasswordHashingPool? = nil,
+                mail: SOIRecoveryMail, rules: SOIPasswordRules, configuration: SOIRecoveryConfiguration,
+                clock: any ClaveClock = SystemClock(), mailEnqueued: @escaping @Sendable () -> Void = {}) {
         users = UserRepository(database: database)
-        audit = AuditLogRepository(database: database)
-        self.rateLimiter = rateLimiter
+        audit = AuditTrail(database: database, portal: Portal.soi.rawValue, logger: Logger(label: "soi"), clock: clock)
         self.hasher = hasher
+        self.hashingPool = hashingPool
         self.verifier = verifier
         self.mail = mail
         self.rules = rules
@@ -57,42 +62,39 @@ public struct SOIRecovery: Sendable {
         case noMatch
     }
 
-    /// The shell's route name of the recovery request, for its rate limits.
+    /// The rate limit of the recovery request (a ``RateLimitPolicy`` route name).
     public static let requestRoute = "soi.forgot-password"
-    /// The shell's route name of "Cambio de Clave", for its rate limits (identifier: the user).
+    /// The rate limit of "Cambio de Clave" (identifier: the user).
     public static let changeRoute = "soi.change-password"
+
+    /// `body` on the hashing pool when there is one.
+    private func hashing<T>(_ body: () throws -> T) throws -> T {
+        try hashingPool.map { try $0.run(body) } ?? body()
+    }
 
     /// "¿Olvidó su clave?": when Aportante, Usuario and correo match one SOI user, stores a new
     /// temporary password (replacing any earlier one: only the newest works) and enqueues its
     /// email in one transaction. Either way a password is generated and hashed, so both answers
-    /// cost the same scrypt work. Throws `RateLimited` when the client address or the submitted
-    /// identity (existing or not) is over its limit: the shell answers 429.
-    public func requestTemporaryPassword(_ request: SOIRecoveryRequest, clientAddress: String, now: Date) throws -> RequestOutcome {
-        do {
-            try rateLimiter.check(route: SOIRecovery.requestRoute, address: clientAddress,
-                                  identifier: request.identifierKey, now: now)
-        } catch let limited as RateLimited {
-            try audit.record(portal: "soi", userID: nil, event: "soi.recovery.rate-limited", clientAddress: clientAddress,
-                             detail: "aportante=\(request.aportante) usuario=\(request.usuario)", at: now)
-            throw limited
-        }
+    /// cost the same scrypt work. `spendLimit` is called first: it throws `RateLimited` when the
+    /// client address or the submitted identity (existing or not) is over its limit.
+    public func requestTemporaryPassword(_ request: SOIRecoveryRequest, clientAddress: String, now: Date,
+                                         spendLimit: () throws -> Void = {}) throws -> RequestOutcome {
+        try spendLimit()
         let temporary = try SecureRandom.readablePassword(groups: configuration.temporaryPasswordGroups)
-        let hash = try hasher.hash(temporary)
+        let hash = try hashing { try hasher.hash(temporary) }
         let found = try users.findSOI(aportante: request.aportante, user: request.usuario)
         // The email is compared whole in constant time: which prefix matched stays unknown.
         let emailMatches = ConstantTime.equals(found?.email.lowercased() ?? "\u{0}invalid", request.email)
         guard let user = found, emailMatches else {
-            try audit.record(portal: "soi", userID: found?.id, event: "soi.recovery.no-match", clientAddress: clientAddress,
-                             detail: "aportante=\(request.aportante) usuario=\(request.usuario)"
-                                 + (found == nil ? " motivo=sin-usuario" : " motivo=correo-distinto"), at: now)
+            audit.record(.resetRequested, userID: found?.id, client: clientAddress,
+                         detail: "account=unknown" + (found == nil ? " reason=no-user" : " reason=other-email"))
             return .noMatch
         }
         let expiresAt = now.addingTimeInterval(configuration.temporaryPasswordLifetime)
         let message = try mail.temporaryPassword(temporary, user: user, aportante: request.aportante, expiresAt: expiresAt)
         let outboxID = try users.setTemporaryPassword(id: user.id, hash: hash, expiresAt: expiresAt, now: now, email: message)
-        try audit.record(portal: "soi", userID: user.id, event: "soi.recovery.temporary-password-sent",
-                         clientAddress: clientAddress, detail: "outbox=\(outboxID) vence=\(Int(expiresAt.timeIntervalSince1970))",
-                         at: now)
+        audit.record(.resetRequested, userID: user.id, client: clientAddress,
+                     detail: "account=found outbox=\(outboxID) expires=\(Int(expiresAt.timeIntervalSince1970))")
         logger.info("temporary password enqueued", ["user": String(user.id), "outbox": String(outboxID)])
         mailEnqueued()
         return .sent(userID: user.id)
@@ -103,9 +105,7 @@ public struct SOIRecovery: Sendable {
     /// False when it was used or expired in between (treat the login as failed).
     public func useTemporaryPassword(userID: Int64, clientAddress: String, now: Date) throws -> Bool {
         let promoted = try users.promoteTemporaryPassword(id: userID, now: now)
-        try audit.record(portal: "soi", userID: userID,
-                         event: promoted ? "soi.recovery.temporary-password-used" : "soi.recovery.temporary-password-stale",
-                         clientAddress: clientAddress, at: now)
+        audit.record(promoted ? .temporaryPasswordUsed : .temporaryPasswordStale, userID: userID, client: clientAddress)
         return promoted
     }
 
@@ -121,37 +121,31 @@ public struct SOIRecovery: Sendable {
     /// the current password (the temporary one once used); on success stores the new hash,
     /// clears the must-change flag, drops every token and session of the user but
     /// `keepingSession` (the one making the change) and enqueues the notice, in one transaction.
-    /// Throws `RateLimited` past the limit (only submissions that reach the Clave Actual check
-    /// count): it must not become a guessing oracle for a stolen session.
+    /// `spendLimit` is called once the rules pass, before Clave Actual is checked (so only
+    /// submissions that reach the check count): it throws `RateLimited` past the limit, so the
+    /// form cannot become a guessing oracle for a stolen session.
     public func changePassword(userID: Int64, current: String, new: String, confirmation: String,
-                               keepingSession: String?, clientAddress: String, now: Date) throws -> ChangeOutcome {
+                               keepingSession: String?, clientAddress: String, now: Date,
+                               spendLimit: () throws -> Void = {}) throws -> ChangeOutcome {
         guard let user = try users.find(id: userID), user.portal == .soi else {
             return .refused(SOIFieldError(field: "clave_actual", message: "La clave actual no es correcta."))
         }
         // The rules first: they need no secret, so a typo in the new clave costs no attempt.
         if let problem = rules.problem(new: new, confirmation: confirmation, current: current, user: user) {
-            try audit.record(portal: "soi", userID: userID, event: "soi.password-change.refused",
-                             clientAddress: clientAddress, detail: "campo=\(problem.field)", at: now)
+            audit.record(.passwordRefused, userID: userID, client: clientAddress, detail: "field=\(problem.field)")
             return .refused(problem)
         }
-        do {
-            try rateLimiter.check(route: SOIRecovery.changeRoute, address: clientAddress, identifier: "user:\(userID)", now: now)
-        } catch let limited as RateLimited {
-            try audit.record(portal: "soi", userID: userID, event: "soi.password-change.rate-limited",
-                             clientAddress: clientAddress, at: now)
-            throw limited
-        }
-        guard verifier.check(current, for: user, now: now) == .current else {
-            try audit.record(portal: "soi", userID: userID, event: "soi.password-change.wrong-current",
-                             clientAddress: clientAddress, at: now)
+        try spendLimit()
+        guard try hashing({ verifier.check(current, for: user, now: now) }) == .current else {
+            audit.record(.passwordRefused, userID: userID, client: clientAddress, detail: "current=wrong")
             return .refused(SOIFieldError(field: "clave_actual", message: "La clave actual no es correcta."))
         }
-        let newHash = try hasher.hash(new)
+        let newHash = try hashing { try hasher.hash(new) }
         let notice = try mail.passwordChanged(user: user, at: now)
         try users.changePassword(id: userID, newHash: newHash, mustChange: false, keepingSession: keepingSession,
                                  confirmation: notice, now: now)
-        try audit.record(portal: "soi", userID: userID, event: "soi.password-change.done", clientAddress: clientAddress,
-                         detail: user.mustChangePassword ? "tras=clave-temporal" : "tras=eleccion", at: now)
+        audit.record(.passwordChanged, userID: userID, client: clientAddress,
+                     detail: user.mustChangePassword ? "via=temporary_password" : "via=change_form")
         mailEnqueued()
         return .changed
     }

@@ -2,10 +2,24 @@ import ClaveLog
 import HTTPCore
 import Templates
 
-/// Error pages in Spanish (400, 403, 404, 405, 413, 429, 500, 503), in the portal's theme when
-/// the path names a portal, from `errores/error.html`. When the template cannot render, the
-/// server's plain `ErrorPage` is used, so an error page never fails.
+/// The one place errors become pages: in Spanish, in the portal's theme when the path names a
+/// portal, from `errores/error.html`.
+///
+/// An `HTTPResponseError` (``HTTPError``, ``RateLimited``, a spent hashing slot) renders its own
+/// status, message and header fields; anything else is a 500 with the request id and one log
+/// line. When the template itself cannot render, the server's plain `ErrorPage` is used, so an
+/// error page never fails.
 public enum ErrorPages {
+    /// The page for `error`, thrown while answering `request`.
+    public static func response(for error: any Error, request: HTTPRequest, context: AppContext) -> HTTPResponse {
+        if let error = error as? any HTTPResponseError {
+            return response(error.status, message: error.message, request: request, context: context, headers: error.headers)
+        }
+        context.logger.error("handler failed", ["path": String(request.path.prefix(80)), "request": request.requestID,
+                                                "error": String(describing: type(of: error)) + ": \(error)"])
+        return response(.internalServerError, request: request, context: context)
+    }
+
     /// The page title for `status`.
     static func title(_ status: HTTPStatus) -> String {
         switch status.code {
@@ -34,9 +48,9 @@ public enum ErrorPages {
         }
     }
 
-    /// The error page for `status`. `message` is escaped by the template.
-    public static func response(_ status: HTTPStatus, message: String? = nil, request: HTTPRequest,
-                                context: AppContext, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+    /// The themed page for `status`. `message` is escaped by the template.
+    static func response(_ status: HTTPStatus, message: String? = nil, request: HTTPRequest,
+                         context: AppContext, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
         let portal = PortalTheme.forPath(request.path)
         var values: [String: TemplateValue] = [
             "titulo": .string(title(status)),
@@ -55,43 +69,22 @@ public enum ErrorPages {
             response = ErrorPage.response(status, message: message, requestID: request.requestID)
         }
         for (name, value) in headers { response.headers.replace(name, value) }
-        response.headers.replace(ThemedErrors.marker, "1")
         return response
     }
 }
 
-/// Turns the router's own 404/405 pages, and errors thrown by plain router handlers, into
-/// themed pages.
-struct ThemedErrors: HTTPMiddleware {
+/// Renders what the routes outside the shell throw (resources, the router's own 404 and 405,
+/// missing static files) through ``ErrorPages``, so every error page of the app is themed.
+struct ErrorMiddleware: HTTPMiddleware {
+    /// Renders templates in memory: never blocks.
     var isNonBlocking: Bool { true }
-    /// An internal header marking pages already themed; removed before the response leaves.
-    static let marker = "X-Clave-Themed"
     let context: AppContext
 
     func respond(to request: HTTPRequest, next: (HTTPRequest) throws -> HTTPResponse) throws -> HTTPResponse {
-        var response: HTTPResponse
         do {
-            response = try next(request)
-        } catch let error as HTTPError {
-            // Thrown by a plain router handler (mailbox API, images): a themed page, so the
-            // security headers middleware still sees a response.
-            response = ErrorPages.response(error.status, message: error.message, request: request, context: context,
-                                           headers: error.headers)
+            return try next(request)
         } catch {
-            context.logger.error("handler failed", ["path": String(request.path.prefix(80)), "request": request.requestID,
-                                                    "error": "\(error)"])
-            response = ErrorPages.response(.internalServerError, request: request, context: context)
+            return ErrorPages.response(for: error, request: request, context: context)
         }
-        if response.headers[Self.marker] != nil {
-            response.headers.remove(Self.marker)
-            return response
-        }
-        guard response.status == .notFound || response.status == .methodNotAllowed,
-              response.headers["Content-Type"]?.hasPrefix("text/html") == true else { return response }
-        var headers = HTTPHeaders()
-        if let allow = response.headers["Allow"] { headers.replace("Allow", allow) }
-        var themed = ErrorPages.response(response.status, request: request, context: context, headers: headers)
-        themed.headers.remove(Self.marker)
-        return themed
     }
 }

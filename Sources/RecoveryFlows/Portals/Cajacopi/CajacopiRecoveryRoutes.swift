@@ -1,0 +1,128 @@
+import Foundation
+import HTTPCore
+import UserStore
+
+/// Cajacopi's route table (DESIGN.md, Routes): login, home and logout, the request with its
+/// captcha, the captcha image and "Refrescar", the emailed link's new-password page, and in
+/// development mode only `GET /_dev/captcha/{id}` (the documented way for automated tests
+/// through the captcha; direct loopback clients only).
+///
+/// Each step spends its route's limit (``CajacopiPortal/RecoveryLimit``): the request per address
+/// and per submitted email, captchas drawn and link uses per address.
+extension CajacopiPortal {
+    /// Rate-limit route names (``RateLimitPolicy`` keys; their defaults are
+    /// ``RateLimitPolicy/cajacopiRecoveryDefaults``).
+    public enum RecoveryLimit {
+        /// Login, per address and email.
+        public static let login = "cajacopi.login"
+        /// "Enviar Solicitud", per client address and per submitted email (existing or not).
+        public static let forgotPassword = "cajacopi.forgot-password"
+        /// Drawing a captcha (request page views and "Refrescar"), per client address.
+        public static let captcha = "cajacopi.captcha"
+        /// Opening and using a link (GET and POST of the new-password page), per client address.
+        public static let changePassword = "cajacopi.change-password"
+    }
+
+    /// Every Cajacopi route.
+    public static func routes(in context: AppContext) -> RouteTable {
+        let flow = recovery(context: context)
+        let pages = CajacopiRecoveryPages(recovery: flow)
+        var routes: [WebRoute] = [
+            .page("/cajacopi/ingreso") { request in try loginPage(request, form: FormState()) },
+            .form("/cajacopi/ingreso", limit: RecoveryLimit.login) { request in try CajacopiLogin.submit(request) },
+        ] + PortalSession.routes(theme, template: "cajacopi/inicio.html", title: "Inicio: Hanna") + [
+            .page("/cajacopi/restablecer", limit: RecoveryLimit.captcha) { request in
+                try request.rateLimit(identifier: nil)
+                return try request.render(pages.requestForm(captcha: try flow.newCaptcha()))
+            },
+            .form("/cajacopi/restablecer", limit: RecoveryLimit.forgotPassword) { request in
+                let email = request.field("correo")
+                try request.rateLimit(identifier: email)
+                let outcome = try flow.requestReset(email: email, captchaID: request.form["captcha_id"] ?? "",
+                                                    captchaAnswer: request.form["captcha"] ?? "", clientAddress: request.client)
+                let page = try pages.requestAnswer(outcome, email: email) { try flow.newCaptcha() }
+                let response = try request.render(page)
+                // Known or unknown account: the same page, after the same least time.
+                return outcome == .accepted ? flow.configuration.timing.padded(response) : response
+            },
+            .form("/cajacopi/captcha", limit: RecoveryLimit.captcha) { request in
+                try request.rateLimit(identifier: nil)
+                let issued = try flow.refreshCaptcha(replacing: request.form["captcha_id"], clientAddress: request.client)
+                return try request.render(pages.requestForm(captcha: issued, email: request.field("correo")))
+            },
+            .resource("/cajacopi/captcha/{id}.png") { http in try flow.captchaImage(http) },
+            .page("/cajacopi/nueva-contrasena", limit: RecoveryLimit.changePassword) { request in
+                try request.rateLimit(identifier: nil)
+                let token = request.http.queryItems["token"] ?? ""
+                let (status, user) = try flow.openLink(token: token, clientAddress: request.client)
+                guard status == .valid, let user else { return try request.render(pages.invalidLink(status)) }
+                return try request.render(pages.newPasswordForm(token: token, user: user))
+            },
+            .form("/cajacopi/nueva-contrasena", limit: RecoveryLimit.changePassword) { request in
+                try request.rateLimit(identifier: nil)
+                let token = request.form["token"] ?? ""
+                switch try flow.changePassword(token: token, newPassword: request.form["contrasena_nueva"] ?? "",
+                                               confirmation: request.form["contrasena_confirmacion"] ?? "",
+                                               clientAddress: request.client) {
+                case .changed:
+                    return try request.render(pages.changed())
+                case .invalidLink(let status):
+                    return try request.render(pages.invalidLink(status))
+                case .rejected(let messages):
+                    guard case (.valid, let user?) = try flow.inspectLink(token: token) else {
+                        return try request.render(pages.invalidLink(.unknown))
+                    }
+                    return try request.render(pages.newPasswordForm(token: token, user: user, errors: messages,
+                                                                    status: .unprocessableContent))
+                }
+            },
+        ]
+        if context.configuration.mode == .development, flow.captcha.developmentAnswers != nil {
+            routes.append(.resource("/_dev/captcha/{id}") { http in flow.developmentCaptchaAnswer(http) })
+        }
+        return RouteTable("cajacopi", routes)
+    }
+
+    /// The flow built from the shell's context: its public URL, timing floor, database,
+    /// templates, hashing, clock and outbox wake-up. In development mode the captcha records
+    /// its answers for `/_dev/captcha/{id}`.
+    public static func recovery(context: AppContext) -> CajacopiRecovery {
+        let configuration = CajacopiRecoveryConfiguration(
+            publicURL: context.configuration.publicURL.absoluteString,
+            sender: context.configuration.senders.cajacopi,
+            timing: context.uniformTiming,
+            policy: PasswordPolicy(commonPasswords: context.commonPasswords),
+            captcha: CaptchaConfiguration(recordsAnswersForDevelopment: context.configuration.mode == .development))
+        return CajacopiRecovery(
+            database: context.database, templates: context.templates, configuration: configuration,
+            hasher: context.hasher, hashingPool: context.hashingPool,
+            clock: context.clock, wakeOutbox: context.wakeOutbox)
+    }
+}
+
+extension CajacopiRecovery {
+    /// `GET /cajacopi/captcha/{id}.png`: the image of a live captcha, never cached.
+    func captchaImage(_ request: HTTPRequest) throws -> HTTPResponse {
+        guard let id = request.parameters["id"], let png = try captcha.image(id: id, now: clock.now()) else {
+            var missing = HTTPResponse.text("Captcha no encontrado o vencido.", status: .notFound)
+            missing.headers.replace("Cache-Control", "no-store")
+            return missing
+        }
+        var response = HTTPResponse(status: .ok, body: png)
+        response.headers.replace("Content-Type", "image/png")
+        response.headers.replace("Cache-Control", "no-store")
+        return response
+    }
+
+    /// `GET /_dev/captcha/{id}` (development only): the live captcha's answer as text, to
+    /// direct loopback clients only (not through a proxy).
+    func developmentCaptchaAnswer(_ request: HTTPRequest) -> HTTPResponse {
+        guard ClientAddress.isDirectFromThisMachine(request) else { return .text("Solo desde esta máquina.", status: .forbidden) }
+        guard let id = request.parameters["id"], let answer = captcha.developmentAnswers?.answer(id: id, now: clock.now()) else {
+            return .text("Captcha no encontrado o vencido.", status: .notFound)
+        }
+        var response = HTTPResponse.text(answer)
+        response.headers.replace("Cache-Control", "no-store")
+        return response
+    }
+}
