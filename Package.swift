@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(name: "bench-mail", dependencies: ["Mailer"], path: "Benchmarks/Mail"),
 
         // Tests, in three layers (shared/STYLE.md).
-        .target(name: "TestSupport", dependencies: ["HTTPCore", "RecoveryFlows", "UserStore", "Mailer", "ClaveCrypto", "ClaveLog"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["HTTPCore", "RecoveryFlows", "UserStore", "Mailer", "ClaveCrypto", "ClaveLog", "ClaveTime"], path: "Tests/TestSupport"),
         .testTarget(name: "ClaveLogTests", dependencies: ["ClaveLog"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "TestSupport"]),
         .testTarget(name: "ClaveCryptoTests", dependencies: ["ClaveCrypto"]),
@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "TestSupport"]),
         .testTarget(name: "CaptchaImageTests", dependencies: ["CaptchaImage", "TestSupport"]),
         .testTarget(name: "ClaveCLITests", dependencies: ["TestSupport"]),
-        .testTarget(name: "RecoveryFlowsTests", dependencies: ["RecoveryFlows", "HTTPCore", "UserStore", "Mailer", "ClaveCrypto", "TestSupport"]),
+        .testTarget(name: "RecoveryFlowsTests", dependencies: ["RecoveryFlows", "HTTPCore", "UserStore", "Mailer", "ClaveCrypto", "ClaveTime", "TestSupport"]),
         // The crash test's child process: dies by SIGKILL inside a write transaction.
         .executableTarget(name: "store-crash-helper", dependencies: ["UserStore"], path: "Tests/StoreCrashHelper"),
         // `make bench` store figures (scripts/bench.d/store.sh, release build).

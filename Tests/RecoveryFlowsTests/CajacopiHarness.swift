@@ -1,5 +1,6 @@
 import ClaveCrypto
 import ClaveLog
+import ClaveTime
 import Foundation
 import HTTPCore
 import Mailer
@@ -9,13 +10,6 @@ import Testing
 import TestSupport
 import UserStore
 @testable import RecoveryFlows
-
-/// A clock tests move by hand, so links and captchas expire without sleeping.
-final class CajacopiTestClock: AppClock {
-    private let current = Mutex(Date())
-    func now() -> Date { current.withLock { $0 } }
-    func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
-}
 
 /// The Cajacopi flow on a live server (port 0, loopback) over a real SQLite file in a temp dir.
 ///
@@ -27,7 +21,8 @@ final class CajacopiHarness: @unchecked Sendable {
     static let publicURL = "https://clave.cajacopi.example"
     let directory: TemporaryDirectory
     let database: Database
-    let clock = CajacopiTestClock()
+    /// Moved by hand, so links and captchas expire without sleeping.
+    let clock = ClaveTime.ManualClock()
     let context: AppContext
     let flow: CajacopiRecovery
     let server: LiveServer
@@ -63,9 +58,7 @@ final class CajacopiHarness: @unchecked Sendable {
         context = try AppContext(configuration: configuration, database: database, clock: clock, logger: quiet,
                                  wakeOutbox: { worker?.wake() })
         flow = CajacopiPortal.recovery(context: context)
-        var routes = WebRoutes(context: context)
-        flow.register(in: &routes, development: development)
-        server = try LiveServer(routes.router)
+        server = try LiveServer(try ClaveApp(context: context, tables: [CajacopiPortal.routes(in: context)]))
     }
 
     deinit {

@@ -1,4 +1,5 @@
 import ClaveCrypto
+import ClaveTime
 import Foundation
 import Testing
 import TestSupport
@@ -125,7 +126,7 @@ struct CajacopiRecoveryHTTPTests {
         #expect(reused.text.contains("ya fue usado"))
 
         // The audit log has every step and no secret.
-        for event in ["reset_requested", "reset_link_opened", "password_rejected", "password_changed"] {
+        for event in ["reset.requested", "reset.link_opened", "password.refused", "password.changed"] {
             #expect(try !harness.audit(event).isEmpty, "no \(event) in the audit log")
         }
         let everything = try AuditLogRepository(database: harness.database).recent(limit: 500)
@@ -147,7 +148,7 @@ struct CajacopiRecoveryHTTPTests {
         #expect(names(unknown) == names(known))
         #expect(try harness.mail(to: "conocida@example.com").count == 1)
         #expect(try harness.mail(to: "desconocida@example.com").isEmpty)
-        #expect(try harness.audit("reset_requested_unknown").count == 1)
+        #expect(try harness.audit("reset.requested").filter { $0.detail.hasPrefix("account=unknown") }.count == 1)
     }
 
     @Test("a wrong answer burns the captcha and shows a new one; case matters; no email")
@@ -180,7 +181,7 @@ struct CajacopiRecoveryHTTPTests {
         #expect(reused.status == 422)
         #expect(reused.text.contains("ya fue usado o no es válido"))
         #expect(try harness.mail(to: "ana@example.com").isEmpty)
-        #expect(try harness.audit("reset_captcha_rejected").count == 2)
+        #expect(try harness.audit("captcha.refused").count == 2)
     }
 
     @Test("an expired captcha is refused")
@@ -191,7 +192,7 @@ struct CajacopiRecoveryHTTPTests {
         let form = try browser.get("/cajacopi/restablecer")
         let captchaID = try #require(form.field("captcha_id"))
         let answer = try browser.get("/_dev/captcha/\(captchaID)").text
-        harness.clock.advance(5 * 60 + 1)
+        harness.clock.advance(by: 5 * 60 + 1)
         #expect(try browser.get("/cajacopi/captcha/\(captchaID).png").status == 404)
         let late = try browser.post("/cajacopi/restablecer", [
             ("csrf", try #require(form.field("csrf"))), ("captcha_id", captchaID), ("correo", "ana@example.com"),
@@ -236,7 +237,7 @@ struct CajacopiRecoveryHTTPTests {
         _ = try Self.requestReset(browser, email: "ana@example.com")
         let token = try harness.latestToken(to: "ana@example.com")
         _ = try browser.get("/cajacopi/nueva-contrasena?token=\(token)")
-        harness.clock.advance(60 * 60 + 1)
+        harness.clock.advance(by: 60 * 60 + 1)
         // The shell's session (which holds the CSRF secret) has idled out too: a page opened
         // now gives the form a live `csrf`, so the POST reaches the link's check.
         let form = try browser.get("/cajacopi/restablecer")

@@ -1,4 +1,5 @@
 import ClaveCrypto
+import ClaveTime
 import Foundation
 import RecoveryFlows
 import Synchronization
@@ -6,20 +7,12 @@ import Templates
 import TestSupport
 import UserStore
 
-/// A clock tests move by hand, so links expire without sleeping.
-final class TestClock: Sendable {
-    private let instant: Mutex<Date>
-    init(_ start: Date = Date(timeIntervalSince1970: 1_790_000_000)) { instant = Mutex(start) }
-    var now: Date { instant.withLock { $0 } }
-    func advance(_ seconds: TimeInterval) { instant.withLock { $0 = $0.addingTimeInterval(seconds) } }
-}
-
 /// A migrated SQLite file in a fresh folder, the real templates and common-password list, and
 /// a `SECOPRecovery` over them with a hand-moved clock.
 final class SECOPFixture: Sendable {
     let directory: TemporaryDirectory
     let database: Database
-    let clock = TestClock()
+    let clock = ClaveTime.ManualClock(start: Date(timeIntervalSince1970: 1_790_000_000))
     let recovery: SECOPRecovery
     let hasher = PasswordHasher(cost: .testing)
     static let publicURL = "https://clave.example.co/"
@@ -34,7 +27,7 @@ final class SECOPFixture: Sendable {
         recovery = SECOPRecovery(database: database, composer: EmailComposer(templates: templates),
                                  hashPassword: { [hasher] in try hasher.hash($0) },
                                  policy: policy, configuration: SECOPRecoveryConfiguration(publicURL: Self.publicURL),
-                                 clock: { clock.now }, logger: .init(label: "test", sink: .discard))
+                                 clock: clock, logger: .init(label: "test", sink: .discard))
     }
 
     /// The policy with the real list, loaded once for every test.
@@ -46,7 +39,7 @@ final class SECOPFixture: Sendable {
     func addUser(_ username: String, email: String = "compras@example.com", password: String = "Vieja-Clave-2026") throws -> User {
         guard let address = EmailAddress(email) else { throw FixtureError.badEmail }
         return try UserRepository(database: database).create(
-            NewUser(portal: .secop, username: username, email: address), passwordHash: try hasher.hash(password), now: clock.now)
+            NewUser(portal: .secop, username: username, email: address), passwordHash: try hasher.hash(password), now: clock.now())
     }
 
     /// Every outbox row, oldest first.

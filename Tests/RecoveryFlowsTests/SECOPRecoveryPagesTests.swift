@@ -1,3 +1,4 @@
+import ClaveTime
 import Foundation
 import HTTPCore
 import RecoveryFlows
@@ -107,7 +108,7 @@ import UserStore
         case "used":
             _ = try pages.change(form: FormData(pairs: [("token", token), ("contrasena_nueva", "Nueva-Clave-9931"),
                                                         ("contrasena_confirmacion", "Nueva-Clave-9931")]), clientAddress: nil)
-        case "expired": fixture.clock.advance(3_601)
+        case "expired": fixture.clock.advance(by: 3_601)
         default: token = "AAAA" + token.dropFirst(4)
         }
         let page = try pages.changeForm(query: FormData(pairs: [("token", token)]), clientAddress: nil)

@@ -1,3 +1,4 @@
+import ClaveTime
 import Foundation
 import HTTPCore
 import RecoveryFlows
@@ -10,7 +11,7 @@ import UserStore
 @Suite struct SECOPRecoveryRoutesTests {
     let fixture: SECOPFixture
     let context: AppContext
-    let clock = AdjustableClock()
+    let clock = ClaveTime.ManualClock(followsRealTime: true)
     let server: LiveServer
 
     init() throws {

@@ -1,4 +1,5 @@
 import ClaveCrypto
+import ClaveTime
 import Foundation
 import Synchronization
 import RecoveryFlows
@@ -30,10 +31,10 @@ import UserStore
         }
         #expect(SECOPFixture.unescaped(mail.htmlBody).contains("href=\"\(link)\""))
 
-        let stored = try ResetTokenRepository(database: fixture.database).lookup(tokenHash: SHA256.hex(token), now: fixture.clock.now)
+        let stored = try ResetTokenRepository(database: fixture.database).lookup(tokenHash: SHA256.hex(token), now: fixture.clock.now())
         #expect(stored.status == .valid)
         #expect(stored.token?.userID == user.id)
-        #expect(stored.token?.expiresAt == fixture.clock.now.addingTimeInterval(3_600))
+        #expect(stored.token?.expiresAt == fixture.clock.now().addingTimeInterval(3_600))
         let audit = try AuditLogRepository(database: fixture.database).recent()
         #expect(audit.map(\.event) == ["reset.requested"])
         #expect(audit.allSatisfy { !$0.detail.contains(token) && !$0.detail.contains("gongora") })
@@ -75,7 +76,7 @@ import UserStore
         try fixture.addUser("ana.perez")
         try fixture.recovery.requestPasswordReset(username: "ana.perez", clientAddress: nil)
         let first = try fixture.latestToken()
-        fixture.clock.advance(5)
+        fixture.clock.advance(by: 5)
         try fixture.recovery.requestPasswordReset(username: "ana.perez", clientAddress: nil)
         let second = try fixture.latestToken()
         #expect(first != second)
@@ -90,9 +91,9 @@ import UserStore
         try fixture.addUser("ana.perez")
         try fixture.recovery.requestPasswordReset(username: "ana.perez", clientAddress: nil)
         let token = try fixture.latestToken()
-        fixture.clock.advance(3_599)
+        fixture.clock.advance(by: 3_599)
         #expect(try fixture.recovery.inspectLink(token: token, clientAddress: nil) == .valid(username: "ana.perez"))
-        fixture.clock.advance(1)
+        fixture.clock.advance(by: 1)
         #expect(try fixture.recovery.inspectLink(token: token, clientAddress: nil) == .unusable(.expired))
         #expect(try fixture.recovery.changePassword(token: token, newPassword: "Nueva-Clave-9931", confirmation: "Nueva-Clave-9931",
                                                     clientAddress: nil) == .unusableLink(.expired))
@@ -131,7 +132,7 @@ import UserStore
         let fixture = try SECOPFixture()
         let user = try fixture.addUser("ana.perez")
         let sessions = SessionRepository(database: fixture.database)
-        try sessions.create(idHash: "sesion-abierta", portal: "secop", userID: user.id, csrfSecret: "x", now: fixture.clock.now)
+        try sessions.create(idHash: "sesion-abierta", portal: "secop", userID: user.id, csrfSecret: "x", now: fixture.clock.now())
         try fixture.recovery.requestPasswordReset(username: "ana.perez", clientAddress: nil)
         let token = try fixture.latestToken()
 
@@ -140,7 +141,7 @@ import UserStore
         #expect(outcome == .changed(username: "ana.perez"))
         let stored = try #require(try UserRepository(database: fixture.database).find(id: user.id))
         #expect(try fixture.hasher.verify("Nueva-Clave-9931", against: stored.passwordHash))
-        #expect(try sessions.find(idHash: "sesion-abierta", now: fixture.clock.now) == nil)
+        #expect(try sessions.find(idHash: "sesion-abierta", now: fixture.clock.now()) == nil)
         #expect(try fixture.recovery.inspectLink(token: token, clientAddress: nil) == .unusable(.used))
         #expect(try fixture.recovery.changePassword(token: token, newPassword: "Otra-Clave-7781", confirmation: "Otra-Clave-7781",
                                                     clientAddress: nil) == .unusableLink(.used))
@@ -186,7 +187,7 @@ import UserStore
         let token = try fixture.latestToken()
         // A change through another channel (e.g. staff) drops the outstanding link.
         let user = try #require(try UserRepository(database: fixture.database).findSecop(username: "ana.perez"))
-        try ResetTokenRepository(database: fixture.database).dropAllTokensAndSessions(userID: user.id, now: fixture.clock.now)
+        try ResetTokenRepository(database: fixture.database).dropAllTokensAndSessions(userID: user.id, now: fixture.clock.now())
         #expect(try fixture.recovery.inspectLink(token: token, clientAddress: nil) == .unusable(.used))
     }
 

@@ -1,4 +1,5 @@
 import ClaveCrypto
+import ClaveTime
 import Foundation
 import RecoveryFlows
 import Templates
@@ -10,8 +11,10 @@ import UserStore
 final class SOIFixture: Sendable {
     let directory: TemporaryDirectory
     let database: Database
-    let clock = TestClock()
+    let clock = ClaveTime.ManualClock(start: Date(timeIntervalSince1970: 1_790_000_000))
     let recovery: SOIRecovery
+    /// The limits the routes layer would spend (tests pass `spendLimit` closures over it).
+    let limiter: RateLimiter
     let hasher = PasswordHasher(cost: .testing)
     let user: User
     static let publicURL = "https://soi.clave.example.co/"
@@ -29,13 +32,13 @@ final class SOIFixture: Sendable {
         let common = try CommonPasswordList.shared(resources: PackagePaths.resources.path)
         recovery = SOIRecovery(database: database, hasher: hasher, verifier: try PasswordVerifier(hasher: hasher),
                                mail: SOIRecoveryMail(composer: EmailComposer(templates: templates), configuration: configuration),
-                               rules: SOIPasswordRules(commonPasswords: common), configuration: configuration,
-                               rateLimiter: RateLimiter(repository: RateLimitRepository(database: database), policy: limits))
+                               rules: SOIPasswordRules(commonPasswords: common), configuration: configuration, clock: clock)
+        limiter = RateLimiter(repository: RateLimitRepository(database: database), policy: limits)
         guard let address = EmailAddress(Self.email) else { throw SOIFixtureError.badEmail }
         user = try UserRepository(database: database).createSOIUser(
             aportante: try Document(parsing: Self.aportante), aportanteName: "Andina S.A.S.",
             document: try Document(parsing: Self.usuario), email: address,
-            passwordHash: try hasher.hash(Self.oldPassword), now: clock.now)
+            passwordHash: try hasher.hash(Self.oldPassword), now: clock.now())
     }
 
     /// The five form fields for the fixture's user, with `overrides` applied.

@@ -117,7 +117,7 @@ struct SOIRecoveryHTTPTests {
 
         // The audit log has every step and no secret.
         let entries = try harness.context.auditLog.recent(limit: 200)
-        for event in ["soi.recovery.temporary-password-sent", "login.succeeded", "soi.password-change.done", "logout"] {
+        for event in ["reset.requested", "login.succeeded", "password.changed", "logout"] {
             #expect(entries.contains { $0.event == event }, "missing \(event)")
         }
         for entry in entries {

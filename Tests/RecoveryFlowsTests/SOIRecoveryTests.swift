@@ -1,4 +1,5 @@
 import ClaveCrypto
+import ClaveTime
 import Foundation
 import RecoveryFlows
 import Testing
@@ -11,7 +12,7 @@ struct SOIRecoveryTests {
     func sendsTemporaryPassword() throws {
         let fixture = try SOIFixture()
         let outcome = try fixture.recovery.requestTemporaryPassword(try SOIFixture.request(), clientAddress: "10.0.0.1",
-                                                                   now: fixture.clock.now)
+                                                                   now: fixture.clock.now())
         #expect(outcome == .sent(userID: fixture.user.id))
         let mails = try fixture.outbox()
         try #require(mails.count == 1)
@@ -36,7 +37,7 @@ struct SOIRecoveryTests {
         #expect(!stored.contains(temporary))
         #expect(try fixture.hasher.verify(temporary, against: stored))
         #expect(user.passwordHash == fixture.user.passwordHash)
-        #expect(user.temporaryPasswordExpiresAt == fixture.clock.now.addingTimeInterval(24 * 3600))
+        #expect(user.temporaryPasswordExpiresAt == fixture.clock.now().addingTimeInterval(24 * 3600))
     }
 
     @Test("Unknown aportante, unknown usuario or a different correo: nothing stored, nothing sent",
@@ -45,19 +46,21 @@ struct SOIRecoveryTests {
     func noMatch(overrides: [String: String]) throws {
         let fixture = try SOIFixture()
         let outcome = try fixture.recovery.requestTemporaryPassword(try SOIFixture.request(overrides), clientAddress: "10.0.0.1",
-                                                                   now: fixture.clock.now)
+                                                                   now: fixture.clock.now())
         #expect(outcome == .noMatch)
         #expect(try fixture.outbox().isEmpty)
         #expect(try fixture.reloadUser().temporaryPasswordHash == nil)
-        let audit = try AuditLogRepository(database: fixture.database).recent(event: "soi.recovery.no-match")
+        let audit = try AuditLogRepository(database: fixture.database).recent(event: AuditEvent.resetRequested.rawValue)
         #expect(audit.count == 1)
+        #expect(audit.first?.portal == "soi")
+        #expect(audit.first?.detail.hasPrefix("account=unknown") == true)
     }
 
     @Test("The old password keeps working until the temporary one is used; then only the temporary one")
     func oldPasswordUntilUsed() throws {
         let fixture = try SOIFixture()
         let verifier = fixture.recovery.verifier
-        let now = fixture.clock.now
+        let now = fixture.clock.now()
         _ = try fixture.recovery.requestTemporaryPassword(try SOIFixture.request(), clientAddress: "10.0.0.1", now: now)
         let temporary = try fixture.latestTemporaryPassword()
         var user = try fixture.reloadUser()
@@ -75,7 +78,7 @@ struct SOIRecoveryTests {
     @Test("A newer request supersedes the earlier temporary password")
     func superseded() throws {
         let fixture = try SOIFixture()
-        let now = fixture.clock.now
+        let now = fixture.clock.now()
         _ = try fixture.recovery.requestTemporaryPassword(try SOIFixture.request(), clientAddress: "10.0.0.1", now: now)
         let first = try fixture.latestTemporaryPassword()
         _ = try fixture.recovery.requestTemporaryPassword(try SOIFixture.request(), clientAddress: "10.0.0.1", now: now)
@@ -90,23 +93,28 @@ struct SOIRecoveryTests {
     func expired() throws {
         let fixture = try SOIFixture()
         _ = try fixture.recovery.requestTemporaryPassword(try SOIFixture.request(), clientAddress: "10.0.0.1",
-                                                         now: fixture.clock.now)
+                                                         now: fixture.clock.now())
         let temporary = try fixture.latestTemporaryPassword()
-        fixture.clock.advance(24 * 3600 + 1)
+        fixture.clock.advance(by: 24 * 3600 + 1)
         let user = try fixture.reloadUser()
-        #expect(fixture.recovery.verifier.check(temporary, for: user, now: fixture.clock.now) == .none)
-        #expect(try fixture.recovery.useTemporaryPassword(userID: user.id, clientAddress: "10.0.0.1", now: fixture.clock.now) == false)
-        #expect(fixture.recovery.verifier.check(SOIFixture.oldPassword, for: user, now: fixture.clock.now) == .current)
+        #expect(fixture.recovery.verifier.check(temporary, for: user, now: fixture.clock.now()) == .none)
+        #expect(try fixture.recovery.useTemporaryPassword(userID: user.id, clientAddress: "10.0.0.1", now: fixture.clock.now()) == false)
+        #expect(fixture.recovery.verifier.check(SOIFixture.oldPassword, for: user, now: fixture.clock.now()) == .current)
     }
 
     @Test("Requests are limited per identity, existing or not, and per client address")
     func rateLimits() throws {
         let fixture = try SOIFixture(limits: RateLimitPolicy(routes: [SOIRecovery.requestRoute: RouteLimits(
             perAddress: RateLimitRule(5, per: 900), perIdentifier: RateLimitRule(2, per: 900))]))
-        let now = fixture.clock.now
+        let now = fixture.clock.now()
         func limited(_ overrides: [String: String], from address: String) throws -> Bool {
             do {
-                _ = try fixture.recovery.requestTemporaryPassword(try SOIFixture.request(overrides), clientAddress: address, now: now)
+                let request = try SOIFixture.request(overrides)
+                _ = try fixture.recovery.requestTemporaryPassword(request, clientAddress: address, now: now) {
+                    // What the routes layer passes: the route's limit for this address and identity.
+                    try fixture.limiter.check(route: SOIRecovery.requestRoute, address: address,
+                                              identifier: request.identifierKey, now: now)
+                }
                 return false
             } catch let limited as RateLimited {
                 return limited.retryAfter > 0
@@ -130,7 +138,7 @@ struct SOIRecoveryTests {
     @Test("Cambio de Clave: wrong current, each rule, then success drops other sessions and sends the notice")
     func change() throws {
         let fixture = try SOIFixture()
-        let now = fixture.clock.now
+        let now = fixture.clock.now()
         let sessions = SessionRepository(database: fixture.database)
         try sessions.create(idHash: "mine", portal: "soi", userID: fixture.user.id, csrfSecret: "a", now: now)
         try sessions.create(idHash: "other", portal: "soi", userID: fixture.user.id, csrfSecret: "b", now: now)
@@ -171,8 +179,8 @@ struct SOIRecoveryTests {
         #expect(notice.htmlBody.contains("¿No fue usted?"))
         // The audit log holds every step and no secret.
         let entries = try AuditLogRepository(database: fixture.database).recent(userID: fixture.user.id)
-        #expect(entries.contains { $0.event == "soi.password-change.done" })
-        #expect(entries.contains { $0.event == "soi.password-change.wrong-current" })
+        #expect(entries.contains { $0.event == AuditEvent.passwordChanged.rawValue })
+        #expect(entries.contains { $0.event == AuditEvent.passwordRefused.rawValue && $0.detail == "current=wrong" })
         for entry in entries {
             #expect(!entry.detail.contains("caballo"))
             #expect(!entry.detail.contains(SOIFixture.oldPassword))
@@ -183,10 +191,14 @@ struct SOIRecoveryTests {
     func changeRateLimit() throws {
         let fixture = try SOIFixture(limits: RateLimitPolicy(routes: [SOIRecovery.changeRoute: RouteLimits(
             perAddress: RateLimitRule(100, per: 900), perIdentifier: RateLimitRule(3, per: 900))]))
-        let now = fixture.clock.now
+        let now = fixture.clock.now()
         func attempt(_ current: String, _ new: String) throws -> SOIRecovery.ChangeOutcome {
             try fixture.recovery.changePassword(userID: fixture.user.id, current: current, new: new, confirmation: new,
-                                                keepingSession: nil, clientAddress: "10.0.0.1", now: now)
+                                                keepingSession: nil, clientAddress: "10.0.0.1", now: now) {
+                // What the routes layer passes: the route's limit for this user.
+                try fixture.limiter.check(route: SOIRecovery.changeRoute, address: "10.0.0.1",
+                                          identifier: "user:\(fixture.user.id)", now: now)
+            }
         }
         for _ in 1...5 {
             guard case .refused(let problem) = try attempt(SOIFixture.oldPassword, "corta") else {
@@ -209,7 +221,7 @@ struct SOIRecoveryTests {
     @Test("A pending temporary password is dropped by a change made with the old one")
     func changeDropsTemporary() throws {
         let fixture = try SOIFixture()
-        let now = fixture.clock.now
+        let now = fixture.clock.now()
         _ = try fixture.recovery.requestTemporaryPassword(try SOIFixture.request(), clientAddress: "10.0.0.1", now: now)
         let temporary = try fixture.latestTemporaryPassword()
         #expect(try fixture.recovery.changePassword(userID: fixture.user.id, current: SOIFixture.oldPassword,

@@ -1,4 +1,5 @@
 import ClaveLog
+import ClaveTime
 import Foundation
 import HTTPCore
 import Mailer
@@ -24,7 +25,7 @@ struct SOISMTPTests {
             directory = try TemporaryDirectory(prefix: "clave-soi-smtp")
             database = try Database(path: directory.path("clave.sqlite"))
             try database.migrate()
-            let clock = AdjustableClock()
+            let clock = ClaveTime.ManualClock(followsRealTime: true)
             var quiet = Logger(label: "smtp-test")
             quiet.level = .warning
             let transport = try SMTPTransport(

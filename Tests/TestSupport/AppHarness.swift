@@ -1,5 +1,6 @@
 import ClaveCrypto
 import ClaveLog
+import ClaveTime
 import Foundation
 import HTTPCore
 import Mailer
@@ -11,7 +12,7 @@ import UserStore
 /// transport and a real `OutboxWorker`. Tests run in parallel: nothing is shared.
 ///
 /// Password hashing uses the cheap `.testing` cost unless a test asks for another, and the
-/// uniform-timing floor is zero, so the suite stays fast. The clock is an `AdjustableClock`:
+/// uniform-timing floor is zero, so the suite stays fast. The clock is a `ManualClock` that follows real time:
 /// `harness.clock.advance(by: 16 * 60)` expires sessions without sleeping.
 ///
 /// ```swift
@@ -28,7 +29,7 @@ public final class AppHarness: @unchecked Sendable {
     /// The app's context (repositories, configuration, clock).
     public let context: AppContext
     /// The clock the app and the outbox worker read.
-    public let clock: AdjustableClock
+    public let clock: ClaveTime.ManualClock
     /// The outbox worker delivering into the development mailbox.
     public let worker: OutboxWorker
     /// The running server.
@@ -55,7 +56,7 @@ public final class AppHarness: @unchecked Sendable {
         directory = try TemporaryDirectory(prefix: "clave-app")
         database = try Database(path: directory.path("clave.sqlite"))
         try database.migrate()
-        let clock = AdjustableClock()
+        let clock = ClaveTime.ManualClock(followsRealTime: true)
         self.clock = clock
         var configuration = AppConfiguration(
             mode: .development,

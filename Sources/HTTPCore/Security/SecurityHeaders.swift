@@ -27,13 +27,18 @@ public struct SecurityHeaders: HTTPMiddleware {
     /// Calls `next`, then adds the headers the response lacks.
     public func respond(to request: HTTPRequest, next: (HTTPRequest) throws -> HTTPResponse) throws -> HTTPResponse {
         var response = try next(request)
-        Self.apply(to: &response, carriesToken: Self.queryCarriesToken(request.query), hsts: hsts)
+        Self.apply(to: &response, request: request, hsts: hsts)
         return response
     }
 
     /// Whether a query string carries a token (`?token=…`): such a page must never send its URL
     /// in a `Referer`.
     static func queryCarriesToken(_ query: Substring?) -> Bool { query.map { $0.contains("token=") } ?? false }
+
+    /// Adds the headers to `response` for `request` (whose query may carry a token).
+    public static func apply(to response: inout HTTPResponse, request: HTTPRequest, hsts: Bool) {
+        apply(to: &response, carriesToken: queryCarriesToken(request.query), hsts: hsts)
+    }
 
     /// Adds the headers to `response`; `carriesToken` makes the referrer policy `no-referrer`.
     public static func apply(to response: inout HTTPResponse, carriesToken: Bool, hsts: Bool) {
