@@ -28,7 +28,7 @@ let package = Package(
         // Libraries, arrows pointing one way.
         .target(name: "ClaveLog"),
         .target(name: "ClaveTime"),
-        .target(name: "HTTPCore", dependencies: ["ClaveLog", "CLinux"]),
+        .target(name: "HTTPCore", dependencies: ["ClaveLog", "ClaveTime", "CLinux"]),
         .target(name: "ClaveCrypto", dependencies: ["COpenSSL"]),
         .target(name: "UserStore", dependencies: ["CSQLite", "ClaveCrypto", "ClaveLog"]),
         .target(name: "Mailer", dependencies: ["ClaveCrypto", "UserStore", "ClaveLog"]),
@@ -56,7 +56,7 @@ let package = Package(
         // Tests, in three layers (shared/STYLE.md).
         .target(name: "TestSupport", dependencies: ["HTTPCore", "RecoveryFlows", "UserStore", "Mailer", "ClaveCrypto", "ClaveLog", "ClaveTime"], path: "Tests/TestSupport"),
         .testTarget(name: "ClaveLogTests", dependencies: ["ClaveLog"]),
-        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "TestSupport"]),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "ClaveTime", "TestSupport"]),
         .testTarget(name: "ClaveCryptoTests", dependencies: ["ClaveCrypto"]),
         .testTarget(name: "UserStoreTests", dependencies: ["UserStore", "ClaveCrypto", "ClaveLog", "TestSupport"]),
         .testTarget(name: "MailerTests", dependencies: ["Mailer", "UserStore", "ClaveCrypto", "TestSupport"]),

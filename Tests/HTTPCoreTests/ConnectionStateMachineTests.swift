@@ -1,3 +1,5 @@
+import ClaveTime
+import Foundation
 import Testing
 @testable import HTTPCore
 
@@ -114,9 +116,12 @@ import Testing
     }
 
     @Test func theManualClockMovesOnlyWhenTold() {
-        let clock = ManualClock(start: 5)
-        #expect(clock.now() == 5)
+        let wall = Date(timeIntervalSince1970: 1_000)
+        let clock = ManualClock(start: wall, uptime: 5)
+        #expect(clock.uptime() == 5)
         clock.advance(by: .milliseconds(3))
-        #expect(clock.now() == 5 + 3_000_000)
+        #expect(clock.uptime() == 5 + 3_000_000)
+        // The `Date` header's clock moves with the timeouts' clock.
+        #expect(clock.now() == wall.addingTimeInterval(0.003))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPCore
 import Testing
 
@@ -103,8 +104,14 @@ struct ResponseWriterDateTests {
 
     @Test func currentLooksLikeAnIMFFixdate() {
         var cache = HTTPDateCache()
-        let value = cache.current()
+        let value = cache.current(at: Date())
         #expect(value.utf8.count == 29)
         #expect(value.hasSuffix(" GMT"))
+    }
+
+    @Test func currentReadsTheGivenClockAndRoundsDownToTheSecond() {
+        var cache = HTTPDateCache()
+        #expect(cache.current(at: Date(timeIntervalSince1970: 784_111_777.9)) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(cache.current(at: Date(timeIntervalSince1970: 784_111_778)) == "Sun, 06 Nov 1994 08:49:38 GMT")
     }
 }

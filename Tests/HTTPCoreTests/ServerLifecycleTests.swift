@@ -1,3 +1,4 @@
+import ClaveTime
 import Foundation
 import HTTPCore
 import Testing

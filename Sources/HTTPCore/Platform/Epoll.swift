@@ -10,16 +10,7 @@ import Glibc
 /// loop remembers whether a socket may be read or written and stops reading on its own when it
 /// wants back-pressure. The listening socket is level-triggered with `EPOLLEXCLUSIVE`, so one
 /// pending connection wakes one loop, not all of them.
-final class Epoll {
-    /// What happened to one registered descriptor.
-    struct Event {
-        let token: UInt64
-        let readable: Bool
-        let writable: Bool
-        /// The peer closed or reset (`EPOLLRDHUP`, `EPOLLHUP`, `EPOLLERR`).
-        let hangUp: Bool
-    }
-
+final class Epoll: Poller {
     let descriptor: Int32
     private let capacity: Int
     private let events: UnsafeMutablePointer<epoll_event>
@@ -52,6 +43,7 @@ final class Epoll {
         try control(EPOLL_CTL_ADD, fd, token: token, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
     }
 
+    /// Unregisters `fd`; unknown descriptors are ignored.
     func remove(_ fd: Int32) {
         var event = epoll_event()
         _ = epoll_ctl(descriptor, EPOLL_CTL_DEL, fd, &event)
@@ -65,13 +57,13 @@ final class Epoll {
     }
 
     /// Waits up to `timeoutMilliseconds` (-1: forever) and calls `body` for each event.
-    func wait(timeoutMilliseconds: Int32, _ body: (Event) -> Void) {
+    func wait(timeoutMilliseconds: Int32, _ body: (PollEvent) -> Void) {
         let count = epoll_wait(descriptor, events, Int32(capacity), timeoutMilliseconds)
         guard count > 0 else { return }
         let hangUpMask = EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue
         for index in 0..<Int(count) {
             let mask = events[index].events
-            body(Event(
+            body(PollEvent(
                 token: events[index].data.u64,
                 readable: mask & (EPOLLIN.rawValue | hangUpMask) != 0,
                 writable: mask & (EPOLLOUT.rawValue | EPOLLERR.rawValue) != 0,

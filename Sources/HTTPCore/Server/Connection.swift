@@ -20,10 +20,8 @@ final class Connection {
     /// The socket accepts output (reset by EAGAIN, set again by EPOLLOUT).
     var mayWrite = true
 
-    /// The response being written: head and body, and how much of both has gone out.
-    var pendingHead: [UInt8] = []
-    var pendingBody: [UInt8] = []
-    var written = 0
+    /// The response being written.
+    var output = PendingResponse()
 
     /// The request being answered, for the access log and metrics.
     var currentMethod: HTTPMethod = .get
@@ -41,7 +39,4 @@ final class Connection {
         parser = HTTPRequestParser(limits: limits)
         machine = ConnectionStateMachine(timeouts: timeouts, now: now)
     }
-
-    /// Bytes of the pending response not yet written.
-    var remaining: Int { pendingHead.count + pendingBody.count - written }
 }

@@ -48,7 +48,7 @@ struct ConnectionStateMachine: Sendable {
 
     let timeouts: HTTPTimeouts
     private(set) var state: State = .awaitingHead
-    /// When the current stage times out, in `ServerClock` nanoseconds (`.max`: never).
+    /// When the current stage times out, in `ClaveClock.uptime()` nanoseconds (`.max`: never).
     private(set) var deadline: UInt64
     private var timeout: Timeout = .headerRead
     /// False once either side asked to close or the server is shutting down.

@@ -13,7 +13,10 @@ struct DelayedResponses {
 
     var isEmpty: Bool { entries.isEmpty }
 
-    /// When the earliest held response is due, in the server clock's nanoseconds.
+    /// Responses held now.
+    var count: Int { entries.count }
+
+    /// When the earliest held response is due, in ``ClaveClock/uptime()`` nanoseconds.
     var earliestDue: UInt64? { entries.first?.due }
 
     /// Holds `response` for the connection `token` until `due`.

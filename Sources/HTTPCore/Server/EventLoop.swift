@@ -1,40 +1,44 @@
 import ClaveLog
+import ClaveTime
 
-/// One epoll thread owning a set of connections: it accepts, reads, parses, enforces limits and
-/// timeouts, hands complete requests to the worker pool (or answers cheap ones inline), and
-/// writes responses with one `writev` each.
+/// One poller thread owning a set of connections: it accepts, reads, parses, enforces limits
+/// and timeouts, hands complete requests to the worker pool (or answers cheap ones inline),
+/// and writes responses with one `writev` each.
+///
+/// The work is split by concern: this file is the poll loop and what arrives from other
+/// threads; ``ConnectionTable`` registers, counts and closes connections; ``LoopTimers`` says
+/// when to wake for sweeps and held responses (`EventLoop+Timers.swift` acts on them);
+/// `EventLoop+Reading.swift` parses and dispatches; `EventLoop+Writing.swift` and
+/// ``PendingResponse`` write. The loop waits on a ``Poller`` and reads an injected
+/// ``ClaveClock``, so a test drives it one ``iterate()`` at a time with scripted readiness
+/// events and a manual clock.
 ///
 /// Other threads talk to a loop in two ways only: `complete(token:response:)` from workers and
 /// `requestShutdown()`, both through a short lock and an eventfd wake-up.
 final class EventLoop: @unchecked Sendable {
     let index: Int
-    private let epoll: Epoll
-    private let wakeUp: WakeUp
-    private let listener: ListeningSocket
-    private let configuration: HTTPServerConfiguration
-    private let invoker: ResponderInvoker
-    private let metrics: MetricsShard
-    private let logger: Logger
+    let poller: any Poller
+    let wakeUp: WakeUp
+    let listener: any ConnectionListener
+    let configuration: HTTPServerConfiguration
+    let clock: any ClaveClock
+    let invoker: ResponderInvoker
+    let metrics: MetricsShard
+    let logger: Logger
     /// Set by the server once the pool exists (the pool needs the loops for completions).
     var submit: (@Sendable (WorkerJob) -> Bool)?
 
-    // Loop-thread state.
-    private var connections: [Connection?] = []
-    private var openCount = 0
-    private var generation: UInt64 = 0
-    private var readBuffer: UnsafeMutableRawBufferPointer
-    private var dates = HTTPDateCache()
-    private var requestCounter: UInt64 = 0
-    private let requestIDPrefix: String
-    private var stopping = false
-    /// The listener is out of epoll after `accept` ran out of descriptors; the next sweep
+    // Loop-thread state, shared with the extensions in `EventLoop+*.swift`.
+    let connections: ConnectionTable
+    var timers: LoopTimers
+    var readBuffer: UnsafeMutableRawBufferPointer
+    var dates = HTTPDateCache()
+    var requestCounter: UInt64 = 0
+    let requestIDPrefix: String
+    var stopping = false
+    /// The listener is out of the poller after `accept` ran out of descriptors; the next sweep
     /// puts it back (a level-triggered listener would otherwise spin the loop at 100% CPU).
-    private var acceptPaused = false
-    private var stopDeadline: UInt64 = .max
-    private var nextSweep: UInt64 = 0
-    /// Responses waiting for their minimum latency (``HTTPResponse/minimumLatency``).
-    private var delayed = DelayedResponses()
-    private let sweepInterval: UInt64
+    var acceptPaused = false
 
     // Shared state, under `lock`.
     private let lock = Lock()
@@ -42,24 +46,29 @@ final class EventLoop: @unchecked Sendable {
     private var spare: [(token: UInt64, response: HTTPResponse)] = []
     private var stopRequested = false
 
-    private static let listenerToken: UInt64 = .max
-    private static let wakeToken: UInt64 = .max - 1
+    static let listenerToken: UInt64 = .max
+    static let wakeToken: UInt64 = .max - 1
 
-    init(index: Int, listener: ListeningSocket, configuration: HTTPServerConfiguration,
-         invoker: ResponderInvoker, metrics: MetricsShard, requestIDPrefix: String) throws {
+    /// A loop over `listener`; `poller` defaults to a new `Epoll` (tests pass a scripted one).
+    init(index: Int, listener: any ConnectionListener, configuration: HTTPServerConfiguration,
+         invoker: ResponderInvoker, metrics: MetricsShard, requestIDPrefix: String,
+         poller: (any Poller)? = nil) throws {
         self.index = index
         self.listener = listener
         self.configuration = configuration
+        self.clock = configuration.clock
         self.invoker = invoker
         self.metrics = metrics
         self.logger = configuration.logger
         self.requestIDPrefix = requestIDPrefix + String(index, radix: 36) + "-"
-        epoll = try Epoll()
+        let poller = try poller ?? Epoll()
+        self.poller = poller
+        connections = ConnectionTable(poller: poller, metrics: metrics)
+        timers = LoopTimers(timeouts: configuration.timeouts)
         wakeUp = try WakeUp()
         readBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
-        sweepInterval = configuration.timeouts.sweepInterval.nanoseconds
-        try epoll.addReadable(wakeUp.descriptor, token: Self.wakeToken)
-        try epoll.addListener(listener.descriptor, token: Self.listenerToken)
+        try poller.addReadable(wakeUp.descriptor, token: Self.wakeToken)
+        try poller.addListener(listener.descriptor, token: Self.listenerToken)
     }
 
     deinit { readBuffer.deallocate() }
@@ -86,26 +95,28 @@ final class EventLoop: @unchecked Sendable {
 
     /// Runs until shutdown completes: every connection closed, or the grace period over.
     func run() {
-        let clock = configuration.clock
-        while true {
-            var now = clock.now()
-            if stopping && (openCount == 0 || now >= stopDeadline) { break }
-            let wakeAt = min(nextSweep, delayed.earliestDue ?? .max)
-            let untilWake = wakeAt > now ? wakeAt - now : 0
-            let waitMilliseconds = Int32(min(untilWake / 1_000_000 + 1, 1000))
-            epoll.wait(timeoutMilliseconds: waitMilliseconds) { event in handle(event) }
-            now = clock.now()
-            if let due = delayed.earliestDue, due <= now { releaseDelayed(now: now) }
-            if now >= nextSweep {
-                sweep(now: now)
-                nextSweep = now &+ sweepInterval
-            }
-        }
-        for case let connection? in connections { close(connection) }
-        epoll.remove(listener.descriptor)
+        while iterate() {}
+        finish()
     }
 
-    private func handle(_ event: Epoll.Event) {
+    /// One pass of the loop: wait for readiness (no longer than the next timer), handle every
+    /// event, then fire the timers that are due. Returns false, without waiting, once shutdown
+    /// has completed; the caller then calls ``finish()``.
+    func iterate() -> Bool {
+        let now = clock.uptime()
+        if stopping && (connections.count == 0 || now >= timers.stopDeadline) { return false }
+        poller.wait(timeoutMilliseconds: timers.waitMilliseconds(now: now)) { event in handle(event) }
+        fireTimers(now: clock.uptime())
+        return true
+    }
+
+    /// Closes whatever is still open and leaves the listener.
+    func finish() {
+        connections.close { _ in true }
+        poller.remove(listener.descriptor)
+    }
+
+    private func handle(_ event: PollEvent) {
         switch event.token {
         case Self.listenerToken:
             acceptConnections()
@@ -114,7 +125,7 @@ final class EventLoop: @unchecked Sendable {
             drainCompletions()
             if !stopping, lock.withLock({ stopRequested }) { beginStopping() }
         default:
-            guard let connection = lookUp(event.token) else { return }
+            guard let connection = connections.connection(for: event.token) else { return }
             if event.writable {
                 connection.mayWrite = true
                 if connection.machine.state == .writing { flush(connection) }
@@ -125,35 +136,17 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    private func lookUp(_ token: UInt64) -> Connection? {
-        let fd = Int(token & 0xFFFF_FFFF)
-        guard fd < connections.count, let connection = connections[fd], connection.token == token else { return nil }
-        return connection
-    }
-
     private func acceptConnections() {
         guard !stopping else { return }
         while true {
             switch listener.accept() {
             case .connection(let fd, let address):
-                generation &+= 1
-                let token = (generation << 32) | UInt64(UInt32(fd))
-                let connection = Connection(
-                    descriptor: fd, token: token, remoteAddress: address,
-                    limits: configuration.limits, timeouts: configuration.timeouts, now: configuration.clock.now())
                 do {
-                    try epoll.addConnection(fd, token: token)
+                    _ = try connections.open(descriptor: fd, remoteAddress: address, limits: configuration.limits,
+                                             timeouts: configuration.timeouts, now: clock.uptime())
                 } catch {
                     logger.warning("epoll_ctl failed", ["error": "\(error)"])
-                    ConnectionSocket.close(fd)
-                    continue
                 }
-                if Int(fd) >= connections.count {
-                    connections.append(contentsOf: repeatElement(nil, count: Int(fd) - connections.count + 64))
-                }
-                connections[Int(fd)] = connection
-                openCount += 1
-                metrics.connectionOpened()
             case .wouldBlock:
                 return
             case .failed(let code):
@@ -161,7 +154,7 @@ final class EventLoop: @unchecked Sendable {
                 // connections wait in the backlog. The log line tells the operator to raise
                 // the descriptor limit.
                 logger.warning("accept failed", ["error": SocketError("accept", code: code).description])
-                epoll.remove(listener.descriptor)
+                poller.remove(listener.descriptor)
                 acceptPaused = true
                 return
             }
@@ -170,11 +163,9 @@ final class EventLoop: @unchecked Sendable {
 
     private func beginStopping() {
         stopping = true
-        stopDeadline = configuration.clock.now() &+ configuration.timeouts.shutdownGrace.nanoseconds
-        epoll.remove(listener.descriptor)
-        for case let connection? in connections where connection.machine.shutdownRequested() {
-            close(connection)
-        }
+        timers.stopDeadline = clock.uptime() &+ configuration.timeouts.shutdownGrace.nanoseconds
+        poller.remove(listener.descriptor)
+        connections.close { $0.machine.shutdownRequested() }
     }
 
     private func drainCompletions() {
@@ -182,243 +173,9 @@ final class EventLoop: @unchecked Sendable {
         swap(&completions, &spare)
         lock.unlock()
         for (token, response) in spare {
-            guard let connection = lookUp(token), connection.machine.state == .processing else { continue }
+            guard let connection = connections.connection(for: token), connection.machine.state == .processing else { continue }
             if deliver(response, on: connection), connection.machine.state != .closed { drive(connection) }
         }
         spare.removeAll(keepingCapacity: true)
-    }
-
-    /// Sends `response` now, or holds it until the request's minimum latency has passed.
-    /// Returns whether it was sent.
-    private func deliver(_ response: HTTPResponse, on connection: Connection) -> Bool {
-        if let latency = response.minimumLatency {
-            let due = connection.currentStart &+ latency.nanoseconds
-            if due > configuration.clock.now() {
-                delayed.hold(response, token: connection.token, until: due)
-                return false
-            }
-        }
-        send(response, on: connection)
-        return true
-    }
-
-    /// Sends the held responses that are due; a connection closed meanwhile is skipped.
-    private func releaseDelayed(now: UInt64) {
-        for entry in delayed.takeDue(now: now) {
-            guard let connection = lookUp(entry.token), connection.machine.state == .processing else { continue }
-            send(entry.response, on: connection)
-            if connection.machine.state != .closed { drive(connection) }
-        }
-    }
-
-    // MARK: Reading and parsing
-
-    /// Parses buffered bytes and reads more while the connection wants a request.
-    private func drive(_ connection: Connection) {
-        while true {
-            switch connection.machine.state {
-            case .processing, .writing, .closed:
-                return
-            case .lingering:
-                discardInput(connection)
-                return
-            case .awaitingHead, .readingHead, .readingBody:
-                break
-            }
-            switch connection.parser.next() {
-            case .request(let request):
-                dispatch(request, on: connection)
-            case .head(_, let expectsContinue):
-                connection.machine.parserAdvanced(to: connection.parser.phase, now: configuration.clock.now())
-                if expectsContinue { sendInterim(on: connection) }
-            case .error(let error):
-                logger.info("request rejected", ["client": connection.remoteAddress, "status": String(error.status.code), "reason": "\(error)"])
-                connection.currentMethod = .get
-                connection.currentPath = ""
-                connection.currentRequestID = nextRequestID()
-                connection.currentStart = configuration.clock.now()
-                connection.currentIsHead = false
-                connection.currentVersion = .http1_1
-                let response = ErrorPage.response(error.status, requestID: connection.currentRequestID)
-                connection.machine.requestDispatched(keepAlive: false)
-                send(response, on: connection)
-                return
-            case .needMore:
-                connection.machine.parserAdvanced(to: connection.parser.phase, now: configuration.clock.now())
-                guard connection.mayRead else { return }
-                switch ConnectionSocket.read(connection.descriptor, into: readBuffer) {
-                case .bytes(let count):
-                    // A short read drained the socket: the next arrival raises a new edge. Not
-                    // after a hang-up, whose end-of-file must still be read to close.
-                    if count < readBuffer.count && !connection.inputClosed { connection.mayRead = false }
-                    connection.parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
-                case .wouldBlock:
-                    connection.mayRead = false
-                    return
-                case .endOfFile, .failed:
-                    close(connection)
-                    return
-                }
-            }
-        }
-    }
-
-    private func dispatch(_ request: HTTPRequest, on connection: Connection) {
-        var request = request
-        request.remoteAddress = connection.remoteAddress
-        request.requestID = nextRequestID()
-        connection.currentMethod = request.method
-        connection.currentPath = request.path
-        connection.currentRequestID = request.requestID
-        connection.currentStart = configuration.clock.now()
-        connection.currentIsHead = request.method == .head
-        connection.currentVersion = request.version
-        connection.machine.requestDispatched(keepAlive: request.head.keepAlive)
-
-        if invoker.responder.respondsInline(to: request.head) {
-            _ = deliver(invoker.response(for: request), on: connection)
-        } else if let submit, submit(WorkerJob(request: request, token: connection.token, loop: self)) {
-            return
-        } else {
-            metrics.requestShed()
-            let response = ErrorPage.response(
-                .serviceUnavailable, requestID: request.requestID,
-                headers: ["Retry-After": String(configuration.retryAfterSeconds)])
-            send(response, on: connection)
-        }
-    }
-
-    private func nextRequestID() -> String {
-        requestCounter &+= 1
-        return requestIDPrefix + String(requestCounter, radix: 36)
-    }
-
-    /// Drains unread input of a closing connection until end-of-file.
-    private func discardInput(_ connection: Connection) {
-        while connection.mayRead {
-            switch ConnectionSocket.read(connection.descriptor, into: readBuffer) {
-            case .bytes:
-                continue
-            case .wouldBlock:
-                connection.mayRead = false
-            case .endOfFile, .failed:
-                close(connection)
-                return
-            }
-        }
-    }
-
-    // MARK: Writing
-
-    /// Queues `response` and writes as much as the socket takes now.
-    private func send(_ response: HTTPResponse, on connection: Connection) {
-        let keepAlive = connection.machine.keepAlive && !stopping
-        connection.pendingHead = HTTPResponseWriter.head(
-            for: response, keepAlive: keepAlive, date: dates.current(),
-            isHeadRequest: connection.currentIsHead, requestVersion: connection.currentVersion)
-        let sendsBody = !connection.currentIsHead && response.status.allowsBody
-        connection.pendingBody = sendsBody ? response.body : []
-        connection.written = 0
-        connection.currentStatus = response.status.code
-        connection.machine.responseQueued(keepAlive: keepAlive, now: configuration.clock.now())
-        flush(connection)
-    }
-
-    /// `100 Continue` before an expected body; small enough that a full socket buffer here
-    /// means a client not reading, which the write timeout will catch.
-    private func sendInterim(on connection: Connection) {
-        _ = Self.continueHead.withUnsafeBytes {
-            ConnectionSocket.write(connection.descriptor, head: $0, body: UnsafeRawBufferPointer(start: nil, count: 0))
-        }
-    }
-
-    private static let continueHead = HTTPResponseWriter.interim100Continue()
-
-    private func flush(_ connection: Connection) {
-        while connection.remaining > 0 {
-            guard connection.mayWrite else { return }
-            let headCount = connection.pendingHead.count
-            let result: IOResult = connection.pendingHead.withUnsafeBytes { head in
-                connection.pendingBody.withUnsafeBytes { body in
-                    if connection.written < headCount {
-                        return ConnectionSocket.write(connection.descriptor, head: UnsafeRawBufferPointer(rebasing: head[connection.written...]), body: body)
-                    }
-                    return ConnectionSocket.write(connection.descriptor, head: UnsafeRawBufferPointer(start: nil, count: 0),
-                                                  body: UnsafeRawBufferPointer(rebasing: body[(connection.written - headCount)...]))
-                }
-            }
-            switch result {
-            case .bytes(let count):
-                connection.written += count
-            case .wouldBlock:
-                connection.mayWrite = false
-                return
-            case .endOfFile, .failed:
-                close(connection)
-                return
-            }
-        }
-        responseWritten(connection)
-    }
-
-    private func responseWritten(_ connection: Connection) {
-        let now = configuration.clock.now()
-        let bytes = connection.pendingBody.count
-        let duration = now &- connection.currentStart
-        metrics.recordResponse(status: connection.currentStatus, durationNanoseconds: duration)
-        if configuration.accessLog {
-            logger.info("request", [
-                "method": connection.currentMethod.rawValue,
-                "path": String(connection.currentPath),
-                "status": String(connection.currentStatus),
-                "bytes": String(bytes),
-                "duration_us": String(duration / 1000),
-                "request_id": connection.currentRequestID,
-                "client": connection.remoteAddress,
-            ])
-        }
-        connection.pendingHead = []
-        connection.pendingBody = []
-        connection.written = 0
-        connection.currentPath = ""
-        if connection.machine.responseWritten(now: now) == .close {
-            ConnectionSocket.shutdownWrite(connection.descriptor)
-            discardInput(connection)
-        }
-    }
-
-    // MARK: Timeouts and closing
-
-    private func sweep(now: UInt64) {
-        if acceptPaused && !stopping {
-            acceptPaused = false
-            do {
-                try epoll.addListener(listener.descriptor, token: Self.listenerToken)
-            } catch {
-                acceptPaused = true
-            }
-        }
-        for case let connection? in connections {
-            guard let timeout = connection.machine.expired(at: now) else { continue }
-            if connection.machine.answersRequestTimeout {
-                logger.info("request timeout", ["client": connection.remoteAddress, "timeout": "\(timeout)"])
-                let page = ErrorPage.response(.requestTimeout)
-                let head = HTTPResponseWriter.head(for: page, keepAlive: false, date: dates.current(), isHeadRequest: false)
-                _ = head.withUnsafeBytes { headBytes in
-                    page.body.withUnsafeBytes { ConnectionSocket.write(connection.descriptor, head: headBytes, body: $0) }
-                }
-            }
-            close(connection)
-        }
-    }
-
-    private func close(_ connection: Connection) {
-        guard connection.machine.state != .closed else { return }
-        connection.machine.closed()
-        epoll.remove(connection.descriptor)
-        ConnectionSocket.close(connection.descriptor)
-        connections[Int(connection.descriptor)] = nil
-        openCount -= 1
-        metrics.connectionClosed()
     }
 }

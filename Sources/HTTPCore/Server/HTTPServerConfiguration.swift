@@ -1,4 +1,5 @@
 import ClaveLog
+import ClaveTime
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -37,8 +38,10 @@ public struct HTTPServerConfiguration: Sendable {
     public var backlog: Int32
     /// Logger for the access log, handler errors and socket trouble.
     public var logger: Logger
-    /// The clock for timeouts and latencies; tests may pass a `ManualClock`.
-    public var clock: any ServerClock
+    /// The clock for timeouts, held responses and latencies (its `uptime()`) and for the
+    /// `Date` header (its `now()`). Default `SystemClock()`; tests pass a `ManualClock` to fire
+    /// timeouts without sleeping.
+    public var clock: any ClaveClock
 
     public init(
         host: String = "127.0.0.1",
@@ -52,7 +55,7 @@ public struct HTTPServerConfiguration: Sendable {
         accessLog: Bool = true,
         backlog: Int32 = 1024,
         logger: Logger = Logger(label: "http"),
-        clock: any ServerClock = MonotonicClock()
+        clock: any ClaveClock = SystemClock()
     ) {
         self.host = host
         self.port = port

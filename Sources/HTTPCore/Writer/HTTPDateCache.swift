@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 
 /// The `Date` field value for the current second, formatted once per second and reused.
 ///
@@ -10,7 +8,7 @@ import Glibc
 ///
 /// ```swift
 /// var dates = HTTPDateCache()
-/// let value = dates.current()   // "Sun, 22 Nov 2026 04:30:00 GMT"
+/// let value = dates.current(at: clock.now())   // "Sun, 22 Nov 2026 04:30:00 GMT"
 /// ```
 public struct HTTPDateCache: Sendable {
     private var cachedSecond: Int = .min
@@ -19,9 +17,10 @@ public struct HTTPDateCache: Sendable {
     /// An empty cache; the first call formats.
     public init() {}
 
-    /// The date for the current wall-clock second.
-    public mutating func current() -> String {
-        string(forEpochSeconds: Int(time(nil)))
+    /// The date for the wall-clock second `now` falls in. The server passes its configured
+    /// clock's `now()`, so a test's `ManualClock` sets the `Date` header too.
+    public mutating func current(at now: Date) -> String {
+        string(forEpochSeconds: Int(now.timeIntervalSince1970.rounded(.down)))
     }
 
     /// The date for `seconds` since 1970-01-01T00:00:00Z, reusing the last value when the

@@ -10,7 +10,7 @@
 ///
 /// ```swift
 /// var dates = HTTPDateCache()
-/// let head = HTTPResponseWriter.head(for: .text("ok"), keepAlive: true, date: dates.current(), isHeadRequest: false)
+/// let head = HTTPResponseWriter.head(for: .text("ok"), keepAlive: true, date: dates.current(at: Date()), isHeadRequest: false)
 /// // "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\nDate: ...\r\n\r\n"
 /// ```
 public enum HTTPResponseWriter {
