@@ -29,7 +29,7 @@ public final class AppHarness: @unchecked Sendable {
     /// The app's context (repositories, configuration, clock).
     public let context: AppContext
     /// The clock the app and the outbox worker read.
-    public let clock: ClaveTime.ManualClock
+    public let clock: ManualClock
     /// The outbox worker delivering into the development mailbox.
     public let worker: OutboxWorker
     /// The running server.
@@ -56,7 +56,7 @@ public final class AppHarness: @unchecked Sendable {
         directory = try TemporaryDirectory(prefix: "clave-app")
         database = try Database(path: directory.path("clave.sqlite"))
         try database.migrate()
-        let clock = ClaveTime.ManualClock(followsRealTime: true)
+        let clock = ManualClock(followsRealTime: true)
         self.clock = clock
         var configuration = AppConfiguration(
             mode: .development,
