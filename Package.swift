@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(name: "bench-mail", dependencies: ["Mailer"], path: "Benchmarks/Mail"),
 
         // Tests, in three layers (shared/STYLE.md).
-        .target(name: "TestSupport", dependencies: ["HTTPCore", "RecoveryFlows", "UserStore", "Mailer", "ClaveCrypto", "ClaveLog"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["HTTPCore", "RecoveryFlows", "UserStore", "Mailer", "ClaveCrypto", "ClaveLog", "ClaveTime"], path: "Tests/TestSupport"),
         .testTarget(name: "ClaveLogTests", dependencies: ["ClaveLog"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "TestSupport"]),
         .testTarget(name: "ClaveCryptoTests", dependencies: ["ClaveCrypto"]),

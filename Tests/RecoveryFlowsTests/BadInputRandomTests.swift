@@ -24,7 +24,7 @@ import TestSupport
 
     @Test(arguments: ["/secop/ingreso", "/soi/ingreso", "/cajacopi/ingreso"])
     func randomBodiesNeverBreakTheServer(path: String) throws {
-        let harness = try AppHarness {
+        let harness = try AppHarness(templateGaps: [.secopLoginValues, .soiLoginValues, .cajacopiLoginValues]) {
             $0.rateLimits = RateLimitPolicy(routes: ["soi.login": .init(perAddress: .init(10_000, per: 60), perIdentifier: .init(10_000, per: 60)),
                                                      "secop.login": .init(perAddress: .init(10_000, per: 60), perIdentifier: .init(10_000, per: 60)),
                                                      "cajacopi.login": .init(perAddress: .init(10_000, per: 60), perIdentifier: .init(10_000, per: 60))])
