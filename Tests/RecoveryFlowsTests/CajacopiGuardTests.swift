@@ -14,7 +14,7 @@ struct CajacopiGuardTests {
         let harness = try CajacopiHarness()
         try harness.addUser(email: "ana@example.com")
         let browser = harness.browser()
-        let (form, captchaID, answer) = try browser.answeredCajacopiCaptcha()
+        let (_, captchaID, answer) = try browser.answeredCajacopiCaptcha()
         let request = try browser.post("/cajacopi/restablecer", [
             ("captcha_id", captchaID), ("correo", "ana@example.com"), ("captcha", answer),
         ])

@@ -27,7 +27,7 @@ import TestSupport
         let marker = try #require(link.range(of: "token="))
         let token = String(link[marker.upperBound...].prefix { $0 != "&" })
 
-        var random = BadInputRandomTests.Seeded(state: UInt64(path.utf8.count) &* 104_729)
+        var random = SeededRandom(seed: UInt64(path.utf8.count) &* 104_729)
         var statuses: [Int: Int] = [:]
         for _ in 0..<60 {
             var body = "csrf=\(csrf)&"
