@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["HTTPCore", "RecoveryFlows", "UserStore", "Mailer", "ClaveCrypto", "ClaveLog", "ClaveTime"], path: "Tests/TestSupport"),
         .testTarget(name: "ClaveLogTests", dependencies: ["ClaveLog"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "ClaveTime", "TestSupport"]),
-        .testTarget(name: "ClaveCryptoTests", dependencies: ["ClaveCrypto"]),
+        .testTarget(name: "ClaveCryptoTests", dependencies: ["ClaveCrypto", "TestSupport"]),
         .testTarget(name: "UserStoreTests", dependencies: ["UserStore", "ClaveCrypto", "ClaveLog", "TestSupport"]),
         .testTarget(name: "MailerTests", dependencies: ["Mailer", "UserStore", "ClaveCrypto", "TestSupport"]),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "TestSupport"]),

@@ -1,20 +1,14 @@
 import Foundation
+import TestSupport
 
 /// Runs a Python 3 standard-library script as an independent decoder: our encoder's output
 /// is checked by `zlib` and a PNG reader we did not write in Swift.
 enum PythonCheck {
-    /// Runs `script` with `arguments`; returns its exit status and combined output.
+    /// Runs `script` with `arguments`; returns its exit status and its output, standard error
+    /// after standard output.
     static func run(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script] + arguments)
+        return (result.status, result.standardOutput + result.standardError)
     }
 
     /// Arguments: pairs of files (original, zlib stream); exits non-zero unless every stream

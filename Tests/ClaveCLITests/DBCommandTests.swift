@@ -20,7 +20,7 @@ import TestSupport
         // Simulate a file written by a future Clave with sqlite3's own tool, if present; else
         // by the store through a second migrate with a raised version is not possible from the
         // CLI, so the python stdlib does it.
-        let bump = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"),
+        let bump = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"),
                                          ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version=999'); c.commit()", cli.database])
         try #require(bump.status == 0, "\(bump.standardError)")
         let refused = try cli.run(["users", "list"])

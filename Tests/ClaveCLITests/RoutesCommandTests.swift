@@ -4,8 +4,8 @@ import TestSupport
 
 /// `clave routes`: the route contract read from the binary.
 @Suite struct RoutesCommandTests {
-    func clave(_ arguments: [String]) throws -> ProcessRunner.Result {
-        try ProcessRunner.run(PackagePaths.claveExecutable, arguments, environment: ["CLAVE_LOG_LEVEL": "warning"])
+    func clave(_ arguments: [String]) throws -> ChildProcess.Result {
+        try ChildProcess.run(PackagePaths.claveExecutable, arguments, environment: ["CLAVE_LOG_LEVEL": "warning"])
     }
 
     @Test func printsEveryRouteWithItsOwnerLimitAndCSRFRule() throws {

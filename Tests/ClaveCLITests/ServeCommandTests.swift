@@ -4,41 +4,21 @@ import TestSupport
 
 /// `clave serve` as a user runs it: a real process, real signals, a raw client.
 @Suite struct ServeCommandTests {
-    /// A running `clave` process with its output collected.
+    /// A running `clave` process (a ``ChildProcess``) with its output collected.
     final class Process_: @unchecked Sendable {
-        let process = Process()
-        let output = Pipe()
-        let errors = Pipe()
+        let process: ChildProcess
 
         init(_ arguments: [String], environment: [String: String] = [:]) throws {
-            process.executableURL = PackagePaths.claveExecutable
-            process.arguments = arguments
-            var env = ProcessInfo.processInfo.environment
-            env["CLAVE_LOG_LEVEL"] = "warning"
-            for (key, value) in environment { env[key] = value }
-            process.environment = env
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
+            process = try ChildProcess(PackagePaths.claveExecutable, arguments,
+                                       environment: ["CLAVE_LOG_LEVEL": "warning"].merging(environment) { $1 })
         }
 
-        /// The first line on standard output.
-        func firstLine() -> String {
-            var bytes: [UInt8] = []
-            let handle = output.fileHandleForReading
-            while true {
-                let chunk = handle.readData(ofLength: 1)
-                if chunk.isEmpty || chunk.first == 0x0A { break }
-                bytes.append(contentsOf: chunk)
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }
+        /// The first line on standard output (empty if the process printed none).
+        func firstLine() -> String { process.firstLine() ?? "" }
 
         func finish() -> (status: Int32, output: String, errors: String) {
-            process.waitUntilExit()
-            let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            return (process.terminationStatus, out, err)
+            let result = process.wait()
+            return (result.status, result.standardOutput, result.standardError)
         }
     }
 

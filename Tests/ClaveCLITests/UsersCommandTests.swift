@@ -10,8 +10,8 @@ struct CLI {
     init() throws { directory = try TemporaryDirectory(prefix: "clave-cli") }
 
     @discardableResult
-    func run(_ arguments: [String], input: String? = nil) throws -> ProcessRunner.Result {
-        try ProcessRunner.run(PackagePaths.claveExecutable, arguments + ["--db", database], input: input,
+    func run(_ arguments: [String], input: String? = nil) throws -> ChildProcess.Result {
+        try ChildProcess.run(PackagePaths.claveExecutable, arguments + ["--db", database], input: input,
                               environment: ["CLAVE_LOG_LEVEL": "warning"])
     }
 
@@ -42,7 +42,7 @@ struct CLI {
 
     @Test func passwordFlagMayComeLastOrFirst() throws {
         let cli = try CLI()
-        let last = try ProcessRunner.run(PackagePaths.claveExecutable,
+        let last = try ChildProcess.run(PackagePaths.claveExecutable,
                                          ["users", "add", "--db", cli.database, "--portal", "secop", "--username", "ultimo",
                                           "--email", "u@example.com", "--password-stdin"],
                                          input: "Clave-Al-Final-1\n", environment: ["CLAVE_LOG_LEVEL": "warning"])

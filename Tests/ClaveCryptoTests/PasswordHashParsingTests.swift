@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ClaveCrypto
 
 /// The PHC parser reads strings from the database: every prefix of a valid string and random
@@ -27,7 +28,7 @@ import Testing
     }
 
     @Test func randomMutationsNeverCrash() {
-        var generator = SplitMix64(seed: 0xC1A7E)
+        var generator = SeededRandom(seed: 0xC1A7E)
         let alphabet = Array("$=,lnrp0123456789ABCDEFabcdef+/-_ \u{0}ñ")
         for _ in 0..<5_000 {
             var text = Array(Self.valid)
@@ -49,15 +50,3 @@ import Testing
     }
 }
 
-/// A small deterministic generator, so a failing mutation can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

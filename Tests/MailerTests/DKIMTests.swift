@@ -101,16 +101,8 @@ struct DKIMTests {
 
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], allowFailure: Bool = false) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        if !allowFailure && process.terminationStatus != 0 { throw PeerError("\(arguments.first ?? executable) failed") }
-        return String(decoding: data, as: UTF8.self)
+        let result = try ChildProcess.run(URL(fileURLWithPath: executable), arguments)
+        if !allowFailure && result.status != 0 { throw PeerError("\(arguments.first ?? executable) failed") }
+        return result.standardOutput
     }
 }

@@ -7,17 +7,8 @@ import UserStore
 /// The worker as its own process (`clave outbox run`), killed and stopped for real.
 @Suite("Outbox worker process", .enabled(if: SMTPPeer.shouldRun))
 struct OutboxProcessTests {
-    func launch(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = PackagePaths.claveExecutable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["CLAVE_LOG_LEVEL"] = "error"
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+    func launch(_ arguments: [String]) throws -> ChildProcess {
+        try ChildProcess(PackagePaths.claveExecutable, arguments, environment: ["CLAVE_LOG_LEVEL": "error"])
     }
 
     func waitUntil(timeout: TimeInterval, _ condition: () throws -> Bool) rethrows -> Bool {
@@ -95,19 +86,8 @@ struct OutboxProcessTests {
     }
 
     func capture(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = PackagePaths.claveExecutable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["CLAVE_LOG_LEVEL"] = "error"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try ChildProcess.run(PackagePaths.claveExecutable, arguments, environment: ["CLAVE_LOG_LEVEL": "error"])
+        return (result.status, result.standardOutput)
     }
 
     @Test("clave mail test sends through the SMTP URL and reports a refusal")

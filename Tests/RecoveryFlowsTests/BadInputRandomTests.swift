@@ -6,30 +6,18 @@ import TestSupport
 /// Random form bodies (seeded, so a failure replays) at the three login forms: every answer is
 /// a page with the security headers and a 3xx/4xx status, never a 5xx.
 @Suite struct BadInputRandomTests {
-    /// SplitMix64: a tiny deterministic generator.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let pieces = ["usuario", "contrasena", "correo", "clave", "empresa_tipo", "empresa_numero", "usuario_tipo",
                          "usuario_numero", "csrf", "=", "&", "%", "%FF", "%00", "%3C", "+", "<script>", "NIT", "CC",
                          "ñ", "💥", "\u{202E}", "demo.secop", "afiliado@example.com", "'", "\"", "%25", "a=b=c", ";"]
 
     @Test(arguments: ["/secop/ingreso", "/soi/ingreso", "/cajacopi/ingreso"])
     func randomBodiesNeverBreakTheServer(path: String) throws {
-        let harness = try AppHarness {
+        let harness = try AppHarness(templateGaps: [.secopLoginValues, .soiLoginValues, .cajacopiLoginValues]) {
             $0.rateLimits = RateLimitPolicy(routes: ["soi.login": .init(perAddress: .init(10_000, per: 60), perIdentifier: .init(10_000, per: 60)),
                                                      "secop.login": .init(perAddress: .init(10_000, per: 60), perIdentifier: .init(10_000, per: 60)),
                                                      "cajacopi.login": .init(perAddress: .init(10_000, per: 60), perIdentifier: .init(10_000, per: 60))])
         }
-        var random = Seeded(state: UInt64(path.utf8.count) &* 7919)
+        var random = SeededRandom(seed: UInt64(path.utf8.count) &* 7919)
         let browser = harness.browser()
         let token = try browser.get(path).csrfToken()
         var statuses: [Int: Int] = [:]

@@ -8,18 +8,11 @@ import UserStore
 /// development mailbox API, login before and after.
 @Suite("Cajacopi recovery in the whole app")
 struct CajacopiAppTests {
-    /// Request page → dev captcha answer → "Enviar Solicitud".
-    static func request(_ browser: WebClient, email: String) throws -> WebResponse {
-        let form = try browser.get("/cajacopi/restablecer")
-        #expect(form.status == 200)
-        let captchaID = try #require(form.hiddenField("captcha_id"))
-        let answer = try browser.get("/_dev/captcha/\(captchaID)").text
-        return try browser.submit(form, to: "/cajacopi/restablecer", ["correo": email, "captcha_id": captchaID, "captcha": answer])
-    }
-
-    @Test("the demo user resets through the mailbox API; other sessions die; the new password logs in")
-    func demoUserJourney() throws {
-        let harness = try AppHarness()
+    /// In process, and once through a live server end to end.
+    @Test("the demo user resets through the mailbox API; other sessions die; the new password logs in",
+          arguments: TestTransport.allCases)
+    func demoUserJourney(transport: TestTransport) throws {
+        let harness = try AppHarness(transport: transport, templateGaps: [.cajacopiLoginValues])
         let email = AppHarness.Demo.cajacopiEmail
 
         // A session opened before the reset (a stranger's, say) must not survive it.
@@ -31,7 +24,7 @@ struct CajacopiAppTests {
         let login = try browser.get("/cajacopi/ingreso")
         #expect(login.text.contains("¿Olvidaste tu contraseña?"))
         #expect(login.text.contains("href=\"/cajacopi/restablecer\""))
-        let sent = try Self.request(browser, email: email)
+        let sent = try browser.requestCajacopiReset(email: email)
         #expect(sent.status == 200)
         #expect(sent.text.contains("Solicitud enviada"))
 
@@ -70,8 +63,8 @@ struct CajacopiAppTests {
     @Test("in the whole app too, known and unknown accounts get the same bytes")
     func uniformAnswerInTheApp() throws {
         let harness = try AppHarness()
-        let known = try Self.request(harness.browser(), email: AppHarness.Demo.cajacopiEmail)
-        let unknown = try Self.request(harness.browser(), email: "nadie.registrado@example.com")
+        let known = try harness.browser().requestCajacopiReset(email: AppHarness.Demo.cajacopiEmail)
+        let unknown = try harness.browser().requestCajacopiReset(email: "nadie.registrado@example.com")
         #expect(known.status == 200)
         #expect(unknown.status == known.status)
         #expect(unknown.body == known.body)
@@ -85,9 +78,7 @@ struct CajacopiAppTests {
     func productionHasNoCaptchaRoute() throws {
         let harness = try AppHarness { $0.mode = .production }
         let browser = harness.browser()
-        let form = try browser.get("/cajacopi/restablecer")
-        #expect(form.status == 200)
-        let captchaID = try #require(form.hiddenField("captcha_id"))
+        let (_, captchaID) = try browser.cajacopiRequestForm()
         #expect(try browser.get("/cajacopi/captcha/\(captchaID).png").status == 200)
         #expect(try browser.get("/_dev/captcha/\(captchaID)").status == 404)
     }
@@ -106,7 +97,7 @@ struct CajacopiAppTests {
     func forwardedRequestsAreRefused() throws {
         let harness = try AppHarness()
         let browser = harness.browser()
-        let captchaID = try #require(try browser.get("/cajacopi/restablecer").hiddenField("captcha_id"))
+        let (_, captchaID) = try browser.cajacopiRequestForm()
         for header in [("X-Forwarded-For", "203.0.113.5"), ("Forwarded", "for=203.0.113.5")] {
             let refused = try browser.get("/_dev/captcha/\(captchaID)", headers: [header])
             #expect(refused.status == 403)

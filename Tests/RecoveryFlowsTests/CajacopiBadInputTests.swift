@@ -43,7 +43,7 @@ struct CajacopiBadInputTests {
         let harness = try CajacopiHarness()
         try harness.addUser(email: "ana@example.com")
         let browser = harness.browser()
-        _ = try CajacopiRecoveryHTTPTests.requestReset(browser, email: "ana@example.com")
+        _ = try browser.requestCajacopiReset(email: "ana@example.com")
         let token = try harness.latestToken(to: "ana@example.com")
         let form = try browser.get("/cajacopi/nueva-contrasena?token=\(token)")
         let long = String(repeating: "Aa1-", count: 40)

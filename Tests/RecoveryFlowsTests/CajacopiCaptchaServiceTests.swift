@@ -105,7 +105,8 @@ struct CajacopiCaptchaServiceTests {
 
     @Test("the emails: both parts, the public URL, Colombian time, no secret in the confirmation")
     func emails() throws {
-        let templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"))
+        let templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"),
+                                        options: TemplateOptions(strict: true))
         let mail = CajacopiRecoveryMail(templates: templates,
                                         configuration: CajacopiRecoveryConfiguration(publicURL: "https://hanna.example/"))
         #expect(mail.resetLink(token: "abc") == "https://hanna.example/cajacopi/nueva-contrasena?token=abc")

@@ -14,9 +14,7 @@ struct CajacopiGuardTests {
         let harness = try CajacopiHarness()
         try harness.addUser(email: "ana@example.com")
         let browser = harness.browser()
-        let form = try browser.get("/cajacopi/restablecer")
-        let captchaID = try #require(form.field("captcha_id"))
-        let answer = try browser.get("/_dev/captcha/\(captchaID)").text
+        let (_, captchaID, answer) = try browser.answeredCajacopiCaptcha()
         let request = try browser.post("/cajacopi/restablecer", [
             ("captcha_id", captchaID), ("correo", "ana@example.com"), ("captcha", answer),
         ])
@@ -28,7 +26,7 @@ struct CajacopiGuardTests {
         #expect(try browser.post("/cajacopi/captcha", [("captcha_id", captchaID)]).status == 403)
         #expect(try harness.mail(to: "ana@example.com").isEmpty)
 
-        _ = try CajacopiRecoveryHTTPTests.requestReset(browser, email: "ana@example.com")
+        _ = try browser.requestCajacopiReset(email: "ana@example.com")
         let token = try harness.latestToken(to: "ana@example.com")
         let change = try browser.post("/cajacopi/nueva-contrasena", [
             ("token", token), ("contrasena_nueva", "Tinaja-Roja-38"), ("contrasena_confirmacion", "Tinaja-Roja-38"),
@@ -48,9 +46,9 @@ struct CajacopiGuardTests {
         try harness.addUser(email: "ana@example.com")
         for email in ["ana@example.com", "nadie@example.com"] {
             let browser = harness.browser()
-            #expect(try CajacopiRecoveryHTTPTests.requestReset(browser, email: email).status == 200)
-            #expect(try CajacopiRecoveryHTTPTests.requestReset(browser, email: email).status == 200)
-            let limited = try CajacopiRecoveryHTTPTests.requestReset(browser, email: email)
+            #expect(try browser.requestCajacopiReset(email: email).status == 200)
+            #expect(try browser.requestCajacopiReset(email: email).status == 200)
+            let limited = try browser.requestCajacopiReset(email: email)
             #expect(limited.status == 429)
             #expect(limited.header("Retry-After").flatMap(Int.init).map { $0 > 0 } == true)
             // The shell's 429 page (ErrorPages), the same whatever the email was.
@@ -66,9 +64,9 @@ struct CajacopiGuardTests {
             $0.rateLimits.routes[CajacopiPortal.RecoveryLimit.changePassword]?.perAddress.limit = 2
         }
         let browser = harness.browser()
-        #expect(try CajacopiRecoveryHTTPTests.requestReset(browser, email: "a@example.com").status == 200)
-        #expect(try CajacopiRecoveryHTTPTests.requestReset(browser, email: "b@example.com").status == 200)
-        #expect(try CajacopiRecoveryHTTPTests.requestReset(browser, email: "c@example.com").status == 429)
+        #expect(try browser.requestCajacopiReset(email: "a@example.com").status == 200)
+        #expect(try browser.requestCajacopiReset(email: "b@example.com").status == 200)
+        #expect(try browser.requestCajacopiReset(email: "c@example.com").status == 429)
         let token = String(repeating: "B", count: 43)
         #expect(try browser.get("/cajacopi/nueva-contrasena?token=\(token)").status == 404)
         #expect(try browser.get("/cajacopi/nueva-contrasena?token=\(token)").status == 404)
@@ -97,8 +95,7 @@ struct CajacopiGuardTests {
         let harness = try CajacopiHarness(development: false)
         #expect(harness.flow.captcha.developmentAnswers == nil)
         let browser = harness.browser()
-        let form = try browser.get("/cajacopi/restablecer")
-        let captchaID = try #require(form.field("captcha_id"))
+        let (_, captchaID) = try browser.cajacopiRequestForm()
         #expect(try browser.get("/cajacopi/captcha/\(captchaID).png").status == 200)
         #expect(try browser.get("/_dev/captcha/\(captchaID)").status == 404)
     }

@@ -11,7 +11,8 @@ import TestSupport
 import UserStore
 @testable import RecoveryFlows
 
-/// The Cajacopi flow on a live server (port 0, loopback) over a real SQLite file in a temp dir.
+/// The Cajacopi flow over a real SQLite file in a temp dir, reached in process by default
+/// (``InProcessTransport``) or on a live server (`CajacopiHarness(transport: .socket)`).
 ///
 /// The flow is built as the app builds it (``CajacopiPortal/recovery(context:)`` over the shell's
 /// ``AppContext``) and registered through the shell's ``WebRoutes``, so CSRF, client addresses
@@ -22,17 +23,19 @@ final class CajacopiHarness: @unchecked Sendable {
     let directory: TemporaryDirectory
     let database: Database
     /// Moved by hand, so links and captchas expire without sleeping.
-    let clock = ClaveTime.ManualClock()
+    let clock = ManualClock()
     let context: AppContext
     let flow: CajacopiRecovery
-    let server: LiveServer
+    /// Where the browsers' requests go: the flow's routes in process, or their live server.
+    let endpoint: TestEndpoint
     var hasher: PasswordHasher { context.hasher }
     /// The outbox worker delivering to a real SMTP server, when the test asked for one.
     let worker: OutboxWorker?
 
-    /// `development` picks the app's mode; `configure` adjusts the shell's configuration (rate
-    /// limits) after the harness's defaults.
-    init(development: Bool = true, smtpPort: Int? = nil,
+    /// `development` picks the app's mode; `transport` is how browsers reach the routes;
+    /// `configure` adjusts the shell's configuration (rate limits) after the harness's defaults,
+    /// whose templates render in strict mode.
+    init(development: Bool = true, smtpPort: Int? = nil, transport: TestTransport = .inProcess,
          configure: (inout AppConfiguration) -> Void = { _ in }) throws {
         directory = try TemporaryDirectory(prefix: "cajacopi")
         database = try Database(path: directory.path("clave.sqlite"))
@@ -41,6 +44,7 @@ final class CajacopiHarness: @unchecked Sendable {
             mode: development ? .development : .production, publicURL: try #require(URL(string: Self.publicURL)),
             resources: PackagePaths.resources, hashCost: .testing,
             uniformTiming: UniformTiming(floor: 0.02, jitter: 0), reloadTemplates: false)
+        configuration.strictTemplates = true
         configure(&configuration)
         if let smtpPort {
             let url = SMTPURL(host: "127.0.0.1", port: smtpPort, security: .none)
@@ -58,11 +62,12 @@ final class CajacopiHarness: @unchecked Sendable {
         context = try AppContext(configuration: configuration, database: database, clock: clock, logger: quiet,
                                  wakeOutbox: { worker?.wake() })
         flow = CajacopiPortal.recovery(context: context)
-        server = try LiveServer(try ClaveApp(context: context, tables: [CajacopiPortal.routes(in: context)]))
+        endpoint = try TestEndpoint(try ClaveApp(context: context, tables: [CajacopiPortal.routes(in: context)]), over: transport,
+                                    configuration: HTTPServerConfiguration(eventLoopCount: 2, workerCount: 4))
     }
 
     deinit {
-        server.stop()
+        endpoint.stop()
         _ = worker?.stop(drainWithin: 2)
     }
 
@@ -94,58 +99,32 @@ final class CajacopiHarness: @unchecked Sendable {
         try AuditLogRepository(database: database).recent(event: event, limit: 100)
     }
 
-    func browser() -> CajacopiBrowser { CajacopiBrowser(port: server.port) }
+    /// A browser with an empty cookie jar. It sends a foreign `Host` field, so a link built
+    /// from it instead of the public URL would show in the emails.
+    func browser() -> CajacopiBrowser { WebClient(transport: endpoint.transport, host: "evil.example") }
 }
 
+/// The Cajacopi tests' browser: the shell's ``WebClient``.
+typealias CajacopiBrowser = WebClient
 /// A page as the test browser got it.
-struct CajacopiPage {
-    var status: Int
-    var headers: [(String, String)]
-    var body: [UInt8]
-    var text: String { String(decoding: body, as: UTF8.self) }
-    func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+typealias CajacopiPage = WebResponse
 
-    /// The `value` of the input named `name` (the templates write `name="…" value="…"`).
+extension WebResponse {
+    /// The `value` of the input named `name`, as written (the templates write `name="…" value="…"`).
     func field(_ name: String) -> String? {
         guard let start = text.range(of: "name=\"\(name)\" value=\"") else { return nil }
         return String(text[start.upperBound...].prefix { $0 != "\"" })
     }
 }
 
-/// A cookie-keeping HTTP client over fresh loopback connections.
-final class CajacopiBrowser {
-    let port: Int
-    var cookies: [String: String] = [:]
-    init(port: Int) { self.port = port }
-
-    func get(_ path: String) throws -> CajacopiPage { try send("GET", path, body: nil) }
-
-    func post(_ path: String, _ fields: [(String, String)]) throws -> CajacopiPage {
-        let body = fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
-        return try send("POST", path, body: body)
+extension WebClient {
+    /// Sends `body` as it is (a form body a browser would never encode like that).
+    func send(_ method: String, _ path: String, body: String?) throws -> WebResponse {
+        guard let body else { return try request(method, path) }
+        return try request(method, path, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(body.utf8))
     }
 
-    func send(_ method: String, _ path: String, body: String?) throws -> CajacopiPage {
-        let client = try RawHTTPClient(port: port, timeout: 10)
-        defer { client.close() }
-        var request = "\(method) \(path) HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n"
-        if !cookies.isEmpty {
-            request += "Cookie: " + cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") + "\r\n"
-        }
-        if let body {
-            request += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
-        } else {
-            request += "\r\n"
-        }
-        try client.send(request)
-        let response = try client.readResponse()
-        for (name, value) in response.headers where name.lowercased() == "set-cookie" {
-            let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
-            if pair.count == 2 { cookies[String(pair[0])] = String(pair[1]) }
-        }
-        return CajacopiPage(status: response.status, headers: response.headers, body: response.body)
-    }
-
+    /// `text` percent-encoded for a query string (RFC 3986 unreserved characters kept).
     static func encode(_ text: String) -> String {
         let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text

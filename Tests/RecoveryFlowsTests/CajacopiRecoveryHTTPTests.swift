@@ -9,17 +9,6 @@ import UserStore
 /// The Cajacopi journey over HTTP against a live server on a real SQLite file.
 @Suite("Cajacopi recovery over HTTP")
 struct CajacopiRecoveryHTTPTests {
-    /// Opens the request page and answers its captcha through the development route.
-    static func requestReset(_ browser: CajacopiBrowser, email: String) throws -> CajacopiPage {
-        let form = try browser.get("/cajacopi/restablecer")
-        #expect(form.status == 200)
-        let captchaID = try #require(form.field("captcha_id"))
-        let answer = try browser.get("/_dev/captcha/\(captchaID)").text
-        return try browser.post("/cajacopi/restablecer", [
-            ("csrf", try #require(form.field("csrf"))), ("captcha_id", captchaID), ("correo", email), ("captcha", answer),
-        ])
-    }
-
     @Test("the whole journey: request, email, link, weak then good password, confirmation, old link dead")
     func wholeJourney() throws {
         let harness = try CajacopiHarness()
@@ -43,7 +32,7 @@ struct CajacopiRecoveryHTTPTests {
         #expect(image.header("Cache-Control") == "no-store")
         #expect(Array(image.body.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
 
-        let answer = try browser.get("/_dev/captcha/\(captchaID)").text
+        let answer = try browser.cajacopiCaptchaAnswer(captchaID)
         #expect((6...8).contains(answer.count))
         let sent = try browser.post("/cajacopi/restablecer", [
             ("csrf", try #require(form.field("csrf"))), ("captcha_id", captchaID), ("correo", "LUZ.MORA@example.com "),
@@ -139,8 +128,8 @@ struct CajacopiRecoveryHTTPTests {
     func uniformAnswer() throws {
         let harness = try CajacopiHarness()
         try harness.addUser(email: "conocida@example.com")
-        let known = try Self.requestReset(harness.browser(), email: "conocida@example.com")
-        let unknown = try Self.requestReset(harness.browser(), email: "desconocida@example.com")
+        let known = try harness.browser().requestCajacopiReset(email: "conocida@example.com")
+        let unknown = try harness.browser().requestCajacopiReset(email: "desconocida@example.com")
         #expect(known.status == 200)
         #expect(unknown.status == known.status)
         #expect(unknown.body == known.body)
@@ -156,9 +145,7 @@ struct CajacopiRecoveryHTTPTests {
         let harness = try CajacopiHarness()
         try harness.addUser(email: "ana@example.com")
         let browser = harness.browser()
-        let form = try browser.get("/cajacopi/restablecer")
-        let captchaID = try #require(form.field("captcha_id"))
-        let answer = try browser.get("/_dev/captcha/\(captchaID)").text
+        let (form, captchaID, answer) = try browser.answeredCajacopiCaptcha()
         let swapped = String(answer.map { $0.isUppercase ? Character($0.lowercased()) : Character($0.uppercased()) })
         #expect(swapped != answer)
         let wrong = try browser.post("/cajacopi/restablecer", [
@@ -189,9 +176,7 @@ struct CajacopiRecoveryHTTPTests {
         let harness = try CajacopiHarness()
         try harness.addUser(email: "ana@example.com")
         let browser = harness.browser()
-        let form = try browser.get("/cajacopi/restablecer")
-        let captchaID = try #require(form.field("captcha_id"))
-        let answer = try browser.get("/_dev/captcha/\(captchaID)").text
+        let (form, captchaID, answer) = try browser.answeredCajacopiCaptcha()
         harness.clock.advance(by: 5 * 60 + 1)
         #expect(try browser.get("/cajacopi/captcha/\(captchaID).png").status == 404)
         let late = try browser.post("/cajacopi/restablecer", [
@@ -207,8 +192,7 @@ struct CajacopiRecoveryHTTPTests {
     func refresh() throws {
         let harness = try CajacopiHarness()
         let browser = harness.browser()
-        let form = try browser.get("/cajacopi/restablecer")
-        let old = try #require(form.field("captcha_id"))
+        let (form, old) = try browser.cajacopiRequestForm()
         let refreshed = try browser.post("/cajacopi/captcha", [
             ("csrf", try #require(form.field("csrf"))), ("captcha_id", old), ("correo", "escrito@example.com"),
             ("captcha", ""), ("refrescar", "1"),
@@ -224,7 +208,7 @@ struct CajacopiRecoveryHTTPTests {
     @Test("a malformed email is refused with a clear message and a new captcha")
     func invalidEmail() throws {
         let harness = try CajacopiHarness()
-        let page = try Self.requestReset(harness.browser(), email: "no-es-un-correo")
+        let page = try harness.browser().requestCajacopiReset(email: "no-es-un-correo")
         #expect(page.status == 422)
         #expect(page.text.contains("Escriba un correo electrónico válido."))
     }
@@ -234,7 +218,7 @@ struct CajacopiRecoveryHTTPTests {
         let harness = try CajacopiHarness()
         try harness.addUser(email: "ana@example.com")
         let browser = harness.browser()
-        _ = try Self.requestReset(browser, email: "ana@example.com")
+        _ = try browser.requestCajacopiReset(email: "ana@example.com")
         let token = try harness.latestToken(to: "ana@example.com")
         _ = try browser.get("/cajacopi/nueva-contrasena?token=\(token)")
         harness.clock.advance(by: 60 * 60 + 1)
@@ -255,9 +239,9 @@ struct CajacopiRecoveryHTTPTests {
         let harness = try CajacopiHarness()
         try harness.addUser(email: "ana@example.com")
         let browser = harness.browser()
-        _ = try Self.requestReset(browser, email: "ana@example.com")
+        _ = try browser.requestCajacopiReset(email: "ana@example.com")
         let first = try harness.latestToken(to: "ana@example.com")
-        _ = try Self.requestReset(browser, email: "ana@example.com")
+        _ = try browser.requestCajacopiReset(email: "ana@example.com")
         let second = try harness.latestToken(to: "ana@example.com")
         #expect(first != second)
         let old = try browser.get("/cajacopi/nueva-contrasena?token=\(first)")
@@ -290,7 +274,7 @@ struct CajacopiRecoveryHTTPTests {
         let harness = try CajacopiHarness()
         try harness.addUser(email: "ana.perez@example.com")
         let browser = harness.browser()
-        _ = try Self.requestReset(browser, email: "ana.perez@example.com")
+        _ = try browser.requestCajacopiReset(email: "ana.perez@example.com")
         let token = try harness.latestToken(to: "ana.perez@example.com")
         let form = try browser.get("/cajacopi/nueva-contrasena?token=\(token)")
         let refused = try browser.post("/cajacopi/nueva-contrasena", [
@@ -308,7 +292,7 @@ struct CajacopiRecoveryHTTPTests {
         let harness = try CajacopiHarness()
         try harness.addUser(email: "ana@example.com")
         let browser = harness.browser()
-        _ = try Self.requestReset(browser, email: "ana@example.com")
+        _ = try browser.requestCajacopiReset(email: "ana@example.com")
         let token = try harness.latestToken(to: "ana@example.com")
         let form = try browser.get("/cajacopi/nueva-contrasena?token=\(token)")
         let refused = try browser.post("/cajacopi/nueva-contrasena", [

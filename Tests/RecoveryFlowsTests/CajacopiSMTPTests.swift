@@ -29,10 +29,10 @@ struct CajacopiSMTPTests {
     func journeyOverSMTP() throws {
         let peer = try SMTPPeer(SMTPPeer.Options())
         defer { peer.stop() }
-        let harness = try CajacopiHarness(smtpPort: peer.port)
+        let harness = try CajacopiHarness(smtpPort: peer.port, transport: .socket)
         try harness.addUser(email: "smtp.user@example.com")
         let browser = harness.browser()
-        #expect(try CajacopiRecoveryHTTPTests.requestReset(browser, email: "smtp.user@example.com").status == 200)
+        #expect(try browser.requestCajacopiReset(email: "smtp.user@example.com").status == 200)
 
         let first = try #require(peer.waitForMessages(1).first)
         #expect(first.recipients == ["smtp.user@example.com"])

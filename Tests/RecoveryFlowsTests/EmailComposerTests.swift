@@ -12,7 +12,7 @@ import UserStore
         templates = try TemplateSet(templates: [
             "correos/secop/prueba.html": "<p>Hola {{ nombre }}</p>",
             "correos/secop/prueba.txt": "Hola {{ nombre }} ({{ asunto }})",
-        ])
+        ], options: TemplateOptions(strict: true))
     }
 
     @Test func composesBothPartsWithThePortalsSender() throws {

@@ -11,7 +11,7 @@ struct MailDomainTests {
     typealias Demo = AppHarness.Demo
 
     @Test func eachPortalSendsFromItsMailboxOnTheConfiguredDomain() throws {
-        let harness = try AppHarness { $0.senders = EmailSenders(domain: "correo.example.co") }
+        let harness = try AppHarness(templateGaps: [.soiRecoveryFormValues, .secopRecoveryUsername]) { $0.senders = EmailSenders(domain: "correo.example.co") }
         let browser = harness.browser()
 
         #expect(try browser.fillAndSubmit("/soi/olvido-clave", SOIRecoveryHTTPTests.forgotFields()).status == 200)
@@ -20,13 +20,13 @@ struct MailDomainTests {
         #expect(try browser.fillAndSubmit("/secop/olvide-contrasena", ["usuario": Demo.secopUser]).status == 200)
         #expect(try harness.waitForMail(to: Demo.secopEmail).from == "SECOP II <registro@correo.example.co>")
 
-        #expect(try CajacopiAppTests.request(browser, email: Demo.cajacopiEmail).status == 200)
+        #expect(try browser.requestCajacopiReset(email: Demo.cajacopiEmail).status == 200)
         #expect(try harness.waitForMail(to: Demo.cajacopiEmail).from == "Cajacopi EPS <notificaciones@correo.example.co>")
     }
 
     @Test func withoutADomainTheSendersAreOnReservedExampleDomains() throws {
         let harness = try AppHarness()
-        #expect(try CajacopiAppTests.request(harness.browser(), email: Demo.cajacopiEmail).status == 200)
+        #expect(try harness.browser().requestCajacopiReset(email: Demo.cajacopiEmail).status == 200)
         #expect(try harness.waitForMail(to: Demo.cajacopiEmail).from == "Cajacopi EPS <notificaciones@cajacopi.example>")
     }
 }

@@ -21,7 +21,8 @@ final class SECOPFixture: Sendable {
         directory = try TemporaryDirectory(prefix: "clave-secop")
         database = try Database(path: directory.path("clave.sqlite"))
         _ = try database.migrate()
-        let templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"))
+        let templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"),
+                                        options: TemplateOptions(strict: true))
         let policy = try SECOPFixture.policy()
         let clock = self.clock
         recovery = SECOPRecovery(database: database, composer: EmailComposer(templates: templates),

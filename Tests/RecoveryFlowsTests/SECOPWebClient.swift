@@ -1,12 +1,16 @@
 import Foundation
 import TestSupport
 
-/// The shell's ``WebClient`` (cookies, one connection per request) plus what a browser does
+/// The shell's ``WebClient`` (cookies, one request per connection or in process) plus what a browser does
 /// with a form: it remembers the last page's `csrf` field and sends it with the next POST.
 final class SECOPWebClient {
     let client: WebClient
     private(set) var csrf: String?
 
+    /// A client of `transport` (the app in process, or a live server's socket).
+    init(transport: any WebTransport) { client = WebClient(transport: transport) }
+
+    /// A client of a live server.
     init(server: LiveServer) { client = WebClient(port: server.port) }
 
     @discardableResult

@@ -28,7 +28,8 @@ final class SOIFixture: Sendable {
         directory = try TemporaryDirectory(prefix: "clave-soi")
         database = try Database(path: directory.path("clave.sqlite"))
         _ = try database.migrate()
-        let templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"))
+        let templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"),
+                                        options: TemplateOptions(strict: true))
         let common = try CommonPasswordList.shared(resources: PackagePaths.resources.path)
         recovery = SOIRecovery(database: database, hasher: hasher, verifier: try PasswordVerifier(hasher: hasher),
                                mail: SOIRecoveryMail(composer: EmailComposer(templates: templates), configuration: configuration),

@@ -4,8 +4,9 @@ import Testing
 import TestSupport
 import UserStore
 
-/// Layer 3: SOI's recovery over HTTP against the real app on a loopback port (the shell's
-/// AppHarness: real SQLite, outbox worker, development mailbox read through its JSON API).
+/// Layer 3: SOI's recovery over HTTP against the real app (the shell's AppHarness: real SQLite,
+/// outbox worker, development mailbox read through its JSON API), in process; the journey also
+/// on a loopback port.
 @Suite("SOI recovery over HTTP")
 struct SOIRecoveryHTTPTests {
     typealias Demo = AppHarness.Demo
@@ -39,9 +40,11 @@ struct SOIRecoveryHTTPTests {
         try harness.context.outbox.list(states: nil, limit: 1_000).count
     }
 
-    @Test("Every step: link, form, mail, temporary login, forced change, home, logout, new clave")
-    func journey() throws {
-        let harness = try AppHarness()
+    /// In process, and once through a live server end to end.
+    @Test("Every step: link, form, mail, temporary login, forced change, home, logout, new clave",
+          arguments: TestTransport.allCases)
+    func journey(transport: TestTransport) throws {
+        let harness = try AppHarness(transport: transport, templateGaps: [.soiLoginValues, .soiRecoveryFormValues])
         let browser = harness.browser()
         // Another device already logged in with the old clave: dropped by the change.
         let otherDevice = harness.browser()
@@ -137,7 +140,7 @@ struct SOIRecoveryHTTPTests {
 
     @Test("Known account, unknown usuario, unknown aportante, wrong correo: the same answer byte for byte")
     func uniformAnswer() throws {
-        let harness = try AppHarness()
+        let harness = try AppHarness(templateGaps: [.soiRecoveryFormValues])
         var answers: [WebResponse] = []
         for overrides in [[:], ["usuario_numero": "99887766"], ["aportante_numero": "800197268-4"],
                           ["correo": "otra.persona@example.com"]] {
@@ -161,7 +164,7 @@ struct SOIRecoveryHTTPTests {
 
     @Test("A POST without or with a wrong CSRF token changes nothing and sends nothing")
     func csrf() throws {
-        let harness = try AppHarness()
+        let harness = try AppHarness(templateGaps: [.soiLoginValues, .soiRecoveryFormValues])
         let browser = harness.browser()
         _ = try browser.get("/soi/olvido-clave")
         let fields = Self.forgotFields().sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -186,7 +189,7 @@ struct SOIRecoveryHTTPTests {
         (["correo": "sin-arroba"], "El correo electrónico no es válido."),
     ])
     func badInput(overrides: [String: String], message: String) throws {
-        let harness = try AppHarness()
+        let harness = try AppHarness(templateGaps: [.soiRecoveryFormValues])
         let answer = try harness.browser().fillAndSubmit("/soi/olvido-clave", Self.forgotFields(overrides))
         #expect(answer.status == 422)
         #expect(answer.text.contains(message))
@@ -196,7 +199,7 @@ struct SOIRecoveryHTTPTests {
 
     @Test("A newer request supersedes the earlier temporary password")
     func superseded() throws {
-        let harness = try AppHarness()
+        let harness = try AppHarness(templateGaps: [.soiLoginValues, .soiRecoveryFormValues])
         let first = try Self.requestTemporaryPassword(harness)
         let second = try Self.requestTemporaryPassword(harness, after: first.mail.id)
         #expect(first.password != second.password)
@@ -206,7 +209,7 @@ struct SOIRecoveryHTTPTests {
 
     @Test("An expired temporary password is refused; the old clave still works")
     func expired() throws {
-        let harness = try AppHarness()
+        let harness = try AppHarness(templateGaps: [.soiLoginValues, .soiRecoveryFormValues])
         let temporary = try Self.requestTemporaryPassword(harness).password
         harness.clock.advance(by: 24 * 3600 + 60)
         #expect(Self.refused(try Self.logIn(harness.browser(), clave: temporary)))
@@ -215,7 +218,7 @@ struct SOIRecoveryHTTPTests {
 
     @Test("A used temporary password cannot be used again")
     func usedOnce() throws {
-        let harness = try AppHarness()
+        let harness = try AppHarness(templateGaps: [.soiLoginValues, .soiRecoveryFormValues])
         let temporary = try Self.requestTemporaryPassword(harness).password
         let browser = harness.browser()
         #expect(try Self.logIn(browser, clave: temporary).location?.hasSuffix("/soi/cambio-clave") == true)
@@ -231,7 +234,7 @@ struct SOIRecoveryHTTPTests {
         (Demo.soiPassword, "La nueva clave debe ser distinta de la clave actual."),
     ])
     func policy(new: String, message: String) throws {
-        let harness = try AppHarness()
+        let harness = try AppHarness(templateGaps: [.soiLoginValues])
         let browser = harness.browser()
         #expect(try Self.logIn(browser, clave: Demo.soiPassword).status == 303)
         let page = try browser.get("/soi/cambio-clave")
@@ -251,7 +254,7 @@ struct SOIRecoveryHTTPTests {
 
     @Test("Requests are limited per identity (existing or not) with 429 and Retry-After")
     func rateLimits() throws {
-        let harness = try AppHarness { configuration in
+        let harness = try AppHarness(templateGaps: [.soiRecoveryFormValues]) { configuration in
             configuration.rateLimits = RateLimitPolicy(routes: [SOIRecovery.requestRoute: RouteLimits(
                 perAddress: RateLimitRule(100, per: 900), perIdentifier: RateLimitRule(2, per: 900))])
         }
@@ -269,7 +272,7 @@ struct SOIRecoveryHTTPTests {
 
     @Test("Wrong Clave Actual guesses on Cambio de Clave end in 429; the password is unchanged")
     func changeRateLimit() throws {
-        let harness = try AppHarness { configuration in
+        let harness = try AppHarness(templateGaps: [.soiLoginValues]) { configuration in
             configuration.rateLimits = RateLimitPolicy(routes: [SOIRecovery.changeRoute: RouteLimits(
                 perAddress: RateLimitRule(100, per: 900), perIdentifier: RateLimitRule(2, per: 900))])
         }

@@ -7,9 +7,11 @@ import Mailer
 import RecoveryFlows
 import UserStore
 
-/// The real app for a test: `HTTPServer` + `ClaveApp` on a free loopback port, a real SQLite
-/// file in its own temporary directory, the real `Resources`, the development mailbox as mail
-/// transport and a real `OutboxWorker`. Tests run in parallel: nothing is shared.
+/// The real app for a test: `ClaveApp` reached in process (``InProcessTransport``, the default)
+/// or through `HTTPServer` on a free loopback port (`AppHarness(transport: .socket)`), a real
+/// SQLite file in its own temporary directory, the real `Resources` with templates in strict
+/// mode, the development mailbox as mail transport and a real `OutboxWorker`. Tests run in
+/// parallel: nothing is shared.
 ///
 /// Password hashing uses the cheap `.testing` cost unless a test asks for another, and the
 /// uniform-timing floor is zero, so the suite stays fast. The clock is a `ManualClock` that follows real time:
@@ -32,10 +34,10 @@ public final class AppHarness: @unchecked Sendable {
     public let clock: ManualClock
     /// The outbox worker delivering into the development mailbox.
     public let worker: OutboxWorker
-    /// The running server.
-    public let server: LiveServer
-    /// The server's port on 127.0.0.1.
-    public var port: Int { server.port }
+    /// Where the browsers' requests go: the app in process, or its live server.
+    public let endpoint: TestEndpoint
+    /// The live server, with `transport: .socket` only.
+    public var server: LiveServer? { endpoint.server }
 
     /// The demo accounts' public passwords (as `clave seed-demo`).
     public enum Demo {
@@ -50,9 +52,12 @@ public final class AppHarness: @unchecked Sendable {
         public static let soiEmail = "usuario.soi@example.com"
     }
 
-    /// Starts the app. `configure` adjusts the configuration (rate limits, cost, mode, ...)
-    /// after the harness's defaults; `seedDemo` creates the demo accounts.
-    public init(seedDemo: Bool = true, configure: (inout AppConfiguration) -> Void = { _ in }) throws {
+    /// Starts the app. `transport` is how browsers reach it; `configure` adjusts the
+    /// configuration (rate limits, cost, mode, ...) after the harness's defaults; `seedDemo`
+    /// creates the demo accounts. Templates render strictly unless the test names the
+    /// ``TemplateGap``s of the pages it opens.
+    public init(transport: TestTransport = .inProcess, seedDemo: Bool = true, templateGaps: [TemplateGap] = [],
+                configure: (inout AppConfiguration) -> Void = { _ in }) throws {
         directory = try TemporaryDirectory(prefix: "clave-app")
         database = try Database(path: directory.path("clave.sqlite"))
         try database.migrate()
@@ -65,12 +70,13 @@ public final class AppHarness: @unchecked Sendable {
             hashCost: .testing,
             uniformTiming: UniformTiming(floor: 0, jitter: 0),
             reloadTemplates: false)
+        configuration.strictTemplates = templateGaps.isEmpty
         configure(&configuration)
         var quiet = Logger(label: "web")
         quiet.level = .warning
-        let transport = DevelopmentMailbox(mailbox: MailboxRepository(database: database),
+        let mailbox = DevelopmentMailbox(mailbox: MailboxRepository(database: database),
                                            composer: MessageComposer(configuration: MailConfiguration()), logger: quiet)
-        let worker = OutboxWorker(outbox: OutboxRepository(database: database), transport: transport,
+        let worker = OutboxWorker(outbox: OutboxRepository(database: database), transport: mailbox,
                                   configuration: OutboxWorkerConfiguration(idleInterval: 0.2), logger: quiet,
                                   now: { clock.now() })
         self.worker = worker
@@ -78,17 +84,19 @@ public final class AppHarness: @unchecked Sendable {
                                  wakeOutbox: { worker.wake() })
         if seedDemo { try AppHarness.seedDemoUsers(context.users, hasher: context.hasher, now: clock.now()) }
         let app = try ClaveApp(context: context)
-        server = try LiveServer(app, configuration: HTTPServerConfiguration(eventLoopCount: 1, workerCount: 4))
+        endpoint = try TestEndpoint(app, over: transport)
         worker.start()
     }
 
     deinit {
-        server.stop()
+        endpoint.stop()
         _ = worker.stop(drainWithin: 1)
     }
 
     /// A new browser with an empty cookie jar.
-    public func browser() -> WebClient { WebClient(port: port) }
+    public func browser() -> WebClient {
+        WebClient(transport: endpoint.transport, host: server.map { "127.0.0.1:\($0.port)" } ?? "127.0.0.1")
+    }
 
     /// Creates the demo accounts of `clave seed-demo` (same identifiers and passwords).
     public static func seedDemoUsers(_ users: UserRepository, hasher: PasswordHasher, now: Date) throws {
@@ -142,8 +150,9 @@ public final class AppHarness: @unchecked Sendable {
     /// The newest message for `address`, waking the outbox worker and polling up to `timeout`
     /// seconds; throws when none arrives.
     public func waitForMail(to address: String, newerThan id: Int64 = 0, timeout: TimeInterval = 10) throws -> Mail {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        let clock = ClaveTime.SystemClock()
+        let deadline = clock.uptime() &+ UInt64(timeout * 1e9)
+        while clock.uptime() < deadline {
             worker.wake()
             if let mail = try mails(to: address).first, mail.id > id { return mail }
             Thread.sleep(forTimeInterval: 0.05)

@@ -97,19 +97,8 @@ public final class RawHTTPClient {
             headEnd = buffer.firstRange(of: separator)?.upperBound
             if headEnd == nil { try fill() }
         }
-        let headText = String(decoding: buffer[..<(headEnd! - 4)], as: UTF8.self)
-        var lines = headText.components(separatedBy: "\r\n")
-        let statusLine = lines.removeFirst()
-        let parts = statusLine.split(separator: " ", maxSplits: 2)
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else {
-            throw Failure.malformed(statusLine)
-        }
-        var headers: [(String, String)] = []
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { throw Failure.malformed(line) }
-            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
-        }
-        var response = RawHTTPResponse(status: status, reason: parts.count > 2 ? String(parts[2]) : "", headers: headers, body: [])
+        var response = try RawHTTPResponse(head: buffer[..<headEnd!])
+        let status = response.status
         buffer.removeFirst(headEnd!)
         let length = (forHead || status == 304 || status == 204 || status < 200) ? 0 : Int(response.header("Content-Length") ?? "0") ?? 0
         while buffer.count < length { try fill() }
@@ -156,6 +145,32 @@ public struct RawHTTPResponse {
     public var reason: String
     public var headers: [(String, String)]
     public var body: [UInt8]
+
+    public init(status: Int, reason: String, headers: [(String, String)], body: [UInt8]) {
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The status line and fields of `head` (up to and including the empty line), no body yet.
+    public init(head: some Collection<UInt8>) throws {
+        var text = String(decoding: head, as: UTF8.self)
+        if text.hasSuffix("\r\n\r\n") { text.removeLast(2) }
+        var lines = text.components(separatedBy: "\r\n")
+        if lines.last == "" { lines.removeLast() }
+        let statusLine = lines.isEmpty ? "" : lines.removeFirst()
+        let parts = statusLine.split(separator: " ", maxSplits: 2)
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else {
+            throw RawHTTPClient.Failure.malformed(statusLine)
+        }
+        var headers: [(String, String)] = []
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { throw RawHTTPClient.Failure.malformed(line) }
+            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        }
+        self.init(status: status, reason: parts.count > 2 ? String(parts[2]) : "", headers: headers, body: [])
+    }
 
     /// The first value of `name`, case-insensitively.
     public func header(_ name: String) -> String? {

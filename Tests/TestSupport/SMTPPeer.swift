@@ -47,7 +47,7 @@ public final class SMTPPeer: @unchecked Sendable {
 
     public let port: Int
     public let directory: TemporaryDirectory
-    private let process: Process
+    private let process: ChildProcess
 
     /// The venv's python: `CLAVE_VENV`, else `<package root>/.venv`.
     public static var python: String {
@@ -62,14 +62,8 @@ public final class SMTPPeer: @unchecked Sendable {
     /// Whether the venv holds aiosmtpd (checked once).
     public static let isInstalled: Bool = {
         guard FileManager.default.isExecutableFile(atPath: python) else { return false }
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: python)
-        probe.arguments = ["-c", "import aiosmtpd, dkim"]
-        probe.standardOutput = FileHandle.nullDevice
-        probe.standardError = FileHandle.nullDevice
-        do { try probe.run() } catch { return false }
-        probe.waitUntilExit()
-        return probe.terminationStatus == 0
+        let probe = try? ChildProcess.run(URL(fileURLWithPath: python), ["-c", "import aiosmtpd, dkim"], timeout: 60)
+        return probe?.status == 0
     }()
 
     /// Tests that need the peer run when it is installed, and also when it is required, so
@@ -94,16 +88,9 @@ public final class SMTPPeer: @unchecked Sendable {
         if let credentials = options.credentials {
             arguments += ["--user", credentials.user, "--password", credentials.password]
         }
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let line = Self.readLine(output.fileHandleForReading, timeout: 20)
-        guard let line, let port = Int(line) else {
-            process.terminate()
+        process = try ChildProcess(URL(fileURLWithPath: Self.python), arguments)
+        guard let line = process.firstLine(timeout: 20), let port = Int(line) else {
+            process.kill()
             throw PeerError("the SMTP peer did not start (no port printed)")
         }
         self.port = port
@@ -114,8 +101,8 @@ public final class SMTPPeer: @unchecked Sendable {
     /// Kills the server; connections to its port fail from now on.
     public func stop() {
         guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.kill()
+        process.wait()
     }
 
     /// Queues faults: each DATA takes the next of `ok`, `421`, `451`, `550`, `drop`, `slow`.
@@ -155,21 +142,6 @@ public final class SMTPPeer: @unchecked Sendable {
         return text.split(separator: "\n").map(String.init)
     }
 
-    private static func readLine(_ handle: FileHandle, timeout: TimeInterval) -> String? {
-        let descriptor = handle.fileDescriptor
-        var bytes: [UInt8] = []
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 100) >= 0 else { return nil }
-            guard poller.revents != 0 else { continue }
-            var byte: UInt8 = 0
-            guard read(descriptor, &byte, 1) == 1 else { return nil }
-            if byte == 0x0A { return String(decoding: bytes, as: UTF8.self) }
-            bytes.append(byte)
-        }
-        return nil
-    }
 }
 
 /// Why a test peer could not be used.
@@ -187,17 +159,12 @@ public struct TestCertificate: Sendable {
     public static func make(in directory: TemporaryDirectory, name: String = "server",
                             commonName: String = "localhost") throws -> TestCertificate {
         let certificate = directory.path("\(name).pem"), key = directory.path("\(name)-key.pem")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                             "-subj", "/CN=\(commonName)",
-                             "-addext", "subjectAltName=DNS:\(commonName),IP:127.0.0.1",
-                             "-keyout", key, "-out", certificate]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw PeerError("openssl req failed") }
+        let result = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"),
+                                          ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                                           "-subj", "/CN=\(commonName)",
+                                           "-addext", "subjectAltName=DNS:\(commonName),IP:127.0.0.1",
+                                           "-keyout", key, "-out", certificate])
+        guard result.status == 0 else { throw PeerError("openssl req failed") }
         return TestCertificate(certificatePath: certificate, keyPath: key)
     }
 }

@@ -1,36 +1,24 @@
 import Foundation
 
-/// `clave serve ARGUMENTS` as its own process on a free port, for tests that drive the real
-/// executable: it waits for the banner (whose first line names the URL) and knows the port.
+/// `clave serve ARGUMENTS` as its own process (a ``ChildProcess``) on a free port, for tests that
+/// drive the real executable: it waits for the banner (whose first line names the URL) and
+/// knows the port.
 public final class ServeProcess: @unchecked Sendable {
-    public let process = Process()
+    public let child: ChildProcess
     /// The port from the banner's first line.
     public let port: Int
     /// What the server printed up to (and including) `marker`, or its first line.
     public let banner: String
-    private let output = Pipe()
 
     /// Starts `clave serve` with `arguments` (add `--port 0`), logging at `warning`, and reads
-    /// standard output until `marker` (default: the end of the first line).
+    /// standard output until `marker` (default: the end of the first line), for up to 60 s.
     public init(_ arguments: [String], until marker: String = "\n") throws {
-        process.executableURL = PackagePaths.claveExecutable
-        process.arguments = ["serve"] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["CLAVE_LOG_LEVEL"] = "warning"
-        process.environment = environment
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var text = ""
-        while !text.contains(marker) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
+        child = try ChildProcess(PackagePaths.claveExecutable, ["serve"] + arguments, environment: ["CLAVE_LOG_LEVEL": "warning"])
+        let text = child.waitForOutput(containing: marker, timeout: 60) ?? child.standardOutput
         banner = text
         let firstLine = text.prefix { $0 != "\n" }
         guard let port = firstLine.split(separator: ":").last.flatMap({ Int($0.prefix { $0.isNumber }) }) else {
-            process.terminate()
+            child.kill()
             throw ServeProcessError(banner: text)
         }
         self.port = port
@@ -39,12 +27,9 @@ public final class ServeProcess: @unchecked Sendable {
     /// Sends SIGTERM and returns the exit status.
     @discardableResult
     public func stop() -> Int32 {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        return process.terminationStatus
+        child.terminate()
+        return child.wait().status
     }
-
-    deinit { if process.isRunning { process.terminate() } }
 }
 
 /// `clave serve` printed no URL line.

@@ -1,8 +1,8 @@
 import Foundation
 
-/// A small browser for tests: HTTP/1.1 over a real socket to the harness's server, with a
-/// cookie jar, form posting and the `csrf` hidden field taken from the page, like a browser
-/// submitting a form it was shown.
+/// A small browser for tests: HTTP/1.1 to the app, in process or over a real socket (its
+/// ``WebTransport``), with a cookie jar, form posting and the `csrf` hidden field taken from the
+/// page, like a browser submitting a form it was shown.
 ///
 /// ```swift
 /// let browser = harness.browser()
@@ -11,15 +11,25 @@ import Foundation
 /// #expect(after.status == 303)
 /// ```
 public final class WebClient: @unchecked Sendable {
-    /// The server's port on 127.0.0.1.
-    public let port: Int
+    /// Where requests go: the app's responder in process, or a server's socket.
+    public let transport: any WebTransport
+    /// The `Host` field sent with every request.
+    public var host: String
     /// Cookies by name, as the server set them (expired ones removed).
     public private(set) var cookies: [String: String] = [:]
     /// Header fields sent with every request (e.g. `X-Forwarded-For`).
     public var extraHeaders: [(String, String)] = []
 
-    /// A client with an empty cookie jar.
-    public init(port: Int) { self.port = port }
+    /// A client with an empty cookie jar, over `transport`; `host` is the `Host` field.
+    public init(transport: any WebTransport, host: String = "127.0.0.1") {
+        self.transport = transport
+        self.host = host
+    }
+
+    /// A client of the live server on 127.0.0.1:`port`.
+    public convenience init(port: Int) {
+        self.init(transport: SocketTransport(port: port), host: "127.0.0.1:\(port)")
+    }
 
     /// `GET path`.
     public func get(_ path: String, headers: [(String, String)] = []) throws -> WebResponse {
@@ -43,18 +53,15 @@ public final class WebClient: @unchecked Sendable {
         try submit(try get(pagePath), to: action ?? pagePath.components(separatedBy: "?")[0], fields)
     }
 
-    /// Sends a request on a new connection (`Connection: close`) and reads the response.
+    /// Sends a request (`Connection: close`, as on a fresh connection) and reads the response.
     public func request(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) throws -> WebResponse {
-        let client = try RawHTTPClient(port: port, timeout: 30)
-        defer { client.close() }
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n"
         if !cookies.isEmpty {
             head += "Cookie: " + cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") + "\r\n"
         }
         for (name, value) in extraHeaders + headers { head += "\(name): \(value)\r\n" }
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
-        try client.send(Array((head + "\r\n").utf8) + body)
-        let raw = try client.readResponse(forHead: method == "HEAD")
+        let raw = try transport.exchange(Array((head + "\r\n").utf8) + body, isHead: method == "HEAD")
         let response = WebResponse(status: raw.status, headers: raw.headers, body: raw.body)
         for value in response.headerValues("Set-Cookie") { store(cookie: value) }
         return response
@@ -80,8 +87,8 @@ public final class WebClient: @unchecked Sendable {
 
     /// `application/x-www-form-urlencoded` for `fields`.
     public static func formEncode(_ fields: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._*")
+        // ASCII only, as a browser encodes a form: anything else goes as UTF-8 percent-escapes.
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._*")
         func encode(_ text: String) -> String {
             (text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "").replacingOccurrences(of: "%20", with: "+")
         }

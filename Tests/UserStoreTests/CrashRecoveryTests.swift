@@ -14,27 +14,11 @@ import TestSupport
 
         let helper = PackagePaths.products.appendingPathComponent("store-crash-helper")
         try #require(FileManager.default.isExecutableFile(atPath: helper.path), "build the package first: \(helper.path)")
-        let process = Process()
-        process.executableURL = helper
-        process.arguments = [store.path, "crash-marker"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
+        let process = try ChildProcess(helper, [store.path, "crash-marker"])
 
         // Wait (at most 30 s) for "ready": the transaction is open and its rows written.
-        let ready = DispatchSemaphore(value: 0)
-        let reader = output.fileHandleForReading
-        Thread {
-            var seen = Data()
-            while true {
-                let chunk = reader.availableData
-                if chunk.isEmpty { break }
-                seen.append(chunk)
-                if String(decoding: seen, as: UTF8.self).contains("ready") { ready.signal(); break }
-            }
-        }.start()
-        let gotReady = ready.wait(timeout: .now() + 30) == .success
-        kill(process.processIdentifier, SIGKILL)
+        let gotReady = process.waitForOutput(containing: "ready", timeout: 30) != nil
+        process.kill()
         process.waitUntilExit()
         try #require(gotReady, "the helper never reported ready")
         #expect(process.terminationReason == .uncaughtSignal)

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import UserStore
 
 @Suite struct DocumentTests {
@@ -65,11 +66,8 @@ import Testing
     }
 
     @Test func randomInputNeverCrashesAndParsedNumbersAreClean() {
-        var state: UInt64 = 0xD0C
-        func next() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return state >> 33
-        }
+        var random = SeededRandom(seed: 0xD0C)
+        func next() -> UInt64 { random.next() }
         let alphabet = Array("CNITPAEceit:-. 0123456789Xñ\u{FF11}")
         for _ in 0..<5_000 {
             let length = Int(next() % 20)

@@ -22,7 +22,7 @@ import TestSupport
         }.start()
         holding.wait()
         let started = Date()
-        let result = try ProcessRunner.run(clave, ["users", "add", "--portal", "secop", "--username", "compartido",
+        let result = try ChildProcess.run(clave, ["users", "add", "--portal", "secop", "--username", "compartido",
                                                    "--email", "c@example.com", "--password-stdin", "--db", store.path],
                                            input: "Clave-Compartida-1\n", environment: ["CLAVE_LOG_LEVEL": "warning"])
         release.signal()

@@ -43,6 +43,10 @@ public struct AppConfiguration: Sendable {
     public var uniformTiming: UniformTiming
     /// Reload templates when their files change. Default: on in development.
     public var reloadTemplates: Bool
+    /// Render templates in strict mode (``TemplateOptions/strict``): a variable a template
+    /// reads but the page does not provide is an error instead of an empty string. Default
+    /// `false`; the test harnesses turn it on so a typo or a missing value fails a test.
+    public var strictTemplates: Bool = false
     /// Who each portal's emails come from. Default: the `.example` senders of ``EmailSenders``.
     public var senders: EmailSenders
 

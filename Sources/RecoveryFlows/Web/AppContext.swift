@@ -70,7 +70,8 @@ public final class AppContext: Sendable {
         mailbox = MailboxRepository(database: database)
         rateLimiter = RateLimiter(repository: RateLimitRepository(database: database), policy: configuration.rateLimits)
         templates = try TemplateSet(directory: configuration.resources.appendingPathComponent("templates"),
-                                    options: TemplateOptions(reloadOnChange: configuration.reloadTemplates))
+                                    options: TemplateOptions(reloadOnChange: configuration.reloadTemplates,
+                                                             strict: configuration.strictTemplates))
         commonPasswords = try CommonPasswordList.shared(resources: configuration.resources.path)
         hasher = PasswordHasher(cost: configuration.hashCost)
         verifier = try PasswordVerifier(hasher: hasher)

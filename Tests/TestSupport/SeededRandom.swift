@@ -1,0 +1,21 @@
+/// The tests' one deterministic random generator (SplitMix64, Steele, Lea and Flood 2014), so a
+/// test fed random input fails the same way again: print or name the seed, replay it.
+///
+/// ```swift
+/// var random = SeededRandom(seed: 42)
+/// let length = Int.random(in: 0...12, using: &random)
+/// ```
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    /// A generator whose sequence is fixed by `seed`.
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
