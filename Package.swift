@@ -30,8 +30,8 @@ let package = Package(
         .target(name: "ClaveTime"),
         .target(name: "HTTPCore", dependencies: ["ClaveLog", "CLinux"]),
         .target(name: "ClaveCrypto", dependencies: ["COpenSSL"]),
-        .target(name: "UserStore", dependencies: ["CSQLite", "ClaveCrypto", "ClaveLog"]),
-        .target(name: "Mailer", dependencies: ["ClaveCrypto", "UserStore", "ClaveLog"]),
+        .target(name: "UserStore", dependencies: ["CSQLite", "ClaveCrypto", "ClaveLog", "ClaveTime"]),
+        .target(name: "Mailer", dependencies: ["ClaveCrypto", "UserStore", "ClaveLog", "ClaveTime"]),
         .target(name: "Templates"),
         .target(name: "CaptchaImage"),
         .target(
@@ -54,12 +54,12 @@ let package = Package(
         .executableTarget(name: "bench-mail", dependencies: ["Mailer"], path: "Benchmarks/Mail"),
 
         // Tests, in three layers (shared/STYLE.md).
-        .target(name: "TestSupport", dependencies: ["HTTPCore", "RecoveryFlows", "UserStore", "Mailer", "ClaveCrypto", "ClaveLog"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["HTTPCore", "RecoveryFlows", "UserStore", "Mailer", "ClaveCrypto", "ClaveLog", "ClaveTime"], path: "Tests/TestSupport"),
         .testTarget(name: "ClaveLogTests", dependencies: ["ClaveLog"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "TestSupport"]),
         .testTarget(name: "ClaveCryptoTests", dependencies: ["ClaveCrypto"]),
-        .testTarget(name: "UserStoreTests", dependencies: ["UserStore", "ClaveCrypto", "ClaveLog", "TestSupport"]),
-        .testTarget(name: "MailerTests", dependencies: ["Mailer", "UserStore", "ClaveCrypto", "TestSupport"]),
+        .testTarget(name: "UserStoreTests", dependencies: ["UserStore", "ClaveCrypto", "ClaveLog", "ClaveTime", "TestSupport"]),
+        .testTarget(name: "MailerTests", dependencies: ["Mailer", "UserStore", "ClaveCrypto", "ClaveTime", "TestSupport"]),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "TestSupport"]),
         .testTarget(name: "CaptchaImageTests", dependencies: ["CaptchaImage", "TestSupport"]),
         .testTarget(name: "ClaveCLITests", dependencies: ["TestSupport"]),

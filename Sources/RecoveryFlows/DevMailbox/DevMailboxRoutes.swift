@@ -21,7 +21,7 @@ enum DevMailboxRoutes {
         routes.get("/_correo") { request in
             try requireLoopback(request.http)
             let para = request.query["para"].flatMap { $0.isEmpty ? nil : $0 }
-            let messages = try context.mailbox.list(recipient: para, limit: listLimit)
+            let messages = try context.database.read { tx in try tx.mailbox.list(recipient: para, limit: listLimit) }
             return try request.page("correo/lista.html", title: "Buzón de desarrollo", values: [
                 "mensajes": .list(messages.map(summary)),
                 "para": .string(para ?? ""),
@@ -36,7 +36,7 @@ enum DevMailboxRoutes {
         }
         routes.post("/_correo/vaciar") { request in
             try requireLoopback(request.http)
-            try context.mailbox.deleteAll()
+            try context.database.write { tx in try tx.mailbox.deleteAll() }
             return request.redirect(to: "/_correo", notice: FlashNotice(.success, "Se borraron todos los mensajes."))
         }
         routes.router.get("/_correo/{id}/html") { http in
@@ -50,7 +50,7 @@ enum DevMailboxRoutes {
         routes.router.get("/_correo/api/mensajes") { http in
             try requireLoopback(http)
             let para = http.queryItems["para"].flatMap { $0.isEmpty ? nil : $0 }
-            return try json(try context.mailbox.list(recipient: para, limit: listLimit).map(DevMailboxJSON.init))
+            return try json(try context.database.read { tx in try tx.mailbox.list(recipient: para, limit: listLimit) }.map(DevMailboxJSON.init))
         }
         routes.router.get("/_correo/api/mensajes/{id}") { http in
             try requireLoopback(http)
@@ -58,7 +58,7 @@ enum DevMailboxRoutes {
         }
         routes.router.delete("/_correo/api/mensajes") { http in
             try requireLoopback(http)
-            try context.mailbox.deleteAll()
+            try context.database.write { tx in try tx.mailbox.deleteAll() }
             return HTTPResponse(status: .noContent)
         }
     }
@@ -70,7 +70,7 @@ enum DevMailboxRoutes {
     }
 
     static func find(_ http: HTTPRequest, context: AppContext) throws -> MailboxMessage {
-        guard let text = http.parameters["id"], let id = Int64(text), let message = try context.mailbox.find(id: id) else {
+        guard let text = http.parameters["id"], let id = Int64(text), let message = try context.database.read({ tx in try tx.mailbox.find(id: id) }) else {
             throw HTTPError(.notFound, message: "Ese mensaje no existe.")
         }
         return message

@@ -80,15 +80,14 @@ public struct CajacopiRecovery: Sendable {
             try audit("reset_invalid_email", userID: nil, client: clientAddress, detail: "")
             return .invalidEmail
         }
-        let users = UserRepository(database: database)
-        let user = try users.findCajacopi(email: email.value)
+        let user = try database.read { tx in try tx.users.findCajacopi(email: email.value) }
         // Both branches make a token and render its email, so they cost about the same.
         let token = try SecureRandom.token()
         let message = try mail.resetEmail(to: user?.email ?? email.value, token: token)
         if let user {
-            try ResetTokenRepository(database: database).issueResetToken(
+            try database.write { tx in try tx.resetTokens.issue(
                 userID: user.id, purpose: .passwordReset, tokenHash: SHA256.hex(token),
-                expiresAt: now.addingTimeInterval(configuration.tokenLifetime), now: now, email: message)
+                expiresAt: now.addingTimeInterval(configuration.tokenLifetime), now: now, email: message) }
             try audit("reset_requested", userID: user.id, client: clientAddress, detail: "correo enviado a la bandeja de salida")
             wakeOutbox()
         } else {
@@ -100,8 +99,8 @@ public struct CajacopiRecovery: Sendable {
     }
 
     func audit(_ event: String, userID: Int64?, client: String, detail: String) throws {
-        try AuditLogRepository(database: database).record(portal: Portal.cajacopi.rawValue, userID: userID, event: event,
-                                                          clientAddress: client, detail: detail, at: clock())
+        try database.write { tx in try tx.auditLog.record(portal: Portal.cajacopi.rawValue, userID: userID, event: event,
+                                                          clientAddress: client, detail: detail, at: clock()) }
         logger.info("cajacopi \(event)", ["user": userID.map(String.init) ?? "-", "client": client])
     }
 }

@@ -13,10 +13,8 @@ import UserStore
 /// other session and outstanding token dropped and a notice sent; every step audited without
 /// secrets; rate limits per client address and per submitted identity.
 public struct SOIRecovery: Sendable {
-    /// Users, temporary passwords and password changes.
-    public let users: UserRepository
-    /// Where every step is recorded.
-    public let audit: AuditLogRepository
+    /// Users, temporary passwords and password changes, and the audit log of every step.
+    public let database: Database
     /// The shell's limits per client address and per submitted identity (routes
     /// `soi.forgot-password` and `soi.change-password` of its `RateLimitPolicy`).
     public let rateLimiter: RateLimiter
@@ -38,8 +36,7 @@ public struct SOIRecovery: Sendable {
     public init(database: Database, hasher: PasswordHasher, verifier: PasswordVerifier, mail: SOIRecoveryMail,
                 rules: SOIPasswordRules, configuration: SOIRecoveryConfiguration, rateLimiter: RateLimiter,
                 mailEnqueued: @escaping @Sendable () -> Void = {}) {
-        users = UserRepository(database: database)
-        audit = AuditLogRepository(database: database)
+        self.database = database
         self.rateLimiter = rateLimiter
         self.hasher = hasher
         self.verifier = verifier
@@ -72,27 +69,27 @@ public struct SOIRecovery: Sendable {
             try rateLimiter.check(route: SOIRecovery.requestRoute, address: clientAddress,
                                   identifier: request.identifierKey, now: now)
         } catch let limited as RateLimited {
-            try audit.record(portal: "soi", userID: nil, event: "soi.recovery.rate-limited", clientAddress: clientAddress,
-                             detail: "aportante=\(request.aportante) usuario=\(request.usuario)", at: now)
+            try database.write { tx in try tx.auditLog.record(portal: "soi", userID: nil, event: "soi.recovery.rate-limited", clientAddress: clientAddress,
+                                                              detail: "aportante=\(request.aportante) usuario=\(request.usuario)", at: now) }
             throw limited
         }
         let temporary = try SecureRandom.readablePassword(groups: configuration.temporaryPasswordGroups)
         let hash = try hasher.hash(temporary)
-        let found = try users.findSOI(aportante: request.aportante, user: request.usuario)
+        let found = try database.read { tx in try tx.users.findSOI(aportante: request.aportante, user: request.usuario) }
         // The email is compared whole in constant time: which prefix matched stays unknown.
         let emailMatches = ConstantTime.equals(found?.email.lowercased() ?? "\u{0}invalid", request.email)
         guard let user = found, emailMatches else {
-            try audit.record(portal: "soi", userID: found?.id, event: "soi.recovery.no-match", clientAddress: clientAddress,
-                             detail: "aportante=\(request.aportante) usuario=\(request.usuario)"
-                                 + (found == nil ? " motivo=sin-usuario" : " motivo=correo-distinto"), at: now)
+            try database.write { tx in try tx.auditLog.record(portal: "soi", userID: found?.id, event: "soi.recovery.no-match", clientAddress: clientAddress,
+                                                              detail: "aportante=\(request.aportante) usuario=\(request.usuario)"
+                                                                  + (found == nil ? " motivo=sin-usuario" : " motivo=correo-distinto"), at: now) }
             return .noMatch
         }
         let expiresAt = now.addingTimeInterval(configuration.temporaryPasswordLifetime)
         let message = try mail.temporaryPassword(temporary, user: user, aportante: request.aportante, expiresAt: expiresAt)
-        let outboxID = try users.setTemporaryPassword(id: user.id, hash: hash, expiresAt: expiresAt, now: now, email: message)
-        try audit.record(portal: "soi", userID: user.id, event: "soi.recovery.temporary-password-sent",
-                         clientAddress: clientAddress, detail: "outbox=\(outboxID) vence=\(Int(expiresAt.timeIntervalSince1970))",
-                         at: now)
+        let outboxID = try database.write { tx in try tx.users.setTemporaryPassword(id: user.id, hash: hash, expiresAt: expiresAt, now: now, email: message) }
+        try database.write { tx in try tx.auditLog.record(portal: "soi", userID: user.id, event: "soi.recovery.temporary-password-sent",
+                                                          clientAddress: clientAddress, detail: "outbox=\(outboxID) vence=\(Int(expiresAt.timeIntervalSince1970))",
+                                                          at: now) }
         logger.info("temporary password enqueued", ["user": String(user.id), "outbox": String(outboxID)])
         mailEnqueued()
         return .sent(userID: user.id)
@@ -102,10 +99,10 @@ public struct SOIRecovery: Sendable {
     /// it becomes the password, the old one stops working, and "Cambio de Clave" is forced.
     /// False when it was used or expired in between (treat the login as failed).
     public func useTemporaryPassword(userID: Int64, clientAddress: String, now: Date) throws -> Bool {
-        let promoted = try users.promoteTemporaryPassword(id: userID, now: now)
-        try audit.record(portal: "soi", userID: userID,
-                         event: promoted ? "soi.recovery.temporary-password-used" : "soi.recovery.temporary-password-stale",
-                         clientAddress: clientAddress, at: now)
+        let promoted = try database.write { tx in try tx.users.promoteTemporaryPassword(id: userID, now: now) }
+        try database.write { tx in try tx.auditLog.record(portal: "soi", userID: userID,
+                                                          event: promoted ? "soi.recovery.temporary-password-used" : "soi.recovery.temporary-password-stale",
+                                                          clientAddress: clientAddress, at: now) }
         return promoted
     }
 
@@ -125,33 +122,33 @@ public struct SOIRecovery: Sendable {
     /// count): it must not become a guessing oracle for a stolen session.
     public func changePassword(userID: Int64, current: String, new: String, confirmation: String,
                                keepingSession: String?, clientAddress: String, now: Date) throws -> ChangeOutcome {
-        guard let user = try users.find(id: userID), user.portal == .soi else {
+        guard let user = try database.read({ tx in try tx.users.find(id: userID) }), user.portal == .soi else {
             return .refused(SOIFieldError(field: "clave_actual", message: "La clave actual no es correcta."))
         }
         // The rules first: they need no secret, so a typo in the new clave costs no attempt.
         if let problem = rules.problem(new: new, confirmation: confirmation, current: current, user: user) {
-            try audit.record(portal: "soi", userID: userID, event: "soi.password-change.refused",
-                             clientAddress: clientAddress, detail: "campo=\(problem.field)", at: now)
+            try database.write { tx in try tx.auditLog.record(portal: "soi", userID: userID, event: "soi.password-change.refused",
+                                                              clientAddress: clientAddress, detail: "campo=\(problem.field)", at: now) }
             return .refused(problem)
         }
         do {
             try rateLimiter.check(route: SOIRecovery.changeRoute, address: clientAddress, identifier: "user:\(userID)", now: now)
         } catch let limited as RateLimited {
-            try audit.record(portal: "soi", userID: userID, event: "soi.password-change.rate-limited",
-                             clientAddress: clientAddress, at: now)
+            try database.write { tx in try tx.auditLog.record(portal: "soi", userID: userID, event: "soi.password-change.rate-limited",
+                                                              clientAddress: clientAddress, at: now) }
             throw limited
         }
         guard verifier.check(current, for: user, now: now) == .current else {
-            try audit.record(portal: "soi", userID: userID, event: "soi.password-change.wrong-current",
-                             clientAddress: clientAddress, at: now)
+            try database.write { tx in try tx.auditLog.record(portal: "soi", userID: userID, event: "soi.password-change.wrong-current",
+                                                              clientAddress: clientAddress, at: now) }
             return .refused(SOIFieldError(field: "clave_actual", message: "La clave actual no es correcta."))
         }
         let newHash = try hasher.hash(new)
         let notice = try mail.passwordChanged(user: user, at: now)
-        try users.changePassword(id: userID, newHash: newHash, mustChange: false, keepingSession: keepingSession,
-                                 confirmation: notice, now: now)
-        try audit.record(portal: "soi", userID: userID, event: "soi.password-change.done", clientAddress: clientAddress,
-                         detail: user.mustChangePassword ? "tras=clave-temporal" : "tras=eleccion", at: now)
+        try database.write { tx in try tx.users.changePassword(id: userID, newHash: newHash, mustChange: false, keepingSession: keepingSession,
+                                                               confirmation: notice, now: now) }
+        try database.write { tx in try tx.auditLog.record(portal: "soi", userID: userID, event: "soi.password-change.done", clientAddress: clientAddress,
+                                                          detail: user.mustChangePassword ? "tras=clave-temporal" : "tras=eleccion", at: now) }
         mailEnqueued()
         return .changed
     }
