@@ -36,14 +36,14 @@ do {
     let database = try Database(path: folder.appendingPathComponent("bench.sqlite").path)
     try database.migrate()
     let now = Date()
-    let users = UserRepository(database: database)
     var userIDs: [Int64] = []
-    for i in 0..<100 {
-        guard let email = EmailAddress("bench\(i)@example.com") else { continue }
-        userIDs.append(try users.create(try NewUser(portal: .secop, username: "bench\(i)", email: email),
-                                        passwordHash: "$scrypt$bench", now: now).id)
+    try database.write { tx in
+        for i in 0..<100 {
+            guard let email = EmailAddress("bench\(i)@example.com") else { continue }
+            userIDs.append(try tx.users.create(try NewUser(portal: .secop, username: "bench\(i)", email: email),
+                                               passwordHash: "$scrypt$bench", now: now).id)
+        }
     }
-    let tokens = ResetTokenRepository(database: database)
     var hashes: [String] = []
     hashes.reserveCapacity(transactions)
     for _ in 0..<transactions { hashes.append(SHA256.hex(try SecureRandom.token())) }
@@ -54,20 +54,20 @@ do {
     let issueTime = try seconds {
         for (i, hash) in hashes.enumerated() {
             let link = "https://secop.example/secop/cambiar-contrasena?token=" + hash
-            try tokens.issueResetToken(
+            try database.write { tx in try tx.resetTokens.issue(
                 userID: userIDs[i % userIDs.count], purpose: .passwordReset, tokenHash: hash,
                 expiresAt: now.addingTimeInterval(1800), now: now,
                 email: NewOutboxMessage(portal: "secop", sender: "SECOP II <registro@secop.example>",
                                         recipient: "bench\(i % userIDs.count)@example.com",
                                         subject: "Restablecer contraseña", textBody: "Abra: \(link)",
-                                        htmlBody: "<p><a href=\"\(link)\">Restablecer</a></p>"))
+                                        htmlBody: "<p><a href=\"\(link)\">Restablecer</a></p>")) }
         }
     }
     print("store: issue-token+enqueue-email: \(transactions) transactions in \(String(format: "%.2f", issueTime)) s = \(format(Double(transactions) / issueTime)) tx/s (\(format(Double(transactions) / (cpuSeconds() - cpuBefore))) per CPU second)")
 
     // 2. Token look-ups (what a GET on the link does), one thread, then one per core.
     let lookupTime = try seconds {
-        for i in 0..<lookups { _ = try tokens.lookup(tokenHash: hashes[i % hashes.count], now: now) }
+        for i in 0..<lookups { _ = try database.read { tx in try tx.resetTokens.lookup(tokenHash: hashes[i % hashes.count], now: now) } }
     }
     print("store: token look-ups, 1 thread: \(lookups) in \(String(format: "%.2f", lookupTime)) s = \(format(Double(lookups) / lookupTime)) look-ups/s")
 
@@ -76,7 +76,7 @@ do {
     let parallelTime = seconds {
         DispatchQueue.concurrentPerform(iterations: threads) { t in
             for i in stride(from: t, to: lookups, by: threads) {
-                _ = try? tokens.lookup(tokenHash: sharedHashes[i % sharedHashes.count], now: now)
+                _ = try? database.read { tx in try tx.resetTokens.lookup(tokenHash: sharedHashes[i % sharedHashes.count], now: now) }
             }
         }
     }
@@ -85,7 +85,7 @@ do {
     // 3. Redeem each token once (single-use UPDATE guard), for scale.
     let redeemCount = min(transactions, 10_000)
     let redeemTime = try seconds {
-        for hash in hashes.prefix(redeemCount) { _ = try tokens.redeem(tokenHash: hash, now: now) }
+        for hash in hashes.prefix(redeemCount) { _ = try database.write { tx in try tx.resetTokens.redeem(tokenHash: hash, now: now) } }
     }
     print("store: token redemptions: \(redeemCount) in \(String(format: "%.2f", redeemTime)) s = \(format(Double(redeemCount) / redeemTime)) tx/s")
 
@@ -93,10 +93,10 @@ do {
     //    the same (PasswordVerifier hashes against a dummy), so the two figures should match.
     let verifier = try PasswordVerifier()
     guard let knownEmail = EmailAddress("known@example.com") else { throw StoreError.notFound("email") }
-    let known = try users.create(try NewUser(portal: .cajacopi, document: try Document(parsing: "CC:123456789"),
-                                             email: knownEmail,
-                                             phone: "3001234567", birthDate: CalendarDate("1990-01-01")),
-                                 passwordHash: try verifier.hasher.hash("Clave-Conocida-1"), now: now)
+    let known = try database.write { tx in try tx.users.create(try NewUser(portal: .cajacopi, document: try Document(parsing: "CC:123456789"),
+                                                                           email: knownEmail,
+                                                                           phone: "3001234567", birthDate: CalendarDate("1990-01-01")),
+                                                               passwordHash: try verifier.hasher.hash("Clave-Conocida-1"), now: now) }
     // Interleaved, so load from other processes affects both figures alike.
     let checks = 10
     var knownTime = 0.0, unknownTime = 0.0

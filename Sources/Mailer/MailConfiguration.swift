@@ -1,3 +1,4 @@
+import ClaveTime
 import Foundation
 
 /// How outgoing mail is composed: the domain in Message-IDs, the EHLO name, and DKIM when
@@ -23,14 +24,22 @@ public struct MailConfiguration: Sendable {
 public struct MessageComposer: Sendable {
     /// Message-ID domain, EHLO name and DKIM.
     public let configuration: MailConfiguration
+    /// Dates each message (its `Date` header and DKIM `t=`).
+    public let clock: any ClaveClock
 
-    /// A composer for `configuration`.
-    public init(configuration: MailConfiguration) {
+    /// A composer for `configuration`, dating messages by `clock`.
+    public init(configuration: MailConfiguration, clock: any ClaveClock = SystemClock()) {
         self.configuration = configuration
+        self.clock = clock
+    }
+
+    /// The signed (when configured) message for `mail`, dated now by the composer's clock.
+    public func compose(_ mail: OutgoingMail) throws -> MIMEMessage {
+        try compose(mail, date: clock.now())
     }
 
     /// The signed (when configured) message for `mail`, dated `date`.
-    public func compose(_ mail: OutgoingMail, date: Date = Date()) throws -> MIMEMessage {
+    public func compose(_ mail: OutgoingMail, date: Date) throws -> MIMEMessage {
         let message = try MIMEMessage.make(mail, messageIDDomain: configuration.messageIDDomain ?? mail.from.domain, date: date)
         guard let dkim = configuration.dkim else { return message }
         return try DKIMSigner(configuration: dkim).sign(message, at: date)

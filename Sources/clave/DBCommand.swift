@@ -33,7 +33,7 @@ struct DBCommand: Command {
         case "migrate":
             let database = try open(path, migrate: false)
             let applied = try database.migrate()
-            let version = try database.schemaVersion()
+            let version = try database.read { tx in try tx.migrations.schemaVersion() }
             if applied.isEmpty {
                 print("\(path): already at schema version \(version); nothing to do.")
             } else {
@@ -42,7 +42,7 @@ struct DBCommand: Command {
             return 0
         case "status":
             let database = try open(path, migrate: false)
-            let version = try database.schemaVersion()
+            let version = try database.read { tx in try tx.migrations.schemaVersion() }
             print("file: \(path)")
             print("schema version: \(version) (this build knows \(Database.supportedSchemaVersion))")
             print("integrity: \(try database.integrityCheck())")

@@ -46,7 +46,7 @@ enum OutboxCommand: Command {
         try arguments.finish()
         let database = try Database(path: databasePath)
         try database.migrate()
-        let rows = try OutboxRepository(database: database).list(states: states, limit: limit)
+        let rows = try database.read { tx in try tx.outbox.list(states: states, limit: limit) }
         if json {
             let objects: [[String: Any]] = rows.map { row in
                 var object: [String: Any] = [
@@ -84,7 +84,7 @@ enum OutboxCommand: Command {
         try arguments.finish()
         let database = try Database(path: databasePath)
         try database.migrate()
-        guard try OutboxRepository(database: database).retry(id: id, now: Date()) else {
+        guard try database.write({ tx in try tx.outbox.retry(id: id, now: Date()) }) else {
             throw CLIError("message \(id) is not dead (only dead messages can be retried)", status: 1)
         }
         print("message \(id) queued again")
@@ -97,7 +97,7 @@ enum OutboxCommand: Command {
         let batch = try arguments.integer("batch", default: 20, in: 1...1000)
         try arguments.finish()
         let database = try options.openDatabase()
-        let worker = OutboxWorker(outbox: OutboxRepository(database: database), transport: try options.makeTransport(database: database),
+        let worker = OutboxWorker(database: database, transport: try options.makeTransport(database: database),
                                   configuration: OutboxWorkerConfiguration(batchSize: batch, lease: TimeInterval(lease)))
         standardError("clave outbox: delivering through \(options.route.summary)")
         guard keepRunning else {

@@ -58,7 +58,7 @@ struct SeedDemoCommand: Command {
         var arguments = arguments
         let path = arguments.option("db") ?? DBCommand.defaultPath
         try arguments.finish()
-        let results = try seed(UserRepository(database: try DBCommand.open(path)))
+        let results = try seed(try DBCommand.open(path))
         print("Demo users in \(path):")
         print(table(results))
         return 0
@@ -66,10 +66,10 @@ struct SeedDemoCommand: Command {
 
     /// Ensures every demo account exists; returns each with whether it was created now. Also
     /// what `clave serve --mode development` calls at start.
-    static func seed(_ users: UserRepository, hasher: PasswordHasher = PasswordHasher(), now: Date = Date()) throws
+    static func seed(_ database: Database, hasher: PasswordHasher = PasswordHasher(), now: Date = Date()) throws
         -> [(account: DemoAccount, created: Bool)] {
         try demoAccounts().map { account in
-            (account, try UsersCommand.storeErrors { try ensure(account, users: users, hasher: hasher, now: now) })
+            (account, try UsersCommand.storeErrors { try ensure(account, database: database, hasher: hasher, now: now) })
         }
     }
 
@@ -83,25 +83,31 @@ struct SeedDemoCommand: Command {
         return lines.joined(separator: "\n")
     }
 
-    /// Creates the account unless it exists; returns whether it was created.
-    static func ensure(_ account: DemoAccount, users: UserRepository, hasher: PasswordHasher, now: Date) throws -> Bool {
+    /// Creates the account unless it exists; returns whether it was created. The look-up and
+    /// the insert are separate transactions so that the slow hash in between holds no lock.
+    static func ensure(_ account: DemoAccount, database: Database, hasher: PasswordHasher, now: Date) throws -> Bool {
         let user = account.user
-        switch user.portal {
-        case .secop:
-            if try users.findSecop(username: user.username ?? "") != nil { return false }
-        case .cajacopi:
-            if try users.findCajacopi(email: user.email.value) != nil { return false }
-        case .soi:
-            if let aportante = account.aportante, let document = user.document,
-               try users.findSOI(aportante: aportante.document, user: document) != nil { return false }
+        let exists = try database.read { tx -> Bool in
+            switch user.portal {
+            case .secop:
+                return try tx.users.findSecop(username: user.username ?? "") != nil
+            case .cajacopi:
+                return try tx.users.findCajacopi(email: user.email.value) != nil
+            case .soi:
+                guard let aportante = account.aportante, let document = user.document else { return false }
+                return try tx.users.findSOI(aportante: aportante.document, user: document) != nil
+            }
         }
+        if exists { return false }
         let hash = try hasher.hash(account.password)
         do {
-            if user.portal == .soi, let aportante = account.aportante, let document = user.document {
-                _ = try users.createSOIUser(aportante: aportante.document, aportanteName: aportante.name, document: document,
-                                            email: user.email, passwordHash: hash, now: now)
-            } else {
-                _ = try users.create(user, passwordHash: hash, now: now)
+            try database.write { tx in
+                if user.portal == .soi, let aportante = account.aportante, let document = user.document {
+                    _ = try tx.users.createSOIUser(aportante: aportante.document, aportanteName: aportante.name, document: document,
+                                                   email: user.email, passwordHash: hash, now: now)
+                } else {
+                    _ = try tx.users.create(user, passwordHash: hash, now: now)
+                }
             }
             return true
         } catch let error as StoreError where error.isDuplicate {

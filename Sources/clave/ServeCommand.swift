@@ -58,12 +58,12 @@ enum ServeCommand: Command {
         // The database, migrated; in development the demo users, printed with their passwords.
         let database = try DBCommand.open(settings.databasePath)
         let seeded = settings.mode == .development
-            ? try SeedDemoCommand.seed(UserRepository(database: database), hasher: PasswordHasher()) : []
+            ? try SeedDemoCommand.seed(database, hasher: PasswordHasher()) : []
 
         // Mail: SMTP when --smtp-url is given, else (development only) the mailbox at /_correo.
         let route = try mailRoute(settings, ehloName: ehloName)
         let transport = try route.makeTransport(database: database, composer: MessageComposer(configuration: mailConfiguration))
-        let worker = OutboxWorker(outbox: OutboxRepository(database: database), transport: transport)
+        let worker = OutboxWorker(database: database, transport: transport)
 
         let metrics = Metrics()
         let app = LateResponder()

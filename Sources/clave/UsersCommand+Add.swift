@@ -51,15 +51,15 @@ extension UsersCommand {
         }
 
         let database = try DBCommand.open(path)
-        let users = UserRepository(database: database)
         let now = Date()
         let user: User
         do {
-            if portal == .soi, let aportante, let document {
-                user = try users.createSOIUser(aportante: aportante, aportanteName: aportanteName, document: document,
-                                               email: email, phone: phone, birthDate: birthDate, passwordHash: hash, now: now)
-            } else {
-                user = try users.create(newUser, passwordHash: hash, now: now)
+            user = try database.write { tx in
+                if portal == .soi, let aportante, let document {
+                    return try tx.users.createSOIUser(aportante: aportante, aportanteName: aportanteName, document: document,
+                                                      email: email, phone: phone, birthDate: birthDate, passwordHash: hash, now: now)
+                }
+                return try tx.users.create(newUser, passwordHash: hash, now: now)
             }
         } catch let error as StoreError {
             switch error {
@@ -71,9 +71,11 @@ extension UsersCommand {
                 throw CLIError("\(error)", status: 1)
             }
         }
-        _ = try? AuditLogRepository(database: database).record(portal: portal.rawValue, userID: user.id, event: "admin.user-created",
-                                                            detail: "clave users add", at: now)
-        print("Created user \(user.id) on \(portal.displayName): \(try login(user, users)) <\(user.email)>")
+        _ = try? database.write { tx in
+            try tx.auditLog.record(portal: portal.rawValue, userID: user.id, event: "admin.user-created",
+                                   detail: "clave users add", at: now)
+        }
+        print("Created user \(user.id) on \(portal.displayName): \(try database.read { tx in try login(user, tx.users) }) <\(user.email)>")
         if !passwordFromStandardInput {
             print("Password (shown once, not stored): \(password)")
         }

@@ -45,12 +45,14 @@ struct UsersCommand: Command {
         let portal = try arguments.option("portal").map(parsePortal)
         let path = arguments.option("db") ?? DBCommand.defaultPath
         try arguments.finish()
-        let users = UserRepository(database: try DBCommand.open(path))
-        let rows = try storeErrors { try users.list(portal: portal) }
+        let database = try DBCommand.open(path)
+        let rows = try storeErrors {
+            try database.read { tx in try tx.users.list(portal: portal).map { user in (user, try login(user, tx.users)) } }
+        }
         let now = Date()
         print(pad("ID", 6) + pad("PORTAL", 10) + pad("LOGIN", 34) + pad("EMAIL", 34) + "STATE")
-        for user in rows {
-            print(pad(String(user.id), 6) + pad(user.portal.rawValue, 10) + pad(try login(user, users), 34)
+        for (user, login) in rows {
+            print(pad(String(user.id), 6) + pad(user.portal.rawValue, 10) + pad(login, 34)
                   + pad(user.email, 34) + state(user, now: now))
         }
         if rows.isEmpty { print("(no users)") }
@@ -61,14 +63,19 @@ struct UsersCommand: Command {
         let id = try userID(&arguments)
         let path = arguments.option("db") ?? DBCommand.defaultPath
         try arguments.finish()
-        let users = UserRepository(database: try DBCommand.open(path))
-        guard let user = try storeErrors({ try users.find(id: id) }) else { throw CLIError("no user with id \(id)", status: 1) }
+        let database = try DBCommand.open(path)
+        let found = try storeErrors {
+            try database.read { tx in
+                try tx.users.find(id: id).map { user in (user, try user.aportanteID.flatMap { try tx.users.findAportante(id: $0) }) }
+            }
+        }
+        guard let (user, aportante) = found else { throw CLIError("no user with id \(id)", status: 1) }
         let hash = (try? PasswordHash(parsing: user.passwordHash)).map {
             "scrypt ln=\($0.parameters.logN),r=\($0.parameters.r),p=\($0.parameters.p)"
         } ?? "unreadable hash"
         var lines: [(String, String)] = [("id", String(user.id)), ("portal", user.portal.displayName)]
         if let username = user.username { lines.append(("username", username)) }
-        if let aportanteID = user.aportanteID, let aportante = try storeErrors({ try users.findAportante(id: aportanteID) }) {
+        if let aportante {
             lines.append(("aportante", "\(aportante.document.displayText) (\(aportante.name))"))
         }
         if let document = user.document {
@@ -95,19 +102,20 @@ struct UsersCommand: Command {
         let path = arguments.option("db") ?? DBCommand.defaultPath
         try arguments.finish()
         let database = try DBCommand.open(path)
-        let users = UserRepository(database: database)
         let now = Date()
         do {
             if locking {
                 // No --minutes: locked until staff unlock (the end of the calendar SQLite handles).
                 let until = minutes == 0 ? Date(timeIntervalSince1970: 253_402_300_799) : now.addingTimeInterval(Double(minutes) * 60)
-                try users.lock(id: id, until: until, now: now)
-                _ = try? AuditLogRepository(database: database).record(portal: "system", userID: id, event: "admin.user-locked",
-                                                                    detail: minutes == 0 ? "until unlocked" : "\(minutes) minutes", at: now)
+                try database.write { tx in try tx.users.lock(id: id, until: until, now: now) }
+                _ = try? database.write { tx in
+                    try tx.auditLog.record(portal: "system", userID: id, event: "admin.user-locked",
+                                           detail: minutes == 0 ? "until unlocked" : "\(minutes) minutes", at: now)
+                }
                 print("User \(id) locked \(minutes == 0 ? "until unlocked" : "until \(timestamp(until))").")
             } else {
-                try users.unlock(id: id, now: now)
-                _ = try? AuditLogRepository(database: database).record(portal: "system", userID: id, event: "admin.user-unlocked", at: now)
+                try database.write { tx in try tx.users.unlock(id: id, now: now) }
+                _ = try? database.write { tx in try tx.auditLog.record(portal: "system", userID: id, event: "admin.user-unlocked", at: now) }
                 print("User \(id) unlocked.")
             }
         } catch StoreError.notFound {
@@ -140,7 +148,7 @@ struct UsersCommand: Command {
         }
     }
 
-    static func login(_ user: User, _ users: UserRepository) throws -> String {
+    static func login<Access>(_ user: User, _ users: UserRepository<Access>) throws -> String {
         switch user.portal {
         case .secop: return user.username ?? "-"
         case .cajacopi: return user.email

@@ -113,8 +113,8 @@ struct MIMEEncodingTests {
     func messageIDs() throws {
         let mail = try OutgoingMail(from: MailAddress("a@clave.test"), to: MailAddress("b@example.co"),
                                     subject: "x", textBody: "x", htmlBody: "x")
-        let first = try MIMEMessage.make(mail, messageIDDomain: "clave.test")
-        let second = try MIMEMessage.make(mail, messageIDDomain: "clave.test")
+        let first = try MIMEMessage.make(mail, messageIDDomain: "clave.test", date: Date())
+        let second = try MIMEMessage.make(mail, messageIDDomain: "clave.test", date: Date())
         let firstID = try #require(first.headers.first { $0.name == "Message-ID" }?.value)
         let secondID = try #require(second.headers.first { $0.name == "Message-ID" }?.value)
         #expect(firstID != secondID)

@@ -34,7 +34,7 @@ struct OutboxProcessTests {
         kill(worker.processIdentifier, SIGKILL)
         worker.waitUntilExit()
         #expect(worker.terminationReason == .uncaughtSignal)
-        let leftOver = try fixture.outbox.list(states: [.sending, .pending], limit: 10)
+        let leftOver = try fixture.database.read { tx in try tx.outbox.list(states: [.sending, .pending], limit: 10) }
         #expect(!leftOver.isEmpty, "the kill must land mid-batch for this test to mean anything")
 
         try peer.queueFaults([])
@@ -42,7 +42,7 @@ struct OutboxProcessTests {
         let second = try launch(["outbox", "deliver", "--db", dbPath, "--smtp-url", url])
         second.waitUntilExit()
         #expect(second.terminationStatus == 0)
-        #expect(try fixture.outbox.list(states: [.sent], limit: 10).count == 6)
+        #expect(try fixture.database.read { tx in try tx.outbox.list(states: [.sent], limit: 10) }.count == 6)
         // At-least-once: every recipient got the message; a duplicate is possible, a loss is not.
         let recipients = Set(peer.messages().flatMap(\.recipients))
         #expect(recipients == Set((1...6).map { "user\($0)@example.co" }))
@@ -61,7 +61,7 @@ struct OutboxProcessTests {
         kill(worker.processIdentifier, SIGTERM)
         worker.waitUntilExit()
         #expect(worker.terminationStatus == 0)
-        #expect(try fixture.outbox.list(states: [.sent], limit: 10).count == 3)
+        #expect(try fixture.database.read { tx in try tx.outbox.list(states: [.sent], limit: 10) }.count == 3)
         #expect(peer.messages().count == 3)
     }
 
@@ -69,7 +69,7 @@ struct OutboxProcessTests {
     func listAndRetry() throws {
         let fixture = try OutboxFixture()
         let id = try #require(try fixture.enqueue(1, at: Date()).first)
-        try fixture.outbox.markDead(id: id, reason: "RCPT: 550 5.1.1 unknown", at: Date())
+        try fixture.database.write { tx in try tx.outbox.markDead(id: id, reason: "RCPT: 550 5.1.1 unknown", at: Date()) }
         let dbPath = fixture.folder.path("clave.sqlite")
 
         let (status, output) = try capture(["outbox", "list", "--state", "dead", "--json", "--db", dbPath])
@@ -80,7 +80,7 @@ struct OutboxProcessTests {
         #expect(!output.contains("SECRET1"))
 
         #expect(try capture(["outbox", "retry", String(id), "--db", dbPath]).status == 0)
-        #expect(try fixture.outbox.find(id: id)?.state == .pending)
+        #expect(try fixture.database.read { tx in try tx.outbox.find(id: id) }?.state == .pending)
         #expect(try capture(["outbox", "retry", String(id), "--db", dbPath]).status == 1)
         #expect(try capture(["outbox", "list", "--state", "lost", "--db", dbPath]).status == 2)
     }

@@ -2,36 +2,27 @@ import Foundation
 import Testing
 import TestSupport
 import UserStore
+import ClaveTime
 @testable import Mailer
-
-/// A clock the test moves by hand, so back-off is tested without sleeping.
-final class ManualClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current = Date(timeIntervalSince1970: 1_795_320_000)
-    var now: Date { lock.withLock { current } }
-    func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
-}
 
 /// A real SQLite file in a temporary folder, migrated.
 struct OutboxFixture {
     let folder: TemporaryDirectory
     let database: Database
-    let outbox: OutboxRepository
 
     init() throws {
         folder = try TemporaryDirectory(prefix: "clave-outbox")
         database = try Database(path: folder.path("clave.sqlite"))
         try database.migrate()
-        outbox = OutboxRepository(database: database)
     }
 
     @discardableResult
     func enqueue(_ count: Int, at now: Date, prefix: String = "user") throws -> [Int64] {
         try (1...count).map { index in
-            try outbox.enqueue(NewOutboxMessage(
-                portal: "secop", sender: "SECOP II <registro@clave.test>", recipient: "\(prefix)\(index)@example.co",
-                subject: "Restablecer contraseña", textBody: "Su enlace: https://clave.test/secop/cambiar-contrasena?token=SECRET\(index)",
-                htmlBody: "<a href=\"https://clave.test/secop/cambiar-contrasena?token=SECRET\(index)\">Cambiar</a>"), now: now)
+            try database.write { tx in try tx.outbox.enqueue(NewOutboxMessage(
+                                              portal: "secop", sender: "SECOP II <registro@clave.test>", recipient: "\(prefix)\(index)@example.co",
+                                              subject: "Restablecer contraseña", textBody: "Su enlace: https://clave.test/secop/cambiar-contrasena?token=SECRET\(index)",
+                                              htmlBody: "<a href=\"https://clave.test/secop/cambiar-contrasena?token=SECRET\(index)\">Cambiar</a>"), now: now) }
         }
     }
 }
@@ -41,9 +32,9 @@ struct OutboxWorkerTests {
     static let policy = RetryPolicy(base: 30, factor: 2, cap: 600, jitter: 0.2, maximumAttempts: 4)
 
     func worker(_ fixture: OutboxFixture, _ transport: any MailTransport, clock: ManualClock) -> OutboxWorker {
-        OutboxWorker(outbox: fixture.outbox, transport: transport,
+        OutboxWorker(database: fixture.database, transport: transport,
                      configuration: OutboxWorkerConfiguration(batchSize: 10, lease: 60, idleInterval: 0.2, retry: Self.policy),
-                     now: { clock.now }, random: { 0.5 })
+                     clock: clock, random: { 0.5 })
     }
 
     @Test("delivered rows are marked sent and their bodies scrubbed")
@@ -51,13 +42,13 @@ struct OutboxWorkerTests {
         let fixture = try OutboxFixture()
         let (peer, certificate, folder) = try MailFixtures.startTLSPeer()
         defer { withExtendedLifetime(folder) {} }
-        let clock = ManualClock()
-        let ids = try fixture.enqueue(3, at: clock.now)
+        let clock = ManualClock(start: Date(timeIntervalSince1970: 1_795_320_000))
+        let ids = try fixture.enqueue(3, at: clock.now())
         let worker = worker(fixture, try MailFixtures.transport(try MailFixtures.url(for: peer, certificate: certificate)), clock: clock)
         #expect(worker.deliverBatch() == 3)
         #expect(peer.waitForMessages(3).count == 3)
         for id in ids {
-            let row = try #require(try fixture.outbox.find(id: id))
+            let row = try #require(try fixture.database.read { tx in try tx.outbox.find(id: id) })
             #expect(row.state == .sent)
             #expect(row.textBody.isEmpty && row.htmlBody.isEmpty)
             #expect(row.sentAt != nil)
@@ -71,27 +62,27 @@ struct OutboxWorkerTests {
     @Test("server down, then back: every message is delivered after the back-off, none lost")
     func survivesOutage() throws {
         let fixture = try OutboxFixture()
-        let clock = ManualClock()
+        let clock = ManualClock(start: Date(timeIntervalSince1970: 1_795_320_000))
         let first = try SMTPPeer(SMTPPeer.Options())
         let port = first.port
         let url = try MailFixtures.url(for: first, certificate: nil, scheme: "smtp+plain", credentials: false)
         first.stop()
-        let ids = try fixture.enqueue(4, at: clock.now)
+        let ids = try fixture.enqueue(4, at: clock.now())
         let worker = worker(fixture, try MailFixtures.transport(url), clock: clock)
         #expect(worker.deliverBatch() == 4)
         for id in ids {
-            let row = try #require(try fixture.outbox.find(id: id))
+            let row = try #require(try fixture.database.read { tx in try tx.outbox.find(id: id) })
             #expect(row.state == .pending && row.attempts == 1 && row.lastError != nil)
             // Jitter fixed at its midpoint: exactly the base delay.
-            #expect(row.nextAttemptAt == clock.now.addingTimeInterval(30))
+            #expect(row.nextAttemptAt == clock.now().addingTimeInterval(30))
         }
         #expect(worker.deliverBatch() == 0)  // not due yet
 
         let second = try SMTPPeer(SMTPPeer.Options(port: port))
-        clock.advance(31)
+        clock.advance(by: 31)
         #expect(worker.deliverBatch() == 4)
         #expect(Set(second.waitForMessages(4).flatMap(\.recipients)) == Set((1...4).map { "user\($0)@example.co" }))
-        #expect(try fixture.outbox.list(states: [.sent], limit: 10).count == 4)
+        #expect(try fixture.database.read { tx in try tx.outbox.list(states: [.sent], limit: 10) }.count == 4)
     }
 
     @Test("421 and 451 are retried until delivered; 550 ends dead with its reason in the audit log")
@@ -100,23 +91,23 @@ struct OutboxWorkerTests {
         let (peer, certificate, folder) = try MailFixtures.startTLSPeer()
         defer { withExtendedLifetime(folder) {} }
         try peer.queueFaults(["421", "451", "550", "drop"])
-        let clock = ManualClock()
-        let ids = try fixture.enqueue(5, at: clock.now)
+        let clock = ManualClock(start: Date(timeIntervalSince1970: 1_795_320_000))
+        let ids = try fixture.enqueue(5, at: clock.now())
         let worker = worker(fixture, try MailFixtures.transport(try MailFixtures.url(for: peer, certificate: certificate)), clock: clock)
         for _ in 0..<6 {
             worker.deliverBatch()
-            clock.advance(700)
+            clock.advance(by: 700)
         }
-        let dead = try fixture.outbox.list(states: [.dead], limit: 10)
+        let dead = try fixture.database.read { tx in try tx.outbox.list(states: [.dead], limit: 10) }
         #expect(dead.count == 1)
         #expect(dead.first?.lastError?.contains("550") == true)
-        #expect(try fixture.outbox.list(states: [.sent], limit: 10).count == 4)
-        #expect(try fixture.outbox.list(states: [.pending, .sending], limit: 10).isEmpty)
+        #expect(try fixture.database.read { tx in try tx.outbox.list(states: [.sent], limit: 10) }.count == 4)
+        #expect(try fixture.database.read { tx in try tx.outbox.list(states: [.pending, .sending], limit: 10) }.isEmpty)
         let deadRecipient = try #require(dead.first?.recipient)
         let delivered = Set(peer.waitForMessages(4).flatMap(\.recipients))
         #expect(delivered == Set(ids.indices.map { "user\($0 + 1)@example.co" }).subtracting([deadRecipient]))
-        let audit = try fixture.database.read { connection in
-            try connection.query("SELECT event, detail FROM audit_log", [], { row in try row.string(0) + " " + row.string(1) })
+        let audit = try fixture.database.read { tx in
+            try tx.auditLog.recent(limit: 1_000).map { $0.event + " " + $0.detail }
         }
         #expect(audit.contains { $0.hasPrefix("outbox.dead") && $0.contains("550") })
     }
@@ -124,27 +115,27 @@ struct OutboxWorkerTests {
     @Test("too many temporary failures end dead with the last reason")
     func givesUp() throws {
         let fixture = try OutboxFixture()
-        let clock = ManualClock()
+        let clock = ManualClock(start: Date(timeIntervalSince1970: 1_795_320_000))
         let peer = try SMTPPeer(SMTPPeer.Options())
         try peer.queueFaults(Array(repeating: "451", count: 10))
         let url = try MailFixtures.url(for: peer, certificate: nil, scheme: "smtp+plain", credentials: false)
-        let id = try #require(try fixture.enqueue(1, at: clock.now).first)
+        let id = try #require(try fixture.enqueue(1, at: clock.now()).first)
         let worker = worker(fixture, try MailFixtures.transport(url), clock: clock)
         var delays: [TimeInterval] = []
         for _ in 0..<Self.policy.maximumAttempts {
             worker.deliverBatch()
-            if let row = try fixture.outbox.find(id: id), row.state == .pending {
-                delays.append(row.nextAttemptAt.timeIntervalSince(clock.now))
+            if let row = try fixture.database.read({ tx in try tx.outbox.find(id: id) }), row.state == .pending {
+                delays.append(row.nextAttemptAt.timeIntervalSince(clock.now()))
             }
-            clock.advance(10_000)
+            clock.advance(by: 10_000)
         }
         #expect(delays == [30, 60, 120])
-        let row = try #require(try fixture.outbox.find(id: id))
+        let row = try #require(try fixture.database.read { tx in try tx.outbox.find(id: id) })
         #expect(row.state == .dead)
         #expect(row.attempts == 4)
         #expect(row.lastError?.contains("gave up after 4 attempts") == true)
         #expect(row.lastError?.contains("451") == true)
-        #expect(try fixture.outbox.retry(id: id, now: clock.now))
+        #expect(try fixture.database.write { tx in try tx.outbox.retry(id: id, now: clock.now()) })
     }
 
     @Test("the thread wakes at once on enqueue and drains on stop")
@@ -152,7 +143,7 @@ struct OutboxWorkerTests {
         let fixture = try OutboxFixture()
         let peer = try SMTPPeer(SMTPPeer.Options())
         let url = try MailFixtures.url(for: peer, certificate: nil, scheme: "smtp+plain", credentials: false)
-        let worker = OutboxWorker(outbox: fixture.outbox, transport: try MailFixtures.transport(url),
+        let worker = OutboxWorker(database: fixture.database, transport: try MailFixtures.transport(url),
                                   configuration: OutboxWorkerConfiguration(idleInterval: 60))
         worker.start()
         try fixture.enqueue(1, at: Date())
@@ -165,21 +156,21 @@ struct OutboxWorkerTests {
         try fixture.enqueue(3, at: Date(), prefix: "late")
         #expect(worker.stop(drainWithin: 20))
         #expect(peer.messages().count == 4)
-        #expect(try fixture.outbox.list(states: [.sent], limit: 10).count == 4)
+        #expect(try fixture.database.read { tx in try tx.outbox.list(states: [.sent], limit: 10) }.count == 4)
     }
 
     @Test("a row claimed by a process that died is claimed again after its lease")
     func leaseExpiry() throws {
         let fixture = try OutboxFixture()
-        let clock = ManualClock()
+        let clock = ManualClock(start: Date(timeIntervalSince1970: 1_795_320_000))
         let peer = try SMTPPeer(SMTPPeer.Options())
         let url = try MailFixtures.url(for: peer, certificate: nil, scheme: "smtp+plain", credentials: false)
-        try fixture.enqueue(2, at: clock.now)
+        try fixture.enqueue(2, at: clock.now())
         // A "process" claims and dies before recording anything.
-        #expect(try fixture.outbox.claimDue(now: clock.now, limit: 10, lease: 60).count == 2)
+        #expect(try fixture.database.write { tx in try tx.outbox.claimDue(now: clock.now(), limit: 10, lease: 60) }.count == 2)
         let worker = worker(fixture, try MailFixtures.transport(url), clock: clock)
         #expect(worker.deliverBatch() == 0)
-        clock.advance(61)
+        clock.advance(by: 61)
         #expect(worker.deliverBatch() == 2)
         #expect(peer.waitForMessages(2).count == 2)
     }
@@ -190,37 +181,35 @@ struct DevelopmentMailboxTests {
     @Test("the worker delivers into the SQLite mailbox with the raw MIME source")
     func deliversToMailbox() throws {
         let fixture = try OutboxFixture()
-        let mailbox = MailboxRepository(database: fixture.database)
-        let transport = DevelopmentMailbox(mailbox: mailbox, composer: MessageComposer(
+        let transport = DevelopmentMailbox(database: fixture.database, composer: MessageComposer(
             configuration: MailConfiguration(messageIDDomain: "clave.test")))
-        let clock = ManualClock()
-        let ids = try fixture.enqueue(2, at: clock.now)
-        let worker = OutboxWorker(outbox: fixture.outbox, transport: transport, now: { clock.now })
+        let clock = ManualClock(start: Date(timeIntervalSince1970: 1_795_320_000))
+        let ids = try fixture.enqueue(2, at: clock.now())
+        let worker = OutboxWorker(database: fixture.database, transport: transport, clock: clock)
         #expect(worker.deliverBatch() == 2)
-        let stored = try mailbox.list(recipient: "user1@example.co", limit: 10)
+        let stored = try fixture.database.read { tx in try tx.mailbox.list(recipient: "user1@example.co", limit: 10) }
         #expect(stored.count == 1)
         let message = try #require(stored.first)
         #expect(message.subject == "Restablecer contraseña")
         #expect(message.textBody.contains("token=SECRET1"))
         #expect(message.rawSource.contains("Subject: =?UTF-8?B?UmVzdGFibGVjZXIgY29udHJhc2XDsWE=?=\r\n"))
         #expect(message.rawSource.contains("Content-Type: multipart/alternative;"))
-        for id in ids { #expect(try fixture.outbox.find(id: id)?.state == .sent) }
+        for id in ids { #expect(try fixture.database.read { tx in try tx.outbox.find(id: id) }?.state == .sent) }
     }
 
     @Test("a row with a forged address ends dead, never sent")
     func refusesInjection() throws {
         let fixture = try OutboxFixture()
-        let mailbox = MailboxRepository(database: fixture.database)
-        let transport = DevelopmentMailbox(mailbox: mailbox, composer: MessageComposer(
+        let transport = DevelopmentMailbox(database: fixture.database, composer: MessageComposer(
             configuration: MailConfiguration(messageIDDomain: "clave.test")))
-        let id = try fixture.outbox.enqueue(NewOutboxMessage(
-            portal: "soi", sender: "soi@clave.test", recipient: "ana@example.co\r\nBcc: x@evil.co",
-            subject: "x", textBody: "x", htmlBody: "x"), now: Date())
-        let worker = OutboxWorker(outbox: fixture.outbox, transport: transport)
+        let id = try fixture.database.write { tx in try tx.outbox.enqueue(NewOutboxMessage(
+                                          portal: "soi", sender: "soi@clave.test", recipient: "ana@example.co\r\nBcc: x@evil.co",
+                                          subject: "x", textBody: "x", htmlBody: "x"), now: Date()) }
+        let worker = OutboxWorker(database: fixture.database, transport: transport)
         #expect(worker.deliverBatch() == 1)
-        let row = try #require(try fixture.outbox.find(id: id))
+        let row = try #require(try fixture.database.read { tx in try tx.outbox.find(id: id) })
         #expect(row.state == .dead)
         #expect(row.lastError?.contains("invalid address") == true)
-        #expect(try mailbox.list(recipient: nil, limit: 10).isEmpty)
+        #expect(try fixture.database.read { tx in try tx.mailbox.list(recipient: nil, limit: 10) }.isEmpty)
     }
 }

@@ -17,8 +17,8 @@ import UserStore
         #expect(refused.status == 403)
         #expect(refused.text.contains("Acceso denegado"))
         #expect(try browser.get("/secop/inicio").status == 303, "not logged in")
-        #expect(try harness.context.auditLog.recent(event: "csrf.rejected").count == 1)
-        #expect(try harness.context.auditLog.recent(event: "login.succeeded").isEmpty)
+        #expect(try harness.context.database.read { tx in try tx.auditLog.recent(event: "csrf.rejected") }.count == 1)
+        #expect(try harness.context.database.read { tx in try tx.auditLog.recent(event: "login.succeeded") }.isEmpty)
     }
 
     @Test func aWrongTokenOrOneFromAnotherSessionIsRefused() throws {
@@ -33,7 +33,7 @@ import UserStore
         #expect(try browser.post("/secop/ingreso", [("csrf", "")] + Self.fields).status == 403)
         // Wrong passwords behind a bad token count nothing against the account.
         #expect(try browser.post("/secop/ingreso", [("csrf", "x"), ("usuario", Demo.secopUser), ("contrasena", "mala")]).status == 403)
-        #expect(try harness.context.users.findSecop(username: Demo.secopUser)?.failedLogins == 0)
+        #expect(try harness.context.database.read { tx in try tx.users.findSecop(username: Demo.secopUser) }?.failedLogins == 0)
         #expect(try browser.submit(page, to: "/secop/ingreso", Dictionary(uniqueKeysWithValues: Self.fields)).status == 303)
     }
 
@@ -54,8 +54,8 @@ import UserStore
         #expect(refused.status == 403)
         #expect(refused.text.contains("El formulario caducó"))
         #expect(refused.text.contains("envíelo de nuevo"))
-        #expect(try harness.context.outbox.list(states: nil, limit: 10).isEmpty, "nothing was sent")
-        #expect(try harness.context.auditLog.recent(event: "csrf.rejected").count == 1)
+        #expect(try harness.context.database.read { tx in try tx.outbox.list(states: nil, limit: 10) }.isEmpty, "nothing was sent")
+        #expect(try harness.context.database.read { tx in try tx.auditLog.recent(event: "csrf.rejected") }.count == 1)
     }
 
     @Test func logoutNeedsTheTokenAndTheLoginTokenDiesAtLogin() throws {

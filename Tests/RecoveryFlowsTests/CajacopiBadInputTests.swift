@@ -21,7 +21,7 @@ struct CajacopiBadInputTests {
         let page = try browser.post("/cajacopi/restablecer", [("csrf", try #require(form.field("csrf")))] + fields)
         #expect((400..<500).contains(page.status))
         #expect(page.text.contains("<html"))
-        #expect(try OutboxRepository(database: harness.database).list(states: nil, limit: 10).isEmpty)
+        #expect(try harness.database.read { tx in try tx.outbox.list(states: nil, limit: 10) }.isEmpty)
     }
 
     @Test("junk new-password fields get a 4xx page",

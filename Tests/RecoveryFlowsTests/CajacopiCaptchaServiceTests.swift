@@ -3,7 +3,7 @@ import Foundation
 import Templates
 import Testing
 import TestSupport
-import UserStore
+@_spi(RawSQL) import UserStore
 @testable import RecoveryFlows
 
 /// `CaptchaService` and the Cajacopi emails over a real SQLite file.
@@ -30,8 +30,8 @@ struct CajacopiCaptchaServiceTests {
             let answer = try #require(service.developmentAnswers?.answer(id: issued.id, now: now))
             #expect((6...8).contains(answer.count))
             #expect(answer.allSatisfy { "AEFHJLMNRTYadehmnrt34679".contains($0) })
-            let stored = try database.read { connection in
-                try connection.queryOne("SELECT answer_hash FROM captchas WHERE id = ?1", [issued.id]) { try $0.string(0) }
+            let stored = try database.read { tx in
+                try tx.connection.queryOne("SELECT answer_hash FROM captchas WHERE id = ?1", [issued.id]) { try $0.string(0) }
             }
             #expect(stored == SHA256.hex(answer))
             ids.insert(issued.id)

@@ -32,8 +32,8 @@ struct CajacopiGuardTests {
             ("token", token), ("contrasena_nueva", "Tinaja-Roja-38"), ("contrasena_confirmacion", "Tinaja-Roja-38"),
         ])
         #expect(change.status == 403)
-        #expect(try ResetTokenRepository(database: harness.database)
-            .lookup(tokenHash: SHA256.hex(token), now: harness.clock.now()).status == .valid)
+        #expect(try harness.database.read { tx in try tx.resetTokens
+            .lookup(tokenHash: SHA256.hex(token), now: harness.clock.now()) }.status == .valid)
         // The shell's CSRF check refused them before the flow ran, and said so in the audit log.
         #expect(try !harness.audit("csrf.rejected").isEmpty)
     }

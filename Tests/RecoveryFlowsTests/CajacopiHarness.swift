@@ -51,7 +51,7 @@ final class CajacopiHarness: @unchecked Sendable {
             let transport = try SMTPTransport(
                 client: SMTPClientConfiguration(url: url, ehloName: "clave.test", connectTimeout: 5, ioTimeout: 10),
                 composer: MessageComposer(configuration: MailConfiguration(messageIDDomain: "clave.test")))
-            worker = OutboxWorker(outbox: OutboxRepository(database: database), transport: transport)
+            worker = OutboxWorker(database: database, transport: transport)
         } else {
             worker = nil
         }
@@ -77,12 +77,12 @@ final class CajacopiHarness: @unchecked Sendable {
                  phone: String = "3001234567", birthDate: String = "1990-05-17") throws -> User {
         let user = try NewUser(portal: .cajacopi, document: try Document(type: .cc, number: document),
                                email: try #require(EmailAddress(email)), phone: phone, birthDate: CalendarDate(birthDate))
-        return try UserRepository(database: database).create(user, passwordHash: try hasher.hash(password), now: clock.now())
+        return try database.write { tx in try tx.users.create(user, passwordHash: try hasher.hash(password), now: clock.now()) }
     }
 
     /// The outbox's messages to `email`, newest first.
     func mail(to email: String) throws -> [OutboxMessage] {
-        try OutboxRepository(database: database).list(states: nil, limit: 1_000)
+        try database.read { tx in try tx.outbox.list(states: nil, limit: 1_000) }
             .filter { $0.recipient.lowercased() == email.lowercased() }
             .sorted { $0.id > $1.id }
     }
@@ -96,7 +96,7 @@ final class CajacopiHarness: @unchecked Sendable {
     }
 
     func audit(_ event: String) throws -> [AuditEntry] {
-        try AuditLogRepository(database: database).recent(event: event, limit: 100)
+        try database.read { tx in try tx.auditLog.recent(event: event, limit: 100) }
     }
 
     /// A browser with an empty cookie jar. It sends a foreign `Host` field, so a link built

@@ -58,9 +58,8 @@ struct CajacopiRecoveryHTTPTests {
         #expect(token.count == 43)
 
         // Only the hash is stored.
-        let tokens = ResetTokenRepository(database: harness.database)
-        #expect(try tokens.lookup(tokenHash: token, now: harness.clock.now()).status == .unknown)
-        #expect(try tokens.lookup(tokenHash: SHA256.hex(token), now: harness.clock.now()).status == .valid)
+        #expect(try harness.database.read { tx in try tx.resetTokens.lookup(tokenHash: token, now: harness.clock.now()) }.status == .unknown)
+        #expect(try harness.database.read { tx in try tx.resetTokens.lookup(tokenHash: SHA256.hex(token), now: harness.clock.now()) }.status == .valid)
 
         // GET only shows the form, twice if a mail scanner fetched it first.
         let link = "/cajacopi/nueva-contrasena?token=\(token)"
@@ -75,8 +74,8 @@ struct CajacopiRecoveryHTTPTests {
         }
 
         // A session of the user, open elsewhere, must not survive the change.
-        try SessionRepository(database: harness.database).create(
-            idHash: SHA256.hex("otra-sesion"), portal: "cajacopi", userID: user.id, csrfSecret: "x", now: harness.clock.now())
+        try harness.database.write { tx in try tx.sessions.create(
+            idHash: SHA256.hex("otra-sesion"), portal: "cajacopi", userID: user.id, csrfSecret: "x", now: harness.clock.now()) }
 
         let weak = try browser.post("/cajacopi/nueva-contrasena", [
             ("csrf", try #require(page.field("csrf"))), ("token", token),
@@ -86,7 +85,7 @@ struct CajacopiRecoveryHTTPTests {
         #expect(weak.text.contains("Debe tener mínimo 8 caracteres."))
         #expect(weak.text.contains("Debe contener caracteres en mayúscula."))
         #expect(weak.text.contains("No debe contener su fecha de nacimiento."))
-        #expect(try tokens.lookup(tokenHash: SHA256.hex(token), now: harness.clock.now()).status == .valid)
+        #expect(try harness.database.read { tx in try tx.resetTokens.lookup(tokenHash: SHA256.hex(token), now: harness.clock.now()) }.status == .valid)
 
         let good = try browser.post("/cajacopi/nueva-contrasena", [
             ("csrf", try #require(weak.field("csrf"))), ("token", token),
@@ -96,9 +95,9 @@ struct CajacopiRecoveryHTTPTests {
         #expect(good.text.contains("Contraseña actualizada"))
         #expect(good.header("Set-Cookie")?.contains("sesion") != true)
 
-        let stored = try #require(try UserRepository(database: harness.database).find(id: user.id))
+        let stored = try #require(try harness.database.read { tx in try tx.users.find(id: user.id) })
         #expect(try harness.hasher.verify("Tinaja-Roja-38", against: stored.passwordHash))
-        #expect(try SessionRepository(database: harness.database).find(idHash: SHA256.hex("otra-sesion"), now: harness.clock.now()) == nil)
+        #expect(try harness.database.read { tx in try tx.sessions.find(idHash: SHA256.hex("otra-sesion"), now: harness.clock.now()) } == nil)
 
         let confirmation = try #require(try harness.mail(to: "luz.mora@example.com").first)
         #expect(confirmation.subject == "Su contraseña fue actualizada - Cajacopi")
@@ -118,7 +117,7 @@ struct CajacopiRecoveryHTTPTests {
         for event in ["reset.requested", "reset.link_opened", "password.refused", "password.changed"] {
             #expect(try !harness.audit(event).isEmpty, "no \(event) in the audit log")
         }
-        let everything = try AuditLogRepository(database: harness.database).recent(limit: 500)
+        let everything = try harness.database.read { tx in try tx.auditLog.recent(limit: 500) }
         for entry in everything {
             #expect(!entry.detail.contains(token) && !entry.detail.contains("Tinaja") && !entry.detail.contains("luz1990"))
         }

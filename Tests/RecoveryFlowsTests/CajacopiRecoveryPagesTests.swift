@@ -62,11 +62,10 @@ import UserStore
 
     @Test("every page of the journey carries a captcha or token, so none sends a referrer")
     func noReferrer() throws {
-        let user = try UserRepository(database: database).create(
-            try NewUser(portal: .cajacopi, document: try Document(type: .cc, number: "52111222"),
-                        email: try #require(EmailAddress("luz@example.com")), phone: "3015550000",
-                        birthDate: CalendarDate("1988-11-30")),
-            passwordHash: "x", now: Date())
+        let new = try NewUser(portal: .cajacopi, document: try Document(type: .cc, number: "52111222"),
+                              email: try #require(EmailAddress("luz@example.com")), phone: "3015550000",
+                              birthDate: CalendarDate("1988-11-30"))
+        let user = try database.write { tx in try tx.users.create(new, passwordHash: "x", now: Date()) }
         for page in [pages.requestForm(captcha: Self.captcha), pages.requestAnswer(.accepted, email: "") { Self.captcha },
                      pages.newPasswordForm(token: "t", user: user), pages.invalidLink(.used), pages.changed()] {
             #expect(page.carriesToken, "\(page.template)")

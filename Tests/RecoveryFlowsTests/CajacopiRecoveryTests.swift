@@ -32,10 +32,10 @@ import UserStore
 
     @discardableResult
     func addUser(_ email: String) throws -> User {
-        try UserRepository(database: database).create(
-            try NewUser(portal: .cajacopi, document: try Document(type: .cc, number: "52111222"),
-                        email: try #require(EmailAddress(email)), phone: "3015550000", birthDate: CalendarDate("1988-11-30")),
-            passwordHash: try hasher.hash("Vieja-Clave-2020"), now: clock.now())
+        let user = try NewUser(portal: .cajacopi, document: try Document(type: .cc, number: "52111222"),
+                               email: try #require(EmailAddress(email)), phone: "3015550000", birthDate: CalendarDate("1988-11-30"))
+        let hash = try hasher.hash("Vieja-Clave-2020")
+        return try database.write { tx in try tx.users.create(user, passwordHash: hash, now: clock.now()) }
     }
 
     /// A live captcha and its answer.
@@ -44,7 +44,7 @@ import UserStore
         return (issued.id, try #require(flow.captcha.developmentAnswers?.answer(id: issued.id, now: clock.now())))
     }
 
-    func outbox() throws -> [OutboxMessage] { try OutboxRepository(database: database).list(states: nil, limit: 100) }
+    func outbox() throws -> [OutboxMessage] { try database.read { tx in try tx.outbox.list(states: nil, limit: 100) } }
 
     @Test("a wrong captcha refuses the request before any account is looked up, and burns the captcha")
     func wrongCaptcha() throws {
@@ -68,7 +68,7 @@ import UserStore
                                       clientAddress: "10.0.0.1") == .accepted)
         let mail = try outbox()
         #expect(mail.map(\.recipient) == [user.email])
-        let audit = try AuditLogRepository(database: database).recent(event: AuditEvent.resetRequested.rawValue)
+        let audit = try database.read { tx in try tx.auditLog.recent(event: AuditEvent.resetRequested.rawValue) }
         #expect(Set(audit.map { String($0.detail.prefix(13)) }) == ["account=found", "account=unkno"])
         #expect(audit.allSatisfy { $0.portal == "cajacopi" })
     }
@@ -103,6 +103,6 @@ import UserStore
         #expect(new.id != old.id)
         #expect(try flow.requestReset(email: "x@example.com", captchaID: old.id, captchaAnswer: old.answer,
                                       clientAddress: "10.0.0.1") == .captchaRejected(.unknown))
-        #expect(try AuditLogRepository(database: database).recent(event: AuditEvent.captchaRefreshed.rawValue).count == 1)
+        #expect(try database.read { tx in try tx.auditLog.recent(event: AuditEvent.captchaRefreshed.rawValue) }.count == 1)
     }
 }

@@ -47,10 +47,9 @@ struct CajacopiSMTPTests {
         #expect(token.count == 43)
 
         // Once delivered, the outbox keeps no body: no link stays in the database.
-        let outbox = OutboxRepository(database: harness.database)
         let deadline = Date().addingTimeInterval(10)
-        while try outbox.list(states: [.sent], limit: 10).isEmpty, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        let delivered = try #require(try outbox.list(states: [.sent], limit: 10).first)
+        while try harness.database.read({ tx in try tx.outbox.list(states: [.sent], limit: 10) }).isEmpty, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        let delivered = try #require(try harness.database.read { tx in try tx.outbox.list(states: [.sent], limit: 10) }.first)
         #expect(!delivered.textBody.contains(token) && !delivered.htmlBody.contains(token))
 
         let form = try browser.get("/cajacopi/nueva-contrasena?token=\(token)")

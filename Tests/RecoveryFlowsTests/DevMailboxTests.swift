@@ -7,18 +7,18 @@ import UserStore
 /// The development mailbox pages and JSON API, with real delivery by the outbox worker.
 @Suite struct DevMailboxTests {
     func enqueue(_ harness: AppHarness, to recipient: String, subject: String) throws -> Int64 {
-        let id = try harness.context.outbox.enqueue(NewOutboxMessage(
-            portal: "secop", sender: "registro@secop.example", recipient: recipient, subject: subject,
-            textBody: "Hola \(subject)", htmlBody: "<p style=\"color:red\">Hola <b>\(subject)</b></p>"), now: harness.clock.now())
+        let id = try harness.context.database.write { tx in try tx.outbox.enqueue(NewOutboxMessage(
+                                          portal: "secop", sender: "registro@secop.example", recipient: recipient, subject: subject,
+                                          textBody: "Hola \(subject)", htmlBody: "<p style=\"color:red\">Hola <b>\(subject)</b></p>"), now: harness.clock.now()) }
         harness.context.wakeOutbox()
         return id
     }
 
     @Test func theSenderShowsAsPeopleReadItNotAsAnEncodedWord() throws {
         let harness = try AppHarness()
-        _ = try harness.context.outbox.enqueue(NewOutboxMessage(
-            portal: "soi", sender: "SOI Aportes en Línea <soporte@soi.example>", recipient: "luz@example.com",
-            subject: "Prueba", textBody: "Hola", htmlBody: "<p>Hola</p>"), now: harness.clock.now())
+        _ = try harness.context.database.write { tx in try tx.outbox.enqueue(NewOutboxMessage(
+                                          portal: "soi", sender: "SOI Aportes en Línea <soporte@soi.example>", recipient: "luz@example.com",
+                                          subject: "Prueba", textBody: "Hola", htmlBody: "<p>Hola</p>"), now: harness.clock.now()) }
         harness.context.wakeOutbox()
         let mail = try harness.waitForMail(to: "luz@example.com")
         #expect(mail.from == "SOI Aportes en Línea <soporte@soi.example>")

@@ -51,16 +51,15 @@ import UserStore
     @Test func everyPortalHasAPasswordChangedNoticeWithAContactLine() throws {
         let fixture = try SECOPFixture()
         let composer = fixture.recovery.composer
-        let users = UserRepository(database: fixture.database)
         let email = try #require(EmailAddress("ana@example.com"))
         let at = Date(timeIntervalSince1970: 1_790_000_000)
         let accounts = [
             try fixture.addUser("ana.perez"),
-            try users.createSOIUser(aportante: Document(parsing: "NIT:900123456"), aportanteName: "Andina S.A.S.",
-                                    document: Document(parsing: "CC:1020304050"), email: email, passwordHash: "x", now: at),
-            try users.create(NewUser(portal: .cajacopi, document: Document(parsing: "CC:52111222"), email: email, phone: "3015550000",
-                                     birthDate: CalendarDate("1988-11-30")),
-                             passwordHash: "x", now: at),
+            try fixture.database.write { tx in try tx.users.createSOIUser(aportante: Document(parsing: "NIT:900123456"), aportanteName: "Andina S.A.S.",
+                                                                          document: Document(parsing: "CC:1020304050"), email: email, passwordHash: "x", now: at) },
+            try fixture.database.write { tx in try tx.users.create(NewUser(portal: .cajacopi, document: Document(parsing: "CC:52111222"), email: email, phone: "3015550000",
+                                                                           birthDate: CalendarDate("1988-11-30")),
+                                                                   passwordHash: "x", now: at) },
         ]
         for user in accounts {
             let message = try PasswordChangedNotice.message(for: user, at: at, composer: composer)

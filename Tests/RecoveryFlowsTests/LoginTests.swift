@@ -48,7 +48,7 @@ import UserStore
         let after = try browser.get("/\(portal)/inicio")
         #expect(after.status == 303)
         #expect(after.location == "/\(portal)/ingreso")
-        let events = try harness.context.auditLog.recent(limit: 20).map(\.event)
+        let events = try harness.context.database.read { tx in try tx.auditLog.recent(limit: 20) }.map(\.event)
         #expect(events.contains("login.succeeded"))
         #expect(events.contains("logout"))
     }
@@ -75,7 +75,7 @@ import UserStore
         #expect(message(wrong) == message(unknown))
         #expect(wrong.text.contains("value=\"demo.secop\""))
         #expect(!wrong.text.contains("Nope-12345"))
-        let entries = try harness.context.auditLog.recent(limit: 10)
+        let entries = try harness.context.database.read { tx in try tx.auditLog.recent(limit: 10) }
         #expect(entries.filter { $0.event == "login.failed" }.count == 2)
         #expect(!entries.contains { $0.detail.contains("Nope") || $0.detail.contains("nadie") })
     }
@@ -86,19 +86,19 @@ import UserStore
         for _ in 0..<3 {
             #expect(try browser.fillAndSubmit("/secop/ingreso", ["usuario": Demo.secopUser, "contrasena": "Mala-1234"]).status == 422)
         }
-        let user = try #require(try harness.context.users.findSecop(username: Demo.secopUser))
+        let user = try #require(try harness.context.database.read { tx in try tx.users.findSecop(username: Demo.secopUser) })
         #expect(user.isLocked(at: harness.clock.now()))
         // Locked: even the right password is refused, with the same generic answer.
         let refused = try browser.fillAndSubmit("/secop/ingreso", ["usuario": Demo.secopUser, "contrasena": Demo.secopPassword])
         #expect(refused.status == 422)
-        #expect(try harness.context.auditLog.recent(event: "login.locked").first?.detail == "seconds=60")
+        #expect(try harness.context.database.read { tx in try tx.auditLog.recent(event: "login.locked") }.first?.detail == "seconds=60")
 
         // After the lock, three more failures lock it for twice as long.
         harness.clock.advance(by: 61)
         for _ in 0..<3 {
             #expect(try browser.fillAndSubmit("/secop/ingreso", ["usuario": Demo.secopUser, "contrasena": "Mala-1234"]).status == 422)
         }
-        #expect(try harness.context.auditLog.recent(event: "login.locked").first?.detail == "seconds=120")
+        #expect(try harness.context.database.read { tx in try tx.auditLog.recent(event: "login.locked") }.first?.detail == "seconds=120")
         harness.clock.advance(by: 121)
         #expect(try browser.fillAndSubmit("/secop/ingreso", ["usuario": Demo.secopUser, "contrasena": Demo.secopPassword]).status == 303)
     }
@@ -107,13 +107,13 @@ import UserStore
         // The one test at the default (production) cost: the demo hashes use the cheap one.
         let harness = try AppHarness(seedDemo: false, templateGaps: [.secopLoginValues]) { $0.hashCost = .default }
         let cheap = PasswordHasher(cost: .testing)
-        let user = try harness.context.users.create(
+        let user = try harness.context.database.write { tx in try tx.users.create(
             try NewUser(portal: .secop, username: "costo.bajo", email: EmailAddress("bajo@example.com")!),
-            passwordHash: try cheap.hash("Costo-Bajo-2026"), now: harness.clock.now())
+            passwordHash: try cheap.hash("Costo-Bajo-2026"), now: harness.clock.now()) }
         #expect(harness.context.hasher.needsRehash(user.passwordHash))
         let login = try harness.browser().fillAndSubmit("/secop/ingreso", ["usuario": "costo.bajo", "contrasena": "Costo-Bajo-2026"])
         #expect(login.status == 303)
-        let upgraded = try #require(try harness.context.users.find(id: user.id))
+        let upgraded = try #require(try harness.context.database.read { tx in try tx.users.find(id: user.id) })
         #expect(upgraded.passwordHash != user.passwordHash)
         #expect(!harness.context.hasher.needsRehash(upgraded.passwordHash))
         #expect(try harness.context.hasher.verify("Costo-Bajo-2026", against: upgraded.passwordHash))

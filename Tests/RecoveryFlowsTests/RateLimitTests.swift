@@ -67,7 +67,7 @@ import TestSupport
             browser.extraHeaders = [("X-Forwarded-For", "198.51.100.7, 203.0.113.\(index)")]
             #expect(try browser.fillAndSubmit("/cajacopi/ingreso", ["correo": "n\(index)@example.com", "contrasena": "x"]).status == 422)
         }
-        let audit = try harness.context.auditLog.recent(event: "login.failed", limit: 1)
+        let audit = try harness.context.database.read { tx in try tx.auditLog.recent(event: "login.failed", limit: 1) }
         #expect(audit.first?.clientAddress == "203.0.113.3")
     }
 

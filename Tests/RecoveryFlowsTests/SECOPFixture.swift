@@ -12,7 +12,7 @@ import UserStore
 final class SECOPFixture: Sendable {
     let directory: TemporaryDirectory
     let database: Database
-    let clock = ClaveTime.ManualClock(start: Date(timeIntervalSince1970: 1_790_000_000))
+    let clock = ManualClock(start: Date(timeIntervalSince1970: 1_790_000_000))
     let recovery: SECOPRecovery
     let hasher = PasswordHasher(cost: .testing)
     static let publicURL = "https://clave.example.co/"
@@ -39,13 +39,13 @@ final class SECOPFixture: Sendable {
     @discardableResult
     func addUser(_ username: String, email: String = "compras@example.com", password: String = "Vieja-Clave-2026") throws -> User {
         guard let address = EmailAddress(email) else { throw FixtureError.badEmail }
-        return try UserRepository(database: database).create(
-            NewUser(portal: .secop, username: username, email: address), passwordHash: try hasher.hash(password), now: clock.now())
+        return try database.write { tx in try tx.users.create(
+            NewUser(portal: .secop, username: username, email: address), passwordHash: try hasher.hash(password), now: clock.now()) }
     }
 
     /// Every outbox row, oldest first.
     func outbox() throws -> [OutboxMessage] {
-        try OutboxRepository(database: database).list(states: nil, limit: 100).sorted { $0.id < $1.id }
+        try database.read { tx in try tx.outbox.list(states: nil, limit: 100) }.sorted { $0.id < $1.id }
     }
 
     /// The token in the newest reset email's link.

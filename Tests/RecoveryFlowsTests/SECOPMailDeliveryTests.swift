@@ -21,7 +21,7 @@ import UserStore
             let quiet = Logger(label: "test", sink: .discard)
             let transport = try route.makeTransport(database: fixture.database,
                                                     composer: MessageComposer(configuration: MailConfiguration()), logger: quiet)
-            let worker = OutboxWorker(outbox: OutboxRepository(database: fixture.database), transport: transport, logger: quiet)
+            let worker = OutboxWorker(database: fixture.database, transport: transport, logger: quiet)
             self.worker = worker
             var configuration = AppConfiguration(publicURL: try #require(URL(string: "http://clave.example.co:8080")),
                                                  resources: PackagePaths.resources, hashCost: .testing,
@@ -93,7 +93,7 @@ import UserStore
         #expect(notice["subject"] as? String == "SECOP II: su contraseña fue cambiada")
         #expect((notice["text"] as? String)?.contains("¿No fue usted?") == true)
         // Once delivered, the outbox keeps no link.
-        let sent = try OutboxRepository(database: app.fixture.database).list(states: [.sent], limit: 10)
+        let sent = try app.fixture.database.read { tx in try tx.outbox.list(states: [.sent], limit: 10) }
         #expect(sent.count == 3)
         #expect(sent.allSatisfy { $0.textBody.isEmpty && $0.htmlBody.isEmpty })
     }

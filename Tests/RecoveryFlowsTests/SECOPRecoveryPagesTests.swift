@@ -139,7 +139,7 @@ import UserStore
         let nothing = try pages.change(form: FormData(pairs: [("token", token)]), clientAddress: nil)
         #expect(nothing.status == .unprocessableContent)
         #expect(nothing.context["problemas"] == .list([.string("Debe tener mínimo 8 caracteres.")]))
-        let stored = try #require(try UserRepository(database: fixture.database).find(id: user.id))
+        let stored = try #require(try fixture.database.read { tx in try tx.users.find(id: user.id) })
         #expect(try fixture.hasher.verify("Vieja-Clave-2026", against: stored.passwordHash))
         #expect(try fixture.recovery.inspectLink(token: token, clientAddress: nil) == .valid(username: "ana.perez"))
     }

@@ -80,7 +80,7 @@ import UserStore
         #expect(loggedIn.header("Location")?.hasSuffix("/secop/inicio") == true)
 
         // Every step is in the audit log, and no entry holds the token, the link or a password.
-        let audit = try AuditLogRepository(database: fixture.database).recent(limit: 100)
+        let audit = try fixture.database.read { tx in try tx.auditLog.recent(limit: 100) }
         let events = Set(audit.map(\.event))
         for event in ["reset.requested", "reset.link_opened", "password.changed"] {
             #expect(events.contains(event), "missing \(event) in \(events)")

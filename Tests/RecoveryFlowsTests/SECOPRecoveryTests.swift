@@ -31,11 +31,11 @@ import UserStore
         }
         #expect(SECOPFixture.unescaped(mail.htmlBody).contains("href=\"\(link)\""))
 
-        let stored = try ResetTokenRepository(database: fixture.database).lookup(tokenHash: SHA256.hex(token), now: fixture.clock.now())
+        let stored = try fixture.database.read { tx in try tx.resetTokens.lookup(tokenHash: SHA256.hex(token), now: fixture.clock.now()) }
         #expect(stored.status == .valid)
         #expect(stored.token?.userID == user.id)
         #expect(stored.token?.expiresAt == fixture.clock.now().addingTimeInterval(3_600))
-        let audit = try AuditLogRepository(database: fixture.database).recent()
+        let audit = try fixture.database.read { tx in try tx.auditLog.recent() }
         #expect(audit.map(\.event) == ["reset.requested"])
         #expect(audit.allSatisfy { !$0.detail.contains(token) && !$0.detail.contains("gongora") })
     }
@@ -45,7 +45,7 @@ import UserStore
         try fixture.addUser("existente")
         try fixture.recovery.requestPasswordReset(username: "nadie.asi", clientAddress: "10.0.0.1")
         #expect(try fixture.outbox().isEmpty)
-        let entry = try #require(try AuditLogRepository(database: fixture.database).recent().first)
+        let entry = try #require(try fixture.database.read { tx in try tx.auditLog.recent() }.first)
         #expect(entry.event == "reset.requested")
         #expect(entry.userID == nil)
         #expect(entry.detail == "account=unknown")
@@ -124,24 +124,23 @@ import UserStore
                                                           clientAddress: nil)
         #expect(outcome == .refused(username: "ana.perez", problems: expected))
         #expect(try fixture.recovery.inspectLink(token: token, clientAddress: nil) == .valid(username: "ana.perez"))
-        let stored = try #require(try UserRepository(database: fixture.database).find(id: user.id))
+        let stored = try #require(try fixture.database.read { tx in try tx.users.find(id: user.id) })
         #expect(try fixture.hasher.verify("Vieja-Clave-2026", against: stored.passwordHash))
     }
 
     @Test func changingThePasswordUsesTheLinkDropsSessionsAndTokensAndNotifies() throws {
         let fixture = try SECOPFixture()
         let user = try fixture.addUser("ana.perez")
-        let sessions = SessionRepository(database: fixture.database)
-        try sessions.create(idHash: "sesion-abierta", portal: "secop", userID: user.id, csrfSecret: "x", now: fixture.clock.now())
+        try fixture.database.write { tx in try tx.sessions.create(idHash: "sesion-abierta", portal: "secop", userID: user.id, csrfSecret: "x", now: fixture.clock.now()) }
         try fixture.recovery.requestPasswordReset(username: "ana.perez", clientAddress: nil)
         let token = try fixture.latestToken()
 
         let outcome = try fixture.recovery.changePassword(token: token, newPassword: "Nueva-Clave-9931",
                                                           confirmation: "Nueva-Clave-9931", clientAddress: "127.0.0.1")
         #expect(outcome == .changed(username: "ana.perez"))
-        let stored = try #require(try UserRepository(database: fixture.database).find(id: user.id))
+        let stored = try #require(try fixture.database.read { tx in try tx.users.find(id: user.id) })
         #expect(try fixture.hasher.verify("Nueva-Clave-9931", against: stored.passwordHash))
-        #expect(try sessions.find(idHash: "sesion-abierta", now: fixture.clock.now()) == nil)
+        #expect(try fixture.database.read { tx in try tx.sessions.find(idHash: "sesion-abierta", now: fixture.clock.now()) } == nil)
         #expect(try fixture.recovery.inspectLink(token: token, clientAddress: nil) == .unusable(.used))
         #expect(try fixture.recovery.changePassword(token: token, newPassword: "Otra-Clave-7781", confirmation: "Otra-Clave-7781",
                                                     clientAddress: nil) == .unusableLink(.used))
@@ -155,9 +154,9 @@ import UserStore
             #expect(body.contains("Nosotros nunca le solicitamos datos personales"))
             #expect(!body.contains(token))
         }
-        let events = try AuditLogRepository(database: fixture.database).recent().map(\.event)
+        let events = try fixture.database.read { tx in try tx.auditLog.recent() }.map(\.event)
         #expect(events.contains("password.changed"))
-        let details = try AuditLogRepository(database: fixture.database).recent().map(\.detail).joined()
+        let details = try fixture.database.read { tx in try tx.auditLog.recent() }.map(\.detail).joined()
         #expect(!details.contains(token) && !details.contains("Nueva-Clave"))
     }
 
@@ -186,8 +185,8 @@ import UserStore
         try fixture.recovery.requestPasswordReset(username: "ana.perez", clientAddress: nil)
         let token = try fixture.latestToken()
         // A change through another channel (e.g. staff) drops the outstanding link.
-        let user = try #require(try UserRepository(database: fixture.database).findSecop(username: "ana.perez"))
-        try ResetTokenRepository(database: fixture.database).dropAllTokensAndSessions(userID: user.id, now: fixture.clock.now())
+        let user = try #require(try fixture.database.read { tx in try tx.users.findSecop(username: "ana.perez") })
+        try fixture.database.write { tx in try tx.resetTokens.dropAllTokensAndSessions(userID: user.id, now: fixture.clock.now()) }
         #expect(try fixture.recovery.inspectLink(token: token, clientAddress: nil) == .unusable(.used))
     }
 
@@ -213,7 +212,7 @@ import UserStore
         let fixture = try SECOPFixture()
         try fixture.recovery.requestUsernameReminder(email: "nadie@example.com", clientAddress: nil)
         #expect(try fixture.outbox().isEmpty)
-        #expect(try AuditLogRepository(database: fixture.database).recent().first?.detail == "accounts=0")
+        #expect(try fixture.database.read { tx in try tx.auditLog.recent() }.first?.detail == "accounts=0")
     }
 
     @Test(arguments: ["", "sin-arroba", "a@", String(repeating: "a", count: 250) + "@x.co"])

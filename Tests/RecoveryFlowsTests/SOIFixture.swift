@@ -11,7 +11,7 @@ import UserStore
 final class SOIFixture: Sendable {
     let directory: TemporaryDirectory
     let database: Database
-    let clock = ClaveTime.ManualClock(start: Date(timeIntervalSince1970: 1_790_000_000))
+    let clock = ManualClock(start: Date(timeIntervalSince1970: 1_790_000_000))
     let recovery: SOIRecovery
     /// The limits the routes layer would spend (tests pass `spendLimit` closures over it).
     let limiter: RateLimiter
@@ -34,12 +34,13 @@ final class SOIFixture: Sendable {
         recovery = SOIRecovery(database: database, hasher: hasher, verifier: try PasswordVerifier(hasher: hasher),
                                mail: SOIRecoveryMail(composer: EmailComposer(templates: templates), configuration: configuration),
                                rules: SOIPasswordRules(commonPasswords: common), configuration: configuration, clock: clock)
-        limiter = RateLimiter(repository: RateLimitRepository(database: database), policy: limits)
+        limiter = RateLimiter(database: database, policy: limits)
         guard let address = EmailAddress(Self.email) else { throw SOIFixtureError.badEmail }
-        user = try UserRepository(database: database).createSOIUser(
+        let (hasher, clock) = (self.hasher, self.clock)
+        user = try database.write { tx in try tx.users.createSOIUser(
             aportante: try Document(parsing: Self.aportante), aportanteName: "Andina S.A.S.",
             document: try Document(parsing: Self.usuario), email: address,
-            passwordHash: try hasher.hash(Self.oldPassword), now: clock.now())
+            passwordHash: try hasher.hash(Self.oldPassword), now: clock.now()) }
     }
 
     /// The five form fields for the fixture's user, with `overrides` applied.
@@ -56,7 +57,7 @@ final class SOIFixture: Sendable {
 
     /// Every outbox row, oldest first.
     func outbox() throws -> [OutboxMessage] {
-        try OutboxRepository(database: database).list(states: nil, limit: 100).sorted { $0.id < $1.id }
+        try database.read { tx in try tx.outbox.list(states: nil, limit: 100) }.sorted { $0.id < $1.id }
     }
 
     /// The temporary password of the newest recovery email.
@@ -74,7 +75,7 @@ final class SOIFixture: Sendable {
     }
 
     func reloadUser() throws -> User {
-        guard let user = try UserRepository(database: database).find(id: user.id) else { throw SOIFixtureError.noUser }
+        guard let user = try database.read({ tx in try tx.users.find(id: user.id) }) else { throw SOIFixtureError.noUser }
         return user
     }
 

@@ -1,3 +1,4 @@
+import ClaveTime
 import Foundation
 import RecoveryFlows
 import Testing
@@ -37,7 +38,7 @@ struct SOIRecoveryHTTPTests {
     }
 
     static func outboxCount(_ harness: AppHarness) throws -> Int {
-        try harness.context.outbox.list(states: nil, limit: 1_000).count
+        try harness.context.database.read { tx in try tx.outbox.list(states: nil, limit: 1_000) }.count
     }
 
     /// In process, and once through a live server end to end.
@@ -119,7 +120,7 @@ struct SOIRecoveryHTTPTests {
         #expect(try Self.logIn(browser, clave: "Aportes Al Dia 2026").location?.hasSuffix("/soi/inicio") == true)
 
         // The audit log has every step and no secret.
-        let entries = try harness.context.auditLog.recent(limit: 200)
+        let entries = try harness.context.database.read { tx in try tx.auditLog.recent(limit: 200) }
         for event in ["reset.requested", "login.succeeded", "password.changed", "logout"] {
             #expect(entries.contains { $0.event == event }, "missing \(event)")
         }
@@ -171,8 +172,8 @@ struct SOIRecoveryHTTPTests {
         #expect(try browser.post("/soi/olvido-clave", fields).status == 403)
         #expect(try browser.post("/soi/olvido-clave", [("csrf", "falso")] + fields).status == 403)
         #expect(try Self.outboxCount(harness) == 0)
-        #expect(try harness.context.users.findSOI(aportante: try Document(parsing: Demo.soiCompany),
-                                                  user: try Document(parsing: Demo.soiUser))?.temporaryPasswordHash == nil)
+        #expect(try harness.context.database.read { tx in try tx.users.findSOI(aportante: try Document(parsing: Demo.soiCompany),
+                                                                               user: try Document(parsing: Demo.soiUser)) }?.temporaryPasswordHash == nil)
         // Cambio de Clave too.
         #expect(try Self.logIn(browser, clave: Demo.soiPassword).status == 303)
         #expect(try browser.post("/soi/cambio-clave", [("clave_actual", Demo.soiPassword), ("clave_nueva", "Aportes Al Dia 2026"),

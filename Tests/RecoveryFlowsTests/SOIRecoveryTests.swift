@@ -50,7 +50,7 @@ struct SOIRecoveryTests {
         #expect(outcome == .noMatch)
         #expect(try fixture.outbox().isEmpty)
         #expect(try fixture.reloadUser().temporaryPasswordHash == nil)
-        let audit = try AuditLogRepository(database: fixture.database).recent(event: AuditEvent.resetRequested.rawValue)
+        let audit = try fixture.database.read { tx in try tx.auditLog.recent(event: AuditEvent.resetRequested.rawValue) }
         #expect(audit.count == 1)
         #expect(audit.first?.portal == "soi")
         #expect(audit.first?.detail.hasPrefix("account=unknown") == true)
@@ -139,9 +139,8 @@ struct SOIRecoveryTests {
     func change() throws {
         let fixture = try SOIFixture()
         let now = fixture.clock.now()
-        let sessions = SessionRepository(database: fixture.database)
-        try sessions.create(idHash: "mine", portal: "soi", userID: fixture.user.id, csrfSecret: "a", now: now)
-        try sessions.create(idHash: "other", portal: "soi", userID: fixture.user.id, csrfSecret: "b", now: now)
+        try fixture.database.write { tx in try tx.sessions.create(idHash: "mine", portal: "soi", userID: fixture.user.id, csrfSecret: "a", now: now) }
+        try fixture.database.write { tx in try tx.sessions.create(idHash: "other", portal: "soi", userID: fixture.user.id, csrfSecret: "b", now: now) }
         let recovery = fixture.recovery
         func change(_ current: String, _ new: String, _ confirmation: String) throws -> SOIRecovery.ChangeOutcome {
             try recovery.changePassword(userID: fixture.user.id, current: current, new: new, confirmation: confirmation,
@@ -169,8 +168,8 @@ struct SOIRecoveryTests {
         let user = try fixture.reloadUser()
         #expect(try fixture.hasher.verify("caballo correcto grapa", against: user.passwordHash))
         #expect(!user.mustChangePassword)
-        #expect(try sessions.find(idHash: "mine", now: now) != nil)
-        #expect(try sessions.find(idHash: "other", now: now) == nil)
+        #expect(try fixture.database.read { tx in try tx.sessions.find(idHash: "mine", now: now) } != nil)
+        #expect(try fixture.database.read { tx in try tx.sessions.find(idHash: "other", now: now) } == nil)
         let notice = try #require(try fixture.outbox().last)
         #expect(notice.recipient == SOIFixture.email)
         #expect(notice.subject == "SOI - Su clave fue cambiada")
@@ -178,7 +177,7 @@ struct SOIRecoveryTests {
         #expect(notice.textBody.contains("Bogotá: 3808880"))
         #expect(notice.htmlBody.contains("¿No fue usted?"))
         // The audit log holds every step and no secret.
-        let entries = try AuditLogRepository(database: fixture.database).recent(userID: fixture.user.id)
+        let entries = try fixture.database.read { tx in try tx.auditLog.recent(userID: fixture.user.id) }
         #expect(entries.contains { $0.event == AuditEvent.passwordChanged.rawValue })
         #expect(entries.contains { $0.event == AuditEvent.passwordRefused.rawValue && $0.detail == "current=wrong" })
         for entry in entries {

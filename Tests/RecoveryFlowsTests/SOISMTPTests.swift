@@ -32,9 +32,9 @@ struct SOISMTPTests {
                 client: SMTPClientConfiguration(url: SMTPURL(host: "127.0.0.1", port: smtpPort, security: .none),
                                                 ehloName: "clave.test", connectTimeout: 5, ioTimeout: 10),
                 composer: MessageComposer(configuration: MailConfiguration(messageIDDomain: "clave.test")), logger: quiet)
-            let worker = OutboxWorker(outbox: OutboxRepository(database: database), transport: transport,
+            let worker = OutboxWorker(database: database, transport: transport,
                                       configuration: OutboxWorkerConfiguration(idleInterval: 0.2), logger: quiet,
-                                      now: { clock.now() })
+                                      clock: clock)
             self.worker = worker
             let publicURL = try #require(URL(string: "https://soi.clave.test"))
             var configuration = AppConfiguration(mode: .development, publicURL: publicURL, resources: PackagePaths.resources,
@@ -46,7 +46,7 @@ struct SOISMTPTests {
             configuration.strictTemplates = false
             context = try AppContext(configuration: configuration, database: database, clock: clock, logger: quiet,
                                      wakeOutbox: { worker.wake() })
-            try AppHarness.seedDemoUsers(context.users, hasher: context.hasher, now: clock.now())
+            try AppHarness.seedDemoUsers(database, hasher: context.hasher, now: clock.now())
             server = try LiveServer(try ClaveApp(context: context),
                                     configuration: HTTPServerConfiguration(eventLoopCount: 1, workerCount: 4))
             worker.start()
@@ -97,10 +97,9 @@ struct SOISMTPTests {
         #expect(temporary.count == 29)
 
         // Once delivered, the outbox keeps no body: the temporary password is not in the database.
-        let outbox = OutboxRepository(database: app.database)
         let deadline = Date().addingTimeInterval(10)
-        while try outbox.list(states: [.sent], limit: 10).isEmpty, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        let delivered = try #require(try outbox.list(states: [.sent], limit: 10).first)
+        while try app.database.read({ tx in try tx.outbox.list(states: [.sent], limit: 10) }).isEmpty, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        let delivered = try #require(try app.database.read { tx in try tx.outbox.list(states: [.sent], limit: 10) }.first)
         #expect(!delivered.textBody.contains(temporary) && !delivered.htmlBody.contains(temporary))
 
         #expect(try SOIRecoveryHTTPTests.logIn(browser, clave: temporary).location?.hasSuffix("/soi/cambio-clave") == true)

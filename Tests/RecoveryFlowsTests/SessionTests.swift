@@ -50,8 +50,8 @@ import UserStore
         #expect(cookie.contains("Path=/"))
         #expect(!cookie.contains("Secure"), "plain http public URL")
         let id = try #require(browser.cookies["clave_sesion"])
-        #expect(try harness.context.sessions.find(idHash: SHA256.hex(id), now: harness.clock.now()) != nil)
-        #expect(try harness.context.sessions.find(idHash: id, now: harness.clock.now()) == nil)
+        #expect(try harness.context.database.read { tx in try tx.sessions.find(idHash: SHA256.hex(id), now: harness.clock.now()) } != nil)
+        #expect(try harness.context.database.read { tx in try tx.sessions.find(idHash: id, now: harness.clock.now()) } == nil)
     }
 
     @Test func behindHTTPSTheCookieIsSecure() throws {

@@ -3,7 +3,8 @@
 // changes a user, prints "ready", and sleeps inside the transaction until the test SIGKILLs it.
 // Usage: store-crash-helper DB_PATH MARKER
 import Foundation
-import UserStore
+// RawSQL: the one statement below that no repository offers (every user's email at once).
+@_spi(RawSQL) import UserStore
 
 let arguments = CommandLine.arguments
 guard arguments.count == 3 else {
@@ -13,12 +14,12 @@ guard arguments.count == 3 else {
 do {
     let database = try Database(path: arguments[1])
     try database.migrate()
-    try database.write { connection in
+    try database.write { tx in
         for i in 0..<4_000 {
-            try connection.execute("INSERT INTO audit_log (at, portal, event, detail) VALUES (?1, 'system', ?2, ?3)",
-                                   [Date(), arguments[2], String(repeating: "x", count: 1_000) + String(i)])
+            try tx.auditLog.record(portal: "system", userID: nil, event: arguments[2],
+                                   detail: String(repeating: "x", count: 1_000) + String(i), at: Date())
         }
-        try connection.execute("UPDATE users SET email = 'changed@example.com'")
+        try tx.connection.execute("UPDATE users SET email = 'changed@example.com'")
         FileHandle.standardOutput.write(Data("ready\n".utf8))
         while true { sleep(60) }
     }

@@ -74,15 +74,15 @@ public final class AppHarness: @unchecked Sendable {
         configure(&configuration)
         var quiet = Logger(label: "web")
         quiet.level = .warning
-        let mailbox = DevelopmentMailbox(mailbox: MailboxRepository(database: database),
+        let mailbox = DevelopmentMailbox(database: database,
                                            composer: MessageComposer(configuration: MailConfiguration()), logger: quiet)
-        let worker = OutboxWorker(outbox: OutboxRepository(database: database), transport: mailbox,
+        let worker = OutboxWorker(database: database, transport: mailbox,
                                   configuration: OutboxWorkerConfiguration(idleInterval: 0.2), logger: quiet,
-                                  now: { clock.now() })
+                                  clock: clock)
         self.worker = worker
         context = try AppContext(configuration: configuration, database: database, clock: clock, logger: quiet,
                                  wakeOutbox: { worker.wake() })
-        if seedDemo { try AppHarness.seedDemoUsers(context.users, hasher: context.hasher, now: clock.now()) }
+        if seedDemo { try AppHarness.seedDemoUsers(database, hasher: context.hasher, now: clock.now()) }
         let app = try ClaveApp(context: context)
         endpoint = try TestEndpoint(app, over: transport)
         worker.start()
@@ -99,18 +99,21 @@ public final class AppHarness: @unchecked Sendable {
     }
 
     /// Creates the demo accounts of `clave seed-demo` (same identifiers and passwords).
-    public static func seedDemoUsers(_ users: UserRepository, hasher: PasswordHasher, now: Date) throws {
-        _ = try users.createSOIUser(aportante: try Document(parsing: Demo.soiCompany), aportanteName: "Comercializadora Demo S.A.S.",
-                                    document: try Document(parsing: Demo.soiUser), email: EmailAddress(Demo.soiEmail)!,
-                                    passwordHash: try hasher.hash(Demo.soiPassword), now: now)
-        _ = try users.create(try NewUser(portal: .secop, username: Demo.secopUser, email: EmailAddress(Demo.secopEmail)!),
-                             passwordHash: try hasher.hash(Demo.secopPassword), now: now)
-        _ = try users.create(try NewUser(portal: .secop, username: "demo.secop.contratos", email: EmailAddress(Demo.secopEmail)!),
-                             passwordHash: try hasher.hash(Demo.secopPassword), now: now)
-        _ = try users.create(try NewUser(portal: .cajacopi, document: try Document(parsing: "CC:1122334455"),
-                                         email: EmailAddress(Demo.cajacopiEmail)!, phone: "3001234567",
-                                         birthDate: CalendarDate("1990-05-17")),
-                             passwordHash: try hasher.hash(Demo.cajacopiPassword), now: now)
+    public static func seedDemoUsers(_ database: Database, hasher: PasswordHasher, now: Date) throws {
+        try database.write { tx in
+            let users = tx.users
+            _ = try users.createSOIUser(aportante: try Document(parsing: Demo.soiCompany), aportanteName: "Comercializadora Demo S.A.S.",
+                                        document: try Document(parsing: Demo.soiUser), email: EmailAddress(Demo.soiEmail)!,
+                                        passwordHash: try hasher.hash(Demo.soiPassword), now: now)
+            _ = try users.create(try NewUser(portal: .secop, username: Demo.secopUser, email: EmailAddress(Demo.secopEmail)!),
+                                 passwordHash: try hasher.hash(Demo.secopPassword), now: now)
+            _ = try users.create(try NewUser(portal: .secop, username: "demo.secop.contratos", email: EmailAddress(Demo.secopEmail)!),
+                                 passwordHash: try hasher.hash(Demo.secopPassword), now: now)
+            _ = try users.create(try NewUser(portal: .cajacopi, document: try Document(parsing: "CC:1122334455"),
+                                             email: EmailAddress(Demo.cajacopiEmail)!, phone: "3001234567",
+                                             birthDate: CalendarDate("1990-05-17")),
+                                 passwordHash: try hasher.hash(Demo.cajacopiPassword), now: now)
+        }
     }
 
     // MARK: Mail

@@ -8,9 +8,8 @@ import TestSupport
 @Suite struct CrashRecoveryTests {
     @Test func sigkillMidTransactionLeavesNoTrace() throws {
         let store = try StoreFixture()
-        let users = UserRepository(database: store.database)
-        let user = try users.create(try NewUser(portal: .secop, username: "intacto", email: #require(EmailAddress("intacto@example.com"))),
-                                    passwordHash: "h", now: StoreFixture.now)
+        let user = try store.database.write { tx in try tx.users.create(try NewUser(portal: .secop, username: "intacto", email: #require(EmailAddress("intacto@example.com"))),
+                                                                        passwordHash: "h", now: StoreFixture.now) }
 
         let helper = PackagePaths.products.appendingPathComponent("store-crash-helper")
         try #require(FileManager.default.isExecutableFile(atPath: helper.path), "build the package first: \(helper.path)")
@@ -34,9 +33,9 @@ import TestSupport
             try c.queryOne("SELECT COUNT(*) FROM audit_log WHERE event = 'crash-marker'") { try $0.int(0) }
         }
         #expect(markers == 0)
-        #expect(try UserRepository(database: reopened).find(id: user.id)?.email == "intacto@example.com")
+        #expect(try reopened.read { tx in try tx.users.find(id: user.id) }?.email == "intacto@example.com")
         // And the file still takes writes.
-        try AuditLogRepository(database: reopened).record(portal: "system", userID: nil, event: "after-crash", at: StoreFixture.now)
-        #expect(try AuditLogRepository(database: reopened).recent(event: "after-crash").count == 1)
+        try reopened.write { tx in try tx.auditLog.record(portal: "system", userID: nil, event: "after-crash", at: StoreFixture.now) }
+        #expect(try reopened.read { tx in try tx.auditLog.recent(event: "after-crash") }.count == 1)
     }
 }

@@ -37,10 +37,25 @@ import TestSupport
         #expect(try store.database.read { c in try c.queryOne("SELECT COUNT(*) FROM rate_limits") { try $0.int(0) } } == 1)
     }
 
-    @Test func nestedWriteIsAnErrorNotADeadlock() throws {
+    /// Nesting used to be a run-time error (`StoreError.nestedWrite`); now it cannot be written.
+    /// `tx.write { }`, `tx.users.database` and `database.read { try $0.users.lock(...) }` do not
+    /// compile: a transaction and its repositories hold only the connection, and writing methods
+    /// exist only on `Transaction<WriteAccess>`'s repositories. This test checks the half of that
+    /// a test can see: nothing reachable from `tx` holds a `Database` to open another transaction.
+    @Test func nestingIsATypeErrorNotARuntimeCheck() throws {
         let store = try StoreFixture()
-        #expect(throws: StoreError.nestedWrite) {
-            try store.database.write { _ in try store.database.write { _ in } }
+        func fields(_ value: Any) -> [String] { Mirror(reflecting: value).children.map { "\(type(of: $0.value))" } }
+        try store.database.write { tx in
+            #expect(fields(tx) == ["Connection"])
+            let repositories: [Any] = [tx.users, tx.sessions, tx.resetTokens, tx.captchas, tx.outbox, tx.auditLog,
+                                       tx.mailbox, tx.rateLimits, tx.migrations]
+            for repository in repositories {
+                #expect(fields(repository) == ["Transaction<WriteAccess>"], "\(type(of: repository))")
+            }
+        }
+        try store.database.read { tx in
+            #expect(fields(tx) == ["Connection"])
+            #expect(fields(tx.users) == ["Transaction<ReadAccess>"])
         }
     }
 
@@ -163,15 +178,14 @@ import TestSupport
 
     @Test func manyThreadsReadThroughASmallPool() throws {
         let store = try StoreFixture(configuration: .init(maximumReaders: 2))
-        let outbox = OutboxRepository(database: store.database)
         let message = NewOutboxMessage(portal: "system", sender: "s", recipient: "r@example.com", subject: "s", textBody: "t", htmlBody: "h")
-        let id = try outbox.enqueue(message, now: StoreFixture.now)
+        let id = try store.database.write { tx in try tx.outbox.enqueue(message, now: StoreFixture.now) }
         let found = WinCounter()
         DispatchQueue.concurrentPerform(iterations: 64) { n in
-            if n % 8 == 0 { _ = try? outbox.enqueue(message, now: StoreFixture.now) }
-            if (try? outbox.find(id: id))?.recipient == "r@example.com" { found.add(0) }
+            if n % 8 == 0 { _ = try? store.database.write({ tx in try tx.outbox.enqueue(message, now: StoreFixture.now) }) }
+            if (try? store.database.read({ tx in try tx.outbox.find(id: id) }))?.recipient == "r@example.com" { found.add(0) }
         }
         #expect(found.counts[0] == 64)
-        #expect(try outbox.list(states: nil, limit: 100).count == 9)
+        #expect(try store.database.read { tx in try tx.outbox.list(states: nil, limit: 100) }.count == 9)
     }
 }

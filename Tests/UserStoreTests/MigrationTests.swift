@@ -1,3 +1,4 @@
+import ClaveTime
 import Foundation
 import Testing
 import TestSupport
@@ -7,12 +8,22 @@ import TestSupport
     @Test func freshFileGetsEveryMigrationRecorded() throws {
         let directory = try TemporaryDirectory()
         let database = try Database(path: directory.path("m.sqlite"))
-        #expect(try database.schemaVersion() == 0)
+        #expect(try database.read { tx in try tx.migrations.schemaVersion() } == 0)
         let applied = try database.migrate()
         #expect(applied == Schema.migrations.map(\.version))
-        #expect(try database.schemaVersion() == Database.supportedSchemaVersion)
+        #expect(try database.read { tx in try tx.migrations.schemaVersion() } == Database.supportedSchemaVersion)
         let recorded = try database.read { c in try c.query("SELECT version FROM schema_migrations ORDER BY version") { try $0.int(0) } }
         #expect(recorded == Schema.migrations.map(\.version))
+    }
+
+    @Test func migrationsAreDatedByTheGivenClock() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database(path: directory.path("m.sqlite"))
+        let clock = ManualClock(start: Date(timeIntervalSince1970: 1_700_000_000))
+        try database.migrate(clock: clock)
+        let dates = try database.read { c in try c.query("SELECT applied_at FROM schema_migrations") { try $0.date(0) } }
+        #expect(dates.count == Schema.migrations.count)
+        #expect(dates.allSatisfy { $0 == clock.now() })
     }
 
     @Test func migratingTwiceChangesNothing() throws {
@@ -39,7 +50,7 @@ import TestSupport
         ]
         #expect(throws: StoreError.self) { try database.migrate(steps) }
         // Steps 1 and 2 committed; step 3 rolled back entirely (table u absent).
-        #expect(try database.schemaVersion() == 2)
+        #expect(try database.read { tx in try tx.migrations.schemaVersion() } == 2)
         let tables = try database.read { c in try c.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") { try $0.string(0) } }
         #expect(tables.contains("t") && !tables.contains("u"))
         let fixed = [steps[0], steps[1], Migration(version: 3, name: "fixed", sql: "CREATE TABLE u (x);")]
@@ -66,8 +77,7 @@ import TestSupport
             try c.execute("INSERT INTO captchas (id, answer_hash, created_at, expires_at) VALUES ('old', 'h', 0, 10)")
         }
         #expect(try database.migrate() == Array(Schema.migrations.dropFirst(3).map(\.version)))
-        let captchas = CaptchaRepository(database: database)
-        #expect(try captchas.image(id: "old", now: Date(timeIntervalSince1970: 1)) == nil)
-        #expect(try captchas.check(id: "old", answerHash: "h", now: Date(timeIntervalSince1970: 1)) == .passed)
+        #expect(try database.read { tx in try tx.captchas.image(id: "old", now: Date(timeIntervalSince1970: 1)) } == nil)
+        #expect(try database.write { tx in try tx.captchas.check(id: "old", answerHash: "h", now: Date(timeIntervalSince1970: 1)) } == .passed)
     }
 }

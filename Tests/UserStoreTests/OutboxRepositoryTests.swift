@@ -13,9 +13,8 @@ import Testing
 
     @Test func enqueuedMessageIsPendingAndDueNow() throws {
         let store = try StoreFixture()
-        let outbox = OutboxRepository(database: store.database)
-        let id = try outbox.enqueue(message(1), now: now)
-        let row = try #require(try outbox.find(id: id))
+        let id = try store.database.write { tx in try tx.outbox.enqueue(message(1), now: now) }
+        let row = try #require(try store.database.read { tx in try tx.outbox.find(id: id) })
         #expect(row.state == .pending)
         #expect(row.attempts == 0)
         #expect(row.nextAttemptAt == now)
@@ -23,38 +22,36 @@ import Testing
         #expect(row.recipient == "user1@example.com")
         #expect(row.subject == "Restablecer contraseña 1")
         #expect(row.sentAt == nil && row.lastError == nil)
-        #expect(try outbox.nextDueDate() == now)
+        #expect(try store.database.read { tx in try tx.outbox.nextDueDate() } == now)
     }
 
     @Test func claimTakesOldestDueRowsOnceUntilTheLeaseRunsOut() throws {
         let store = try StoreFixture()
-        let outbox = OutboxRepository(database: store.database)
-        let first = try outbox.enqueue(message(1), now: now)
-        let second = try outbox.enqueue(message(2), now: now.addingTimeInterval(1))
-        _ = try outbox.enqueue(message(3), now: now.addingTimeInterval(100))
+        let first = try store.database.write { tx in try tx.outbox.enqueue(message(1), now: now) }
+        let second = try store.database.write { tx in try tx.outbox.enqueue(message(2), now: now.addingTimeInterval(1)) }
+        _ = try store.database.write { tx in try tx.outbox.enqueue(message(3), now: now.addingTimeInterval(100)) }
 
-        let claimed = try outbox.claimDue(now: now.addingTimeInterval(5), limit: 10, lease: 60)
+        let claimed = try store.database.write { tx in try tx.outbox.claimDue(now: now.addingTimeInterval(5), limit: 10, lease: 60) }
         #expect(claimed.map(\.id) == [first, second])
         #expect(claimed.allSatisfy { $0.state == .sending && $0.nextAttemptAt == now.addingTimeInterval(65) })
         // Claimed rows are not handed out again while the lease holds...
-        #expect(try outbox.claimDue(now: now.addingTimeInterval(10), limit: 10, lease: 60).isEmpty)
+        #expect(try store.database.write { tx in try tx.outbox.claimDue(now: now.addingTimeInterval(10), limit: 10, lease: 60) }.isEmpty)
         // ...but are after it, as if the claiming process had died.
-        let reclaimed = try outbox.claimDue(now: now.addingTimeInterval(66), limit: 1, lease: 60)
+        let reclaimed = try store.database.write { tx in try tx.outbox.claimDue(now: now.addingTimeInterval(66), limit: 1, lease: 60) }
         #expect(reclaimed.map(\.id) == [first])
     }
 
     @Test func sentRowKeepsMetadataButLosesItsBodies() throws {
         let store = try StoreFixture()
-        let outbox = OutboxRepository(database: store.database)
-        let id = try outbox.enqueue(message(1), now: now)
-        _ = try outbox.claimDue(now: now, limit: 1, lease: 60)
-        try outbox.markSent(id: id, at: now.addingTimeInterval(2))
-        let row = try #require(try outbox.find(id: id))
+        let id = try store.database.write { tx in try tx.outbox.enqueue(message(1), now: now) }
+        _ = try store.database.write { tx in try tx.outbox.claimDue(now: now, limit: 1, lease: 60) }
+        try store.database.write { tx in try tx.outbox.markSent(id: id, at: now.addingTimeInterval(2)) }
+        let row = try #require(try store.database.read { tx in try tx.outbox.find(id: id) })
         #expect(row.state == .sent)
         #expect(row.sentAt == now.addingTimeInterval(2))
         #expect(row.textBody.isEmpty && row.htmlBody.isEmpty)
         #expect(row.subject == "Restablecer contraseña 1")
-        #expect(try outbox.nextDueDate() == nil)
+        #expect(try store.database.read { tx in try tx.outbox.nextDueDate() } == nil)
         // Nothing of the link is left anywhere in the file's rows.
         let leftovers = try store.database.read { c in
             try c.queryOne("SELECT COUNT(*) FROM outbox WHERE text_body LIKE '%secop.example/t/%' OR html_body LIKE '%/t/%'") { try $0.int(0) }
@@ -64,66 +61,63 @@ import Testing
 
     @Test func retryAndDeadTransitions() throws {
         let store = try StoreFixture()
-        let outbox = OutboxRepository(database: store.database)
-        let id = try outbox.enqueue(message(1), now: now)
-        try outbox.markRetry(id: id, error: "421 try later", nextAttemptAt: now.addingTimeInterval(30))
-        var row = try #require(try outbox.find(id: id))
+        let id = try store.database.write { tx in try tx.outbox.enqueue(message(1), now: now) }
+        try store.database.write { tx in try tx.outbox.markRetry(id: id, error: "421 try later", nextAttemptAt: now.addingTimeInterval(30)) }
+        var row = try #require(try store.database.read { tx in try tx.outbox.find(id: id) })
         #expect(row.state == .pending && row.attempts == 1 && row.lastError == "421 try later")
         #expect(row.nextAttemptAt == now.addingTimeInterval(30))
-        #expect(try outbox.claimDue(now: now.addingTimeInterval(29), limit: 5, lease: 10).isEmpty)
+        #expect(try store.database.write { tx in try tx.outbox.claimDue(now: now.addingTimeInterval(29), limit: 5, lease: 10) }.isEmpty)
 
-        #expect(try outbox.retry(id: id, now: now) == false, "only dead rows can be retried")
-        try outbox.markDead(id: id, reason: "550 no such user", at: now.addingTimeInterval(40))
-        row = try #require(try outbox.find(id: id))
+        #expect(try store.database.write { tx in try tx.outbox.retry(id: id, now: now) } == false, "only dead rows can be retried")
+        try store.database.write { tx in try tx.outbox.markDead(id: id, reason: "550 no such user", at: now.addingTimeInterval(40)) }
+        row = try #require(try store.database.read { tx in try tx.outbox.find(id: id) })
         #expect(row.state == .dead && row.attempts == 2 && row.lastError == "550 no such user")
         #expect(!row.textBody.isEmpty, "dead rows keep their bodies so staff can retry")
-        #expect(try outbox.nextDueDate() == nil)
+        #expect(try store.database.read { tx in try tx.outbox.nextDueDate() } == nil)
 
-        let audit = try AuditLogRepository(database: store.database).recent(event: "outbox.dead")
+        let audit = try store.database.read { tx in try tx.auditLog.recent(event: "outbox.dead") }
         #expect(audit.count == 1)
         #expect(audit.first?.portal == "secop")
         #expect(audit.first?.detail.contains("550 no such user") == true)
 
-        #expect(try outbox.retry(id: id, now: now.addingTimeInterval(50)) == true)
-        row = try #require(try outbox.find(id: id))
+        #expect(try store.database.write { tx in try tx.outbox.retry(id: id, now: now.addingTimeInterval(50)) } == true)
+        row = try #require(try store.database.read { tx in try tx.outbox.find(id: id) })
         #expect(row.state == .pending && row.attempts == 0 && row.nextAttemptAt == now.addingTimeInterval(50))
     }
 
     @Test func markingAMissingRowIsNotFound() throws {
         let store = try StoreFixture()
-        let outbox = OutboxRepository(database: store.database)
-        #expect(throws: StoreError.notFound("outbox message 42")) { try outbox.markSent(id: 42, at: now) }
-        #expect(throws: StoreError.notFound("outbox message 42")) { try outbox.markDead(id: 42, reason: "x", at: now) }
+        #expect(throws: StoreError.notFound("outbox message 42")) { try store.database.write { tx in try tx.outbox.markSent(id: 42, at: now) } }
+        #expect(throws: StoreError.notFound("outbox message 42")) { try store.database.write { tx in try tx.outbox.markDead(id: 42, reason: "x", at: now) } }
         #expect(throws: StoreError.notFound("outbox message 42")) {
-            try outbox.markRetry(id: 42, error: "x", nextAttemptAt: now)
+            try store.database.write { tx in try tx.outbox.markRetry(id: 42, error: "x", nextAttemptAt: now) }
         }
-        #expect(try outbox.find(id: 42) == nil)
+        #expect(try store.database.read { tx in try tx.outbox.find(id: 42) } == nil)
     }
 
     @Test func listFiltersByStateNewestFirst() throws {
         let store = try StoreFixture()
-        let outbox = OutboxRepository(database: store.database)
-        let a = try outbox.enqueue(message(1), now: now)
-        let b = try outbox.enqueue(message(2), now: now)
-        let c = try outbox.enqueue(message(3), now: now)
-        try outbox.markSent(id: b, at: now)
-        try outbox.markDead(id: c, reason: "bounce", at: now)
-        #expect(try outbox.list(states: nil, limit: 10).map(\.id) == [c, b, a])
-        #expect(try outbox.list(states: [.pending], limit: 10).map(\.id) == [a])
-        #expect(try outbox.list(states: [.sent, .dead], limit: 10).map(\.id) == [c, b])
-        #expect(try outbox.list(states: [], limit: 10).isEmpty)
-        #expect(try outbox.list(states: nil, limit: 2).map(\.id) == [c, b])
+        let a = try store.database.write { tx in try tx.outbox.enqueue(message(1), now: now) }
+        let b = try store.database.write { tx in try tx.outbox.enqueue(message(2), now: now) }
+        let c = try store.database.write { tx in try tx.outbox.enqueue(message(3), now: now) }
+        try store.database.write { tx in try tx.outbox.markSent(id: b, at: now) }
+        try store.database.write { tx in try tx.outbox.markDead(id: c, reason: "bounce", at: now) }
+        #expect(try store.database.read { tx in try tx.outbox.list(states: nil, limit: 10) }.map(\.id) == [c, b, a])
+        #expect(try store.database.read { tx in try tx.outbox.list(states: [.pending], limit: 10) }.map(\.id) == [a])
+        #expect(try store.database.read { tx in try tx.outbox.list(states: [.sent, .dead], limit: 10) }.map(\.id) == [c, b])
+        #expect(try store.database.read { tx in try tx.outbox.list(states: [], limit: 10) }.isEmpty)
+        #expect(try store.database.read { tx in try tx.outbox.list(states: nil, limit: 2) }.map(\.id) == [c, b])
     }
 
     @Test func concurrentWorkersNeverClaimTheSameRow() throws {
         let store = try StoreFixture()
         let other = try Database(path: store.path)   // a second process, as far as SQLite knows
-        let outbox = OutboxRepository(database: store.database)
-        for n in 0..<50 { _ = try outbox.enqueue(message(n), now: now) }
-        let workers = [outbox, OutboxRepository(database: other)]
+        for n in 0..<50 { _ = try store.database.write { tx in try tx.outbox.enqueue(message(n), now: now) } }
+        let workers = [store.database, other]
         let claimed = ClaimLog()
         DispatchQueue.concurrentPerform(iterations: 4) { worker in
-            while let batch = try? workers[worker % 2].claimDue(now: StoreFixture.now, limit: 3, lease: 300), !batch.isEmpty {
+            while let batch = try? workers[worker % 2].write({ tx in try tx.outbox.claimDue(now: StoreFixture.now, limit: 3, lease: 300) }),
+                  !batch.isEmpty {
                 claimed.add(batch.map(\.id))
             }
         }

@@ -10,12 +10,11 @@ import Testing
         let store = try StoreFixture()
         let hasher = PasswordHasher(cost: .testing)
         let verifier = try PasswordVerifier(hasher: hasher)
-        let users = UserRepository(database: store.database)
-        let user = try users.create(try NewUser(portal: .secop, username: "vera", email: #require(EmailAddress("v@example.com"))),
-                                    passwordHash: try hasher.hash("Actual-2026"), now: now)
+        let user = try store.database.write { tx in try tx.users.create(try NewUser(portal: .secop, username: "vera", email: #require(EmailAddress("v@example.com"))),
+                                                                        passwordHash: try hasher.hash("Actual-2026"), now: now) }
         let mail = NewOutboxMessage(portal: "soi", sender: "s", recipient: "v@example.com", subject: "s", textBody: "t", htmlBody: "h")
-        try users.setTemporaryPassword(id: user.id, hash: try hasher.hash("Temporal-99"), expiresAt: now.addingTimeInterval(60), now: now, email: mail)
-        let stored = try #require(try users.find(id: user.id))
+        try store.database.write { tx in try tx.users.setTemporaryPassword(id: user.id, hash: try hasher.hash("Temporal-99"), expiresAt: now.addingTimeInterval(60), now: now, email: mail) }
+        let stored = try #require(try store.database.read { tx in try tx.users.find(id: user.id) })
         #expect(verifier.check("Actual-2026", for: stored, now: now) == .current)
         #expect(verifier.check("Temporal-99", for: stored, now: now) == .temporary)
         #expect(verifier.check("Temporal-99", for: stored, now: now.addingTimeInterval(60)) == .none, "expired")

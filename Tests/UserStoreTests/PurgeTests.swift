@@ -12,38 +12,35 @@ import Testing
     @Test func purgeDeletesWhatNoLongerWorksAndKeepsTheRest() throws {
         let store = try StoreFixture()
         let now = StoreFixture.now
-        let sessions = SessionRepository(database: store.database)
-        try sessions.create(idHash: "old", portal: "secop", userID: nil, csrfSecret: "s", now: now.addingTimeInterval(-7200))
-        try sessions.create(idHash: "live", portal: "secop", userID: nil, csrfSecret: "s", now: now)
-        let captchas = CaptchaRepository(database: store.database)
-        try captchas.create(id: "stale", answerHash: "h", expiresAt: now.addingTimeInterval(-2 * 86_400), now: now.addingTimeInterval(-3 * 86_400))
-        try captchas.create(id: "fresh", answerHash: "h", expiresAt: now.addingTimeInterval(300), now: now)
+        try store.database.write { tx in try tx.sessions.create(idHash: "old", portal: "secop", userID: nil, csrfSecret: "s", now: now.addingTimeInterval(-7200)) }
+        try store.database.write { tx in try tx.sessions.create(idHash: "live", portal: "secop", userID: nil, csrfSecret: "s", now: now) }
+        try store.database.write { tx in try tx.captchas.create(id: "stale", answerHash: "h", expiresAt: now.addingTimeInterval(-2 * 86_400), now: now.addingTimeInterval(-3 * 86_400)) }
+        try store.database.write { tx in try tx.captchas.create(id: "fresh", answerHash: "h", expiresAt: now.addingTimeInterval(300), now: now) }
 
         let counts = try store.database.purge(now: now)
         #expect(counts.sessions == 1)
         #expect(counts.captchas == 1)
         #expect(counts.total == 2)
-        #expect(try sessions.find(idHash: "live", now: now) != nil)
-        #expect(try captchas.isActive(id: "fresh", now: now))
+        #expect(try store.database.read { tx in try tx.sessions.find(idHash: "live", now: now) } != nil)
+        #expect(try store.database.read { tx in try tx.captchas.isActive(id: "fresh", now: now) })
         #expect(try store.database.purge(now: now).total == 0, "a second purge finds nothing")
     }
 
     @Test func housekeepingPurgesOnStartAndKeepsPurgingUntilStopped() throws {
         let store = try StoreFixture()
-        let sessions = SessionRepository(database: store.database)
         let longAgo = Date().addingTimeInterval(-7200)
-        try sessions.create(idHash: "expired-1", portal: "soi", userID: nil, csrfSecret: "s", now: longAgo)
+        try store.database.write { tx in try tx.sessions.create(idHash: "expired-1", portal: "soi", userID: nil, csrfSecret: "s", now: longAgo) }
         let housekeeping = Housekeeping(database: store.database, interval: 0.05, logger: Logger(label: "test", level: .error))
         housekeeping.start()
         defer { housekeeping.stop() }
         #expect(try Self.waitUntil { try Self.sessionCount(store.database) == 0 }, "the first purge runs at start")
 
-        try sessions.create(idHash: "expired-2", portal: "soi", userID: nil, csrfSecret: "s", now: longAgo)
+        try store.database.write { tx in try tx.sessions.create(idHash: "expired-2", portal: "soi", userID: nil, csrfSecret: "s", now: longAgo) }
         #expect(try Self.waitUntil { try Self.sessionCount(store.database) == 0 }, "and again after the interval")
 
         housekeeping.stop()
         Thread.sleep(forTimeInterval: 0.1)  // a purge already running may finish
-        try sessions.create(idHash: "expired-3", portal: "soi", userID: nil, csrfSecret: "s", now: longAgo)
+        try store.database.write { tx in try tx.sessions.create(idHash: "expired-3", portal: "soi", userID: nil, csrfSecret: "s", now: longAgo) }
         Thread.sleep(forTimeInterval: 0.3)
         #expect(try Self.sessionCount(store.database) == 1, "nothing runs after stop()")
     }

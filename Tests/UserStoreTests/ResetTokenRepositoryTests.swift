@@ -7,9 +7,9 @@ import Testing
     let now = StoreFixture.now
 
     static func makeUser(_ store: StoreFixture, name: String = "ana") throws -> User {
-        try UserRepository(database: store.database).create(
+        try store.database.write { tx in try tx.users.create(
             try NewUser(portal: .secop, username: name, email: #require(EmailAddress("\(name)@example.com"))),
-            passwordHash: "h", now: StoreFixture.now)
+            passwordHash: "h", now: StoreFixture.now) }
     }
 
     static func mail(_ link: String) -> NewOutboxMessage {
@@ -20,130 +20,121 @@ import Testing
     @Test func issuedTokenStoresOnlyItsHashAndItsEmailInOneGo() throws {
         let store = try StoreFixture()
         let user = try Self.makeUser(store)
-        let tokens = ResetTokenRepository(database: store.database)
         let token = try SecureRandom.token()
-        try tokens.issueResetToken(userID: user.id, purpose: .passwordReset, tokenHash: SHA256.hex(token),
-                                   expiresAt: now.addingTimeInterval(1800), now: now, email: Self.mail("https://x/t?token=\(token)"))
-        let lookup = try tokens.lookup(tokenHash: SHA256.hex(token), now: now)
+        try store.database.write { tx in try tx.resetTokens.issue(userID: user.id, purpose: .passwordReset, tokenHash: SHA256.hex(token),
+                                                                  expiresAt: now.addingTimeInterval(1800), now: now, email: Self.mail("https://x/t?token=\(token)")) }
+        let lookup = try store.database.read { tx in try tx.resetTokens.lookup(tokenHash: SHA256.hex(token), now: now) }
         #expect(lookup.status == .valid && lookup.token?.userID == user.id)
         let stored = try store.database.read { c in try c.query("SELECT token_hash FROM reset_tokens") { try $0.string(0) } }
         #expect(stored == [SHA256.hex(token)])
         #expect(!stored.contains(token))
-        #expect(try OutboxRepository(database: store.database).list(states: [.pending], limit: 10).count == 1)
+        #expect(try store.database.read { tx in try tx.outbox.list(states: [.pending], limit: 10) }.count == 1)
     }
 
     @Test func tokenAndEmailRollBackTogether() throws {
         let store = try StoreFixture()
         let user = try Self.makeUser(store)
-        let tokens = ResetTokenRepository(database: store.database)
-        try tokens.issueResetToken(userID: user.id, purpose: .passwordReset, tokenHash: "same", expiresAt: now.addingTimeInterval(60),
-                                   now: now, email: Self.mail("1"))
+        try store.database.write { tx in try tx.resetTokens.issue(userID: user.id, purpose: .passwordReset, tokenHash: "same", expiresAt: now.addingTimeInterval(60),
+                                                                  now: now, email: Self.mail("1")) }
         // A second token with a clashing hash fails: neither its supersede, nor its email, stays.
         #expect(throws: StoreError.self) {
-            try tokens.issueResetToken(userID: user.id, purpose: .passwordReset, tokenHash: "same",
-                                       expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("2"))
+            try store.database.write { tx in try tx.resetTokens.issue(userID: user.id, purpose: .passwordReset, tokenHash: "same",
+                                                                      expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("2")) }
         }
-        #expect(try tokens.lookup(tokenHash: "same", now: now).status == .valid)
-        #expect(try OutboxRepository(database: store.database).list(states: nil, limit: 10).map(\.textBody) == ["1"])
+        #expect(try store.database.read { tx in try tx.resetTokens.lookup(tokenHash: "same", now: now) }.status == .valid)
+        #expect(try store.database.read { tx in try tx.outbox.list(states: nil, limit: 10) }.map(\.textBody) == ["1"])
     }
 
     @Test func statusesUnknownExpiredUsedSuperseded() throws {
         let store = try StoreFixture()
         let user = try Self.makeUser(store)
-        let tokens = ResetTokenRepository(database: store.database)
-        try tokens.issueResetToken(userID: user.id, purpose: .passwordReset, tokenHash: "first", expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("1"))
-        try tokens.issueResetToken(userID: user.id, purpose: .passwordReset, tokenHash: "second", expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("2"))
-        try tokens.issueResetToken(userID: user.id, purpose: TokenPurpose(rawValue: "other"), tokenHash: "other", expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("3"))
+        try store.database.write { tx in try tx.resetTokens.issue(userID: user.id, purpose: .passwordReset, tokenHash: "first", expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("1")) }
+        try store.database.write { tx in try tx.resetTokens.issue(userID: user.id, purpose: .passwordReset, tokenHash: "second", expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("2")) }
+        try store.database.write { tx in try tx.resetTokens.issue(userID: user.id, purpose: TokenPurpose(rawValue: "other"), tokenHash: "other", expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("3")) }
 
-        #expect(try tokens.lookup(tokenHash: "nope", now: now) == ResetTokenLookup(status: .unknown, token: nil))
-        #expect(try tokens.lookup(tokenHash: "first", now: now).status == .superseded)
-        #expect(try tokens.redeem(tokenHash: "first", now: now).status == .superseded)
-        #expect(try tokens.lookup(tokenHash: "other", now: now).status == .valid, "other purposes are not superseded")
-        #expect(try tokens.lookup(tokenHash: "second", now: now.addingTimeInterval(60)).status == .expired)
-        #expect(try tokens.redeem(tokenHash: "second", now: now.addingTimeInterval(61)).status == .expired)
-        #expect(try tokens.redeem(tokenHash: "second", now: now.addingTimeInterval(5)).status == .valid)
-        #expect(try tokens.redeem(tokenHash: "second", now: now.addingTimeInterval(6)).status == .used)
-        #expect(try tokens.lookup(tokenHash: "second", now: now.addingTimeInterval(6)).status == .used)
+        #expect(try store.database.read { tx in try tx.resetTokens.lookup(tokenHash: "nope", now: now) } == ResetTokenLookup(status: .unknown, token: nil))
+        #expect(try store.database.read { tx in try tx.resetTokens.lookup(tokenHash: "first", now: now) }.status == .superseded)
+        #expect(try store.database.write { tx in try tx.resetTokens.redeem(tokenHash: "first", now: now) }.status == .superseded)
+        #expect(try store.database.read { tx in try tx.resetTokens.lookup(tokenHash: "other", now: now) }.status == .valid, "other purposes are not superseded")
+        #expect(try store.database.read { tx in try tx.resetTokens.lookup(tokenHash: "second", now: now.addingTimeInterval(60)) }.status == .expired)
+        #expect(try store.database.write { tx in try tx.resetTokens.redeem(tokenHash: "second", now: now.addingTimeInterval(61)) }.status == .expired)
+        #expect(try store.database.write { tx in try tx.resetTokens.redeem(tokenHash: "second", now: now.addingTimeInterval(5)) }.status == .valid)
+        #expect(try store.database.write { tx in try tx.resetTokens.redeem(tokenHash: "second", now: now.addingTimeInterval(6)) }.status == .used)
+        #expect(try store.database.read { tx in try tx.resetTokens.lookup(tokenHash: "second", now: now.addingTimeInterval(6)) }.status == .used)
     }
 
     @Test func passwordChangeDropsEveryTokenAndSession() throws {
         let store = try StoreFixture()
         let user = try Self.makeUser(store)
-        let tokens = ResetTokenRepository(database: store.database)
-        let sessions = SessionRepository(database: store.database)
-        try tokens.issueResetToken(userID: user.id, purpose: .passwordReset, tokenHash: "t", expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("1"))
-        try sessions.create(idHash: "s1", portal: "secop", userID: user.id, csrfSecret: "c", now: now)
-        try sessions.create(idHash: "anon", portal: "secop", userID: nil, csrfSecret: "c", now: now)
-        try UserRepository(database: store.database).changePassword(id: user.id, newHash: "new", now: now)
-        #expect(try tokens.lookup(tokenHash: "t", now: now).status == .used)
-        #expect(try sessions.find(idHash: "s1", now: now) == nil)
-        #expect(try sessions.find(idHash: "anon", now: now) != nil)
+        try store.database.write { tx in try tx.resetTokens.issue(userID: user.id, purpose: .passwordReset, tokenHash: "t", expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("1")) }
+        try store.database.write { tx in try tx.sessions.create(idHash: "s1", portal: "secop", userID: user.id, csrfSecret: "c", now: now) }
+        try store.database.write { tx in try tx.sessions.create(idHash: "anon", portal: "secop", userID: nil, csrfSecret: "c", now: now) }
+        try store.database.write { tx in try tx.users.changePassword(id: user.id, newHash: "new", now: now) }
+        #expect(try store.database.read { tx in try tx.resetTokens.lookup(tokenHash: "t", now: now) }.status == .used)
+        #expect(try store.database.read { tx in try tx.sessions.find(idHash: "s1", now: now) } == nil)
+        #expect(try store.database.read { tx in try tx.sessions.find(idHash: "anon", now: now) } != nil)
     }
 
     @Test func redeemAndChangePasswordIsAllOrNothing() throws {
         let store = try StoreFixture()
         let user = try Self.makeUser(store)
-        let tokens = ResetTokenRepository(database: store.database)
-        let users = UserRepository(database: store.database)
-        let sessions = SessionRepository(database: store.database)
-        try tokens.issueResetToken(userID: user.id, purpose: .passwordReset, tokenHash: "link", expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("1"))
-        try tokens.issueResetToken(userID: user.id, purpose: TokenPurpose(rawValue: "other"), tokenHash: "other", expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("2"))
-        try sessions.create(idHash: "s", portal: "secop", userID: user.id, csrfSecret: "c", now: now)
+        try store.database.write { tx in try tx.resetTokens.issue(userID: user.id, purpose: .passwordReset, tokenHash: "link", expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("1")) }
+        try store.database.write { tx in try tx.resetTokens.issue(userID: user.id, purpose: TokenPurpose(rawValue: "other"), tokenHash: "other", expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("2")) }
+        try store.database.write { tx in try tx.sessions.create(idHash: "s", portal: "secop", userID: user.id, csrfSecret: "c", now: now) }
 
         // An expired link changes nothing.
-        #expect(try tokens.redeemAndChangePassword(tokenHash: "link", newPasswordHash: "new", now: now.addingTimeInterval(61)).status == .expired)
-        #expect(try users.find(id: user.id)?.passwordHash == "h")
+        #expect(try store.database.write { tx in try tx.resetTokens.redeemAndChangePassword(tokenHash: "link", newPasswordHash: "new", now: now.addingTimeInterval(61)) }.status == .expired)
+        #expect(try store.database.read { tx in try tx.users.find(id: user.id) }?.passwordHash == "h")
 
-        let result = try tokens.redeemAndChangePassword(tokenHash: "link", newPasswordHash: "new", now: now.addingTimeInterval(5)) { token in
-            NewOutboxMessage(portal: "cajacopi", sender: "s", recipient: "ana@example.com", subject: "Su contraseña fue cambiada",
-                             textBody: "usuario \(token.userID)", htmlBody: "h")
+        let result = try store.database.write { tx in
+            try tx.resetTokens.redeemAndChangePassword(tokenHash: "link", newPasswordHash: "new", now: now.addingTimeInterval(5)) { token in
+                NewOutboxMessage(portal: "cajacopi", sender: "s", recipient: "ana@example.com", subject: "Su contraseña fue cambiada",
+                                 textBody: "usuario \(token.userID)", htmlBody: "h")
+            }
         }
         #expect(result.status == .valid && result.token?.userID == user.id)
-        let outbox = try OutboxRepository(database: store.database).list(states: [.pending], limit: 10)
+        let outbox = try store.database.read { tx in try tx.outbox.list(states: [.pending], limit: 10) }
         #expect(outbox.first?.subject == "Su contraseña fue cambiada" && outbox.first?.textBody == "usuario \(user.id)")
-        #expect(try users.find(id: user.id)?.passwordHash == "new")
-        #expect(try tokens.lookup(tokenHash: "other", now: now).status == .used, "every other token dropped")
-        #expect(try sessions.find(idHash: "s", now: now) == nil)
-        #expect(try tokens.redeemAndChangePassword(tokenHash: "link", newPasswordHash: "again", now: now.addingTimeInterval(6)).status == .used)
-        #expect(try users.find(id: user.id)?.passwordHash == "new")
+        #expect(try store.database.read { tx in try tx.users.find(id: user.id) }?.passwordHash == "new")
+        #expect(try store.database.read { tx in try tx.resetTokens.lookup(tokenHash: "other", now: now) }.status == .used, "every other token dropped")
+        #expect(try store.database.read { tx in try tx.sessions.find(idHash: "s", now: now) } == nil)
+        #expect(try store.database.write { tx in try tx.resetTokens.redeemAndChangePassword(tokenHash: "link", newPasswordHash: "again", now: now.addingTimeInterval(6)) }.status == .used)
+        #expect(try store.database.read { tx in try tx.users.find(id: user.id) }?.passwordHash == "new")
     }
 
     @Test func purgeDropsOnlyTokensExpiredBeforeTheCutoff() throws {
         let store = try StoreFixture()
         let user = try Self.makeUser(store)
-        let tokens = ResetTokenRepository(database: store.database)
-        try tokens.issueResetToken(userID: user.id, purpose: .passwordReset, tokenHash: "old", expiresAt: now.addingTimeInterval(10), now: now, email: Self.mail("1"))
-        try tokens.issueResetToken(userID: user.id, purpose: TokenPurpose(rawValue: "x"), tokenHash: "new", expiresAt: now.addingTimeInterval(100), now: now, email: Self.mail("2"))
-        #expect(try tokens.purge(expiredBefore: now.addingTimeInterval(50)) == 1)
-        #expect(try tokens.lookup(tokenHash: "old", now: now).status == .unknown)
-        #expect(try tokens.lookup(tokenHash: "new", now: now).status == .valid)
+        try store.database.write { tx in try tx.resetTokens.issue(userID: user.id, purpose: .passwordReset, tokenHash: "old", expiresAt: now.addingTimeInterval(10), now: now, email: Self.mail("1")) }
+        try store.database.write { tx in try tx.resetTokens.issue(userID: user.id, purpose: TokenPurpose(rawValue: "x"), tokenHash: "new", expiresAt: now.addingTimeInterval(100), now: now, email: Self.mail("2")) }
+        #expect(try store.database.write { tx in try tx.resetTokens.purge(expiredBefore: now.addingTimeInterval(50)) } == 1)
+        #expect(try store.database.read { tx in try tx.resetTokens.lookup(tokenHash: "old", now: now) }.status == .unknown)
+        #expect(try store.database.read { tx in try tx.resetTokens.lookup(tokenHash: "new", now: now) }.status == .valid)
     }
 
     @Test func passwordChangeCanKeepTheSessionThatMadeIt() throws {
         let store = try StoreFixture()
         let user = try Self.makeUser(store)
-        let sessions = SessionRepository(database: store.database)
-        try sessions.create(idHash: "here", portal: "soi", userID: user.id, csrfSecret: "c", now: now)
-        try sessions.create(idHash: "elsewhere", portal: "soi", userID: user.id, csrfSecret: "c", now: now)
-        try UserRepository(database: store.database).changePassword(id: user.id, newHash: "new", keepingSession: "here", now: now)
-        #expect(try sessions.find(idHash: "here", now: now) != nil)
-        #expect(try sessions.find(idHash: "elsewhere", now: now) == nil)
-        try ResetTokenRepository(database: store.database).dropAllTokensAndSessions(userID: user.id, now: now)
-        #expect(try sessions.find(idHash: "here", now: now) == nil)
+        try store.database.write { tx in try tx.sessions.create(idHash: "here", portal: "soi", userID: user.id, csrfSecret: "c", now: now) }
+        try store.database.write { tx in try tx.sessions.create(idHash: "elsewhere", portal: "soi", userID: user.id, csrfSecret: "c", now: now) }
+        try store.database.write { tx in try tx.users.changePassword(id: user.id, newHash: "new", keepingSession: "here", now: now) }
+        #expect(try store.database.read { tx in try tx.sessions.find(idHash: "here", now: now) } != nil)
+        #expect(try store.database.read { tx in try tx.sessions.find(idHash: "elsewhere", now: now) } == nil)
+        try store.database.write { tx in try tx.resetTokens.dropAllTokensAndSessions(userID: user.id, now: now) }
+        #expect(try store.database.read { tx in try tx.sessions.find(idHash: "here", now: now) } == nil)
     }
 
     @Test func concurrentRedemptionsSucceedExactlyOncePerToken() async throws {
         let store = try StoreFixture()
         let user = try Self.makeUser(store)
-        let tokens = ResetTokenRepository(database: store.database)
         let purposes = (0..<40).map { TokenPurpose(rawValue: "p\($0)") }
         // Issue from several threads at once, then redeem every token from several threads at once.
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, purpose) in purposes.enumerated() {
                 group.addTask {
-                    try tokens.issueResetToken(userID: user.id, purpose: purpose, tokenHash: "h\(index)",
-                                               expiresAt: StoreFixture.now.addingTimeInterval(60), now: StoreFixture.now,
-                                               email: Self.mail("\(index)"))
+                    _ = try store.database.write { tx in try tx.resetTokens.issue(userID: user.id, purpose: purpose, tokenHash: "h\(index)",
+                                                                              expiresAt: StoreFixture.now.addingTimeInterval(60), now: StoreFixture.now,
+                                                                              email: Self.mail("\(index)")) }
                 }
             }
             try await group.waitForAll()
@@ -153,7 +144,7 @@ import Testing
                 for index in purposes.indices {
                     group.addTask {
                         _ = round
-                        return (index, try tokens.redeem(tokenHash: "h\(index)", now: StoreFixture.now).status)
+                        return (index, try store.database.write { tx in try tx.resetTokens.redeem(tokenHash: "h\(index)", now: StoreFixture.now) }.status)
                     }
                 }
             }
@@ -167,7 +158,7 @@ import Testing
             #expect(statuses.filter { $0 == .valid }.count == 1, "token \(index)")
             #expect(statuses.filter { $0 == .used }.count == 3, "token \(index)")
         }
-        #expect(try OutboxRepository(database: store.database).list(states: nil, limit: 100).count == 40)
+        #expect(try store.database.read { tx in try tx.outbox.list(states: nil, limit: 100) }.count == 40)
     }
 
     @Test func concurrentRedemptionsAcrossTwoDatabaseHandles() throws {
@@ -176,15 +167,19 @@ import Testing
         let store = try StoreFixture()
         let user = try Self.makeUser(store)
         let other = try Database(path: store.path)
-        let a = ResetTokenRepository(database: store.database), b = ResetTokenRepository(database: other)
+        let a = store.database, b = other
         for i in 0..<30 {
-            try a.issueResetToken(userID: user.id, purpose: TokenPurpose(rawValue: "p\(i)"), tokenHash: "x\(i)",
-                                  expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("\(i)"))
+            try a.write { tx in
+                try tx.resetTokens.issue(userID: user.id, purpose: TokenPurpose(rawValue: "p\(i)"), tokenHash: "x\(i)",
+                                         expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("\(i)"))
+            }
         }
         let wins = WinCounter()
         DispatchQueue.concurrentPerform(iterations: 60) { n in
-            let repo = n % 2 == 0 ? a : b
-            if (try? repo.redeem(tokenHash: "x\(n / 2)", now: StoreFixture.now).status) == .valid { wins.add(n / 2) }
+            let database = n % 2 == 0 ? a : b
+            if (try? database.write({ tx in try tx.resetTokens.redeem(tokenHash: "x\(n / 2)", now: StoreFixture.now) }).status) == .valid {
+                wins.add(n / 2)
+            }
         }
         #expect(wins.counts.count == 30)
         #expect(wins.counts.values.allSatisfy { $0 == 1 })

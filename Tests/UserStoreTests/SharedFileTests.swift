@@ -28,7 +28,7 @@ import TestSupport
         release.signal()
         #expect(result.status == 0, "\(result.standardError)")
         #expect(Date().timeIntervalSince(started) >= 0.4, "the CLI waited for the lock rather than failing")
-        let user = try UserRepository(database: store.database).findSecop(username: "compartido")
+        let user = try store.database.read { tx in try tx.users.findSecop(username: "compartido") }
         #expect(user?.email == "c@example.com")
         #expect(try PasswordVerifier(hasher: .init()).check("Clave-Compartida-1", for: user, now: Date()) == .current)
     }

@@ -10,58 +10,55 @@ import Testing
 
     @Test func soiUserIsFoundByAportanteAndDocument() throws {
         let store = try StoreFixture()
-        let users = UserRepository(database: store.database)
         let company = try Document(parsing: "NIT:900123456-8")
-        let aportante = try users.createAportante(document: company, name: "Constructora Andina S.A.S.", now: now)
+        let aportante = try store.database.write { tx in try tx.users.createAportante(document: company, name: "Constructora Andina S.A.S.", now: now) }
         let person = try Document(parsing: "CC:1234567890")
-        let created = try users.create(
+        let created = try store.database.write { tx in try tx.users.create(
             try NewUser(portal: .soi, document: person, aportanteID: aportante.id, email: email("ana@example.com")),
-            passwordHash: "$scrypt$x", now: now)
+            passwordHash: "$scrypt$x", now: now) }
         #expect(created.portal == .soi && created.aportanteID == aportante.id && created.document == person)
         #expect(created.createdAt == now && created.failedLogins == 0 && !created.mustChangePassword)
-        #expect(try users.findSOI(aportante: company, user: person) == created)
-        #expect(try users.findSOI(aportante: try Document(parsing: "NIT:900123457"), user: person) == nil)
-        #expect(try users.findSOI(aportante: company, user: try Document(parsing: "CE:1234567890")) == nil)
-        #expect(try users.findAportante(document: company)?.name == "Constructora Andina S.A.S.")
-        #expect(try users.findOrCreateAportante(document: company, name: "Otro", now: now) == aportante)
+        #expect(try store.database.read { tx in try tx.users.findSOI(aportante: company, user: person) } == created)
+        #expect(try store.database.read { tx in try tx.users.findSOI(aportante: try Document(parsing: "NIT:900123457"), user: person) } == nil)
+        #expect(try store.database.read { tx in try tx.users.findSOI(aportante: company, user: try Document(parsing: "CE:1234567890")) } == nil)
+        #expect(try store.database.read { tx in try tx.users.findAportante(document: company) }?.name == "Constructora Andina S.A.S.")
+        #expect(try store.database.write { tx in try tx.users.findOrCreateAportante(document: company, name: "Otro", now: now) } == aportante)
     }
 
     @Test func duplicatesAreTypedPerPortalRules() throws {
         let store = try StoreFixture()
-        let users = UserRepository(database: store.database)
-        _ = try users.create(try NewUser(portal: .secop, username: "ana.perez", email: email("ana@example.com")), passwordHash: "h", now: now)
+        _ = try store.database.write { tx in try tx.users.create(try NewUser(portal: .secop, username: "ana.perez", email: email("ana@example.com")), passwordHash: "h", now: now) }
         // SECOP user names are unique case-insensitively; emails may repeat.
         #expect(throws: StoreError.self) {
-            try users.create(try NewUser(portal: .secop, username: "ANA.PEREZ", email: email("x@example.com")), passwordHash: "h", now: now)
+            try store.database.write { tx in try tx.users.create(try NewUser(portal: .secop, username: "ANA.PEREZ", email: email("x@example.com")), passwordHash: "h", now: now) }
         }
-        _ = try users.create(try NewUser(portal: .secop, username: "ana.compras", email: email("ana@example.com")), passwordHash: "h", now: now)
-        #expect(try users.findSecop(email: "ANA@example.com").map(\.username) == ["ana.perez", "ana.compras"])
-        #expect(try users.findSecop(username: "Ana.Perez")?.username == "ana.perez")
+        _ = try store.database.write { tx in try tx.users.create(try NewUser(portal: .secop, username: "ana.compras", email: email("ana@example.com")), passwordHash: "h", now: now) }
+        #expect(try store.database.read { tx in try tx.users.findSecop(email: "ANA@example.com") }.map(\.username) == ["ana.perez", "ana.compras"])
+        #expect(try store.database.read { tx in try tx.users.findSecop(username: "Ana.Perez") }?.username == "ana.perez")
 
         let member = try NewUser(portal: .cajacopi, document: try Document(parsing: "CC:55555555"), email: email("luis@example.com"),
                                  phone: "3001234567", birthDate: CalendarDate("1985-06-15"))
-        _ = try users.create(member, passwordHash: "h", now: now)
+        _ = try store.database.write { tx in try tx.users.create(member, passwordHash: "h", now: now) }
         do {
-            _ = try users.create(try NewUser(portal: .cajacopi, document: try Document(parsing: "CC:66666666"),
-                                             email: email("LUIS@example.com"), phone: "3001234567",
-                                             birthDate: CalendarDate("1985-06-15")), passwordHash: "h", now: now)
+            _ = try store.database.write { tx in try tx.users.create(try NewUser(portal: .cajacopi, document: try Document(parsing: "CC:66666666"),
+                                                                                 email: email("LUIS@example.com"), phone: "3001234567",
+                                                                                 birthDate: CalendarDate("1985-06-15")), passwordHash: "h", now: now) }
             Issue.record("expected duplicate email")
         } catch let error as StoreError {
             #expect(error.isDuplicate)
         }
         // A SECOP account may use an email a Cajacopi member uses: uniqueness is per portal.
-        _ = try users.create(try NewUser(portal: .secop, username: "luis", email: email("luis@example.com")), passwordHash: "h", now: now)
-        #expect(try users.findCajacopi(email: "Luis@Example.com")?.document?.number == "55555555")
-        #expect(try users.list(portal: .secop).count == 3)
-        #expect(try users.list().count == 4)
+        _ = try store.database.write { tx in try tx.users.create(try NewUser(portal: .secop, username: "luis", email: email("luis@example.com")), passwordHash: "h", now: now) }
+        #expect(try store.database.read { tx in try tx.users.findCajacopi(email: "Luis@Example.com") }?.document?.number == "55555555")
+        #expect(try store.database.read { tx in try tx.users.list(portal: .secop) }.count == 3)
+        #expect(try store.database.read { tx in try tx.users.list() }.count == 4)
     }
 
     @Test func unknownAportanteIsAForeignKeyError() throws {
         let store = try StoreFixture()
-        let users = UserRepository(database: store.database)
         do {
-            _ = try users.create(try NewUser(portal: .soi, document: try Document(parsing: "CC:123456"), aportanteID: 77,
-                                             email: email("a@example.com")), passwordHash: "h", now: now)
+            _ = try store.database.write { tx in try tx.users.create(try NewUser(portal: .soi, document: try Document(parsing: "CC:123456"), aportanteID: 77,
+                                                                                 email: email("a@example.com")), passwordHash: "h", now: now) }
             Issue.record("expected a foreign key error")
         } catch let error as StoreError {
             guard case .constraint(.foreignKey, _) = error else { Issue.record("got \(error)"); return }
@@ -84,59 +81,56 @@ import Testing
 
     @Test func failedLoginsLockAndUnlock() throws {
         let store = try StoreFixture()
-        let users = UserRepository(database: store.database)
-        let user = try users.create(try NewUser(portal: .secop, username: "pedro", email: email("p@example.com")), passwordHash: "h", now: now)
+        let user = try store.database.write { tx in try tx.users.create(try NewUser(portal: .secop, username: "pedro", email: email("p@example.com")), passwordHash: "h", now: now) }
         for attempt in 1...4 {
-            let after = try users.recordFailedLogin(id: user.id, now: now, lockAfter: 5, lockFor: 600)
+            let after = try store.database.write { tx in try tx.users.recordFailedLogin(id: user.id, now: now, lockAfter: 5, lockFor: 600) }
             #expect(after.failedLogins == attempt && !after.isLocked(at: now))
         }
-        let locked = try users.recordFailedLogin(id: user.id, now: now, lockAfter: 5, lockFor: 600)
+        let locked = try store.database.write { tx in try tx.users.recordFailedLogin(id: user.id, now: now, lockAfter: 5, lockFor: 600) }
         #expect(locked.isLocked(at: now.addingTimeInterval(599)))
         #expect(!locked.isLocked(at: now.addingTimeInterval(600)))
-        try users.unlock(id: user.id, now: now)
-        #expect(try users.find(id: user.id)?.isLocked(at: now) == false)
-        try users.lock(id: user.id, until: now.addingTimeInterval(60), now: now)
-        #expect(try users.find(id: user.id)?.isLocked(at: now) == true)
-        #expect(throws: StoreError.notFound("user 999")) { try users.lock(id: 999, until: now, now: now) }
+        try store.database.write { tx in try tx.users.unlock(id: user.id, now: now) }
+        #expect(try store.database.read { tx in try tx.users.find(id: user.id) }?.isLocked(at: now) == false)
+        try store.database.write { tx in try tx.users.lock(id: user.id, until: now.addingTimeInterval(60), now: now) }
+        #expect(try store.database.read { tx in try tx.users.find(id: user.id) }?.isLocked(at: now) == true)
+        #expect(throws: StoreError.notFound("user 999")) { try store.database.write { tx in try tx.users.lock(id: 999, until: now, now: now) } }
     }
 
     @Test func temporaryPasswordSitsBesideTheOldOneUntilUsed() throws {
         let store = try StoreFixture()
-        let users = UserRepository(database: store.database)
-        let company = try users.createAportante(document: try Document(parsing: "NIT:900123456"), name: "X", now: now)
-        let user = try users.create(try NewUser(portal: .soi, document: try Document(parsing: "CC:998877"), aportanteID: company.id,
-                                                email: email("soi@example.com")), passwordHash: "old", now: now)
+        let company = try store.database.write { tx in try tx.users.createAportante(document: try Document(parsing: "NIT:900123456"), name: "X", now: now) }
+        let user = try store.database.write { tx in try tx.users.create(try NewUser(portal: .soi, document: try Document(parsing: "CC:998877"), aportanteID: company.id,
+                                                                                    email: email("soi@example.com")), passwordHash: "old", now: now) }
         let mail = NewOutboxMessage(portal: "soi", sender: "SOI <no-responder@soi.example>", recipient: "soi@example.com",
                                     subject: "Clave temporal", textBody: "Su clave temporal", htmlBody: "<p>Su clave temporal</p>")
-        let outboxID = try users.setTemporaryPassword(id: user.id, hash: "temp", expiresAt: now.addingTimeInterval(3600), now: now, email: mail)
-        let pending = try #require(try users.find(id: user.id))
+        let outboxID = try store.database.write { tx in try tx.users.setTemporaryPassword(id: user.id, hash: "temp", expiresAt: now.addingTimeInterval(3600), now: now, email: mail) }
+        let pending = try #require(try store.database.read { tx in try tx.users.find(id: user.id) })
         #expect(pending.passwordHash == "old")
         #expect(pending.activeTemporaryPasswordHash(at: now) == "temp")
         #expect(pending.activeTemporaryPasswordHash(at: now.addingTimeInterval(3600)) == nil)
-        #expect(try OutboxRepository(database: store.database).find(id: outboxID)?.recipient == "soi@example.com")
+        #expect(try store.database.read { tx in try tx.outbox.find(id: outboxID) }?.recipient == "soi@example.com")
 
-        #expect(try users.promoteTemporaryPassword(id: user.id, now: now.addingTimeInterval(10)))
-        let promoted = try #require(try users.find(id: user.id))
+        #expect(try store.database.write { tx in try tx.users.promoteTemporaryPassword(id: user.id, now: now.addingTimeInterval(10)) })
+        let promoted = try #require(try store.database.read { tx in try tx.users.find(id: user.id) })
         #expect(promoted.passwordHash == "temp" && promoted.mustChangePassword && promoted.temporaryPasswordHash == nil)
-        #expect(try !users.promoteTemporaryPassword(id: user.id, now: now.addingTimeInterval(11)))
+        #expect(try !store.database.write { tx in try tx.users.promoteTemporaryPassword(id: user.id, now: now.addingTimeInterval(11)) })
 
         let confirmation = NewOutboxMessage(portal: "soi", sender: "s", recipient: "soi@example.com", subject: "Clave cambiada",
                                             textBody: "t", htmlBody: "h")
-        try users.changePassword(id: user.id, newHash: "new", confirmation: confirmation, now: now.addingTimeInterval(20))
-        let changed = try #require(try users.find(id: user.id))
+        try store.database.write { tx in try tx.users.changePassword(id: user.id, newHash: "new", confirmation: confirmation, now: now.addingTimeInterval(20)) }
+        let changed = try #require(try store.database.read { tx in try tx.users.find(id: user.id) })
         #expect(changed.passwordHash == "new" && !changed.mustChangePassword)
-        #expect(try OutboxRepository(database: store.database).list(states: nil, limit: 10).map(\.subject) == ["Clave cambiada", "Clave temporal"])
-        #expect(throws: StoreError.notFound("user 999")) { try users.changePassword(id: 999, newHash: "x", confirmation: confirmation, now: now) }
-        #expect(try OutboxRepository(database: store.database).list(states: nil, limit: 10).count == 2, "nothing enqueued for a failed change")
+        #expect(try store.database.read { tx in try tx.outbox.list(states: nil, limit: 10) }.map(\.subject) == ["Clave cambiada", "Clave temporal"])
+        #expect(throws: StoreError.notFound("user 999")) { try store.database.write { tx in try tx.users.changePassword(id: 999, newHash: "x", confirmation: confirmation, now: now) } }
+        #expect(try store.database.read { tx in try tx.outbox.list(states: nil, limit: 10) }.count == 2, "nothing enqueued for a failed change")
     }
 
     @Test func expiredTemporaryPasswordCannotBePromoted() throws {
         let store = try StoreFixture()
-        let users = UserRepository(database: store.database)
-        let user = try users.create(try NewUser(portal: .secop, username: "eva", email: email("e@example.com")), passwordHash: "old", now: now)
+        let user = try store.database.write { tx in try tx.users.create(try NewUser(portal: .secop, username: "eva", email: email("e@example.com")), passwordHash: "old", now: now) }
         let mail = NewOutboxMessage(portal: "soi", sender: "s", recipient: "e@example.com", subject: "s", textBody: "t", htmlBody: "h")
-        try users.setTemporaryPassword(id: user.id, hash: "temp", expiresAt: now.addingTimeInterval(60), now: now, email: mail)
-        #expect(try !users.promoteTemporaryPassword(id: user.id, now: now.addingTimeInterval(60)))
-        #expect(try users.find(id: user.id)?.passwordHash == "old")
+        try store.database.write { tx in try tx.users.setTemporaryPassword(id: user.id, hash: "temp", expiresAt: now.addingTimeInterval(60), now: now, email: mail) }
+        #expect(try !store.database.write { tx in try tx.users.promoteTemporaryPassword(id: user.id, now: now.addingTimeInterval(60)) })
+        #expect(try store.database.read { tx in try tx.users.find(id: user.id) }?.passwordHash == "old")
     }
 }

@@ -59,7 +59,7 @@ public struct DKIMSigner: Sendable {
     }
 
     /// `message` with its DKIM-Signature header first (RFC 6376 §5.6).
-    public func sign(_ message: MIMEMessage, at date: Date = Date()) throws -> MIMEMessage {
+    public func sign(_ message: MIMEMessage, at date: Date) throws -> MIMEMessage {
         let bodyHash = SHA256.hash(DKIMCanonicalization.relaxedBody(Array(message.body.utf8)))
         // RFC 6376 §5.4.2: sign the last instance of each named field; a name given that the
         // message lacks is signed as empty, which also stops one being added later.

@@ -21,8 +21,9 @@ public struct MIMEMessage: Sendable, Equatable {
     /// RFC 5322 §2.1.1: a line is at most 998 octets before its CRLF.
     public static let maximumLineLength = 998
 
-    /// Builds the message for `mail` with fresh Message-ID and boundary and the current date.
-    public static func make(_ mail: OutgoingMail, messageIDDomain: String, date: Date = Date()) throws -> MIMEMessage {
+    /// Builds the message for `mail` with fresh Message-ID and boundary, dated `date` (the
+    /// composer's clock: `MessageComposer.compose`).
+    public static func make(_ mail: OutgoingMail, messageIDDomain: String, date: Date) throws -> MIMEMessage {
         let messageID = "<" + (try SecureRandom.token(bytes: 18)) + "@" + messageIDDomain + ">"
         let boundary = "=_clave_" + (try SecureRandom.token(bytes: 18))
         return render(mail, date: date, messageID: messageID, boundary: boundary)

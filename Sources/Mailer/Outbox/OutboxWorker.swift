@@ -1,9 +1,13 @@
 import ClaveLog
+import ClaveTime
 import Foundation
 import UserStore
 
 /// The background thread that empties the outbox: it claims due rows, hands them to the
 /// transport in batches, and records each outcome.
+///
+/// Each step (claim a batch, record one outcome) is its own short `database.write`, so a slow
+/// SMTP server never holds the write lock.
 ///
 /// - delivered: `markSent`, which also scrubs the bodies (no link or password stays stored);
 /// - temporary failure: `markRetry` with exponential back-off and jitter (`RetryPolicy`), or
@@ -18,14 +22,14 @@ import UserStore
 public final class OutboxWorker: @unchecked Sendable {
     // Mutable state (`running`, `wakeRequested`, `stopDeadline`, `thread`) is guarded by
     // `condition`; the rest is immutable.
-    /// The table the worker claims rows from and records outcomes in.
-    public let outbox: OutboxRepository
+    /// The database whose outbox table the worker claims rows from and records outcomes in.
+    public let database: Database
     /// Where messages go: SMTP or the development mailbox.
     public let transport: any MailTransport
     /// Batch size, lease, idle interval and retry policy.
     public let configuration: OutboxWorkerConfiguration
     private let log: Logger
-    private let now: @Sendable () -> Date
+    private let clock: any ClaveClock
     private let random: @Sendable () -> Double
     private let condition = NSCondition()
     private var running = false
@@ -33,17 +37,18 @@ public final class OutboxWorker: @unchecked Sendable {
     private var stopDeadline: Date?
     private let finished = DispatchSemaphore(value: 0)
 
-    /// `now` and `random` are the clock and the jitter source, injectable so tests move time by hand.
-    public init(outbox: OutboxRepository, transport: any MailTransport,
+    /// `clock` and `random` are the time and the jitter source, injectable so tests move time by
+    /// hand (`ManualClock`) and fix the jitter.
+    public init(database: Database, transport: any MailTransport,
                 configuration: OutboxWorkerConfiguration = OutboxWorkerConfiguration(),
                 logger: Logger = Logger(label: "outbox"),
-                now: @escaping @Sendable () -> Date = { Date() },
+                clock: any ClaveClock = SystemClock(),
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }) {
-        self.outbox = outbox
+        self.database = database
         self.transport = transport
         self.configuration = configuration
         self.log = logger
-        self.now = now
+        self.clock = clock
         self.random = random
     }
 
@@ -77,7 +82,7 @@ public final class OutboxWorker: @unchecked Sendable {
             condition.unlock()
             return !running
         }
-        stopDeadline = now().addingTimeInterval(seconds)
+        stopDeadline = clock.now().addingTimeInterval(seconds)
         condition.signal()
         condition.unlock()
         // The transport's own timeouts bound a batch in flight; give it a little beyond.
@@ -88,10 +93,12 @@ public final class OutboxWorker: @unchecked Sendable {
     /// handled (0 when nothing was due). The thread uses it; so do `clave mail` and tests.
     @discardableResult
     public func deliverBatch() -> Int {
-        let started = now()
+        let started = clock.now()
         let claimed: [OutboxMessage]
         do {
-            claimed = try outbox.claimDue(now: started, limit: configuration.batchSize, lease: configuration.lease)
+            claimed = try database.write { tx in
+                try tx.outbox.claimDue(now: started, limit: configuration.batchSize, lease: configuration.lease)
+            }
         } catch {
             log.error("outbox claim failed", ["error": "\(error)"])
             return 0
@@ -116,28 +123,33 @@ public final class OutboxWorker: @unchecked Sendable {
     }
 
     private func record(_ result: DeliveryResult, attempts previous: Int) {
-        let at = now()
+        let at = clock.now()
         let attempts = previous + 1
         do {
-            switch result.outcome {
-            case .delivered:
-                try outbox.markSent(id: result.id, at: at)
-                log.info("outbox message sent", ["id": String(result.id), "attempts": String(attempts)])
-            case .temporary(let reason) where configuration.retry.isExhausted(attempts: attempts):
-                try outbox.markDead(id: result.id, reason: "gave up after \(attempts) attempts: \(reason)", at: at)
-                log.warning("outbox message dead", ["id": String(result.id), "reason": LogRedaction.addresses(in: reason)])
-            case .temporary(let reason):
-                let delay = configuration.retry.delay(afterAttempt: attempts, unitRandom: random())
-                try outbox.markRetry(id: result.id, error: reason, nextAttemptAt: at.addingTimeInterval(delay))
-                log.info("outbox message deferred", ["id": String(result.id), "retry_in": String(Int(delay)),
-                                                        "reason": LogRedaction.addresses(in: reason)])
-            case .permanent(let reason):
-                try outbox.markDead(id: result.id, reason: reason, at: at)
-                log.warning("outbox message dead", ["id": String(result.id), "reason": LogRedaction.addresses(in: reason)])
-            }
+            try database.write { tx in try record(result, attempts: attempts, at: at, in: tx.outbox) }
         } catch {
             // The row keeps its lease and is claimed again when it ends.
             log.error("outbox update failed", ["id": String(result.id), "error": "\(error)"])
+        }
+    }
+
+    /// One outcome, inside the write transaction `record(_:attempts:)` opened.
+    private func record(_ result: DeliveryResult, attempts: Int, at: Date, in outbox: OutboxRepository<WriteAccess>) throws {
+        switch result.outcome {
+        case .delivered:
+            try outbox.markSent(id: result.id, at: at)
+            log.info("outbox message sent", ["id": String(result.id), "attempts": String(attempts)])
+        case .temporary(let reason) where configuration.retry.isExhausted(attempts: attempts):
+            try outbox.markDead(id: result.id, reason: "gave up after \(attempts) attempts: \(reason)", at: at)
+            log.warning("outbox message dead", ["id": String(result.id), "reason": LogRedaction.addresses(in: reason)])
+        case .temporary(let reason):
+            let delay = configuration.retry.delay(afterAttempt: attempts, unitRandom: random())
+            try outbox.markRetry(id: result.id, error: reason, nextAttemptAt: at.addingTimeInterval(delay))
+            log.info("outbox message deferred", ["id": String(result.id), "retry_in": String(Int(delay)),
+                                                    "reason": LogRedaction.addresses(in: reason)])
+        case .permanent(let reason):
+            try outbox.markDead(id: result.id, reason: reason, at: at)
+            log.warning("outbox message dead", ["id": String(result.id), "reason": LogRedaction.addresses(in: reason)])
         }
     }
 
@@ -148,17 +160,19 @@ public final class OutboxWorker: @unchecked Sendable {
             let deadline = stopDeadline
             wakeRequested = false
             condition.unlock()
-            if let deadline, now() >= deadline { break }
+            if let deadline, clock.now() >= deadline { break }
 
             let handled = deliverBatch()
             if handled > 0 { continue }
             if deadline != nil { break }  // draining and nothing is due: done.
 
-            let nextDue = (try? outbox.nextDueDate()) ?? nil
+            let nextDue = (try? database.read { tx in try tx.outbox.nextDueDate() }) ?? nil
             var sleep = configuration.idleInterval
-            if let nextDue { sleep = min(sleep, max(0.01, nextDue.timeIntervalSince(now()))) }
+            if let nextDue { sleep = min(sleep, max(0.01, nextDue.timeIntervalSince(clock.now()))) }
             condition.lock()
             if !wakeRequested && stopDeadline == nil {
+                // NSCondition waits on the real clock: the delay comes from `clock`, the
+                // deadline it is added to cannot.
                 _ = condition.wait(until: Date().addingTimeInterval(sleep))
             }
             condition.unlock()

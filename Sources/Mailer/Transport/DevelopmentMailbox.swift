@@ -1,21 +1,26 @@
 import ClaveLog
+import ClaveTime
 import Foundation
 import UserStore
 
 /// The development transport: instead of sending, stores each message in the SQLite mailbox
-/// (`MailboxRepository`) with its raw MIME source, where `/_correo` shows it. Staff can see
+/// (`tx.mailbox`, one write per message) with its raw MIME source, where `/_correo` shows it. Staff can see
 /// every email locally without a mail server.
 public struct DevelopmentMailbox: MailTransport {
-    /// The SQLite mailbox that `/_correo` shows.
-    public let mailbox: MailboxRepository
+    /// The database whose mailbox table `/_correo` shows.
+    public let database: Database
     /// Builds the raw source stored beside the bodies.
     public let composer: MessageComposer
+    private let clock: any ClaveClock
     private let log: Logger
 
-    /// A mailbox transport writing into `mailbox`.
-    public init(mailbox: MailboxRepository, composer: MessageComposer, logger: Logger = Logger(label: "mailbox")) {
-        self.mailbox = mailbox
+    /// A mailbox transport writing into `database`'s mailbox; `clock` dates each stored message
+    /// (the composer's clock dates its MIME headers).
+    public init(database: Database, composer: MessageComposer, clock: any ClaveClock = SystemClock(),
+                logger: Logger = Logger(label: "mailbox")) {
+        self.database = database
         self.composer = composer
+        self.clock = clock
         self.log = logger
     }
 
@@ -24,8 +29,11 @@ public struct DevelopmentMailbox: MailTransport {
         messages.map { mail in
             do {
                 let source = String(decoding: try composer.compose(mail).bytes, as: UTF8.self)
-                _ = try mailbox.deliver(sender: mail.from.displayValue, recipient: mail.to.address, subject: mail.subject,
-                                        textBody: mail.textBody, htmlBody: mail.htmlBody, rawSource: source, at: Date())
+                let at = clock.now()
+                try database.write { tx in
+                    try tx.mailbox.deliver(sender: mail.from.displayValue, recipient: mail.to.address, subject: mail.subject,
+                                           textBody: mail.textBody, htmlBody: mail.htmlBody, rawSource: source, at: at)
+                }
                 log.info("mail stored in development mailbox", ["to_domain": mail.to.domain])
                 return DeliveryResult(id: mail.id, outcome: .delivered)
             } catch let error as MailError {

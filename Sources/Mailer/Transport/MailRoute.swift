@@ -30,7 +30,7 @@ public enum MailRoute: Sendable, Equatable {
         case .smtp(let configuration):
             return try SMTPTransport(client: configuration, composer: composer, logger: logger)
         case .developmentMailbox:
-            return DevelopmentMailbox(mailbox: MailboxRepository(database: database), composer: composer, logger: logger)
+            return DevelopmentMailbox(database: database, composer: composer, logger: logger)
         }
     }
 

@@ -24,8 +24,8 @@ public struct IssuedCaptcha: Sendable, Equatable {
 /// SHA-256 of the answer stored), serves its image while it is live, and checks an answer
 /// once: right or wrong, a captcha is used up by its first check.
 public struct CaptchaService: Sendable {
-    /// Where captchas are stored.
-    public let repository: CaptchaRepository
+    /// Where captchas are stored (`tx.captchas`).
+    public let database: Database
     /// How captchas behave.
     public let configuration: CaptchaConfiguration
     /// Answers kept for the development route; nil unless development mode asked for it.
@@ -37,7 +37,7 @@ public struct CaptchaService: Sendable {
     /// asks for it, so there is no way to record answers with the flag off.
     public init(database: Database, configuration: CaptchaConfiguration = CaptchaConfiguration(),
                 renderer: CaptchaRenderer = CaptchaRenderer()) {
-        self.repository = CaptchaRepository(database: database)
+        self.database = database
         self.configuration = configuration
         self.renderer = renderer
         self.developmentAnswers = configuration.recordsAnswersForDevelopment ? DevelopmentCaptchaAnswers() : nil
@@ -69,7 +69,7 @@ public struct CaptchaService: Sendable {
             throw CaptchaServiceError.rendering
         }
         let expiresAt = now.addingTimeInterval(configuration.lifetime)
-        try repository.create(id: id, answerHash: SHA256.hex(text), image: png, expiresAt: expiresAt, now: now)
+        try database.write { tx in try tx.captchas.create(id: id, answerHash: SHA256.hex(text), image: png, expiresAt: expiresAt, now: now) }
         developmentAnswers?.record(id: id, answer: text, expiresAt: expiresAt, now: now)
         return IssuedCaptcha(id: id, expiresAt: expiresAt)
     }
@@ -77,7 +77,7 @@ public struct CaptchaService: Sendable {
     /// The PNG of a live captcha, or nil when the id is unknown, used or expired.
     public func image(id: String, now: Date) throws -> [UInt8]? {
         guard Self.isWellFormed(id: id) else { return nil }
-        return try repository.image(id: id, now: now)
+        return try database.read { tx in try tx.captchas.image(id: id, now: now) }
     }
 
     /// Checks `answer` exactly (case-sensitive, no trimming: the page asks for no spaces) and
@@ -85,7 +85,7 @@ public struct CaptchaService: Sendable {
     public func check(id: String, answer: String, now: Date) throws -> CaptchaCheck {
         guard Self.isWellFormed(id: id) else { return .unknown }
         developmentAnswers?.forget(id: id)
-        return try repository.check(id: id, answerHash: SHA256.hex(answer), now: now)
+        return try database.write { tx in try tx.captchas.check(id: id, answerHash: SHA256.hex(answer), now: now) }
     }
 
     /// Whether `id` looks like one of ours (43 base64url characters), so junk never reaches SQL.

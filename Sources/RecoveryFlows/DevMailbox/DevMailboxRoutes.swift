@@ -25,7 +25,7 @@ enum DevMailboxRoutes {
         .page("/_correo") { request in
             try requireLoopback(request.http)
             let para = request.query["para"].flatMap { $0.isEmpty ? nil : $0 }
-            let messages = try context.mailbox.list(recipient: para, limit: listLimit)
+            let messages = try context.database.read { tx in try tx.mailbox.list(recipient: para, limit: listLimit) }
             return try request.page("correo/lista.html", title: "Buzón de desarrollo", values: [
                 "mensajes": .list(messages.map(summary)),
                 "para": .string(para ?? ""),
@@ -40,7 +40,7 @@ enum DevMailboxRoutes {
         },
         .form("/_correo/vaciar") { request in
             try requireLoopback(request.http)
-            try context.mailbox.deleteAll()
+            try context.database.write { tx in try tx.mailbox.deleteAll() }
             return request.redirect(to: "/_correo", notice: FlashNotice(.success, "Se borraron todos los mensajes."))
         },
         .resource("/_correo/{id}/html") { http in
@@ -54,7 +54,7 @@ enum DevMailboxRoutes {
         .resource("/_correo/api/mensajes") { http in
             try requireLoopback(http)
             let para = http.queryItems["para"].flatMap { $0.isEmpty ? nil : $0 }
-            return try json(try context.mailbox.list(recipient: para, limit: listLimit).map(DevMailboxJSON.init))
+            return try json(try context.database.read { tx in try tx.mailbox.list(recipient: para, limit: listLimit) }.map(DevMailboxJSON.init))
         },
         .resource("/_correo/api/mensajes/{id}") { http in
             try requireLoopback(http)
@@ -63,7 +63,7 @@ enum DevMailboxRoutes {
         .exempt(.delete, "/_correo/api/mensajes",
                 because: "development-only JSON API for test scripts on this machine; refuses all but direct loopback clients") { http in
             try requireLoopback(http)
-            try context.mailbox.deleteAll()
+            try context.database.write { tx in try tx.mailbox.deleteAll() }
             return HTTPResponse(status: .noContent)
         },
         ])
@@ -76,7 +76,7 @@ enum DevMailboxRoutes {
     }
 
     static func find(_ http: HTTPRequest, context: AppContext) throws -> MailboxMessage {
-        guard let text = http.parameters["id"], let id = Int64(text), let message = try context.mailbox.find(id: id) else {
+        guard let text = http.parameters["id"], let id = Int64(text), let message = try context.database.read({ tx in try tx.mailbox.find(id: id) }) else {
             throw HTTPError(.notFound, message: "Ese mensaje no existe.")
         }
         return message

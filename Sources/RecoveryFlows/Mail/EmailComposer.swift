@@ -13,7 +13,7 @@ import UserStore
 /// let message = try composer.compose(portal: .secop, name: "restablecer-contrasena",
 ///                                    to: user.email, subject: "SECOP II: recuperar contraseña",
 ///                                    context: ["usuario": .string(name), "enlace": .string(link)])
-/// try tokens.issueResetToken(..., email: message)   // token and mail in one transaction
+/// try database.write { tx in try tx.resetTokens.issue(..., email: message) }   // token and mail in one transaction
 /// ```
 public struct EmailComposer: Sendable {
     /// The templates folder, loaded once.

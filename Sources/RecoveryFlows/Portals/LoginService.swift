@@ -46,17 +46,17 @@ enum LoginService {
             try recordFailure(request, user: user, now: now)
             return .failure
         case .temporary:
-            guard try context.users.promoteTemporaryPassword(id: user.id, now: now) else {
+            guard try context.database.write({ tx in try tx.users.promoteTemporaryPassword(id: user.id, now: now) }) else {
                 try recordFailure(request, user: user, now: now)
                 return .failure
             }
             try finishLogin(request, user: user, portal: portal, identifier: identifier, detail: "password=temporary")
             return .success(user, mustChange: true)
         default:
-            try context.users.recordSuccessfulLogin(id: user.id, now: now)
+            try context.database.write { tx in try tx.users.recordSuccessfulLogin(id: user.id, now: now) }
             if context.hasher.needsRehash(user.passwordHash) {
                 let upgraded = try context.hashingPool.run { try context.hasher.hash(password) }
-                try context.users.rehashPassword(id: user.id, newHash: upgraded, now: now)
+                try context.database.write { tx in try tx.users.rehashPassword(id: user.id, newHash: upgraded, now: now) }
                 request.audit(.passwordRehashed, userID: user.id)
             }
             try finishLogin(request, user: user, portal: portal, identifier: identifier, detail: "password=current")
@@ -75,11 +75,14 @@ enum LoginService {
     /// doubles with each lock in the back-off memory.
     private static func recordFailure(_ request: WebRequest, user: User, now: Date) throws {
         let policy = request.context.configuration.login
-        let earlierLocks = try request.context.auditLog.recent(userID: user.id, event: AuditEvent.loginLocked.rawValue, limit: 16)
+        let earlierLocks = try request.context.database.read { tx in
+            try tx.auditLog.recent(userID: user.id, event: AuditEvent.loginLocked.rawValue, limit: 16)
+        }
             .filter { $0.at > now.addingTimeInterval(-policy.backoffMemory) }.count
         let lockFor = min(policy.maximumLock, policy.lockFor * pow(2, Double(earlierLocks)))
-        let updated = try request.context.users.recordFailedLogin(id: user.id, now: now, lockAfter: policy.lockAfter,
-                                                                  lockFor: lockFor)
+        let updated = try request.context.database.write { tx in
+            try tx.users.recordFailedLogin(id: user.id, now: now, lockAfter: policy.lockAfter, lockFor: lockFor)
+        }
         request.audit(.loginFailed, userID: user.id, detail: "reason=wrong-password failures=\(updated.failedLogins)")
         if updated.isLocked(at: now) {
             request.audit(.loginLocked, userID: user.id, detail: "seconds=\(Int(lockFor))")

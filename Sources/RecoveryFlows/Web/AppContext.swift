@@ -6,7 +6,8 @@ import Templates
 import UserStore
 
 /// What every handler needs, built once at start-up and shared read-only by all workers:
-/// configuration, database and repositories, templates, password hashing, clock, logger, and
+/// configuration, database (repositories come from its transactions:
+/// `context.database.read { try $0.users.find(id: id) }`), templates, password hashing, clock, logger, and
 /// the outbox wake-up.
 ///
 /// ```swift
@@ -18,20 +19,6 @@ public final class AppContext: Sendable {
     public let configuration: AppConfiguration
     /// The SQLite database.
     public let database: Database
-    /// Users and aportantes.
-    public let users: UserRepository
-    /// Browser sessions.
-    public let sessions: SessionRepository
-    /// Reset tokens.
-    public let resetTokens: ResetTokenRepository
-    /// Captchas (Cajacopi).
-    public let captchas: CaptchaRepository
-    /// The audit log.
-    public let auditLog: AuditLogRepository
-    /// The outbox emails are written to (in the same transaction as what they announce).
-    public let outbox: OutboxRepository
-    /// The development mailbox's store.
-    public let mailbox: MailboxRepository
     /// Rate limits per route.
     public let rateLimiter: RateLimiter
     /// Every template under `Resources/templates`.
@@ -61,14 +48,7 @@ public final class AppContext: Sendable {
                 logger: Logger = Logger(label: "web"), wakeOutbox: @escaping @Sendable () -> Void = {}) throws {
         self.configuration = configuration
         self.database = database
-        users = UserRepository(database: database)
-        sessions = SessionRepository(database: database)
-        resetTokens = ResetTokenRepository(database: database)
-        captchas = CaptchaRepository(database: database)
-        auditLog = AuditLogRepository(database: database)
-        outbox = OutboxRepository(database: database)
-        mailbox = MailboxRepository(database: database)
-        rateLimiter = RateLimiter(repository: RateLimitRepository(database: database), policy: configuration.rateLimits)
+        rateLimiter = RateLimiter(database: database, policy: configuration.rateLimits)
         templates = try TemplateSet(directory: configuration.resources.appendingPathComponent("templates"),
                                     options: TemplateOptions(reloadOnChange: configuration.reloadTemplates,
                                                              strict: configuration.strictTemplates))

@@ -3,19 +3,19 @@ import Foundation
 import HTTPCore
 import UserStore
 
-/// Applies ``RateLimitPolicy`` with the shared SQLite counters (`RateLimitRepository`).
+/// Applies ``RateLimitPolicy`` with the shared SQLite counters (`tx.rateLimits`).
 ///
 /// Keys hold the SHA-256 of the identifier, never the identifier: the counters table must not
 /// become a list of the emails people typed.
 public struct RateLimiter: Sendable {
-    /// The counters.
-    public let repository: RateLimitRepository
+    /// The database holding the counters.
+    public let database: Database
     /// The limits.
     public let policy: RateLimitPolicy
 
-    /// A limiter over `repository` with `policy`.
-    public init(repository: RateLimitRepository, policy: RateLimitPolicy) {
-        self.repository = repository
+    /// A limiter over `database`'s counters with `policy`.
+    public init(database: Database, policy: RateLimitPolicy) {
+        self.database = database
         self.policy = policy
     }
 
@@ -25,14 +25,14 @@ public struct RateLimiter: Sendable {
     /// cannot spend other people's identifier budgets without spending its own.
     public func check(route: String, address: String, identifier: String?, now: Date) throws {
         let limits = policy.limits(for: route)
-        let byAddress = try repository.hit(key: "ip:\(address):\(route)", window: limits.perAddress.window,
-                                           limit: limits.perAddress.limit, now: now)
+        let byAddress = try database.write { tx in try tx.rateLimits.hit(key: "ip:\(address):\(route)", window: limits.perAddress.window,
+                                                                         limit: limits.perAddress.limit, now: now) }
         guard byAddress.allowed else { throw RateLimited(retryAfter: byAddress.retryAfter) }
         if let identifier {
             let normalized = identifier.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-            let byIdentifier = try repository.hit(key: "id:\(route):\(SHA256.hex(normalized))",
-                                                  window: limits.perIdentifier.window,
-                                                  limit: limits.perIdentifier.limit, now: now)
+            let byIdentifier = try database.write { tx in try tx.rateLimits.hit(key: "id:\(route):\(SHA256.hex(normalized))",
+                                                                                window: limits.perIdentifier.window,
+                                                                                limit: limits.perIdentifier.limit, now: now) }
             guard byIdentifier.allowed else { throw RateLimited(retryAfter: byIdentifier.retryAfter) }
         }
     }
@@ -40,7 +40,7 @@ public struct RateLimiter: Sendable {
     /// Forgets the identifier counter of `route` (after a successful login).
     public func reset(route: String, identifier: String) throws {
         let normalized = identifier.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        try repository.reset(key: "id:\(route):\(SHA256.hex(normalized))")
+        try database.write { tx in try tx.rateLimits.reset(key: "id:\(route):\(SHA256.hex(normalized))") }
     }
 }
 

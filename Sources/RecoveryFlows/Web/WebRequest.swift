@@ -66,9 +66,9 @@ public final class WebRequest {
     /// minute (a write per page would be wasted work).
     private static func loadSession(_ idHash: String, context: AppContext) throws -> Session? {
         let now = context.now
-        guard var found = try context.sessions.find(idHash: idHash, now: now) else { return nil }
+        guard var found = try context.database.read({ tx in try tx.sessions.find(idHash: idHash, now: now) }) else { return nil }
         if now.timeIntervalSince(found.lastSeenAt) >= 60 {
-            try context.sessions.touch(idHash: idHash, lifetime: context.configuration.sessionLifetime, now: now)
+            try context.database.write { tx in try tx.sessions.touch(idHash: idHash, lifetime: context.configuration.sessionLifetime, now: now) }
             found.lastSeenAt = now
         }
         return found
@@ -92,9 +92,9 @@ public final class WebRequest {
     public func ensureSession() throws -> Session {
         if let session { return session }
         let id = try SessionCookie.newID()
-        let created = try context.sessions.create(idHash: SessionCookie.hash(id), portal: portal?.portal.rawValue ?? "system",
-                                                  userID: nil, csrfSecret: try CSRFProtection.newSecret(),
-                                                  lifetime: context.configuration.sessionLifetime, now: context.now)
+        let created = try context.database.write { tx in try tx.sessions.create(idHash: SessionCookie.hash(id), portal: portal?.portal.rawValue ?? "system",
+                                                                                userID: nil, csrfSecret: try CSRFProtection.newSecret(),
+                                                                                lifetime: context.configuration.sessionLifetime, now: context.now) }
         session = created
         outgoingCookies.append(SessionCookie.setting(id, secure: context.configuration.isHTTPS))
         return created
@@ -107,7 +107,7 @@ public final class WebRequest {
     public func currentUser(of portal: Portal? = nil) throws -> User? {
         guard let session, let userID = session.userID,
               session.portal == (portal ?? self.portal?.portal)?.rawValue else { return nil }
-        return try context.users.find(id: userID)
+        return try context.database.read { tx in try tx.users.find(id: userID) }
     }
 
     /// The logged-in user, or a redirect to the portal's login page (thrown as ``WebRedirect``).
@@ -124,16 +124,16 @@ public final class WebRequest {
     /// `portal`; the old session row is dropped.
     public func logIn(_ user: User, portal: Portal) throws {
         let id = try SessionCookie.newID()
-        session = try context.sessions.rotate(oldIDHash: session?.idHash, newIDHash: SessionCookie.hash(id),
-                                              portal: portal.rawValue, userID: user.id,
-                                              csrfSecret: try CSRFProtection.newSecret(),
-                                              lifetime: context.configuration.sessionLifetime, now: context.now)
+        session = try context.database.write { tx in try tx.sessions.rotate(oldIDHash: session?.idHash, newIDHash: SessionCookie.hash(id),
+                                                                            portal: portal.rawValue, userID: user.id,
+                                                                            csrfSecret: try CSRFProtection.newSecret(),
+                                                                            lifetime: context.configuration.sessionLifetime, now: context.now) }
         outgoingCookies.append(SessionCookie.setting(id, secure: context.configuration.isHTTPS))
     }
 
     /// Logs out: the session row is deleted and the cookie removed.
     public func logOut() throws {
-        if let session { try context.sessions.end(idHash: session.idHash) }
+        if let session { try context.database.write { tx in try tx.sessions.end(idHash: session.idHash) } }
         session = nil
         outgoingCookies.append(SessionCookie.deleting(secure: context.configuration.isHTTPS))
     }

@@ -14,62 +14,53 @@ public enum CaptchaCheck: String, Sendable, Equatable {
 }
 
 /// Captchas by id, storing the SHA-256 of the (case-sensitive) answer, one attempt each.
-public struct CaptchaRepository: Sendable {
-    /// The database this repository reads and writes.
-    public let database: Database
+public struct CaptchaRepository<Access: TransactionAccess> {
+    let transaction: Transaction<Access>
+    var connection: Connection { transaction.connection }
 
-    /// A repository over `database`. Cheap: make one wherever it is needed.
-    public init(database: Database) { self.database = database }
-
-    /// Stores a new captcha. `answerHash` is `SHA256.hex(answer)`; `image` is its PNG, drawn
-    /// once, so the image route never needs the answer.
-    public func create(id: String, answerHash: String, image: [UInt8]? = nil, expiresAt: Date, now: Date) throws {
-        try database.write { connection in
-            try connection.execute(
-                "INSERT INTO captchas (id, answer_hash, created_at, expires_at, image) VALUES (?1, ?2, ?3, ?4, ?5)",
-                [id, answerHash, now, expiresAt, image])
-        }
-    }
+    init(transaction: Transaction<Access>) { self.transaction = transaction }
 
     /// The PNG of an unused, unexpired captcha; nil when there is none (or it has no image).
     public func image(id: String, now: Date) throws -> [UInt8]? {
-        try database.read { connection in
-            try connection.queryOne(
-                "SELECT image FROM captchas WHERE id = ?1 AND used_at IS NULL AND expires_at > ?2", [id, now]) { row -> [UInt8]? in
-                if case .blob(let bytes) = row.values.first { return bytes }
-                return nil
-            } ?? nil
-        }
+        try connection.queryOne(
+            "SELECT image FROM captchas WHERE id = ?1 AND used_at IS NULL AND expires_at > ?2", [id, now]) { row -> [UInt8]? in
+            if case .blob(let bytes) = row.values.first { return bytes }
+            return nil
+        } ?? nil
     }
 
     /// Whether an unused, unexpired captcha with this id exists (to serve its image).
     public func isActive(id: String, now: Date) throws -> Bool {
-        try database.read { connection in
-            try connection.queryOne(
-                "SELECT 1 FROM captchas WHERE id = ?1 AND used_at IS NULL AND expires_at > ?2", [id, now], { _ in true }) ?? false
-        }
+        try connection.queryOne(
+            "SELECT 1 FROM captchas WHERE id = ?1 AND used_at IS NULL AND expires_at > ?2", [id, now], { _ in true }) ?? false
+    }
+}
+
+extension CaptchaRepository where Access == WriteAccess {
+    /// Stores a new captcha. `answerHash` is `SHA256.hex(answer)`; `image` is its PNG, drawn
+    /// once, so the image route never needs the answer.
+    public func create(id: String, answerHash: String, image: [UInt8]? = nil, expiresAt: Date, now: Date) throws {
+        try connection.execute(
+            "INSERT INTO captchas (id, answer_hash, created_at, expires_at, image) VALUES (?1, ?2, ?3, ?4, ?5)",
+            [id, answerHash, now, expiresAt, image])
     }
 
     /// Checks `answerHash` and uses the captcha up, right or wrong, atomically: a second check of
     /// the same id is `.unknown`. The hash comparison is constant-time.
     public func check(id: String, answerHash: String, now: Date) throws -> CaptchaCheck {
-        try database.write { connection in
-            guard let (stored, expiresAt) = try connection.queryOne(
-                "SELECT answer_hash, expires_at FROM captchas WHERE id = ?1 AND used_at IS NULL", [id],
-                { (try $0.string(0), try $0.date(1)) }) else { return .unknown }
-            guard try connection.execute("UPDATE captchas SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL", [id, now]) == 1 else {
-                return .unknown
-            }
-            if expiresAt <= now { return .expired }
-            return ConstantTime.equals(stored, answerHash) ? .passed : .wrongAnswer
+        guard let (stored, expiresAt) = try connection.queryOne(
+            "SELECT answer_hash, expires_at FROM captchas WHERE id = ?1 AND used_at IS NULL", [id],
+            { (try $0.string(0), try $0.date(1)) }) else { return .unknown }
+        guard try connection.execute("UPDATE captchas SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL", [id, now]) == 1 else {
+            return .unknown
         }
+        if expiresAt <= now { return .expired }
+        return ConstantTime.equals(stored, answerHash) ? .passed : .wrongAnswer
     }
 
     /// Deletes captchas expired or used before `cutoff`; returns how many.
     @discardableResult
     public func purge(before cutoff: Date) throws -> Int {
-        try database.write { connection in
-            try connection.execute("DELETE FROM captchas WHERE expires_at < ?1 OR used_at < ?1", [cutoff])
-        }
+        try connection.execute("DELETE FROM captchas WHERE expires_at < ?1 OR used_at < ?1", [cutoff])
     }
 }

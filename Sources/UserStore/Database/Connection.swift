@@ -5,8 +5,8 @@ import Foundation
 /// One SQLite connection with its prepared-statement cache.
 ///
 /// A `Connection` is only ever used by one thread at a time: `Database` hands the writer out
-/// under its lock and each reader from its pool. Repositories receive it inside `write { }` or
-/// `read { }` and must not keep it.
+/// under its lock and each reader from its pool, wrapped in a ``Transaction``. Repositories
+/// reach it through their transaction; code outside the store does not see it.
 public final class Connection {
     let handle: OpaquePointer
     let path: String

@@ -5,6 +5,22 @@ import Foundation
 /// The SQLite file behind every repository: one writer connection behind a lock, and a small
 /// pool of reader connections that run in parallel with it.
 ///
+/// There is one way to run a unit of work: `read { tx in ... }` or `write { tx in ... }`. The
+/// body gets a ``Transaction`` and takes the repositories from it (`tx.users`, `tx.outbox`,
+/// ...); everything it does commits together or not at all. Two rules are types, not checks:
+///
+/// - Nesting cannot be written: a repository holds its transaction, not the `Database`, and a
+///   transaction has no `read` or `write`, so a step inside a unit of work can only join it.
+///   (Capturing the `Database` itself in the body and calling `write` again would wait for the
+///   lock the body holds: do not.)
+/// - Writes cannot run in a read: `tx` is a `Transaction<ReadAccess>` in `read` and a
+///   `Transaction<WriteAccess>` in `write`, and repositories declare their writing methods only
+///   `where Access == WriteAccess`. `database.read { try $0.users.lock(...) }` does not compile.
+///
+/// Invariants that span tables stay in the store as composite repository methods, so callers
+/// cannot forget half of them: `tx.resetTokens.issue(...)` writes the token and enqueues its
+/// email through `tx.outbox` in the same transaction.
+///
 /// WAL mode is what makes this split safe: readers see the last committed state while the
 /// writer works, and writes are serialized in-process by the lock (and across processes by
 /// SQLite's own lock plus the busy timeout), so no write ever fails with SQLITE_BUSY because a
@@ -13,9 +29,12 @@ import Foundation
 /// ```swift
 /// let database = try Database(path: "var/clave.sqlite")
 /// try database.migrate()
-/// let id = try database.write { connection in
-///     try connection.execute("INSERT INTO aportantes (...) VALUES (?1, ...)", [...])
-///     return connection.lastInsertRowID
+/// let user = try database.read { tx in try tx.users.findSecop(username: "ana") }
+/// try database.write { tx in
+///     let lookup = try tx.resetTokens.redeemAndChangePassword(tokenHash: hash, newPasswordHash: new, now: now)
+///     if lookup.status == .valid {
+///         try tx.auditLog.record(portal: "secop", userID: lookup.token?.userID, event: "reset.done", at: now)
+///     }
 /// }
 /// ```
 public final class Database: @unchecked Sendable {
@@ -26,9 +45,6 @@ public final class Database: @unchecked Sendable {
 
     private let writer: Connection
     private let writeLock = NSLock()
-    // The thread that holds `writeLock`, so a nested `write` fails instead of deadlocking.
-    private let ownerLock = NSLock()
-    private var writeOwner: pthread_t?
 
     private let readersCondition = NSCondition()
     private var idleReaders: [Connection] = []
@@ -53,22 +69,12 @@ public final class Database: @unchecked Sendable {
     /// returns, rolls back when it throws (and rethrows). IMMEDIATE takes the write lock up front,
     /// so a transaction never fails half-way with SQLITE_BUSY on its first write.
     @discardableResult
-    public func write<T>(_ body: (Connection) throws -> T) throws -> T {
-        let me = pthread_self()
-        ownerLock.lock()
-        let nested = writeOwner.map { pthread_equal($0, me) != 0 } ?? false
-        ownerLock.unlock()
-        if nested { throw StoreError.nestedWrite }
-
+    public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
         writeLock.lock()
-        ownerLock.lock(); writeOwner = me; ownerLock.unlock()
-        defer {
-            ownerLock.lock(); writeOwner = nil; ownerLock.unlock()
-            writeLock.unlock()
-        }
+        defer { writeLock.unlock() }
         try writer.execute("BEGIN IMMEDIATE")
         do {
-            let result = try body(writer)
+            let result = try body(Transaction(connection: writer))
             try writer.execute("COMMIT")
             return result
         } catch {
@@ -81,14 +87,13 @@ public final class Database: @unchecked Sendable {
 
     /// Runs `body` in a read transaction on a pooled reader connection, in parallel with other
     /// readers and with the writer. The body sees one consistent snapshot (the last commit, not
-    /// an enclosing `write`'s uncommitted rows). Do not nest `read`s: with every pooled
-    /// connection taken, a nested call would wait for itself.
-    public func read<T>(_ body: (Connection) throws -> T) throws -> T {
+    /// an enclosing `write`'s uncommitted rows). Only reading methods exist on its repositories.
+    public func read<T>(_ body: (ReadTransaction) throws -> T) throws -> T {
         let connection = try checkoutReader()
         defer { checkin(connection) }
         try connection.execute("BEGIN DEFERRED")
         do {
-            let result = try body(connection)
+            let result = try body(Transaction(connection: connection))
             try connection.execute("COMMIT")
             return result
         } catch {
@@ -124,8 +129,8 @@ public final class Database: @unchecked Sendable {
 
     /// `PRAGMA integrity_check`: "ok" for a sound file, else SQLite's list of problems.
     public func integrityCheck() throws -> String {
-        try write { connection in
-            try connection.query("PRAGMA integrity_check") { try $0.string(0) }.joined(separator: "\n")
+        try write { tx in
+            try tx.connection.query("PRAGMA integrity_check") { try $0.string(0) }.joined(separator: "\n")
         }
     }
 }

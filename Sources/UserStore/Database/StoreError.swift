@@ -28,8 +28,6 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(String)
     /// A column held a value the code cannot read back (wrong type, unknown enum case).
     case invalidValue(column: String, reason: String)
-    /// `write` was called from inside another `write` on the same thread.
-    case nestedWrite
     /// Any other SQLite failure, with its extended result code.
     case sqlite(code: Int32, message: String)
 
@@ -54,7 +52,6 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "the database has schema version \(found), newer than the \(supported) this Clave knows; use a newer Clave"
         case .notFound(let what): "not found: \(what)"
         case .invalidValue(let column, let reason): "invalid value in column \(column): \(reason)"
-        case .nestedWrite: "a write transaction was started inside another one"
         case .sqlite(let code, let message): "SQLite error \(code): \(message)"
         }
     }

@@ -1,4 +1,5 @@
 import ClaveLog
+import ClaveTime
 import Foundation
 
 /// Runs `Database.purge` every `interval` while `clave serve` runs.
@@ -11,16 +12,19 @@ public final class Housekeeping: @unchecked Sendable {
     private let database: Database
     private let interval: TimeInterval
     private let policy: PurgePolicy
+    private let clock: any ClaveClock
     private let logger: Logger
     private let lock = NSLock()
     private var timer: DispatchSourceTimer?
 
-    /// Default interval: 15 minutes, the idle lifetime of a session.
+    /// Default interval: 15 minutes, the idle lifetime of a session. `clock` says what "now" is
+    /// for each purge (the timer itself runs on real time).
     public init(database: Database, interval: TimeInterval = 15 * 60, policy: PurgePolicy = .default,
-                logger: Logger = Logger(label: "store")) {
+                clock: any ClaveClock = SystemClock(), logger: Logger = Logger(label: "store")) {
         self.database = database
         self.interval = interval
         self.policy = policy
+        self.clock = clock
         self.logger = logger
     }
 
@@ -48,7 +52,7 @@ public final class Housekeeping: @unchecked Sendable {
     /// One purge, logged.
     func runOnce() {
         do {
-            let counts = try database.purge(now: Date(), policy: policy)
+            let counts = try database.purge(now: clock.now(), policy: policy)
             if counts.total > 0 {
                 logger.info("purged", ["reset_tokens": String(counts.resetTokens), "sessions": String(counts.sessions),
                                        "captchas": String(counts.captchas), "rate_limits": String(counts.rateLimitCounters)])

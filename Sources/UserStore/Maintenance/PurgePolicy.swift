@@ -44,10 +44,10 @@ extension Database {
     @discardableResult
     public func purge(now: Date, policy: PurgePolicy = .default) throws -> PurgeCounts {
         var counts = PurgeCounts()
-        counts.resetTokens = try ResetTokenRepository(database: self).purge(expiredBefore: now.addingTimeInterval(-policy.tokenRetention))
-        counts.sessions = try SessionRepository(database: self).purgeExpired(now: now)
-        counts.captchas = try CaptchaRepository(database: self).purge(before: now.addingTimeInterval(-policy.captchaRetention))
-        counts.rateLimitCounters = try RateLimitRepository(database: self).purge(before: now.addingTimeInterval(-policy.rateLimitRetention))
+        counts.resetTokens = try write { tx in try tx.resetTokens.purge(expiredBefore: now.addingTimeInterval(-policy.tokenRetention)) }
+        counts.sessions = try write { tx in try tx.sessions.purgeExpired(now: now) }
+        counts.captchas = try write { tx in try tx.captchas.purge(before: now.addingTimeInterval(-policy.captchaRetention)) }
+        counts.rateLimitCounters = try write { tx in try tx.rateLimits.purge(before: now.addingTimeInterval(-policy.rateLimitRetention)) }
         return counts
     }
 }

@@ -1,30 +1,24 @@
+import ClaveTime
 import Foundation
 
 extension Database {
     /// The schema version this build knows: the last migration's.
     public static var supportedSchemaVersion: Int { Schema.migrations.last?.version ?? 0 }
 
-    /// The file's schema version (`PRAGMA user_version`), 0 for a new file.
-    public func schemaVersion() throws -> Int {
-        try write { connection in try Database.schemaVersion(connection) }
-    }
-
-    static func schemaVersion(_ connection: Connection) throws -> Int {
-        try connection.queryOne("PRAGMA user_version") { try $0.int(0) } ?? 0
-    }
-
     /// Applies every migration newer than the file, in order, each in its own transaction.
     /// Returns the versions applied (empty when the file was current). Refuses a file written by
-    /// a newer Clave with `StoreError.newerSchema` rather than run old code against it.
+    /// a newer Clave with `StoreError.newerSchema` rather than run old code against it. `clock`
+    /// dates the `schema_migrations` rows. (The file's version: `tx.migrations.schemaVersion()`.)
     @discardableResult
-    public func migrate(_ migrations: [Migration] = Schema.migrations) throws -> [Int] {
+    public func migrate(_ migrations: [Migration] = Schema.migrations, clock: any ClaveClock = SystemClock()) throws -> [Int] {
         let supported = migrations.last?.version ?? 0
         var applied: [Int] = []
         for migration in migrations {
-            let didApply = try write { connection -> Bool in
+            let didApply = try write { tx -> Bool in
+                let connection = tx.connection
                 // Checked inside the transaction: two processes migrating at once see each
                 // other's result instead of applying a step twice.
-                let current = try Database.schemaVersion(connection)
+                let current = try tx.migrations.schemaVersion()
                 if current > supported { throw StoreError.newerSchema(found: current, supported: supported) }
                 guard current < migration.version else { return false }
                 try connection.executeScript("""
@@ -37,7 +31,7 @@ extension Database {
                 try connection.executeScript(migration.sql)
                 try connection.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
-                    [migration.version, migration.name, Date()])
+                    [migration.version, migration.name, clock.now()])
                 // PRAGMA takes no parameters; the version is an Int from code, not input.
                 try connection.executeScript("PRAGMA user_version = \(migration.version)")
                 return true
@@ -48,7 +42,7 @@ extension Database {
             }
         }
         if migrations.isEmpty {
-            let current = try schemaVersion()
+            let current = try read { tx in try tx.migrations.schemaVersion() }
             if current > supported { throw StoreError.newerSchema(found: current, supported: supported) }
         }
         return applied

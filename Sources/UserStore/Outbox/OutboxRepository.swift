@@ -4,21 +4,44 @@ import Foundation
 ///
 /// Writing the email in the same transaction as the change it announces (a reset token, a
 /// temporary password) means no token exists without its email and no email is lost when the
-/// process dies. After delivery the row keeps its metadata but not its bodies.
-public struct OutboxRepository: Sendable {
-    /// The database this repository reads and writes.
-    public let database: Database
+/// process dies; the composite methods that do so (`tx.resetTokens.issue`,
+/// `tx.users.setTemporaryPassword`, ...) call `enqueue` on their own transaction's outbox. After
+/// delivery the row keeps its metadata but not its bodies.
+public struct OutboxRepository<Access: TransactionAccess> {
+    let transaction: Transaction<Access>
+    var connection: Connection { transaction.connection }
 
-    /// A repository over `database`. Cheap: make one wherever it is needed.
-    public init(database: Database) { self.database = database }
+    init(transaction: Transaction<Access>) { self.transaction = transaction }
 
-    /// Adds a pending message, due now; returns its id.
-    public func enqueue(_ message: NewOutboxMessage, now: Date) throws -> Int64 {
-        try database.write { connection in try OutboxRepository.enqueue(message, now: now, in: connection) }
+    /// Rows in any of `states` (all rows when nil), newest first.
+    public func list(states: Set<OutboxState>?, limit: Int) throws -> [OutboxMessage] {
+        // The state filter is a fixed set of enum names, bound as parameters all the same.
+        let wanted = states.map { $0.map(\.rawValue).sorted() } ?? OutboxState.allCases.map(\.rawValue)
+        guard !wanted.isEmpty else { return [] }
+        let placeholders = wanted.indices.map { "?\($0 + 2)" }.joined(separator: ", ")
+        let arguments: [any SQLBindable] = [max(0, limit)] + wanted
+        return try connection.query(
+            "SELECT \(OutboxMessage.columns) FROM outbox WHERE state IN (\(placeholders)) ORDER BY id DESC LIMIT ?1",
+            arguments, OutboxMessage.init(row:))
     }
 
-    /// `enqueue` inside a transaction someone else opened (`issueResetToken`).
-    static func enqueue(_ message: NewOutboxMessage, now: Date, in connection: Connection) throws -> Int64 {
+    /// One row by id.
+    public func find(id: Int64) throws -> OutboxMessage? {
+        try connection.queryOne("SELECT \(OutboxMessage.columns) FROM outbox WHERE id = ?1", [id], OutboxMessage.init(row:))
+    }
+
+    /// The earliest next_attempt_at among pending/sending rows, for the worker's sleep.
+    public func nextDueDate() throws -> Date? {
+        try connection.queryOne(
+            "SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('pending', 'sending')", [],
+            { try $0.optionalDate(0) }) ?? nil
+    }
+}
+
+extension OutboxRepository where Access == WriteAccess {
+    /// Adds a pending message, due now; returns its id.
+    @discardableResult
+    public func enqueue(_ message: NewOutboxMessage, now: Date) throws -> Int64 {
         try connection.execute("""
             INSERT INTO outbox (portal, sender, recipient, subject, text_body, html_body, state, attempts, next_attempt_at, created_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', 0, ?7, ?7)
@@ -31,97 +54,57 @@ public struct OutboxRepository: Sendable {
     /// become due again after the lease. Oldest first.
     public func claimDue(now: Date, limit: Int, lease: TimeInterval) throws -> [OutboxMessage] {
         guard limit > 0 else { return [] }
-        return try database.write { connection in
-            let due = try connection.query("""
-                SELECT \(OutboxMessage.columns) FROM outbox
-                WHERE state IN ('pending', 'sending') AND next_attempt_at <= ?1
-                ORDER BY next_attempt_at, id LIMIT ?2
-                """, [now, limit], OutboxMessage.init(row:))
-            let leaseEnd = now.addingTimeInterval(lease)
-            var claimed: [OutboxMessage] = []
-            for var message in due {
-                try connection.execute("UPDATE outbox SET state = 'sending', next_attempt_at = ?1 WHERE id = ?2",
-                                       [leaseEnd, message.id])
-                message.state = .sending
-                message.nextAttemptAt = leaseEnd
-                claimed.append(message)
-            }
-            return claimed
+        let due = try connection.query("""
+            SELECT \(OutboxMessage.columns) FROM outbox
+            WHERE state IN ('pending', 'sending') AND next_attempt_at <= ?1
+            ORDER BY next_attempt_at, id LIMIT ?2
+            """, [now, limit], OutboxMessage.init(row:))
+        let leaseEnd = now.addingTimeInterval(lease)
+        var claimed: [OutboxMessage] = []
+        for var message in due {
+            try connection.execute("UPDATE outbox SET state = 'sending', next_attempt_at = ?1 WHERE id = ?2",
+                                   [leaseEnd, message.id])
+            message.state = .sending
+            message.nextAttemptAt = leaseEnd
+            claimed.append(message)
         }
+        return claimed
     }
 
     /// state=sent, sent_at, and the bodies scrubbed (set to ''): no link or temporary
     /// password stays in the database.
     public func markSent(id: Int64, at: Date) throws {
-        try database.write { connection in
-            let changed = try connection.execute(
-                "UPDATE outbox SET state = 'sent', sent_at = ?1, text_body = '', html_body = '', last_error = NULL WHERE id = ?2",
-                [at, id])
-            if changed == 0 { throw StoreError.notFound("outbox message \(id)") }
-        }
+        let changed = try connection.execute(
+            "UPDATE outbox SET state = 'sent', sent_at = ?1, text_body = '', html_body = '', last_error = NULL WHERE id = ?2",
+            [at, id])
+        if changed == 0 { throw StoreError.notFound("outbox message \(id)") }
     }
 
     /// attempts+1, state=pending, next_attempt_at, last_error.
     public func markRetry(id: Int64, error: String, nextAttemptAt: Date) throws {
-        try database.write { connection in
-            let changed = try connection.execute(
-                "UPDATE outbox SET attempts = attempts + 1, state = 'pending', next_attempt_at = ?1, last_error = ?2 WHERE id = ?3",
-                [nextAttemptAt, error, id])
-            if changed == 0 { throw StoreError.notFound("outbox message \(id)") }
-        }
+        let changed = try connection.execute(
+            "UPDATE outbox SET attempts = attempts + 1, state = 'pending', next_attempt_at = ?1, last_error = ?2 WHERE id = ?3",
+            [nextAttemptAt, error, id])
+        if changed == 0 { throw StoreError.notFound("outbox message \(id)") }
     }
 
     /// attempts+1, state=dead, last_error=reason, bodies kept (staff can retry). Also writes an
-    /// `outbox.dead` audit entry in the same transaction.
+    /// `outbox.dead` audit entry through `tx.auditLog`, in the same transaction.
     public func markDead(id: Int64, reason: String, at: Date) throws {
-        try database.write { connection in
-            guard let portal = try connection.queryOne("SELECT portal FROM outbox WHERE id = ?1", [id], { try $0.string(0) }) else {
-                throw StoreError.notFound("outbox message \(id)")
-            }
-            try connection.execute(
-                "UPDATE outbox SET attempts = attempts + 1, state = 'dead', last_error = ?1, next_attempt_at = ?2 WHERE id = ?3",
-                [reason, at, id])
-            _ = try AuditLogRepository.record(in: connection, portal: portal, userID: nil, event: "outbox.dead",
-                                              clientAddress: nil, detail: "message \(id): \(reason)", at: at)
+        guard let portal = try connection.queryOne("SELECT portal FROM outbox WHERE id = ?1", [id], { try $0.string(0) }) else {
+            throw StoreError.notFound("outbox message \(id)")
         }
+        try connection.execute(
+            "UPDATE outbox SET attempts = attempts + 1, state = 'dead', last_error = ?1, next_attempt_at = ?2 WHERE id = ?3",
+            [reason, at, id])
+        try transaction.auditLog.record(portal: portal, userID: nil, event: "outbox.dead",
+                                        detail: "message \(id): \(reason)", at: at)
     }
 
     /// dead → pending, attempts 0, due now. Returns false if no such dead row.
     public func retry(id: Int64, now: Date) throws -> Bool {
-        try database.write { connection in
-            try connection.execute(
-                "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?1 WHERE id = ?2 AND state = 'dead'",
-                [now, id]) == 1
-        }
-    }
-
-    /// Rows in any of `states` (all rows when nil), newest first.
-    public func list(states: Set<OutboxState>?, limit: Int) throws -> [OutboxMessage] {
-        // The state filter is a fixed set of enum names, bound as parameters all the same.
-        let wanted = states.map { $0.map(\.rawValue).sorted() } ?? OutboxState.allCases.map(\.rawValue)
-        let placeholders = wanted.indices.map { "?\($0 + 2)" }.joined(separator: ", ")
-        let arguments: [any SQLBindable] = [max(0, limit)] + wanted
-        guard !wanted.isEmpty else { return [] }
-        return try database.read { connection in
-            try connection.query(
-                "SELECT \(OutboxMessage.columns) FROM outbox WHERE state IN (\(placeholders)) ORDER BY id DESC LIMIT ?1",
-                arguments, OutboxMessage.init(row:))
-        }
-    }
-
-    /// One row by id.
-    public func find(id: Int64) throws -> OutboxMessage? {
-        try database.read { connection in
-            try connection.queryOne("SELECT \(OutboxMessage.columns) FROM outbox WHERE id = ?1", [id], OutboxMessage.init(row:))
-        }
-    }
-
-    /// The earliest next_attempt_at among pending/sending rows, for the worker's sleep.
-    public func nextDueDate() throws -> Date? {
-        try database.read { connection in
-            try connection.queryOne(
-                "SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('pending', 'sending')", [],
-                { try $0.optionalDate(0) }) ?? nil
-        }
+        try connection.execute(
+            "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?1 WHERE id = ?2 AND state = 'dead'",
+            [now, id]) == 1
     }
 }

@@ -1,43 +1,35 @@
 import Foundation
 
-extension UserRepository {
+extension UserRepository where Access == WriteAccess {
     /// Counts a failed login; once `lockAfter` failures accumulate, locks the account until
     /// `now + lockFor` and starts counting again. Returns the updated user.
     @discardableResult
     public func recordFailedLogin(id: Int64, now: Date, lockAfter: Int = 5, lockFor: TimeInterval = 15 * 60) throws -> User {
-        try database.write { connection in
-            try connection.execute("""
-                UPDATE users SET failed_logins = failed_logins + 1, updated_at = ?2,
-                    locked_until = CASE WHEN failed_logins + 1 >= ?3 THEN ?4 ELSE locked_until END
-                WHERE id = ?1
-                """, [id, now, lockAfter, now.addingTimeInterval(lockFor)])
-            try connection.execute("UPDATE users SET failed_logins = 0 WHERE id = ?1 AND failed_logins >= ?2", [id, lockAfter])
-            return try UserRepository.require(id: id, in: connection)
-        }
+        try connection.execute("""
+            UPDATE users SET failed_logins = failed_logins + 1, updated_at = ?2,
+                locked_until = CASE WHEN failed_logins + 1 >= ?3 THEN ?4 ELSE locked_until END
+            WHERE id = ?1
+            """, [id, now, lockAfter, now.addingTimeInterval(lockFor)])
+        try connection.execute("UPDATE users SET failed_logins = 0 WHERE id = ?1 AND failed_logins >= ?2", [id, lockAfter])
+        return try require(id: id)
     }
 
     /// Clears the failure count after a successful login.
     public func recordSuccessfulLogin(id: Int64, now: Date) throws {
-        try database.write { connection in
-            try UserRepository.requireChange(try connection.execute(
-                "UPDATE users SET failed_logins = 0, updated_at = ?2 WHERE id = ?1", [id, now]), id: id)
-        }
+        try requireChange(try connection.execute(
+            "UPDATE users SET failed_logins = 0, updated_at = ?2 WHERE id = ?1", [id, now]), id: id)
     }
 
     /// Refuses logins until `until` (staff action: `clave users lock`).
     public func lock(id: Int64, until: Date, now: Date) throws {
-        try database.write { connection in
-            try UserRepository.requireChange(try connection.execute(
-                "UPDATE users SET locked_until = ?2, updated_at = ?3 WHERE id = ?1", [id, until, now]), id: id)
-        }
+        try requireChange(try connection.execute(
+            "UPDATE users SET locked_until = ?2, updated_at = ?3 WHERE id = ?1", [id, until, now]), id: id)
     }
 
     /// Lifts a lock and forgets failed logins.
     public func unlock(id: Int64, now: Date) throws {
-        try database.write { connection in
-            try UserRepository.requireChange(try connection.execute(
-                "UPDATE users SET locked_until = NULL, failed_logins = 0, updated_at = ?2 WHERE id = ?1", [id, now]), id: id)
-        }
+        try requireChange(try connection.execute(
+            "UPDATE users SET locked_until = NULL, failed_logins = 0, updated_at = ?2 WHERE id = ?1", [id, now]), id: id)
     }
 
     /// Sets a new password chosen by the user (or staff) and, in the same transaction, clears any
@@ -45,17 +37,24 @@ extension UserRepository {
     /// except `keepingSession` (the hash of the session that made the change, when the portal
     /// keeps the user logged in, as SOI's forced "Cambio de Clave" does). A `confirmation`
     /// email (Cajacopi sends one) is enqueued in the same transaction.
+    ///
+    /// - Parameters:
+    ///   - id: the user.
+    ///   - newHash: the new password's hash.
+    ///   - mustChange: whether the next login forces another change (staff-set passwords).
+    ///   - keepingSession: the session id hash to keep, or nil to end every session.
+    ///   - confirmation: the "your password was changed" email, or nil.
+    ///   - now: the time of the change.
     public func changePassword(id: Int64, newHash: String, mustChange: Bool = false, keepingSession: String? = nil,
                                confirmation: NewOutboxMessage? = nil, now: Date) throws {
-        try database.write { connection in
-            try UserRepository.setPassword(id: id, newHash: newHash, mustChange: mustChange, now: now, in: connection)
-            try ResetTokenRepository.dropAllTokensAndSessions(userID: id, keepingSession: keepingSession, now: now, in: connection)
-            if let confirmation { _ = try OutboxRepository.enqueue(confirmation, now: now, in: connection) }
-        }
+        try setPassword(id: id, newHash: newHash, mustChange: mustChange, now: now)
+        try transaction.resetTokens.dropAllTokensAndSessions(userID: id, keepingSession: keepingSession, now: now)
+        if let confirmation { _ = try transaction.outbox.enqueue(confirmation, now: now) }
     }
 
-    /// The password columns of a change, inside a transaction someone else opened.
-    static func setPassword(id: Int64, newHash: String, mustChange: Bool, now: Date, in connection: Connection) throws {
+    /// The password columns of a change; `changePassword` and `redeemAndChangePassword` add the
+    /// tokens, sessions and email that must go with it.
+    func setPassword(id: Int64, newHash: String, mustChange: Bool, now: Date) throws {
         try requireChange(try connection.execute("""
             UPDATE users SET password_hash = ?2, must_change_password = ?3, temporary_password_hash = NULL,
                 temporary_password_expires_at = NULL, failed_logins = 0, updated_at = ?4
@@ -66,45 +65,34 @@ extension UserRepository {
     /// Replaces the hash of the same password with one at the current cost (after a login, when
     /// `PasswordHasher.needsRehash` says so). Sessions and tokens are untouched.
     public func rehashPassword(id: Int64, newHash: String, now: Date) throws {
-        try database.write { connection in
-            try UserRepository.requireChange(try connection.execute(
-                "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1", [id, newHash, now]), id: id)
-        }
+        try requireChange(try connection.execute(
+            "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1", [id, newHash, now]), id: id)
     }
 
     /// SOI "forgot password": stores a temporary password beside the current one and enqueues
-    /// its email, in ONE transaction. The current password keeps working until the temporary one
-    /// is used (`promoteTemporaryPassword`). Returns the outbox id.
+    /// its email through `tx.outbox`, in the same transaction. The current password keeps working
+    /// until the temporary one is used (`promoteTemporaryPassword`). Returns the outbox id.
     @discardableResult
     public func setTemporaryPassword(id: Int64, hash: String, expiresAt: Date, now: Date, email: NewOutboxMessage) throws -> Int64 {
-        try database.write { connection in
-            try UserRepository.requireChange(try connection.execute("""
-                UPDATE users SET temporary_password_hash = ?2, temporary_password_expires_at = ?3, updated_at = ?4
-                WHERE id = ?1
-                """, [id, hash, expiresAt, now]), id: id)
-            return try OutboxRepository.enqueue(email, now: now, in: connection)
-        }
+        try requireChange(try connection.execute("""
+            UPDATE users SET temporary_password_hash = ?2, temporary_password_expires_at = ?3, updated_at = ?4
+            WHERE id = ?1
+            """, [id, hash, expiresAt, now]), id: id)
+        return try transaction.outbox.enqueue(email, now: now)
     }
 
     /// After a login with the temporary password: it becomes the password, the old one stops
     /// working, and the user must change it before anything else. Returns false when the
     /// temporary password was gone or expired by then (another request used it first).
     public func promoteTemporaryPassword(id: Int64, now: Date) throws -> Bool {
-        try database.write { connection in
-            try connection.execute("""
-                UPDATE users SET password_hash = temporary_password_hash, temporary_password_hash = NULL,
-                    temporary_password_expires_at = NULL, must_change_password = 1, failed_logins = 0, updated_at = ?2
-                WHERE id = ?1 AND temporary_password_hash IS NOT NULL AND temporary_password_expires_at > ?2
-                """, [id, now]) == 1
-        }
+        try connection.execute("""
+            UPDATE users SET password_hash = temporary_password_hash, temporary_password_hash = NULL,
+                temporary_password_expires_at = NULL, must_change_password = 1, failed_logins = 0, updated_at = ?2
+            WHERE id = ?1 AND temporary_password_hash IS NOT NULL AND temporary_password_expires_at > ?2
+            """, [id, now]) == 1
     }
 
-    static func require(id: Int64, in connection: Connection) throws -> User {
-        guard let user = try find(id: id, in: connection) else { throw StoreError.notFound("user \(id)") }
-        return user
-    }
-
-    static func requireChange(_ changed: Int, id: Int64) throws {
+    private func requireChange(_ changed: Int, id: Int64) throws {
         if changed == 0 { throw StoreError.notFound("user \(id)") }
     }
 }

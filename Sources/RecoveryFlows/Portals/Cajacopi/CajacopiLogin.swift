@@ -10,7 +10,7 @@ enum CajacopiLogin {
         if password.isEmpty { form.fail("contrasena", "Escriba su contraseña.") }
         if !email.isEmpty, EmailAddress(email) == nil { form.fail("correo", "Escriba un correo válido, por ejemplo nombre@dominio.com.") }
         guard !form.hasErrors else { return try CajacopiPortal.loginPage(request, form: form, status: .unprocessableContent) }
-        let user = try request.context.users.findCajacopi(email: email)
+        let user = try request.context.database.read { tx in try tx.users.findCajacopi(email: email) }
         switch try LoginService.attempt(request, portal: .cajacopi, identifier: email, user: user, password: password) {
         case .success:
             return request.redirect(to: "/cajacopi/inicio")

@@ -24,9 +24,9 @@ extension CajacopiRecovery {
     /// A link's status and its user, without using it.
     public func inspectLink(token: String) throws -> (status: ResetTokenStatus, user: User?) {
         guard Self.isPlausibleToken(token) else { return (.unknown, nil) }
-        let lookup = try ResetTokenRepository(database: database).lookup(tokenHash: SHA256.hex(token), now: clock.now())
+        let lookup = try database.read { tx in try tx.resetTokens.lookup(tokenHash: SHA256.hex(token), now: clock.now()) }
         guard lookup.status == .valid, let userID = lookup.token?.userID else { return (lookup.status, nil) }
-        guard let user = try UserRepository(database: database).find(id: userID) else { return (.unknown, nil) }
+        guard let user = try database.read({ tx in try tx.users.find(id: userID) }) else { return (.unknown, nil) }
         return (.valid, user)
     }
 
@@ -55,8 +55,8 @@ extension CajacopiRecovery {
         let hash = try hashingPool.map { pool in try pool.run { try hasher.hash(newPassword) } } ?? hasher.hash(newPassword)
         let now = clock.now()
         let changedEmail = try mail.passwordChangedEmail(to: user.email, at: now)
-        let result = try ResetTokenRepository(database: database).redeemAndChangePassword(
-            tokenHash: SHA256.hex(token), newPasswordHash: hash, now: now, confirmation: { _ in changedEmail })
+        let result = try database.write { tx in try tx.resetTokens.redeemAndChangePassword(
+            tokenHash: SHA256.hex(token), newPasswordHash: hash, now: now, confirmation: { _ in changedEmail }) }
         guard result.status == .valid else {
             // Another tab or a newer request got there between the check and the change.
             audit.record(.resetLinkRefused, userID: user.id, client: clientAddress, detail: "status=\(result.status.rawValue)")

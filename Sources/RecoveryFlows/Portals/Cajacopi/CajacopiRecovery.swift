@@ -83,15 +83,14 @@ public struct CajacopiRecovery: Sendable {
             audit.record(.formInvalid, client: clientAddress, detail: "fields=correo")
             return .invalidEmail
         }
-        let users = UserRepository(database: database)
-        let user = try users.findCajacopi(email: email.value)
+        let user = try database.read { tx in try tx.users.findCajacopi(email: email.value) }
         // Both branches make a token and render its email, so they cost about the same.
         let token = try SecureRandom.token()
         let message = try mail.resetEmail(to: user?.email ?? email.value, token: token)
         if let user {
-            try ResetTokenRepository(database: database).issueResetToken(
+            try database.write { tx in try tx.resetTokens.issue(
                 userID: user.id, purpose: .passwordReset, tokenHash: SHA256.hex(token),
-                expiresAt: now.addingTimeInterval(configuration.tokenLifetime), now: now, email: message)
+                expiresAt: now.addingTimeInterval(configuration.tokenLifetime), now: now, email: message) }
             audit.record(.resetRequested, userID: user.id, client: clientAddress, detail: "account=found")
             wakeOutbox()
         } else {

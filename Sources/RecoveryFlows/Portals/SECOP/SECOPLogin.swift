@@ -9,7 +9,7 @@ enum SECOPLogin {
         let password = request.rawField("contrasena")
         if password.isEmpty { form.fail("contrasena", "Escriba su contraseña.") }
         guard !form.hasErrors else { return try SECOPPortal.loginPage(request, form: form, status: .unprocessableContent) }
-        let user = try request.context.users.findSecop(username: username)
+        let user = try request.context.database.read { tx in try tx.users.findSecop(username: username) }
         switch try LoginService.attempt(request, portal: .secop, identifier: username, user: user, password: password) {
         case .success:
             return request.redirect(to: "/secop/inicio")

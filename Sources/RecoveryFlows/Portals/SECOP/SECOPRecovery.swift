@@ -73,7 +73,7 @@ public struct SECOPRecovery: Sendable {
             throw SECOPRecoveryError.input(.invalidUsername)
         }
         let now = clock.now()
-        let user = try UserRepository(database: database).findSecop(username: username)
+        let user = try database.read { tx in try tx.users.findSecop(username: username) }
         let token = try SecureRandom.token()
         let tokenHash = SHA256.hex(token)
         let shownName = user?.username ?? username
@@ -86,9 +86,9 @@ public struct SECOPRecovery: Sendable {
                              detail: "account=unknown", at: now)
             return
         }
-        try ResetTokenRepository(database: database).issueResetToken(
+        try database.write { tx in try tx.resetTokens.issue(
             userID: user.id, purpose: .passwordReset, tokenHash: tokenHash,
-            expiresAt: now.addingTimeInterval(configuration.linkLifetime), now: now, email: message)
+            expiresAt: now.addingTimeInterval(configuration.linkLifetime), now: now, email: message) }
         record(userID: user.id, event: .resetRequested, clientAddress: clientAddress,
                          detail: "account=found link_minutes=\(Int(configuration.linkLifetime / 60))", at: now)
         logger.info("secop reset link issued", ["user": String(user.id)])
@@ -102,7 +102,7 @@ public struct SECOPRecovery: Sendable {
     public func requestUsernameReminder(email rawEmail: String, clientAddress: String?) throws {
         guard let email = EmailAddress(rawEmail) else { throw SECOPRecoveryError.input(.invalidEmail) }
         let now = clock.now()
-        let users = try UserRepository(database: database).findSecop(email: email.value)
+        let users = try database.read { tx in try tx.users.findSecop(email: email.value) }
         let names = users.compactMap(\.username)
         let message = try composer.compose(
             portal: .secop, name: "recordar-usuario", to: email.value, subject: Self.reminderSubject,
@@ -113,7 +113,7 @@ public struct SECOPRecovery: Sendable {
                              clientAddress: clientAddress, detail: "accounts=0", at: now)
             return
         }
-        _ = try OutboxRepository(database: database).enqueue(message, now: now)
+        _ = try database.write { tx in try tx.outbox.enqueue(message, now: now) }
         record(userID: users.first?.id, event: .usernameReminderRequested,
                          clientAddress: clientAddress, detail: "accounts=\(names.count)", at: now)
         wakeOutbox()
@@ -130,11 +130,11 @@ public struct SECOPRecovery: Sendable {
                              detail: "status=unknown", at: now)
             return .unusable(.unknown)
         }
-        let lookup = try ResetTokenRepository(database: database).lookup(tokenHash: tokenHash, now: now)
+        let lookup = try database.read { tx in try tx.resetTokens.lookup(tokenHash: tokenHash, now: now) }
         record(userID: lookup.token?.userID, event: .resetLinkOpened,
                          clientAddress: clientAddress, detail: "status=\(lookup.status.rawValue)", at: now)
         guard lookup.status == .valid, let token = lookup.token,
-              let user = try UserRepository(database: database).find(id: token.userID) else {
+              let user = try database.read({ tx in try tx.users.find(id: token.userID) }) else {
             return .unusable(lookup.status == .valid ? .unknown : lookup.status)
         }
         return .valid(username: user.username ?? user.displayName)
@@ -146,11 +146,10 @@ public struct SECOPRecovery: Sendable {
     public func changePassword(token: String, newPassword: String, confirmation: String,
                                clientAddress: String?) throws -> SECOPChangeOutcome {
         let now = clock.now()
-        let tokens = ResetTokenRepository(database: database)
         guard let tokenHash = hashIfPlausible(token) else { return .unusableLink(.unknown) }
-        let lookup = try tokens.lookup(tokenHash: tokenHash, now: now)
+        let lookup = try database.read { tx in try tx.resetTokens.lookup(tokenHash: tokenHash, now: now) }
         guard lookup.status == .valid, let row = lookup.token,
-              let user = try UserRepository(database: database).find(id: row.userID) else {
+              let user = try database.read({ tx in try tx.users.find(id: row.userID) }) else {
             record(userID: lookup.token?.userID, event: .resetLinkRefused,
                              clientAddress: clientAddress, detail: "status=\(lookup.status.rawValue)", at: now)
             return .unusableLink(lookup.status == .valid ? .unknown : lookup.status)
@@ -164,8 +163,8 @@ public struct SECOPRecovery: Sendable {
         }
         let newHash = try hashPassword(newPassword)
         let notice = try PasswordChangedNotice.message(for: user, at: now, composer: composer)
-        let result = try tokens.redeemAndChangePassword(tokenHash: tokenHash, newPasswordHash: newHash, now: now,
-                                                        confirmation: { _ in notice })
+        let result = try database.write { tx in try tx.resetTokens.redeemAndChangePassword(tokenHash: tokenHash, newPasswordHash: newHash, now: now,
+                                                        confirmation: { _ in notice }) }
         guard result.status == .valid else {
             // Another request used or superseded the link between the look-up and now.
             record(userID: user.id, event: .resetLinkRefused, clientAddress: clientAddress,

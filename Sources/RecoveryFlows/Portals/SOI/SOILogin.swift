@@ -13,7 +13,7 @@ enum SOILogin {
         guard let company, let person, !form.hasErrors else {
             return try SOIPortal.loginPage(request, form: form, status: .unprocessableContent)
         }
-        let user = try request.context.users.findSOI(aportante: company, user: person)
+        let user = try request.context.database.read { tx in try tx.users.findSOI(aportante: company, user: person) }
         switch try LoginService.attempt(request, portal: .soi, identifier: "\(company)/\(person)", user: user,
                                         password: password, allowTemporary: true) {
         case .success(_, let mustChange):

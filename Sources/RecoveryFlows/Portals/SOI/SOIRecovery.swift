@@ -20,7 +20,7 @@ import UserStore
 /// new clave costs no attempt).
 public struct SOIRecovery: Sendable {
     /// Users, temporary passwords and password changes.
-    public let users: UserRepository
+    public let database: Database
     /// Where every step is recorded.
     public let audit: AuditTrail
     /// Hashes new and temporary passwords.
@@ -43,7 +43,7 @@ public struct SOIRecovery: Sendable {
     public init(database: Database, hasher: PasswordHasher, verifier: PasswordVerifier, hashingPool: PasswordHashingPool? = nil,
                 mail: SOIRecoveryMail, rules: SOIPasswordRules, configuration: SOIRecoveryConfiguration,
                 clock: any ClaveClock = SystemClock(), mailEnqueued: @escaping @Sendable () -> Void = {}) {
-        users = UserRepository(database: database)
+        self.database = database
         audit = AuditTrail(database: database, portal: Portal.soi.rawValue, logger: Logger(label: "soi"), clock: clock)
         self.hasher = hasher
         self.hashingPool = hashingPool
@@ -82,7 +82,7 @@ public struct SOIRecovery: Sendable {
         try spendLimit()
         let temporary = try SecureRandom.readablePassword(groups: configuration.temporaryPasswordGroups)
         let hash = try hashing { try hasher.hash(temporary) }
-        let found = try users.findSOI(aportante: request.aportante, user: request.usuario)
+        let found = try database.read { tx in try tx.users.findSOI(aportante: request.aportante, user: request.usuario) }
         // The email is compared whole in constant time: which prefix matched stays unknown.
         let emailMatches = ConstantTime.equals(found?.email.lowercased() ?? "\u{0}invalid", request.email)
         guard let user = found, emailMatches else {
@@ -92,7 +92,9 @@ public struct SOIRecovery: Sendable {
         }
         let expiresAt = now.addingTimeInterval(configuration.temporaryPasswordLifetime)
         let message = try mail.temporaryPassword(temporary, user: user, aportante: request.aportante, expiresAt: expiresAt)
-        let outboxID = try users.setTemporaryPassword(id: user.id, hash: hash, expiresAt: expiresAt, now: now, email: message)
+        let outboxID = try database.write { tx in
+            try tx.users.setTemporaryPassword(id: user.id, hash: hash, expiresAt: expiresAt, now: now, email: message)
+        }
         audit.record(.resetRequested, userID: user.id, client: clientAddress,
                      detail: "account=found outbox=\(outboxID) expires=\(Int(expiresAt.timeIntervalSince1970))")
         logger.info("temporary password enqueued", ["user": String(user.id), "outbox": String(outboxID)])
@@ -104,7 +106,7 @@ public struct SOIRecovery: Sendable {
     /// it becomes the password, the old one stops working, and "Cambio de Clave" is forced.
     /// False when it was used or expired in between (treat the login as failed).
     public func useTemporaryPassword(userID: Int64, clientAddress: String, now: Date) throws -> Bool {
-        let promoted = try users.promoteTemporaryPassword(id: userID, now: now)
+        let promoted = try database.write { tx in try tx.users.promoteTemporaryPassword(id: userID, now: now) }
         audit.record(promoted ? .temporaryPasswordUsed : .temporaryPasswordStale, userID: userID, client: clientAddress)
         return promoted
     }
@@ -127,7 +129,7 @@ public struct SOIRecovery: Sendable {
     public func changePassword(userID: Int64, current: String, new: String, confirmation: String,
                                keepingSession: String?, clientAddress: String, now: Date,
                                spendLimit: () throws -> Void = {}) throws -> ChangeOutcome {
-        guard let user = try users.find(id: userID), user.portal == .soi else {
+        guard let user = try database.read({ tx in try tx.users.find(id: userID) }), user.portal == .soi else {
             return .refused(SOIFieldError(field: "clave_actual", message: "La clave actual no es correcta."))
         }
         // The rules first: they need no secret, so a typo in the new clave costs no attempt.
@@ -142,8 +144,8 @@ public struct SOIRecovery: Sendable {
         }
         let newHash = try hashing { try hasher.hash(new) }
         let notice = try mail.passwordChanged(user: user, at: now)
-        try users.changePassword(id: userID, newHash: newHash, mustChange: false, keepingSession: keepingSession,
-                                 confirmation: notice, now: now)
+        try database.write { tx in try tx.users.changePassword(id: userID, newHash: newHash, mustChange: false, keepingSession: keepingSession,
+                                 confirmation: notice, now: now) }
         audit.record(.passwordChanged, userID: userID, client: clientAddress,
                      detail: user.mustChangePassword ? "via=temporary_password" : "via=change_form")
         mailEnqueued()

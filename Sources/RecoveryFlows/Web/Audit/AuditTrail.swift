@@ -31,8 +31,10 @@ public struct AuditTrail: Sendable {
     /// Appends `event`. `detail` holds ids, reasons and counts: never a secret.
     public func record(_ event: AuditEvent, userID: Int64? = nil, client: String? = nil, detail: String = "") {
         do {
-            try AuditLogRepository(database: database).record(portal: portal, userID: userID, event: event.rawValue,
-                                                              clientAddress: client, detail: detail, at: clock.now())
+            try database.write { tx in
+                try tx.auditLog.record(portal: portal, userID: userID, event: event.rawValue, clientAddress: client,
+                                       detail: detail, at: clock.now())
+            }
         } catch {
             logger.error("audit write failed", ["event": "\(portal).\(event.rawValue)", "error": "\(error)"])
         }
