@@ -6,7 +6,7 @@ import TestSupport
 /// Bad input gets a 4xx page that escapes what it echoes; never a crash.
 @Suite struct BadInputTests {
     @Test func missingFieldsGetErrorsNextToTheFields() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues, .soiLoginValues, .cajacopiLoginValues])
+        let harness = try AppHarness()
         let secop = try harness.browser().fillAndSubmit("/secop/ingreso", [:])
         #expect(secop.status == 422)
         #expect(secop.text.components(separatedBy: "class=\"field-error\"").count == 3)
@@ -20,7 +20,7 @@ import TestSupport
     }
 
     @Test func scriptTagsAreEscapedWhereverTheyAreEchoed() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues])
+        let harness = try AppHarness()
         let attack = "<script>alert(1)</script>\"'"
         let page = try harness.browser().fillAndSubmit("/secop/ingreso", ["usuario": attack, "contrasena": "x"])
         #expect(page.status == 422)
@@ -31,7 +31,7 @@ import TestSupport
     }
 
     @Test func oversizedValuesGet400() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues])
+        let harness = try AppHarness()
         let browser = harness.browser()
         let page = try browser.get("/secop/ingreso")
         let huge = String(repeating: "a", count: 5_000)
@@ -44,7 +44,7 @@ import TestSupport
     }
 
     @Test func invalidUTF8AndMalformedFormsGet400() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues])
+        let harness = try AppHarness()
         let browser = harness.browser()
         let token = try browser.get("/secop/ingreso").csrfToken()
         let body = Array("csrf=\(token)&usuario=%FF%FE&contrasena=x".utf8)

@@ -10,7 +10,7 @@ import UserStore
     static let fields = [("usuario", Demo.secopUser), ("contrasena", Demo.secopPassword)]
 
     @Test func aLoginWithoutTheTokenIsRefusedAndChangesNothing() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues])
+        let harness = try AppHarness()
         let browser = harness.browser()
         _ = try browser.get("/secop/ingreso")
         let refused = try browser.post("/secop/ingreso", Self.fields)
@@ -22,7 +22,7 @@ import UserStore
     }
 
     @Test func aWrongTokenOrOneFromAnotherSessionIsRefused() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues])
+        let harness = try AppHarness()
         let other = harness.browser()
         let othersToken = try other.get("/secop/ingreso").csrfToken()
         let browser = harness.browser()
@@ -38,7 +38,7 @@ import UserStore
     }
 
     @Test func withoutASessionCookieEveryPostIsRefused() throws {
-        let harness = try AppHarness(templateGaps: [.cajacopiLoginValues])
+        let harness = try AppHarness()
         let browser = harness.browser()
         let page = try browser.get("/cajacopi/ingreso")
         browser.clearCookies()
@@ -46,7 +46,7 @@ import UserStore
     }
 
     @Test func aFormLeftOpenPastTheSessionLifetimeSaysWhatToDo() throws {
-        let harness = try AppHarness(templateGaps: [.secopRecoveryUsername])
+        let harness = try AppHarness()
         let browser = harness.browser()
         let page = try browser.get("/secop/olvide-contrasena")
         harness.clock.advance(by: 16 * 60)
@@ -59,7 +59,7 @@ import UserStore
     }
 
     @Test func logoutNeedsTheTokenAndTheLoginTokenDiesAtLogin() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues])
+        let harness = try AppHarness()
         let browser = harness.browser()
         let page = try browser.get("/secop/ingreso")
         #expect(try browser.submit(page, to: "/secop/ingreso", Dictionary(uniqueKeysWithValues: Self.fields)).status == 303)

@@ -21,7 +21,7 @@ import UserStore
 
     @Test(arguments: portals)
     func demoUserLogsInSeesTheHomePageAndLogsOut(portal: String, fields: [String: String], name: String) throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues, .soiLoginValues, .cajacopiLoginValues])
+        let harness = try AppHarness()
         let browser = harness.browser()
         let page = try browser.get("/\(portal)/ingreso")
         #expect(page.status == 200)
@@ -54,7 +54,7 @@ import UserStore
     }
 
     @Test func aSessionOfOnePortalDoesNotOpenAnother() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues])
+        let harness = try AppHarness()
         let browser = harness.browser()
         #expect(try browser.fillAndSubmit("/secop/ingreso", ["usuario": Demo.secopUser, "contrasena": Demo.secopPassword]).status == 303)
         #expect(try browser.get("/cajacopi/inicio").status == 303)
@@ -62,7 +62,7 @@ import UserStore
     }
 
     @Test func wrongPasswordAndUnknownUserReadTheSameAndKeepWhatWasTypedButThePassword() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues])
+        let harness = try AppHarness()
         let wrong = try harness.browser().fillAndSubmit("/secop/ingreso", ["usuario": Demo.secopUser, "contrasena": "Nope-12345"])
         let unknown = try harness.browser().fillAndSubmit("/secop/ingreso", ["usuario": "nadie.aqui", "contrasena": "Nope-12345"])
         #expect(wrong.status == 422)
@@ -81,7 +81,7 @@ import UserStore
     }
 
     @Test func consecutiveFailuresLockTheAccountWithBackOff() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues]) { $0.login = LoginPolicy(lockAfter: 3, lockFor: 60) }
+        let harness = try AppHarness() { $0.login = LoginPolicy(lockAfter: 3, lockFor: 60) }
         let browser = harness.browser()
         for _ in 0..<3 {
             #expect(try browser.fillAndSubmit("/secop/ingreso", ["usuario": Demo.secopUser, "contrasena": "Mala-1234"]).status == 422)
@@ -105,7 +105,7 @@ import UserStore
 
     @Test func aHashBelowTheCurrentCostIsUpgradedAtLogin() throws {
         // The one test at the default (production) cost: the demo hashes use the cheap one.
-        let harness = try AppHarness(seedDemo: false, templateGaps: [.secopLoginValues]) { $0.hashCost = .default }
+        let harness = try AppHarness(seedDemo: false) { $0.hashCost = .default }
         let cheap = PasswordHasher(cost: .testing)
         let user = try harness.context.database.write { tx in try tx.users.create(
             try NewUser(portal: .secop, username: "costo.bajo", email: EmailAddress("bajo@example.com")!),

@@ -11,7 +11,7 @@ struct MailDomainTests {
     typealias Demo = AppHarness.Demo
 
     @Test func eachPortalSendsFromItsMailboxOnTheConfiguredDomain() throws {
-        let harness = try AppHarness(templateGaps: [.soiRecoveryFormValues, .secopRecoveryUsername]) { $0.senders = EmailSenders(domain: "correo.example.co") }
+        let harness = try AppHarness() { $0.senders = EmailSenders(domain: "correo.example.co") }
         let browser = harness.browser()
 
         #expect(try browser.fillAndSubmit("/soi/olvido-clave", SOIRecoveryHTTPTests.forgotFields()).status == 200)

@@ -16,7 +16,7 @@ import TestSupport
     }
 
     @Test func theIdentifierLimitAnswers429TheSameForKnownAndUnknownNames() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues], configure: Self.tight)
+        let harness = try AppHarness(configure: Self.tight)
         var limited: [WebResponse] = []
         for name in [Demo.secopUser, "no.existe"] {
             let browser = harness.browser()
@@ -39,7 +39,7 @@ import TestSupport
     }
 
     @Test func theAddressLimitCountsEveryIdentifier() throws {
-        let harness = try AppHarness(templateGaps: [.cajacopiLoginValues], configure: Self.tight)
+        let harness = try AppHarness(configure: Self.tight)
         let browser = harness.browser()
         for index in 0..<3 {
             #expect(try browser.fillAndSubmit("/cajacopi/ingreso", ["correo": "n\(index)@example.com", "contrasena": "x"]).status == 422)
@@ -48,7 +48,7 @@ import TestSupport
     }
 
     @Test func forwardedForIsIgnoredFromAnUntrustedPeer() throws {
-        let harness = try AppHarness(templateGaps: [.cajacopiLoginValues], configure: Self.tight)
+        let harness = try AppHarness(configure: Self.tight)
         for index in 0..<4 {
             let browser = harness.browser()
             browser.extraHeaders = [("X-Forwarded-For", "203.0.113.\(index)")]
@@ -58,7 +58,7 @@ import TestSupport
     }
 
     @Test func forwardedForFromATrustedProxyNamesTheClient() throws {
-        let harness = try AppHarness(templateGaps: [.cajacopiLoginValues]) {
+        let harness = try AppHarness() {
             Self.tight(&$0)
             $0.trustedProxies = ["127.0.0.1"]
         }

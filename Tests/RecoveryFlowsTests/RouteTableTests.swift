@@ -17,10 +17,16 @@ import UserStore
         directory = try TemporaryDirectory(prefix: "clave-routes")
         let database = try Database(path: directory.path("clave.sqlite"))
         try database.migrate()
-        context = try AppContext(
-            configuration: AppConfiguration(mode: .development, publicURL: try #require(URL(string: "http://clave.test")),
-                                            resources: PackagePaths.resources, hashCost: .testing, reloadTemplates: false),
-            database: database, clock: ManualClock(followsRealTime: true))
+        context = try AppContext(configuration: try Self.configuration(.development, "http://clave.test"), database: database,
+                                 clock: ManualClock(followsRealTime: true))
+    }
+
+    /// The app's configuration for `mode`, with strict templates (a missing value is an error).
+    static func configuration(_ mode: AppMode, _ publicURL: String) throws -> AppConfiguration {
+        var configuration = AppConfiguration(mode: mode, publicURL: try #require(URL(string: publicURL)),
+                                             resources: PackagePaths.resources, hashCost: .testing, reloadTemplates: false)
+        configuration.strictTemplates = true
+        return configuration
     }
 
     static func request(_ method: HTTPMethod, _ target: String) -> HTTPRequest {
@@ -62,10 +68,8 @@ import UserStore
 
     @Test("production serves neither the mailbox nor the captcha answers")
     func productionHasNoDevelopmentRoutes() throws {
-        let production = try AppContext(
-            configuration: AppConfiguration(mode: .production, publicURL: try #require(URL(string: "https://clave.test")),
-                                            resources: PackagePaths.resources, hashCost: .testing, reloadTemplates: false),
-            database: context.database)
+        let production = try AppContext(configuration: try Self.configuration(.production, "https://clave.test"),
+                                        database: context.database)
         let app = try ClaveApp(context: production)
         #expect(!app.routes.contains { $0.owner == "dev" || $0.path.hasPrefix("/_") })
     }

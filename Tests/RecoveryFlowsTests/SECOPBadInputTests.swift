@@ -14,7 +14,7 @@ import TestSupport
     @Test(arguments: [SECOPRoutes.forgotPassword, SECOPRoutes.forgotUsername, SECOPRoutes.changePassword])
     func randomBodiesNeverBreakTheServer(path: String) throws {
         let open = RouteLimits(perAddress: .init(10_000, per: 60), perIdentifier: .init(10_000, per: 60))
-        let harness = try AppHarness(templateGaps: [.secopRecoveryUsername]) {
+        let harness = try AppHarness() {
             $0.rateLimits = RateLimitPolicy(routes: [SECOPPortal.RecoveryLimit.forgotPassword: open,
                                                      SECOPPortal.RecoveryLimit.forgotUsername: open,
                                                      SECOPPortal.RecoveryLimit.changePassword: open])

@@ -26,10 +26,7 @@ import UserStore
             var configuration = AppConfiguration(publicURL: try #require(URL(string: "http://clave.example.co:8080")),
                                                  resources: PackagePaths.resources, hashCost: .testing,
                                                  uniformTiming: UniformTiming(floor: 0.01, jitter: 0))
-            // TemplateGap.secopRecoveryUsername (secop/olvide-contrasena.html:24 reads usuario) and
-            // .secopReminderEmail (secop/olvide-usuario.html:23 reads correo) fail both journeys
-            // in strict mode until the forms provide those values.
-            configuration.strictTemplates = false
+            configuration.strictTemplates = true
             let context = try AppContext(configuration: configuration, database: fixture.database, logger: quiet,
                                          wakeOutbox: { worker.wake() })
             server = try LiveServer(try ClaveApp(context: context))

@@ -12,31 +12,26 @@ import UserStore
     let fixture: SECOPFixture
     let pages: SECOPRecoveryPages
     let templates: TemplateSet
-    /// The same templates rendering a missing value as empty, for pages with a ``TemplateGap``.
-    let lenientTemplates: TemplateSet
 
     init() throws {
         fixture = try SECOPFixture()
         pages = SECOPRecoveryPages(recovery: fixture.recovery)
-        let folder = PackagePaths.resources.appendingPathComponent("templates")
-        templates = try TemplateSet(directory: folder, options: TemplateOptions(strict: true))
-        lenientTemplates = try TemplateSet(directory: folder, options: TemplateOptions(strict: false))
+        templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"),
+                                    options: TemplateOptions(strict: true))
     }
 
-    /// `page` rendered as the app renders it: its context plus the layout's common values.
-    /// `gaps` names the values the page's template reads but the page does not provide; such a
-    /// page is rendered leniently.
-    func render(_ page: PortalPage, gaps: [TemplateGap] = []) throws -> String {
+    /// `page` rendered as the app renders it (strictly): its context plus the layout's common values.
+    func render(_ page: PortalPage) throws -> String {
         var context = page.context
         context["csrf"] = "csrf-de-prueba"
         context["titulo"] = .string(page.title)
         context["clase_cuerpo"] = .string(PortalTheme.secop.cssClass)
         context["desarrollo"] = false
-        return try (gaps.isEmpty ? templates : lenientTemplates).render(page.template, context)
+        return try templates.render(page.template, context)
     }
 
     @Test func theRequestFormFollowsTheGuide() throws {
-        let html = try render(pages.forgotPasswordForm(), gaps: [.secopRecoveryUsername])
+        let html = try render(pages.forgotPasswordForm())
         #expect(html.contains("Nombre de usuario"))
         #expect(html.contains("Escriba su nombre de usuario"))
         #expect(html.contains("Enviar correo"))

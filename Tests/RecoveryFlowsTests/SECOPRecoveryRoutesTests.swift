@@ -23,11 +23,7 @@ import UserStore
         var configuration = AppConfiguration(publicURL: try #require(URL(string: "https://clave.example.co")),
                                              resources: PackagePaths.resources, rateLimits: rateLimits, hashCost: .testing,
                                              uniformTiming: UniformTiming(floor: 0.05, jitter: 0))
-        // Every test here opens SECOP II's forms: TemplateGap.secopRecoveryUsername
-        // (secop/olvide-contrasena.html:24 reads usuario), .secopReminderEmail
-        // (secop/olvide-usuario.html:23 reads correo) and .secopLoginValues (secop/ingreso.html:10
-        // reads valores.usuario) fail them in strict mode until the pages provide those values.
-        configuration.strictTemplates = false
+        configuration.strictTemplates = true
         context = try AppContext(configuration: configuration, database: fixture.database, clock: clock,
                                  logger: .init(label: "test", sink: .discard))
         endpoint = try TestEndpoint(try ClaveApp(context: context), over: .inProcess)

@@ -45,7 +45,7 @@ struct SOIRecoveryHTTPTests {
     @Test("Every step: link, form, mail, temporary login, forced change, home, logout, new clave",
           arguments: TestTransport.allCases)
     func journey(transport: TestTransport) throws {
-        let harness = try AppHarness(transport: transport, templateGaps: [.soiLoginValues, .soiRecoveryFormValues])
+        let harness = try AppHarness(transport: transport)
         let browser = harness.browser()
         // Another device already logged in with the old clave: dropped by the change.
         let otherDevice = harness.browser()
@@ -141,7 +141,7 @@ struct SOIRecoveryHTTPTests {
 
     @Test("Known account, unknown usuario, unknown aportante, wrong correo: the same answer byte for byte")
     func uniformAnswer() throws {
-        let harness = try AppHarness(templateGaps: [.soiRecoveryFormValues])
+        let harness = try AppHarness()
         var answers: [WebResponse] = []
         for overrides in [[:], ["usuario_numero": "99887766"], ["aportante_numero": "800197268-4"],
                           ["correo": "otra.persona@example.com"]] {
@@ -165,7 +165,7 @@ struct SOIRecoveryHTTPTests {
 
     @Test("A POST without or with a wrong CSRF token changes nothing and sends nothing")
     func csrf() throws {
-        let harness = try AppHarness(templateGaps: [.soiLoginValues, .soiRecoveryFormValues])
+        let harness = try AppHarness()
         let browser = harness.browser()
         _ = try browser.get("/soi/olvido-clave")
         let fields = Self.forgotFields().sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -190,7 +190,7 @@ struct SOIRecoveryHTTPTests {
         (["correo": "sin-arroba"], "El correo electrónico no es válido."),
     ])
     func badInput(overrides: [String: String], message: String) throws {
-        let harness = try AppHarness(templateGaps: [.soiRecoveryFormValues])
+        let harness = try AppHarness()
         let answer = try harness.browser().fillAndSubmit("/soi/olvido-clave", Self.forgotFields(overrides))
         #expect(answer.status == 422)
         #expect(answer.text.contains(message))
@@ -200,7 +200,7 @@ struct SOIRecoveryHTTPTests {
 
     @Test("A newer request supersedes the earlier temporary password")
     func superseded() throws {
-        let harness = try AppHarness(templateGaps: [.soiLoginValues, .soiRecoveryFormValues])
+        let harness = try AppHarness()
         let first = try Self.requestTemporaryPassword(harness)
         let second = try Self.requestTemporaryPassword(harness, after: first.mail.id)
         #expect(first.password != second.password)
@@ -210,7 +210,7 @@ struct SOIRecoveryHTTPTests {
 
     @Test("An expired temporary password is refused; the old clave still works")
     func expired() throws {
-        let harness = try AppHarness(templateGaps: [.soiLoginValues, .soiRecoveryFormValues])
+        let harness = try AppHarness()
         let temporary = try Self.requestTemporaryPassword(harness).password
         harness.clock.advance(by: 24 * 3600 + 60)
         #expect(Self.refused(try Self.logIn(harness.browser(), clave: temporary)))
@@ -219,7 +219,7 @@ struct SOIRecoveryHTTPTests {
 
     @Test("A used temporary password cannot be used again")
     func usedOnce() throws {
-        let harness = try AppHarness(templateGaps: [.soiLoginValues, .soiRecoveryFormValues])
+        let harness = try AppHarness()
         let temporary = try Self.requestTemporaryPassword(harness).password
         let browser = harness.browser()
         #expect(try Self.logIn(browser, clave: temporary).location?.hasSuffix("/soi/cambio-clave") == true)
@@ -235,7 +235,7 @@ struct SOIRecoveryHTTPTests {
         (Demo.soiPassword, "La nueva clave debe ser distinta de la clave actual."),
     ])
     func policy(new: String, message: String) throws {
-        let harness = try AppHarness(templateGaps: [.soiLoginValues])
+        let harness = try AppHarness()
         let browser = harness.browser()
         #expect(try Self.logIn(browser, clave: Demo.soiPassword).status == 303)
         let page = try browser.get("/soi/cambio-clave")
@@ -255,7 +255,7 @@ struct SOIRecoveryHTTPTests {
 
     @Test("Requests are limited per identity (existing or not) with 429 and Retry-After")
     func rateLimits() throws {
-        let harness = try AppHarness(templateGaps: [.soiRecoveryFormValues]) { configuration in
+        let harness = try AppHarness() { configuration in
             configuration.rateLimits = RateLimitPolicy(routes: [SOIRecovery.requestRoute: RouteLimits(
                 perAddress: RateLimitRule(100, per: 900), perIdentifier: RateLimitRule(2, per: 900))])
         }
@@ -273,7 +273,7 @@ struct SOIRecoveryHTTPTests {
 
     @Test("Wrong Clave Actual guesses on Cambio de Clave end in 429; the password is unchanged")
     func changeRateLimit() throws {
-        let harness = try AppHarness(templateGaps: [.soiLoginValues]) { configuration in
+        let harness = try AppHarness() { configuration in
             configuration.rateLimits = RateLimitPolicy(routes: [SOIRecovery.changeRoute: RouteLimits(
                 perAddress: RateLimitRule(100, per: 900), perIdentifier: RateLimitRule(2, per: 900))])
         }

@@ -40,10 +40,7 @@ struct SOISMTPTests {
             var configuration = AppConfiguration(mode: .development, publicURL: publicURL, resources: PackagePaths.resources,
                                                  hashCost: .testing, uniformTiming: UniformTiming(floor: 0, jitter: 0),
                                                  reloadTemplates: false)
-            // TemplateGap.soiRecoveryFormValues (soi/olvido-clave.html:22 reads
-            // valores.aportante_numero) and .soiLoginValues (soi/ingreso.html:16 reads
-            // valores.empresa_numero) fail the journey in strict mode until the forms provide them.
-            configuration.strictTemplates = false
+            configuration.strictTemplates = true
             context = try AppContext(configuration: configuration, database: database, clock: clock, logger: quiet,
                                      wakeOutbox: { worker.wake() })
             try AppHarness.seedDemoUsers(database, hasher: context.hasher, now: clock.now())

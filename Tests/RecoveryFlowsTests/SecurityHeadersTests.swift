@@ -9,7 +9,7 @@ import TestSupport
                         "/static/css/clave.css", "/_correo", "/healthz", "/secop/inicio", "/secop/ingreso?token=abc"]
 
     @Test func everyResponseCarriesTheHeaders() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues, .soiLoginValues, .cajacopiLoginValues])
+        let harness = try AppHarness()
         for path in Self.paths {
             let response = try harness.browser().get(path)
             let csp = try #require(response.header("Content-Security-Policy"), "\(path)")
@@ -26,7 +26,7 @@ import TestSupport
     }
 
     @Test func postsAndErrorPagesCarryThemToo() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues])
+        let harness = try AppHarness()
         let browser = harness.browser()
         for response in [try browser.post("/secop/ingreso", []), try browser.fillAndSubmit("/secop/ingreso", [:]),
                          try browser.request("DELETE", "/secop/ingreso")] {
@@ -46,7 +46,7 @@ import TestSupport
     }
 
     @Test func pagesHoldNoInlineScriptOrStyle() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues, .soiLoginValues, .cajacopiLoginValues])
+        let harness = try AppHarness()
         for path in ["/", "/soi/ingreso", "/secop/ingreso", "/cajacopi/ingreso", "/no/existe", "/_correo"] {
             let html = try harness.browser().get(path).text.lowercased()
             #expect(!html.contains("<script"), "\(path)")

@@ -17,7 +17,7 @@ import UserStore
     }
 
     @Test func anIdleSessionExpires() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues]) { $0.sessionLifetime = SessionLifetime(idle: 15 * 60, absolute: 8 * 3600) }
+        let harness = try AppHarness() { $0.sessionLifetime = SessionLifetime(idle: 15 * 60, absolute: 8 * 3600) }
         let browser = try loggedIn(harness)
         harness.clock.advance(by: 14 * 60)
         #expect(try browser.get("/secop/inicio").status == 200, "activity within the idle time")
@@ -30,7 +30,7 @@ import UserStore
     }
 
     @Test func anActiveSessionStillEndsAtItsAbsoluteExpiry() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues]) { $0.sessionLifetime = SessionLifetime(idle: 15 * 60, absolute: 3600) }
+        let harness = try AppHarness() { $0.sessionLifetime = SessionLifetime(idle: 15 * 60, absolute: 3600) }
         let browser = try loggedIn(harness)
         for _ in 0..<5 {
             harness.clock.advance(by: 10 * 60)
@@ -41,7 +41,7 @@ import UserStore
     }
 
     @Test func onlyTheHashOfTheIdIsStoredAndTheCookieIsHardened() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues])
+        let harness = try AppHarness()
         let browser = harness.browser()
         let page = try browser.get("/secop/ingreso")
         let cookie = try #require(page.headerValues("Set-Cookie").first { $0.hasPrefix("clave_sesion=") })
@@ -55,14 +55,14 @@ import UserStore
     }
 
     @Test func behindHTTPSTheCookieIsSecure() throws {
-        let harness = try AppHarness(templateGaps: [.cajacopiLoginValues]) { $0.publicURL = URL(string: "https://clave.example.com")! }
+        let harness = try AppHarness() { $0.publicURL = URL(string: "https://clave.example.com")! }
         let page = try harness.browser().get("/cajacopi/ingreso")
         let cookie = try #require(page.headerValues("Set-Cookie").first { $0.hasPrefix("clave_sesion=") })
         #expect(cookie.contains("Secure"))
     }
 
     @Test func aForgedOrJunkCookieGivesNoSession() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues])
+        let harness = try AppHarness()
         let browser = harness.browser()
         browser.setCookie("clave_sesion", try SecureRandom.token(bytes: 32))
         #expect(try browser.get("/secop/inicio").status == 303)

@@ -16,7 +16,7 @@ import TestSupport
     }
 
     @Test func eachLoginPageHasItsThemeFieldsLabelsAndRecoveryLinks() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues, .soiLoginValues, .cajacopiLoginValues])
+        let harness = try AppHarness()
         let expectations: [(String, String, [String], [String])] = [
             ("soi", "portal-soi", ["empresa_tipo", "empresa_numero", "usuario_tipo", "usuario_numero", "clave"], ["¿Olvidó su clave?"]),
             ("secop", "portal-secop", ["usuario", "contrasena"], ["Olvidé la contraseña", "Olvidé el usuario"]),
@@ -37,7 +37,7 @@ import TestSupport
     }
 
     @Test func flashNoticesCannotBeForged() throws {
-        let harness = try AppHarness(templateGaps: [.secopLoginValues])
+        let harness = try AppHarness()
         let browser = harness.browser()
         browser.setCookie("clave_aviso", "aW5mbzpIb2xh.AAAA")
         let page = try browser.get("/secop/ingreso")
@@ -57,7 +57,7 @@ import TestSupport
     /// server, whose event loop holds it on its timer.
     @Test(arguments: TestTransport.allCases)
     func aPaddedRequestPageLeavesNoEarlierThanTheFloor(transport: TestTransport) throws {
-        let harness = try AppHarness(transport: transport, templateGaps: [.secopRecoveryUsername]) { $0.uniformTiming = UniformTiming(floor: 0.3, jitter: 0) }
+        let harness = try AppHarness(transport: transport) { $0.uniformTiming = UniformTiming(floor: 0.3, jitter: 0) }
         let browser = harness.browser()
         let form = try browser.get("/secop/olvide-contrasena")
         let start = Date()

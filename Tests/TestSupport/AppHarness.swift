@@ -54,9 +54,9 @@ public final class AppHarness: @unchecked Sendable {
 
     /// Starts the app. `transport` is how browsers reach it; `configure` adjusts the
     /// configuration (rate limits, cost, mode, ...) after the harness's defaults; `seedDemo`
-    /// creates the demo accounts. Templates render strictly unless the test names the
-    /// ``TemplateGap``s of the pages it opens.
-    public init(transport: TestTransport = .inProcess, seedDemo: Bool = true, templateGaps: [TemplateGap] = [],
+    /// creates the demo accounts. Templates render strictly: a value a page's template reads but
+    /// the page does not provide fails the test.
+    public init(transport: TestTransport = .inProcess, seedDemo: Bool = true,
                 configure: (inout AppConfiguration) -> Void = { _ in }) throws {
         directory = try TemporaryDirectory(prefix: "clave-app")
         database = try Database(path: directory.path("clave.sqlite"))
@@ -70,7 +70,7 @@ public final class AppHarness: @unchecked Sendable {
             hashCost: .testing,
             uniformTiming: UniformTiming(floor: 0, jitter: 0),
             reloadTemplates: false)
-        configuration.strictTemplates = templateGaps.isEmpty
+        configuration.strictTemplates = true
         configure(&configuration)
         var quiet = Logger(label: "web")
         quiet.level = .warning

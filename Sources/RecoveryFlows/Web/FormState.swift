@@ -24,6 +24,14 @@ public struct FormState: Sendable, Equatable {
         for name in fields { values[name] = request.field(name) }
     }
 
+    /// The state with an empty value for each of `fields` not already set: the form's template
+    /// reads every field's value (strict templates refuse a missing one), also on a first GET.
+    public func showing(_ fields: [String]) -> FormState {
+        var shown = self
+        for field in fields where shown.values[field] == nil { shown.values[field] = "" }
+        return shown
+    }
+
     /// Whether any error was recorded.
     public var hasErrors: Bool { !errors.isEmpty || formError != nil }
 

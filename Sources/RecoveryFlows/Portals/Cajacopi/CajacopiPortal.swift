@@ -10,6 +10,6 @@ public enum CajacopiPortal: PortalModule {
 
     /// The login page with `form`'s values and errors.
     static func loginPage(_ request: WebRequest, form: FormState, status: HTTPStatus = .ok) throws -> HTTPResponse {
-        try request.page("cajacopi/ingreso.html", title: "Ingreso a Hanna", form: form, status: status)
+        try request.page("cajacopi/ingreso.html", title: "Ingreso a Hanna", form: form.showing(["correo"]), status: status)
     }
 }

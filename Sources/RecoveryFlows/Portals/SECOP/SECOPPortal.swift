@@ -9,6 +9,6 @@ public enum SECOPPortal: PortalModule {
 
     /// The login page with `form`'s values and errors.
     static func loginPage(_ request: WebRequest, form: FormState, status: HTTPStatus = .ok) throws -> HTTPResponse {
-        try request.page("secop/ingreso.html", title: "Ingreso a SECOP II", form: form, status: status)
+        try request.page("secop/ingreso.html", title: "Ingreso a SECOP II", form: form.showing(["usuario"]), status: status)
     }
 }

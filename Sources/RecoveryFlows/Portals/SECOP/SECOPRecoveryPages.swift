@@ -31,7 +31,7 @@ public struct SECOPRecoveryPages: Sendable {
 
     /// GET: the empty request form.
     public func forgotPasswordForm() -> PortalPage {
-        PortalPage(template: "secop/olvide-contrasena", title: "Recuperar contraseña", context: links.merging(["accion": .string(SECOPRoutes.forgotPassword)]) { $1 })
+        PortalPage(template: "secop/olvide-contrasena", title: "Recuperar contraseña", context: links.merging(["accion": .string(SECOPRoutes.forgotPassword), "usuario": ""]) { $1 })
     }
 
     /// POST: emails a link when the user exists; the same answer when not.
@@ -55,7 +55,7 @@ public struct SECOPRecoveryPages: Sendable {
 
     /// GET: the empty reminder form.
     public func forgotUsernameForm() -> PortalPage {
-        PortalPage(template: "secop/olvide-usuario", title: "Recuperar usuario", context: links.merging(["accion": .string(SECOPRoutes.forgotUsername)]) { $1 })
+        PortalPage(template: "secop/olvide-usuario", title: "Recuperar usuario", context: links.merging(["accion": .string(SECOPRoutes.forgotUsername), "correo": ""]) { $1 })
     }
 
     /// POST: emails the user names registered to the address; the same answer when none are.

@@ -13,6 +13,6 @@ public enum SOIPortal: PortalModule {
         try request.page("soi/ingreso.html", title: "Ingreso a SOI", values: [
             "tipos_empresa": DocumentTypeOptions.values(DocumentTypeOptions.aportante, selected: form.values["empresa_tipo"] ?? "NIT"),
             "tipos_usuario": DocumentTypeOptions.values(DocumentTypeOptions.person, selected: form.values["usuario_tipo"] ?? "CC"),
-        ], form: form, status: status)
+        ], form: form.showing(["empresa_tipo", "empresa_numero", "usuario_tipo", "usuario_numero"]), status: status)
     }
 }

@@ -22,7 +22,7 @@ public struct SOIRecoveryPages: Sendable {
                                                           selected: form.values["aportante_tipo"] ?? "NIT"),
             "tipos_usuario": DocumentTypeOptions.values(DocumentTypeOptions.person,
                                                         selected: form.values["usuario_tipo"] ?? "CC"),
-        ], form: form)
+        ], form: form.showing(SOIRecoveryRequest.fieldNames))
     }
 
     /// The form again after `errors`, with the typed values (never a secret) kept.
