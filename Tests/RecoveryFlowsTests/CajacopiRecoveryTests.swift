@@ -8,7 +8,7 @@ import TestSupport
 import UserStore
 
 /// Cajacopi's recovery steps over a real SQLite file, without HTTP (the first of its three
-/// layers; the pages are `CajacopiRecoveryPagesTests`, the routes `CajacopiRecoveryHTTPTests`).
+/// layers; the pages are `CajacopiRecoveryPagesTests`, the routes `CajacopiRecoveryRoutesTests`).
 @Suite struct CajacopiRecoveryTests {
     let directory: TemporaryDirectory
     let database: Database

@@ -57,9 +57,6 @@ import UserStore
             try fixture.addUser("ana.perez"),
             try fixture.database.write { tx in try tx.users.createSOIUser(aportante: Document(parsing: "NIT:900123456"), aportanteName: "Andina S.A.S.",
                                                                           document: Document(parsing: "CC:1020304050"), email: email, passwordHash: "x", now: at) },
-            try fixture.database.write { tx in try tx.users.create(NewUser(portal: .cajacopi, document: Document(parsing: "CC:52111222"), email: email, phone: "3015550000",
-                                                                           birthDate: CalendarDate("1988-11-30")),
-                                                                   passwordHash: "x", now: at) },
         ]
         for user in accounts {
             let message = try PasswordChangedNotice.message(for: user, at: at, composer: composer)
@@ -69,6 +66,15 @@ import UserStore
                 #expect(body.contains("¿No fue usted?"))
                 #expect(body.contains("21 de septiembre de 2026, 9:13 a. m. (hora de Colombia)"))
             }
+        }
+        // Cajacopi words its notice after its own guide (`correos/cajacopi/contrasena-actualizada`).
+        let cajacopi = CajacopiRecoveryMail(templates: try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates")),
+                                            configuration: CajacopiRecoveryConfiguration(publicURL: "https://clave.example.co"))
+        let notice = try cajacopi.passwordChangedEmail(to: "ana@example.com", at: at)
+        #expect(notice.sender == EmailSenders().sender(for: .cajacopi))
+        for body in [notice.textBody, notice.htmlBody] {
+            #expect(body.contains("¿No fue usted?"))
+            #expect(body.contains("asisplaneacion@cajacopi.com"))
         }
     }
 

@@ -14,7 +14,7 @@ struct MailDomainTests {
         let harness = try AppHarness() { $0.senders = EmailSenders(domain: "correo.example.co") }
         let browser = harness.browser()
 
-        #expect(try browser.fillAndSubmit("/soi/olvido-clave", SOIRecoveryHTTPTests.forgotFields()).status == 200)
+        #expect(try browser.fillAndSubmit("/soi/olvido-clave", SOIRecoveryRoutesTests.forgotFields()).status == 200)
         #expect(try harness.waitForMail(to: Demo.soiEmail).from == "SOI Aportes en Línea <soporte@correo.example.co>")
 
         #expect(try browser.fillAndSubmit("/secop/olvide-contrasena", ["usuario": Demo.secopUser]).status == 200)

@@ -80,7 +80,7 @@ struct SOISMTPTests {
         let browser = WebClient(port: app.server.port)
         typealias Demo = AppHarness.Demo
 
-        let answer = try browser.fillAndSubmit("/soi/olvido-clave", SOIRecoveryHTTPTests.forgotFields())
+        let answer = try browser.fillAndSubmit("/soi/olvido-clave", SOIRecoveryRoutesTests.forgotFields())
         #expect(answer.status == 200)
         let first = try #require(peer.waitForMessages(1).first)
         #expect(first.recipients == [Demo.soiEmail])
@@ -99,7 +99,7 @@ struct SOISMTPTests {
         let delivered = try #require(try app.database.read { tx in try tx.outbox.list(states: [.sent], limit: 10) }.first)
         #expect(!delivered.textBody.contains(temporary) && !delivered.htmlBody.contains(temporary))
 
-        #expect(try SOIRecoveryHTTPTests.logIn(browser, clave: temporary).location?.hasSuffix("/soi/cambio-clave") == true)
+        #expect(try SOIRecoveryRoutesTests.logIn(browser, clave: temporary).location?.hasSuffix("/soi/cambio-clave") == true)
         let changed = try browser.fillAndSubmit("/soi/cambio-clave", [
             "clave_actual": temporary, "clave_nueva": "Planilla Pagada 2026", "clave_confirmacion": "Planilla Pagada 2026"])
         #expect(changed.location?.hasSuffix("/soi/inicio") == true)
@@ -111,7 +111,7 @@ struct SOISMTPTests {
         #expect(!notice.contains(temporary))
 
         let fresh = WebClient(port: app.server.port)
-        #expect(try SOIRecoveryHTTPTests.logIn(fresh, clave: "Planilla Pagada 2026").location?.hasSuffix("/soi/inicio") == true)
-        #expect(SOIRecoveryHTTPTests.refused(try SOIRecoveryHTTPTests.logIn(WebClient(port: app.server.port), clave: temporary)))
+        #expect(try SOIRecoveryRoutesTests.logIn(fresh, clave: "Planilla Pagada 2026").location?.hasSuffix("/soi/inicio") == true)
+        #expect(SOIRecoveryRoutesTests.refused(try SOIRecoveryRoutesTests.logIn(WebClient(port: app.server.port), clave: temporary)))
     }
 }

@@ -8,7 +8,7 @@ import UserStore
 
 /// The Cajacopi journey over HTTP against a live server on a real SQLite file.
 @Suite("Cajacopi recovery over HTTP")
-struct CajacopiRecoveryHTTPTests {
+struct CajacopiRecoveryRoutesTests {
     @Test("the whole journey: request, email, link, weak then good password, confirmation, old link dead")
     func wholeJourney() throws {
         let harness = try CajacopiHarness()

@@ -9,7 +9,7 @@ import UserStore
 /// outbox worker, development mailbox read through its JSON API), in process; the journey also
 /// on a loopback port.
 @Suite("SOI recovery over HTTP")
-struct SOIRecoveryHTTPTests {
+struct SOIRecoveryRoutesTests {
     typealias Demo = AppHarness.Demo
 
     /// The five "¿Olvidó su clave?" fields for the demo user, with `overrides`.
