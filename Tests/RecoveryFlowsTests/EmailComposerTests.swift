@@ -2,6 +2,7 @@ import Foundation
 import RecoveryFlows
 import Templates
 import Testing
+import TestSupport
 import UserStore
 
 /// The shared email pieces: composing a template pair, the password-changed notice, dates.
