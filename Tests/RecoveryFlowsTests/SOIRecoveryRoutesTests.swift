@@ -121,7 +121,7 @@ struct SOIRecoveryRoutesTests {
 
         // The audit log has every step and no secret.
         let entries = try harness.context.database.read { tx in try tx.auditLog.recent(limit: 200) }
-        for event in ["reset.requested", "login.succeeded", "password.changed", "logout"] {
+        for event in ["reset.requested", "temporary_password.used", "login.succeeded", "password.changed", "logout"] {
             #expect(entries.contains { $0.event == event }, "missing \(event)")
         }
         for entry in entries {

@@ -23,8 +23,11 @@ enum LoginService {
 
     /// Checks `password` for `user` (nil when no account matched `identifier`) and logs in on
     /// success. Throws ``RateLimited`` when the address or identifier is over its limit.
+    /// `useTemporaryPassword` is the portal's own step for a matching temporary password (SOI's
+    /// ``SOIRecovery/useTemporaryPassword(userID:clientAddress:now:)``); without one, a
+    /// temporary password is a wrong password.
     static func attempt(_ request: WebRequest, portal: Portal, identifier: String, user: User?, password: String,
-                        allowTemporary: Bool = false) throws -> Outcome {
+                        useTemporaryPassword: ((User) throws -> Bool)? = nil) throws -> Outcome {
         try request.rateLimit(identifier: identifier)
         let context = request.context
         let now = context.now
@@ -41,12 +44,9 @@ enum LoginService {
         case .none:
             try recordFailure(request, user: user, now: now)
             return .failure
-        case .temporary where !allowTemporary:
-            // Only SOI issues temporary passwords; elsewhere one is a wrong password.
-            try recordFailure(request, user: user, now: now)
-            return .failure
         case .temporary:
-            guard try context.database.write({ tx in try tx.users.promoteTemporaryPassword(id: user.id, now: now) }) else {
+            // Only SOI issues temporary passwords; elsewhere one is a wrong password.
+            guard let useTemporaryPassword, try useTemporaryPassword(user) else {
                 try recordFailure(request, user: user, now: now)
                 return .failure
             }

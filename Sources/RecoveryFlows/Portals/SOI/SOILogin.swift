@@ -4,7 +4,7 @@ import UserStore
 /// `POST /soi/ingreso`: fields `empresa_tipo`, `empresa_numero`, `usuario_tipo`,
 /// `usuario_numero`, `clave`.
 enum SOILogin {
-    static func submit(_ request: WebRequest) throws -> HTTPResponse {
+    static func submit(_ request: WebRequest, recovery: SOIRecovery) throws -> HTTPResponse {
         var form = FormState(keeping: ["empresa_tipo", "empresa_numero", "usuario_tipo", "usuario_numero"], from: request)
         let company = document(request, type: "empresa_tipo", number: "empresa_numero", form: &form)
         let person = document(request, type: "usuario_tipo", number: "usuario_numero", form: &form)
@@ -15,7 +15,9 @@ enum SOILogin {
         }
         let user = try request.context.database.read { tx in try tx.users.findSOI(aportante: company, user: person) }
         switch try LoginService.attempt(request, portal: .soi, identifier: "\(company)/\(person)", user: user,
-                                        password: password, allowTemporary: true) {
+                                        password: password, useTemporaryPassword: { user in
+            try recovery.useTemporaryPassword(userID: user.id, clientAddress: request.client, now: request.context.now)
+        }) {
         case .success(_, let mustChange):
             if mustChange {
                 return request.redirect(to: "/soi/cambio-clave",

@@ -15,7 +15,7 @@ extension SOIPortal {
         let pages = SOIRecoveryPages(rules: recovery.rules)
         return RouteTable("soi", [
             .page("/soi/ingreso") { request in try loginPage(request, form: FormState()) },
-            .form("/soi/ingreso", limit: loginLimit) { request in try SOILogin.submit(request) },
+            .form("/soi/ingreso", limit: loginLimit) { request in try SOILogin.submit(request, recovery: recovery) },
         ] + PortalSession.routes(theme, template: "soi/inicio.html", title: "Inicio: liquidación de aportes") + [
             .page("/soi/olvido-clave") { request in try request.render(pages.forgotForm()) },
             .form("/soi/olvido-clave", limit: SOIRecovery.requestRoute) { request in
