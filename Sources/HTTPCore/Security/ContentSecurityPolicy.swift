@@ -22,10 +22,18 @@ public struct ContentSecurityPolicy: Sendable, Equatable {
     }
 
     /// The directives in the order they are written.
-    public private(set) var directives: [(Directive, [String])]
+    public private(set) var directives: [(Directive, [String])] {
+        didSet { headerValue = Self.write(directives) }
+    }
+    /// The header field's value, `default-src 'self'; script-src 'self'; ...`: written once
+    /// when the policy is built, because it goes out with every response.
+    public private(set) var headerValue: String
 
     /// A policy of `directives`, written in the given order.
-    public init(_ directives: [(Directive, [String])]) { self.directives = directives }
+    public init(_ directives: [(Directive, [String])]) {
+        self.directives = directives
+        headerValue = Self.write(directives)
+    }
 
     /// Replaces (or appends) `directive`'s sources.
     public mutating func set(_ directive: Directive, _ sources: [String]) {
@@ -36,13 +44,12 @@ public struct ContentSecurityPolicy: Sendable, Equatable {
         }
     }
 
-    /// The sources of `directive`, if it is set.
-    public func sources(of directive: Directive) -> [String]? { directives.first { $0.0 == directive }?.1 }
-
-    /// The header field's value: `default-src 'self'; script-src 'self'; ...`.
-    public var headerValue: String {
+    private static func write(_ directives: [(Directive, [String])]) -> String {
         directives.map { ([$0.0.rawValue] + $0.1).joined(separator: " ") }.joined(separator: "; ")
     }
+
+    /// The sources of `directive`, if it is set.
+    public func sources(of directive: Directive) -> [String]? { directives.first { $0.0 == directive }?.1 }
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.headerValue == rhs.headerValue }
 
