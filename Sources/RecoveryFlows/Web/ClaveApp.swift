@@ -21,7 +21,7 @@ public struct ClaveApp: HTTPResponder {
     private let chain: MiddlewareChain
 
     /// Every portal, in the order the chooser shows them.
-    static let portals: [any PortalModule.Type] = [SOIPortal.self, SECOPPortal.self, CajacopiPortal.self]
+    static var portals: [any PortalModule.Type] { [SOIPortal.self, SECOPPortal.self, CajacopiPortal.self] }
 
     /// Builds the route tables, the router and the middleware chain.
     public init(context: AppContext, metrics: Metrics = Metrics()) throws {
