@@ -59,6 +59,35 @@ struct OutboxWorkerTests {
         #expect(worker.deliverBatch() == 0)
     }
 
+    @Test("once delivered, no reset link survives anywhere on disk: not in the file, its -wal or its -shm")
+    func noSecretSurvivesDeliveryOnDisk() throws {
+        let fixture = try OutboxFixture()
+        let peer = try SMTPPeer(SMTPPeer.Options())
+        let clock = ManualClock(start: Date(timeIntervalSince1970: 1_795_320_000))
+        try fixture.enqueue(3, at: clock.now())
+        // A long HTML body lives in overflow pages, which the scrub frees: their bytes too must go.
+        let long = String(repeating: "<p>Haga clic en el enlace https://clave.test/secop/cambiar-contrasena?token=SECRETLONG</p>", count: 200)
+        try fixture.database.write { tx in try tx.outbox.enqueue(NewOutboxMessage(
+            portal: "secop", sender: "SECOP II <registro@clave.test>", recipient: "largo@example.co",
+            subject: "Restablecer contraseña", textBody: "token=SECRETLONG", htmlBody: long), now: clock.now()) }
+        let path = fixture.database.path
+        // Under load SQLite checkpoints on its own (every 1,000 WAL pages), so the rows may be
+        // in the file itself before the scrub: make it so here.
+        try fixture.database.checkpointAndTruncate()
+        // Before delivery the links are on disk (so the search below can find them).
+        let before = try [path, path + "-wal"].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        #expect(before.contains { $0.range(of: Data("token=SECRET1".utf8)) != nil })
+        let url = try MailFixtures.url(for: peer, certificate: nil, scheme: "smtp+plain", credentials: false)
+        #expect(worker(fixture, try MailFixtures.transport(url), clock: clock).deliverBatch() == 4)
+        #expect(peer.waitForMessages(4).count == 4)
+        for file in [path, path + "-wal", path + "-shm"] {
+            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: file))) ?? Data()
+            #expect(bytes.range(of: Data("SECRET".utf8)) == nil, "a link is still readable in \(file)")
+            #expect(bytes.range(of: Data("cambiar-contrasena".utf8)) == nil, "a link is still readable in \(file)")
+        }
+        #expect(try fixture.database.read { tx in try tx.outbox.list(states: [.sent], limit: 10) }.count == 4)
+    }
+
     @Test("server down, then back: every message is delivered after the back-off, none lost")
     func survivesOutage() throws {
         let fixture = try OutboxFixture()

@@ -116,10 +116,24 @@ public final class OutboxWorker: @unchecked Sendable {
                 record(DeliveryResult(id: row.id, outcome: .permanent("refused before sending: \(error)")), attempts: row.attempts)
             }
         }
+        var delivered = false
         for result in transport.send(outgoing) {
             record(result, attempts: attemptsByID[result.id] ?? 0)
+            if case .delivered = result.outcome { delivered = true }
         }
+        if delivered { truncateWAL() }
         return claimed.count
+    }
+
+    /// After a batch scrubbed bodies: the WAL still holds the frames written before the scrub
+    /// (the link, the temporary password), so they are checkpointed and the WAL truncated. A
+    /// failure is logged; the next delivered batch tries again.
+    private func truncateWAL() {
+        do {
+            try database.checkpointAndTruncate()
+        } catch {
+            log.warning("wal checkpoint after scrubbing failed", ["error": "\(error)"])
+        }
     }
 
     private func record(_ result: DeliveryResult, attempts previous: Int) {

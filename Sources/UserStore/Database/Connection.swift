@@ -34,6 +34,9 @@ public final class Connection {
         do {
             // Reading the schema fails fast on a file that is not a database.
             try execute("PRAGMA foreign_keys = ON")
+            // Deleted and overwritten content is zeroed, not left in free space: a scrubbed
+            // email body (a reset link, a temporary password) must not stay readable in the file.
+            if !readOnly { _ = try queryOne("PRAGMA secure_delete = ON") { _ in () } }
             if !readOnly {
                 let mode = try queryOne("PRAGMA journal_mode = WAL") { try $0.string(0) }
                 if mode?.lowercased() != "wal" {

@@ -127,6 +127,19 @@ public final class Database: @unchecked Sendable {
         readersCondition.unlock()
     }
 
+    /// Copies every committed page from the WAL into the file and truncates the WAL to zero
+    /// bytes (`PRAGMA wal_checkpoint(TRUNCATE)`), so older versions of rewritten rows leave
+    /// the disk: called after email bodies are scrubbed, since the WAL still holds the frames
+    /// written before. Returns whether the whole WAL was checkpointed (false when a reader's
+    /// snapshot still needed part of it; the next call finishes the job).
+    @discardableResult
+    public func checkpointAndTruncate() throws -> Bool {
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        let busy = try writer.queryOne("PRAGMA wal_checkpoint(TRUNCATE)") { try $0.int(0) }
+        return busy == 0
+    }
+
     /// `PRAGMA integrity_check`: "ok" for a sound file, else SQLite's list of problems.
     public func integrityCheck() throws -> String {
         try write { tx in
