@@ -1,4 +1,5 @@
 import Foundation
+import UserStore
 
 /// Command-line arguments: `--name value`, `--name=value`, boolean `--flag`s and positionals,
 /// with an environment variable as the fallback for each option (`--port` → `CLAVE_PORT`).
@@ -72,6 +73,12 @@ struct Arguments {
             throw CLIError("--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
         }
         return value
+    }
+
+    /// `--audit-retention-days N` (`CLAVE_AUDIT_RETENTION_DAYS`): how long the audit log is
+    /// kept, 1 to 3650 days, default 180 (``PurgePolicy/auditRetention``).
+    mutating func auditRetentionDays() throws -> Int {
+        try integer("audit-retention-days", default: Int(PurgePolicy.default.auditRetention / 86_400), in: 1...3650)
     }
 
     /// The first positional, removed, for sub-commands (`users add`).

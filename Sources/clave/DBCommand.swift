@@ -8,17 +8,20 @@ struct DBCommand: Command {
     static let usage = """
     Usage: clave db migrate [--db FILE]
            clave db status  [--db FILE]
-           clave db purge   [--db FILE]
+           clave db purge   [--db FILE] [--audit-retention-days N]
 
     migrate  applies every schema migration the file lacks, in order, one transaction each.
              Running it again changes nothing. A file from a newer Clave is refused.
     status   prints the file's schema version and runs SQLite's integrity check.
     purge    deletes what can no longer be used: reset tokens expired over 7 days ago, expired
-             sessions, captchas expired or used over a day ago, rate-limit windows over a day old.
+             sessions, captchas expired or used over a day ago, rate-limit windows over a day old,
+             audit entries older than --audit-retention-days (default 180).
              `clave serve` does the same every 15 minutes while it runs.
 
     Options:
       --db FILE   the SQLite file (env CLAVE_DB; default \(DBCommand.defaultPath))
+      --audit-retention-days N   purge only: days of audit log to keep, 1 to 3650
+                                 (env CLAVE_AUDIT_RETENTION_DAYS; default 180)
     """
 
     /// The database file unless told otherwise: the same default as `clave serve` (README).
@@ -28,6 +31,7 @@ struct DBCommand: Command {
         var arguments = arguments
         let action = arguments.popPositional()
         let path = arguments.option("db") ?? defaultPath
+        let auditDays = action == "purge" ? try arguments.auditRetentionDays() : nil
         try arguments.finish()
         switch action {
         case "migrate":
@@ -48,10 +52,12 @@ struct DBCommand: Command {
             print("integrity: \(try database.integrityCheck())")
             return 0
         case "purge":
+            var policy = PurgePolicy()
+            policy.auditRetention = TimeInterval(auditDays ?? 180) * 86_400
             let database = try open(path)
-            let counts = try UsersCommand.storeErrors { try database.purge(now: Date()) }
+            let counts = try UsersCommand.storeErrors { try database.purge(now: Date(), policy: policy) }
             print("Purged \(counts.resetTokens) reset tokens, \(counts.sessions) sessions, \(counts.captchas) captchas, "
-                  + "\(counts.rateLimitCounters) rate-limit counters.")
+                  + "\(counts.rateLimitCounters) rate-limit counters, \(counts.auditEntries) audit entries.")
             return 0
         case nil:
             throw CLIError("missing action; use 'clave db migrate', 'clave db status' or 'clave db purge'")

@@ -36,6 +36,7 @@ enum ServeCommand: Command {
       --mode development|production   (CLAVE_MODE, default development)
       --access-log on|off       one log line per request (CLAVE_ACCESS_LOG, default on)
       --workers N               handler threads (CLAVE_WORKERS, default twice the cores, at least 4)
+      --audit-retention-days N  how long the audit log is kept (CLAVE_AUDIT_RETENTION_DAYS, default 180)
 
     In development mode the demo users are created if missing and printed with their passwords,
     and without --smtp-url mail goes to the development mailbox at /_correo.
@@ -84,7 +85,7 @@ enum ServeCommand: Command {
                                 wakeOutbox: { worker.wake() }))
         worker.start()
         // Expired sessions, captchas, counters and old tokens go every 15 minutes (and now).
-        let housekeeping = Housekeeping(database: database)
+        let housekeeping = Housekeeping(database: database, policy: settings.purgePolicy)
         housekeeping.start()
         let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
         // The URL line first: scripts and tests read it to find the port.

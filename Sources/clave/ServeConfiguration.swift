@@ -1,4 +1,5 @@
 import Foundation
+import UserStore
 import RecoveryFlows
 
 /// What `clave serve` was asked to do, validated before anything starts.
@@ -23,6 +24,8 @@ struct ServeConfiguration: Equatable {
     var senders = EmailSenders()
     /// Whether `publicURL` was derived from host and port (no `--public-url`).
     var publicURLIsDefault = false
+    /// What housekeeping keeps (`--audit-retention-days`).
+    var purgePolicy = PurgePolicy()
 
     /// Reads every option (flag, then `CLAVE_*` environment variable, then default) and
     /// rejects inconsistent ones with a one-line `CLIError` (exit status 2).
@@ -41,6 +44,7 @@ struct ServeConfiguration: Equatable {
         case "off": accessLog = false
         case let other: throw CLIError("--access-log must be on or off, not '\(other)'")
         }
+        purgePolicy.auditRetention = TimeInterval(try arguments.auditRetentionDays()) * 86_400
         if arguments.option("workers") != nil {
             workers = try arguments.integer("workers", default: 0, in: 1...1024)
         }

@@ -26,6 +26,23 @@ import Testing
         #expect(try store.database.purge(now: now).total == 0, "a second purge finds nothing")
     }
 
+    @Test("the audit log is kept for its retention (default 180 days), then purged")
+    func auditRetention() throws {
+        let store = try StoreFixture()
+        let now = StoreFixture.now
+        for days in [200.0, 181, 179, 1] {
+            try store.database.write { tx in
+                try tx.auditLog.record(portal: "secop", userID: nil, event: "reset.requested", detail: "days=\(Int(days))",
+                                       at: now.addingTimeInterval(-days * 86_400))
+            }
+        }
+        #expect(PurgePolicy.default.auditRetention == 180 * 86_400)
+        #expect(try store.database.purge(now: now).auditEntries == 2)
+        let kept = try store.database.read { tx in try tx.auditLog.recent(limit: 10) }.map(\.detail)
+        #expect(Set(kept) == ["days=179", "days=1"])
+        #expect(try store.database.purge(now: now, policy: PurgePolicy(auditRetention: 30 * 86_400)).auditEntries == 1)
+    }
+
     @Test func housekeepingPurgesOnStartAndKeepsPurgingUntilStopped() throws {
         let store = try StoreFixture()
         let longAgo = Date().addingTimeInterval(-7200)

@@ -39,4 +39,10 @@ extension AuditLogRepository where Access == WriteAccess {
             [at, portal, userID, event, clientAddress, detail])
         return connection.lastInsertRowID
     }
+
+    /// Deletes entries older than `cutoff` (the retention of ``PurgePolicy/auditRetention``).
+    /// Returns how many.
+    public func purge(before cutoff: Date) throws -> Int {
+        try connection.execute("DELETE FROM audit_log WHERE at < ?1", [cutoff])
+    }
 }

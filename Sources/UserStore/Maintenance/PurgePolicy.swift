@@ -6,6 +6,8 @@ import Foundation
 /// queries, that a link was sent and why it no longer works; captchas and rate-limit counters
 /// only matter for minutes, a day is plenty. Sessions go as soon as they expire: they hold only
 /// a hash and a CSRF secret, and every cookieless visit to a page with a form creates one.
+/// The audit log is kept half a year, long enough to answer "who reset my password in
+/// spring?", and then goes: an unbounded log grows without end and every query near it slows.
 public struct PurgePolicy: Sendable, Equatable {
     /// Reset tokens expired longer ago than this are deleted. Default 7 days.
     public var tokenRetention: TimeInterval
@@ -13,12 +15,16 @@ public struct PurgePolicy: Sendable, Equatable {
     public var captchaRetention: TimeInterval
     /// Rate-limit windows that ended longer ago than this are deleted. Default 1 day.
     public var rateLimitRetention: TimeInterval
+    /// Audit entries older than this are deleted. Default 180 days (`--audit-retention-days`).
+    public var auditRetention: TimeInterval
 
+    /// The policy; every argument has the default documented on its property.
     public init(tokenRetention: TimeInterval = 7 * 86_400, captchaRetention: TimeInterval = 86_400,
-                rateLimitRetention: TimeInterval = 86_400) {
+                rateLimitRetention: TimeInterval = 86_400, auditRetention: TimeInterval = 180 * 86_400) {
         self.tokenRetention = tokenRetention
         self.captchaRetention = captchaRetention
         self.rateLimitRetention = rateLimitRetention
+        self.auditRetention = auditRetention
     }
 
     /// The documented defaults.
@@ -31,11 +37,12 @@ public struct PurgeCounts: Sendable, Equatable {
     public var sessions = 0
     public var captchas = 0
     public var rateLimitCounters = 0
+    public var auditEntries = 0
 
     public init() {}
 
     /// Rows deleted in all.
-    public var total: Int { resetTokens + sessions + captchas + rateLimitCounters }
+    public var total: Int { resetTokens + sessions + captchas + rateLimitCounters + auditEntries }
 }
 
 extension Database {
@@ -48,6 +55,7 @@ extension Database {
         counts.sessions = try write { tx in try tx.sessions.purgeExpired(now: now) }
         counts.captchas = try write { tx in try tx.captchas.purge(before: now.addingTimeInterval(-policy.captchaRetention)) }
         counts.rateLimitCounters = try write { tx in try tx.rateLimits.purge(before: now.addingTimeInterval(-policy.rateLimitRetention)) }
+        counts.auditEntries = try write { tx in try tx.auditLog.purge(before: now.addingTimeInterval(-policy.auditRetention)) }
         return counts
     }
 }
