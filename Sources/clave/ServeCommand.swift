@@ -37,6 +37,8 @@ enum ServeCommand: Command {
       --access-log on|off       one log line per request (CLAVE_ACCESS_LOG, default on)
       --workers N               handler threads (CLAVE_WORKERS, default twice the cores, at least 4)
       --audit-retention-days N  how long the audit log is kept (CLAVE_AUDIT_RETENTION_DAYS, default 180)
+      --unsafe-development-on-network   let development mode (every user's mail at /_correo,
+                                the captcha answers) listen beyond loopback or take an https URL
 
     In development mode the demo users are created if missing and printed with their passwords,
     and without --smtp-url mail goes to the development mailbox at /_correo.

@@ -76,12 +76,36 @@ struct ServeConfiguration: Equatable {
             publicURL = Self.defaultPublicURL(host: host, port: port)
             publicURLIsDefault = true
         }
+        if mode == .development, !arguments.flag(Self.unsafeDevelopmentFlag) {
+            // Development mode serves every user's mail (/_correo) and the captcha answers: it
+            // must never run where anyone but this machine's user can reach it by accident.
+            guard Self.isLoopbackListenAddress(host) else {
+                throw CLIError("development mode listens only on this machine (127.0.0.1, ::1 or localhost), not '\(host)': "
+                               + "it serves every user's mail; use --mode production, or --\(Self.unsafeDevelopmentFlag)")
+            }
+            guard publicURL.scheme != "https" else {
+                throw CLIError("development mode with an https public URL looks like a deployment: use --mode production, "
+                               + "or --\(Self.unsafeDevelopmentFlag)")
+            }
+        }
         if mode == .production {
             guard publicURL.scheme == "https", arguments.option("public-url") != nil else {
                 throw CLIError("production mode needs --public-url with an https:// URL")
             }
             guard smtpURL != nil else { throw CLIError("production mode needs --smtp-url") }
         }
+    }
+
+    /// The flag that lets development mode listen beyond loopback or take an https public URL;
+    /// its name says what it costs.
+    static let unsafeDevelopmentFlag = "unsafe-development-on-network"
+
+    /// Whether `host` (a `--host` value) only listens on this machine.
+    static func isLoopbackListenAddress(_ host: String) -> Bool {
+        let lower = host.lowercased()
+        if lower == "localhost" || lower == "::1" || lower == "[::1]" { return true }
+        let parts = lower.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
     /// `http://HOST:PORT`, the public URL when none is given.

@@ -42,6 +42,9 @@ import TestSupport
         (["--puerto", "1"], "unknown option"),
         (["--mail-domain", "x.co>\r\nBcc: a@b.co"], "--mail-domain"),
         (["--dkim-domain", "clave.test"], "DKIM needs all of"),
+        (["--host", "0.0.0.0"], "development mode listens only on this machine"),
+        (["--host", "::"], "development mode listens only on this machine"),
+        (["--public-url", "https://clave.example.co"], "development mode with an https public URL"),
         (["--dkim-domain", "clave.test", "--dkim-selector", "s1", "--dkim-key", "/no/existe.pem"], "DKIM"),
     ])
     func badSettingsStopWithOneClearLineAndStatus2(arguments: [String], mentions: String) throws {

@@ -92,6 +92,35 @@ import UserStore
         #expect(try harness.browser().get("/_correo/api/mensajes").status == 200)
     }
 
+    @Test("a page on another site that re-points its name at 127.0.0.1 (DNS rebinding) reads no mail, nor does any proxy")
+    func rebindingAndAnyProxyHeaderDoNotReachTheMailbox() throws {
+        let harness = try AppHarness()
+        _ = try harness.browser().fillAndSubmit("/secop/olvide-contrasena", ["usuario": AppHarness.Demo.secopUser])
+        _ = try harness.waitForMail(to: AppHarness.Demo.secopEmail)
+        let browser = harness.browser()
+        for host in ["evil.example", "evil.example:8080", "127.0.0.1.evil.example", "localhost.evil.example", "127.0.0.1:80x",
+                     "[::1].evil.example", "10.0.0.5:8080"] {
+            browser.host = host
+            // 404 (the mailbox does not exist for them), or 400 where the parser refuses the Host.
+            let read = try browser.get("/_correo/api/mensajes").status
+            #expect(read == 404 || read == 400, "Host: \(host) got \(read)")
+            let delete = try browser.request("DELETE", "/_correo/api/mensajes").status
+            #expect(delete == 404 || delete == 400, "Host: \(host) got \(delete)")
+        }
+        for header in [("Via", "1.1 proxy"), ("X-Real-IP", "203.0.113.5"), ("X-Forwarded-Host", "clave.example"),
+                       ("X-Forwarded-Proto", "https"), ("True-Client-IP", "203.0.113.5"), ("CF-Connecting-IP", "203.0.113.5")] {
+            browser.host = "127.0.0.1"
+            #expect(try browser.get("/_correo/api/mensajes", headers: [header]).status == 404, "\(header.0)")
+        }
+        for host in ["127.0.0.1", "127.0.0.1:8080", "localhost:8080", "LOCALHOST", "[::1]:8080", "127.1.2.3"] {
+            browser.host = host
+            let list = try browser.get("/_correo/api/mensajes")
+            #expect(list.status == 200, "Host: \(host)")
+        }
+        // None of the refused DELETEs emptied the mailbox.
+        #expect(try JSONDecoder().decode([AppHarness.Mail].self, from: Data(try browser.get("/_correo/api/mensajes").body)).count == 1)
+    }
+
     @Test func productionModeDoesNotMountTheMailbox() throws {
         let harness = try AppHarness { $0.mode = .production }
         let missing = try harness.browser().get("/_correo")
