@@ -67,7 +67,7 @@ do {
 
     // 2. Token look-ups (what a GET on the link does), one thread, then one per core.
     let lookupTime = try seconds {
-        for i in 0..<lookups { _ = try database.read { tx in try tx.resetTokens.lookup(tokenHash: hashes[i % hashes.count], now: now) } }
+        for i in 0..<lookups { _ = try database.read { tx in try tx.resetTokens.lookup(tokenHash: hashes[i % hashes.count], portal: .secop, purpose: .passwordReset, now: now) } }
     }
     print("store: token look-ups, 1 thread: \(lookups) in \(String(format: "%.2f", lookupTime)) s = \(format(Double(lookups) / lookupTime)) look-ups/s")
 
@@ -76,7 +76,7 @@ do {
     let parallelTime = seconds {
         DispatchQueue.concurrentPerform(iterations: threads) { t in
             for i in stride(from: t, to: lookups, by: threads) {
-                _ = try? database.read { tx in try tx.resetTokens.lookup(tokenHash: sharedHashes[i % sharedHashes.count], now: now) }
+                _ = try? database.read { tx in try tx.resetTokens.lookup(tokenHash: sharedHashes[i % sharedHashes.count], portal: .secop, purpose: .passwordReset, now: now) }
             }
         }
     }
@@ -85,7 +85,7 @@ do {
     // 3. Redeem each token once (single-use UPDATE guard), for scale.
     let redeemCount = min(transactions, 10_000)
     let redeemTime = try seconds {
-        for hash in hashes.prefix(redeemCount) { _ = try database.write { tx in try tx.resetTokens.redeem(tokenHash: hash, now: now) } }
+        for hash in hashes.prefix(redeemCount) { _ = try database.write { tx in try tx.resetTokens.redeem(tokenHash: hash, portal: .secop, purpose: .passwordReset, now: now) } }
     }
     print("store: token redemptions: \(redeemCount) in \(String(format: "%.2f", redeemTime)) s = \(format(Double(redeemCount) / redeemTime)) tx/s")
 

@@ -9,6 +9,9 @@ import TestSupport
 /// `CaptchaService` and the Cajacopi emails over a real SQLite file.
 @Suite("Cajacopi captcha service and emails")
 struct CajacopiCaptchaServiceTests {
+    /// The session id hash of the browser the captchas are drawn for.
+    static let session = SHA256.hex("sesion-del-navegador")
+
     static func database() throws -> (TemporaryDirectory, Database) {
         let directory = try TemporaryDirectory(prefix: "captcha")
         let database = try Database(path: directory.path("clave.sqlite"))
@@ -24,7 +27,7 @@ struct CajacopiCaptchaServiceTests {
         let now = Date()
         var ids = Set<String>()
         for _ in 0..<20 {
-            let issued = try service.create(now: now)
+            let issued = try service.create(sessionHash: Self.session, now: now)
             #expect(CaptchaService.isWellFormed(id: issued.id))
             #expect(issued.expiresAt == now.addingTimeInterval(5 * 60))
             let answer = try #require(service.developmentAnswers?.answer(id: issued.id, now: now))
@@ -45,13 +48,27 @@ struct CajacopiCaptchaServiceTests {
         _ = directory
         let service = CaptchaService(database: database, configuration: CaptchaConfiguration(recordsAnswersForDevelopment: true))
         let now = Date()
-        let issued = try service.create(now: now)
+        let issued = try service.create(sessionHash: Self.session, now: now)
         let answer = try #require(service.developmentAnswers?.answer(id: issued.id, now: now))
         #expect(try service.image(id: issued.id, now: now) != nil)
-        #expect(try service.check(id: issued.id, answer: answer, now: now) == .passed)
-        #expect(try service.check(id: issued.id, answer: answer, now: now) == .unknown)
+        #expect(try service.check(id: issued.id, answer: answer, sessionHash: Self.session, now: now) == .passed)
+        #expect(try service.check(id: issued.id, answer: answer, sessionHash: Self.session, now: now) == .unknown)
         #expect(try service.image(id: issued.id, now: now) == nil)
         #expect(service.developmentAnswers?.answer(id: issued.id, now: now) == nil)
+    }
+
+    @Test("a captcha answered from another session is unknown there and stays live for its own")
+    func boundToItsSession() throws {
+        let (directory, database) = try Self.database()
+        _ = directory
+        let service = CaptchaService(database: database, configuration: CaptchaConfiguration(recordsAnswersForDevelopment: true))
+        let now = Date()
+        let issued = try service.create(sessionHash: Self.session, now: now)
+        let answer = try #require(service.developmentAnswers?.answer(id: issued.id, now: now))
+        #expect(try service.check(id: issued.id, answer: answer, sessionHash: SHA256.hex("otro-navegador"), now: now) == .unknown)
+        #expect(try service.image(id: issued.id, now: now) != nil, "a foreign try does not burn it")
+        #expect(service.developmentAnswers?.answer(id: issued.id, now: now) == answer)
+        #expect(try service.check(id: issued.id, answer: answer, sessionHash: Self.session, now: now) == .passed)
     }
 
     @Test("case matters, spaces are not trimmed, and a wrong answer burns the captcha")
@@ -62,10 +79,10 @@ struct CajacopiCaptchaServiceTests {
         let now = Date()
         for variant in [{ (a: String) in a.uppercased() == a ? a.lowercased() : a.uppercased() },
                         { (a: String) in " " + a }, { (a: String) in String(a.dropLast()) }] {
-            let issued = try service.create(now: now)
+            let issued = try service.create(sessionHash: Self.session, now: now)
             let answer = try #require(service.developmentAnswers?.answer(id: issued.id, now: now))
-            #expect(try service.check(id: issued.id, answer: variant(answer), now: now) == .wrongAnswer)
-            #expect(try service.check(id: issued.id, answer: answer, now: now) == .unknown)
+            #expect(try service.check(id: issued.id, answer: variant(answer), sessionHash: Self.session, now: now) == .wrongAnswer)
+            #expect(try service.check(id: issued.id, answer: answer, sessionHash: Self.session, now: now) == .unknown)
         }
     }
 
@@ -75,12 +92,12 @@ struct CajacopiCaptchaServiceTests {
         _ = directory
         let service = CaptchaService(database: database, configuration: CaptchaConfiguration(lifetime: 60, recordsAnswersForDevelopment: true))
         let now = Date()
-        let issued = try service.create(now: now)
+        let issued = try service.create(sessionHash: Self.session, now: now)
         let answer = try #require(service.developmentAnswers?.answer(id: issued.id, now: now))
         let later = now.addingTimeInterval(61)
         #expect(try service.image(id: issued.id, now: later) == nil)
         #expect(service.developmentAnswers?.answer(id: issued.id, now: later) == nil)
-        #expect(try service.check(id: issued.id, answer: answer, now: later) == .expired)
+        #expect(try service.check(id: issued.id, answer: answer, sessionHash: Self.session, now: later) == .expired)
     }
 
     @Test("without development mode no answer is kept anywhere")
@@ -89,7 +106,7 @@ struct CajacopiCaptchaServiceTests {
         _ = directory
         let service = CaptchaService(database: database)
         #expect(service.developmentAnswers == nil)
-        _ = try service.create(now: Date())
+        _ = try service.create(sessionHash: Self.session, now: Date())
     }
 
     @Test("ids that are not ours never reach the database", arguments: ["", "x", "../../a", String(repeating: "a", count: 44),
@@ -100,7 +117,7 @@ struct CajacopiCaptchaServiceTests {
         let service = CaptchaService(database: database)
         #expect(!CaptchaService.isWellFormed(id: id))
         #expect(try service.image(id: id, now: Date()) == nil)
-        #expect(try service.check(id: id, answer: "abc", now: Date()) == .unknown)
+        #expect(try service.check(id: id, answer: "abc", sessionHash: Self.session, now: Date()) == .unknown)
     }
 
     @Test("the emails: both parts, the public URL, Colombian time, no secret in the confirmation")

@@ -33,7 +33,7 @@ struct CajacopiGuardTests {
         ])
         #expect(change.status == 403)
         #expect(try harness.database.read { tx in try tx.resetTokens
-            .lookup(tokenHash: SHA256.hex(token), now: harness.clock.now()) }.status == .valid)
+            .lookup(tokenHash: SHA256.hex(token), portal: .cajacopi, purpose: .passwordReset, now: harness.clock.now()) }.status == .valid)
         // The shell's CSRF check refused them before the flow ran, and said so in the audit log.
         #expect(try !harness.audit("csrf.rejected").isEmpty)
     }

@@ -58,8 +58,8 @@ struct CajacopiRecoveryRoutesTests {
         #expect(token.count == 43)
 
         // Only the hash is stored.
-        #expect(try harness.database.read { tx in try tx.resetTokens.lookup(tokenHash: token, now: harness.clock.now()) }.status == .unknown)
-        #expect(try harness.database.read { tx in try tx.resetTokens.lookup(tokenHash: SHA256.hex(token), now: harness.clock.now()) }.status == .valid)
+        #expect(try harness.database.read { tx in try tx.resetTokens.lookup(tokenHash: token, portal: .cajacopi, purpose: .passwordReset, now: harness.clock.now()) }.status == .unknown)
+        #expect(try harness.database.read { tx in try tx.resetTokens.lookup(tokenHash: SHA256.hex(token), portal: .cajacopi, purpose: .passwordReset, now: harness.clock.now()) }.status == .valid)
 
         // GET only shows the form, twice if a mail scanner fetched it first.
         let link = "/cajacopi/nueva-contrasena?token=\(token)"
@@ -85,7 +85,7 @@ struct CajacopiRecoveryRoutesTests {
         #expect(weak.text.contains("Debe tener mínimo 8 caracteres."))
         #expect(weak.text.contains("Debe contener caracteres en mayúscula."))
         #expect(weak.text.contains("No debe contener su fecha de nacimiento."))
-        #expect(try harness.database.read { tx in try tx.resetTokens.lookup(tokenHash: SHA256.hex(token), now: harness.clock.now()) }.status == .valid)
+        #expect(try harness.database.read { tx in try tx.resetTokens.lookup(tokenHash: SHA256.hex(token), portal: .cajacopi, purpose: .passwordReset, now: harness.clock.now()) }.status == .valid)
 
         let good = try browser.post("/cajacopi/nueva-contrasena", [
             ("csrf", try #require(weak.field("csrf"))), ("token", token),

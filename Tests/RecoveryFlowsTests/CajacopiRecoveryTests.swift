@@ -15,6 +15,8 @@ import UserStore
     let clock = ManualClock()
     let flow: CajacopiRecovery
     let hasher = PasswordHasher(cost: .testing)
+    /// The session id hash of the browser the captchas are drawn for.
+    static let session = SHA256.hex("sesion-del-navegador")
 
     init() throws {
         directory = try TemporaryDirectory(prefix: "cajacopi-steps")
@@ -40,7 +42,7 @@ import UserStore
 
     /// A live captcha and its answer.
     func captcha() throws -> (id: String, answer: String) {
-        let issued = try flow.newCaptcha()
+        let issued = try flow.newCaptcha(sessionHash: Self.session)
         return (issued.id, try #require(flow.captcha.developmentAnswers?.answer(id: issued.id, now: clock.now())))
     }
 
@@ -51,9 +53,9 @@ import UserStore
         try addUser("luz@example.com")
         let (id, answer) = try captcha()
         #expect(try flow.requestReset(email: "luz@example.com", captchaID: id, captchaAnswer: answer.lowercased() + "x",
-                                      clientAddress: "10.0.0.1") == .captchaRejected(.wrongAnswer))
+                                      sessionHash: Self.session, clientAddress: "10.0.0.1") == .captchaRejected(.wrongAnswer))
         #expect(try flow.requestReset(email: "luz@example.com", captchaID: id, captchaAnswer: answer,
-                                      clientAddress: "10.0.0.1") == .captchaRejected(.unknown), "one try per captcha")
+                                      sessionHash: Self.session, clientAddress: "10.0.0.1") == .captchaRejected(.unknown), "one try per captcha")
         #expect(try outbox().isEmpty)
     }
 
@@ -63,9 +65,9 @@ import UserStore
         let first = try captcha()
         let second = try captcha()
         #expect(try flow.requestReset(email: "LUZ@example.com", captchaID: first.id, captchaAnswer: first.answer,
-                                      clientAddress: "10.0.0.1") == .accepted)
+                                      sessionHash: Self.session, clientAddress: "10.0.0.1") == .accepted)
         #expect(try flow.requestReset(email: "nadie@example.com", captchaID: second.id, captchaAnswer: second.answer,
-                                      clientAddress: "10.0.0.1") == .accepted)
+                                      sessionHash: Self.session, clientAddress: "10.0.0.1") == .accepted)
         let mail = try outbox()
         #expect(mail.map(\.recipient) == [user.email])
         let audit = try database.read { tx in try tx.auditLog.recent(event: AuditEvent.resetRequested.rawValue) }
@@ -77,7 +79,7 @@ import UserStore
     func link() throws {
         try addUser("luz@example.com")
         let issued = try captcha()
-        _ = try flow.requestReset(email: "luz@example.com", captchaID: issued.id, captchaAnswer: issued.answer, clientAddress: "10.0.0.1")
+        _ = try flow.requestReset(email: "luz@example.com", captchaID: issued.id, captchaAnswer: issued.answer, sessionHash: Self.session, clientAddress: "10.0.0.1")
         let text = try #require(try outbox().first?.textBody)
         let range = try #require(text.range(of: "token="))
         let token = String(text[range.upperBound...].prefix { !$0.isWhitespace })
@@ -99,10 +101,10 @@ import UserStore
     @Test("Refrescar burns the old captcha and draws a new one")
     func refresh() throws {
         let old = try captcha()
-        let new = try flow.refreshCaptcha(replacing: old.id, clientAddress: "10.0.0.1")
+        let new = try flow.refreshCaptcha(replacing: old.id, sessionHash: Self.session, clientAddress: "10.0.0.1")
         #expect(new.id != old.id)
         #expect(try flow.requestReset(email: "x@example.com", captchaID: old.id, captchaAnswer: old.answer,
-                                      clientAddress: "10.0.0.1") == .captchaRejected(.unknown))
+                                      sessionHash: Self.session, clientAddress: "10.0.0.1") == .captchaRejected(.unknown))
         #expect(try database.read { tx in try tx.auditLog.recent(event: AuditEvent.captchaRefreshed.rawValue) }.count == 1)
     }
 }

@@ -31,7 +31,7 @@ import UserStore
         }
         #expect(SECOPFixture.unescaped(mail.htmlBody).contains("href=\"\(link)\""))
 
-        let stored = try fixture.database.read { tx in try tx.resetTokens.lookup(tokenHash: SHA256.hex(token), now: fixture.clock.now()) }
+        let stored = try fixture.database.read { tx in try tx.resetTokens.lookup(tokenHash: SHA256.hex(token), portal: .secop, purpose: .passwordReset, now: fixture.clock.now()) }
         #expect(stored.status == .valid)
         #expect(stored.token?.userID == user.id)
         #expect(stored.token?.expiresAt == fixture.clock.now().addingTimeInterval(3_600))

@@ -33,6 +33,16 @@ import Testing
         #expect(try store.database.read { tx in try tx.captchas.image(id: "img", now: now) } == nil, "used")
     }
 
+    @Test func aCaptchaCountsOnlyFromTheSessionItWasDrawnFor() throws {
+        let store = try StoreFixture()
+        try store.database.write { tx in try tx.captchas.create(id: "a", answerHash: SHA256.hex("xK7pQ"), sessionHash: "browser-a",
+                                                                expiresAt: now.addingTimeInterval(300), now: now) }
+        #expect(try store.database.write { tx in try tx.captchas.check(id: "a", answerHash: SHA256.hex("xK7pQ"), sessionHash: "browser-b", now: now) } == .unknown)
+        #expect(try store.database.write { tx in try tx.captchas.check(id: "a", answerHash: SHA256.hex("xK7pQ"), now: now) } == .unknown, "no session is another session")
+        #expect(try store.database.read { tx in try tx.captchas.isActive(id: "a", now: now) }, "foreign tries do not burn it")
+        #expect(try store.database.write { tx in try tx.captchas.check(id: "a", answerHash: SHA256.hex("xK7pQ"), sessionHash: "browser-a", now: now) } == .passed)
+    }
+
     @Test func purgeDropsExpiredAndUsedCaptchasOnly() throws {
         let store = try StoreFixture()
         try store.database.write { tx in try tx.captchas.create(id: "expired", answerHash: "h", expiresAt: now.addingTimeInterval(10), now: now) }

@@ -75,6 +75,43 @@ import Testing
         #expect(try store.database.read { tx in try tx.sessions.find(idHash: "anon", now: now) } != nil)
     }
 
+    @Test func aTokenIsUnknownOnAnotherPortalOrPurposeAndStaysUnused() throws {
+        let store = try StoreFixture()
+        let user = try Self.makeUser(store)
+        try store.database.write { tx in try tx.resetTokens.issue(userID: user.id, purpose: .passwordReset, tokenHash: "secop",
+                                                                  expiresAt: now.addingTimeInterval(60), now: now, email: Self.mail("1")) }
+        let other = TokenPurpose(rawValue: "other")
+        #expect(try store.database.read { tx in try tx.resetTokens.lookup(tokenHash: "secop", portal: .cajacopi, purpose: .passwordReset, now: now) } == ResetTokenLookup(status: .unknown, token: nil))
+        #expect(try store.database.read { tx in try tx.resetTokens.lookup(tokenHash: "secop", portal: .secop, purpose: other, now: now) }.status == .unknown)
+        #expect(try store.database.write { tx in try tx.resetTokens.redeem(tokenHash: "secop", portal: .cajacopi, purpose: .passwordReset, now: now) }.status == .unknown)
+        #expect(try store.database.write { tx in try tx.resetTokens.redeemAndChangePassword(
+            tokenHash: "secop", portal: .soi, purpose: .passwordReset, newPasswordHash: "new", now: now) }.status == .unknown)
+        #expect(try store.database.read { tx in try tx.users.find(id: user.id) }?.passwordHash == "h")
+        #expect(try store.database.read { tx in try tx.resetTokens.lookup(tokenHash: "secop", portal: .secop, purpose: .passwordReset, now: now) }.status == .valid)
+        #expect(try store.database.write { tx in try tx.resetTokens.redeem(tokenHash: "secop", portal: .secop, purpose: .passwordReset, now: now) }.status == .valid)
+    }
+
+    @Test func redeemAndChangePasswordLiftsTheLockAndForgetsTheLoginThrottle() throws {
+        let store = try StoreFixture()
+        let user = try Self.makeUser(store)
+        try store.database.write { tx in
+            for _ in 0..<4 { try tx.users.recordFailedLogin(id: user.id, now: now, lockAfter: 3) }
+            _ = try tx.rateLimits.hit(key: "id:secop.login:ana", window: 900, limit: 1, now: now)
+            _ = try tx.rateLimits.hit(key: "id:secop.login:otro", window: 900, limit: 1, now: now)
+            try tx.resetTokens.issue(userID: user.id, purpose: .passwordReset, tokenHash: "link", expiresAt: now.addingTimeInterval(60),
+                                     now: now, email: Self.mail("1"))
+        }
+        #expect(try store.database.read { tx in try tx.users.find(id: user.id) }?.isLocked(at: now) == true)
+        _ = try store.database.write { tx in try tx.resetTokens.redeemAndChangePassword(
+            tokenHash: "link", portal: .secop, purpose: .passwordReset, newPasswordHash: "new", now: now,
+            clearingRateLimitKeys: ["id:secop.login:ana"]) }
+        let after = try #require(try store.database.read { tx in try tx.users.find(id: user.id) })
+        #expect(after.lockedUntil == nil && after.failedLogins == 0)
+        #expect(try store.database.write { tx in try tx.rateLimits.hit(key: "id:secop.login:ana", window: 900, limit: 1, now: now) }.allowed)
+        #expect(try !store.database.write { tx in try tx.rateLimits.hit(key: "id:secop.login:otro", window: 900, limit: 1, now: now) }.allowed,
+                "other identifiers keep their counters")
+    }
+
     @Test func redeemAndChangePasswordIsAllOrNothing() throws {
         let store = try StoreFixture()
         let user = try Self.makeUser(store)

@@ -46,8 +46,11 @@ public struct CaptchaService: Sendable {
     /// The images' size in pixels, for the page's `width` and `height` attributes.
     public var imageSize: (width: Int, height: Int) { (renderer.style.width, renderer.style.height) }
 
-    /// Makes a new captcha and stores it.
-    public func create(now: Date) throws -> IssuedCaptcha {
+    /// Makes a new captcha for the browser whose session id hashes to `sessionHash` and stores
+    /// it: only that session can answer it (``check(id:answer:sessionHash:now:)``), so a solved
+    /// captcha cannot be carried to another browser. Pages with a captcha carry a CSRF token, so
+    /// even an anonymous visitor has a session to bind it to.
+    public func create(sessionHash: String, now: Date) throws -> IssuedCaptcha {
         let id: String
         let text: String
         do {
@@ -69,7 +72,8 @@ public struct CaptchaService: Sendable {
             throw CaptchaServiceError.rendering
         }
         let expiresAt = now.addingTimeInterval(configuration.lifetime)
-        try database.write { tx in try tx.captchas.create(id: id, answerHash: SHA256.hex(text), image: png, expiresAt: expiresAt, now: now) }
+        try database.write { tx in try tx.captchas.create(id: id, answerHash: SHA256.hex(text), image: png,
+                                                                      sessionHash: sessionHash, expiresAt: expiresAt, now: now) }
         developmentAnswers?.record(id: id, answer: text, expiresAt: expiresAt, now: now)
         return IssuedCaptcha(id: id, expiresAt: expiresAt)
     }
@@ -81,11 +85,16 @@ public struct CaptchaService: Sendable {
     }
 
     /// Checks `answer` exactly (case-sensitive, no trimming: the page asks for no spaces) and
-    /// uses the captcha up whatever the result.
-    public func check(id: String, answer: String, now: Date) throws -> CaptchaCheck {
+    /// uses the captcha up whatever the result. From a session other than the one it was drawn
+    /// for, it is `.unknown` and stays as it was.
+    public func check(id: String, answer: String, sessionHash: String, now: Date) throws -> CaptchaCheck {
         guard Self.isWellFormed(id: id) else { return .unknown }
-        developmentAnswers?.forget(id: id)
-        return try database.write { tx in try tx.captchas.check(id: id, answerHash: SHA256.hex(answer), now: now) }
+        let check = try database.write { tx in
+            try tx.captchas.check(id: id, answerHash: SHA256.hex(answer), sessionHash: sessionHash, now: now)
+        }
+        // A foreign session's try left the captcha live: its owner may still need the answer.
+        if check != .unknown { developmentAnswers?.forget(id: id) }
+        return check
     }
 
     /// Whether `id` looks like one of ours (43 base64url characters), so junk never reaches SQL.

@@ -36,7 +36,9 @@ enum LoginService {
             request.audit(.loginFailed, detail: "reason=unknown-account")
             return .failure
         }
-        if user.isLocked(at: now) {
+        // A temporary password goes through a lock: only the registered email received it, so it
+        // is SOI's reset, and a lock left by a stranger's guesses must not keep the owner out.
+        if user.isLocked(at: now), match != .temporary {
             request.audit(.loginRefused, userID: user.id, detail: "reason=locked")
             return .failure
         }

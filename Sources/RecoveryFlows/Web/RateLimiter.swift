@@ -29,8 +29,7 @@ public struct RateLimiter: Sendable {
                                                                          limit: limits.perAddress.limit, now: now) }
         guard byAddress.allowed else { throw RateLimited(retryAfter: byAddress.retryAfter) }
         if let identifier {
-            let normalized = identifier.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-            let byIdentifier = try database.write { tx in try tx.rateLimits.hit(key: "id:\(route):\(SHA256.hex(normalized))",
+            let byIdentifier = try database.write { tx in try tx.rateLimits.hit(key: identifierKey(route: route, identifier: identifier),
                                                                                 window: limits.perIdentifier.window,
                                                                                 limit: limits.perIdentifier.limit, now: now) }
             guard byIdentifier.allowed else { throw RateLimited(retryAfter: byIdentifier.retryAfter) }
@@ -39,8 +38,15 @@ public struct RateLimiter: Sendable {
 
     /// Forgets the identifier counter of `route` (after a successful login).
     public func reset(route: String, identifier: String) throws {
+        try database.write { tx in try tx.rateLimits.reset(key: identifierKey(route: route, identifier: identifier)) }
+    }
+
+    /// The counter key of `identifier` on `route`, for a step that forgets it inside its own
+    /// transaction (a completed reset forgets the account's login counter with the password
+    /// change: `tx.resetTokens.redeemAndChangePassword(…clearingRateLimitKeys:)`).
+    public func identifierKey(route: String, identifier: String) -> String {
         let normalized = identifier.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        try database.write { tx in try tx.rateLimits.reset(key: "id:\(route):\(SHA256.hex(normalized))") }
+        return "id:\(route):\(SHA256.hex(normalized))"
     }
 }
 

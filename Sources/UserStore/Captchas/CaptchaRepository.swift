@@ -38,20 +38,29 @@ public struct CaptchaRepository<Access: TransactionAccess> {
 
 extension CaptchaRepository where Access == WriteAccess {
     /// Stores a new captcha. `answerHash` is `SHA256.hex(answer)`; `image` is its PNG, drawn
-    /// once, so the image route never needs the answer.
-    public func create(id: String, answerHash: String, image: [UInt8]? = nil, expiresAt: Date, now: Date) throws {
-        try connection.execute(
-            "INSERT INTO captchas (id, answer_hash, created_at, expires_at, image) VALUES (?1, ?2, ?3, ?4, ?5)",
-            [id, answerHash, now, expiresAt, image])
+    /// once, so the image route never needs the answer. `sessionHash` is the hash of the session
+    /// id of the browser it was drawn for: only a check from that session counts.
+    public func create(id: String, answerHash: String, image: [UInt8]? = nil, sessionHash: String? = nil,
+                       expiresAt: Date, now: Date) throws {
+        try connection.execute("""
+            INSERT INTO captchas (id, answer_hash, created_at, expires_at, image, session_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """, [id, answerHash, now, expiresAt, image, sessionHash])
     }
 
     /// Checks `answerHash` and uses the captcha up, right or wrong, atomically: a second check of
     /// the same id is `.unknown`. The hash comparison is constant-time.
-    public func check(id: String, answerHash: String, now: Date) throws -> CaptchaCheck {
+    ///
+    /// A check from a session other than the one the captcha was drawn for (`sessionHash`
+    /// differs from the stored one, NULL included) is `.unknown` and leaves the captcha as it
+    /// was: a captcha solved in one browser cannot be spent from another, and a stranger cannot
+    /// burn the owner's.
+    public func check(id: String, answerHash: String, sessionHash: String? = nil, now: Date) throws -> CaptchaCheck {
         guard let (stored, expiresAt) = try connection.queryOne(
-            "SELECT answer_hash, expires_at FROM captchas WHERE id = ?1 AND used_at IS NULL", [id],
-            { (try $0.string(0), try $0.date(1)) }) else { return .unknown }
-        guard try connection.execute("UPDATE captchas SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL", [id, now]) == 1 else {
+            "SELECT answer_hash, expires_at FROM captchas WHERE id = ?1 AND used_at IS NULL AND session_hash IS ?2",
+            [id, sessionHash], { (try $0.string(0), try $0.date(1)) }) else { return .unknown }
+        guard try connection.execute("""
+            UPDATE captchas SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL AND session_hash IS ?3
+            """, [id, now, sessionHash]) == 1 else {
             return .unknown
         }
         if expiresAt <= now { return .expired }

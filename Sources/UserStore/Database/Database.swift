@@ -31,7 +31,8 @@ import Foundation
 /// try database.migrate()
 /// let user = try database.read { tx in try tx.users.findSecop(username: "ana") }
 /// try database.write { tx in
-///     let lookup = try tx.resetTokens.redeemAndChangePassword(tokenHash: hash, newPasswordHash: new, now: now)
+///     let lookup = try tx.resetTokens.redeemAndChangePassword(tokenHash: hash, portal: .secop, purpose: .passwordReset,
+///                                                             newPasswordHash: new, now: now)
 ///     if lookup.status == .valid {
 ///         try tx.auditLog.record(portal: "secop", userID: lookup.token?.userID, event: "reset.done", at: now)
 ///     }

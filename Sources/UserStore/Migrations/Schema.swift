@@ -128,5 +128,11 @@ public enum Schema {
             -- restarted one) can serve an active captcha's image without knowing its answer.
             ALTER TABLE captchas ADD COLUMN image BLOB;
             """),
+        Migration(version: 5, name: "captchas bound to their session", sql: """
+            -- The SHA-256 of the session id that drew the captcha: an answer counts only from the
+            -- browser that was shown the image, so a solved captcha cannot be carried elsewhere.
+            -- Rows from before this step have none and are refused (they live minutes).
+            ALTER TABLE captchas ADD COLUMN session_hash TEXT;
+            """),
     ]
 }

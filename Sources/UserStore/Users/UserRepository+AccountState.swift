@@ -53,11 +53,13 @@ extension UserRepository where Access == WriteAccess {
     }
 
     /// The password columns of a change; `changePassword` and `redeemAndChangePassword` add the
-    /// tokens, sessions and email that must go with it.
+    /// tokens, sessions and email that must go with it. The failure count and any lock go too:
+    /// they guarded the old password, and a stranger's wrong guesses must not keep the owner,
+    /// who has just proved control of the account, out of it with the new one.
     func setPassword(id: Int64, newHash: String, mustChange: Bool, now: Date) throws {
         try requireChange(try connection.execute("""
             UPDATE users SET password_hash = ?2, must_change_password = ?3, temporary_password_hash = NULL,
-                temporary_password_expires_at = NULL, failed_logins = 0, updated_at = ?4
+                temporary_password_expires_at = NULL, failed_logins = 0, locked_until = NULL, updated_at = ?4
             WHERE id = ?1
             """, [id, newHash, mustChange, now]), id: id)
     }
@@ -82,12 +84,15 @@ extension UserRepository where Access == WriteAccess {
     }
 
     /// After a login with the temporary password: it becomes the password, the old one stops
-    /// working, and the user must change it before anything else. Returns false when the
-    /// temporary password was gone or expired by then (another request used it first).
+    /// working, and the user must change it before anything else. The failure count and any lock
+    /// are lifted: the temporary password proves control of the registered email, as a reset
+    /// link does. Returns false when the temporary password was gone or expired by then (another
+    /// request used it first).
     public func promoteTemporaryPassword(id: Int64, now: Date) throws -> Bool {
         try connection.execute("""
             UPDATE users SET password_hash = temporary_password_hash, temporary_password_hash = NULL,
-                temporary_password_expires_at = NULL, must_change_password = 1, failed_logins = 0, updated_at = ?2
+                temporary_password_expires_at = NULL, must_change_password = 1, failed_logins = 0,
+                locked_until = NULL, updated_at = ?2
             WHERE id = ?1 AND temporary_password_hash IS NOT NULL AND temporary_password_expires_at > ?2
             """, [id, now]) == 1
     }

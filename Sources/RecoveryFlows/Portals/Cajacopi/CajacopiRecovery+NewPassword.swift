@@ -21,18 +21,21 @@ extension CajacopiRecovery {
         return (status, user)
     }
 
-    /// A link's status and its user, without using it.
+    /// A link's status and its user, without using it. A token issued by another portal (or
+    /// for another purpose) is `.unknown`: it must not skip Cajacopi's rules.
     public func inspectLink(token: String) throws -> (status: ResetTokenStatus, user: User?) {
         guard Self.isPlausibleToken(token) else { return (.unknown, nil) }
-        let lookup = try database.read { tx in try tx.resetTokens.lookup(tokenHash: SHA256.hex(token), now: clock.now()) }
+        let lookup = try database.read { tx in
+            try tx.resetTokens.lookup(tokenHash: SHA256.hex(token), portal: .cajacopi, purpose: .passwordReset, now: clock.now())
+        }
         guard lookup.status == .valid, let userID = lookup.token?.userID else { return (lookup.status, nil) }
         guard let user = try database.read({ tx in try tx.users.find(id: userID) }) else { return (.unknown, nil) }
         return (.valid, user)
     }
 
     /// Checks the rules first (a rejected password leaves the link usable), then redeems the
-    /// link, sets the password, drops every token and session of the user and enqueues the
-    /// confirmation, in one transaction.
+    /// link, sets the password, lifts the lock and login throttle (``loginThrottleKeys``), drops
+    /// every token and session of the user and enqueues the confirmation, in one transaction.
     public func changePassword(token: String, newPassword: String, confirmation: String,
                                clientAddress: String) throws -> NewPasswordOutcome {
         let (status, found) = try inspectLink(token: token)
@@ -55,8 +58,10 @@ extension CajacopiRecovery {
         let hash = try hashingPool.map { pool in try pool.run { try hasher.hash(newPassword) } } ?? hasher.hash(newPassword)
         let now = clock.now()
         let changedEmail = try mail.passwordChangedEmail(to: user.email, at: now)
+        let throttles = loginThrottleKeys(user)
         let result = try database.write { tx in try tx.resetTokens.redeemAndChangePassword(
-            tokenHash: SHA256.hex(token), newPasswordHash: hash, now: now, confirmation: { _ in changedEmail }) }
+            tokenHash: SHA256.hex(token), portal: .cajacopi, purpose: .passwordReset, newPasswordHash: hash, now: now,
+            clearingRateLimitKeys: throttles, confirmation: { _ in changedEmail }) }
         guard result.status == .valid else {
             // Another tab or a newer request got there between the check and the change.
             audit.record(.resetLinkRefused, userID: user.id, client: clientAddress, detail: "status=\(result.status.rawValue)")

@@ -9,14 +9,16 @@ import UserStore
 ///
 /// 1. `GET /cajacopi/restablecer`: email and a server-drawn captcha ("Refrescar" is a form POST
 ///    to `/cajacopi/captcha`, so it works without JavaScript).
-/// 2. `POST /cajacopi/restablecer`: the captcha is checked (and used up); then, whether or not
+/// 2. `POST /cajacopi/restablecer`: the captcha is checked (and used up; only from the session
+///    it was drawn for); then the request's rate limits are spent; then, whether or not
 ///    the email is registered, the same page, status and (thanks to a timing floor) about the
 ///    same time. For a registered email a one-time token is issued and its email enqueued in
 ///    the same transaction; only the token's SHA-256 is stored.
 /// 3. `GET /cajacopi/nueva-contrasena?token=…` only shows the form (mail scanners prefetch).
 /// 4. `POST /cajacopi/nueva-contrasena` checks the rules, then redeems the token, sets the
-///    password, drops every token and session of the user and enqueues the confirmation, all
-///    in one transaction. The user is not logged in: they sign in with the new password.
+///    password, lifts the account's lock and login throttle, drops every token and session of
+///    the user and enqueues the confirmation, all in one transaction. Only a token Cajacopi
+///    issued works here: another portal's link is unknown. The user is not logged in: they sign in with the new password.
 ///
 /// Every step is written to the audit log, never with a password, token or link.
 public struct CajacopiRecovery: Sendable {
@@ -36,6 +38,9 @@ public struct CajacopiRecovery: Sendable {
     let wakeOutbox: @Sendable () -> Void
     /// Where every step is recorded (a failed write is logged, never thrown).
     let audit: AuditTrail
+    /// The rate-limit keys of the account's login throttle, forgotten with a completed change
+    /// (the routes layer owns the limits, so it says which; none by default).
+    let loginThrottleKeys: @Sendable (User) -> [String]
 
     /// The flow over `database` and `templates`. `wakeOutbox` nudges the outbox worker after an
     /// email is enqueued; `clock` is the time (tests pass their own to expire tokens and
@@ -45,7 +50,8 @@ public struct CajacopiRecovery: Sendable {
     public init(database: Database, templates: TemplateSet, configuration: CajacopiRecoveryConfiguration,
                 hasher: PasswordHasher = PasswordHasher(), hashingPool: PasswordHashingPool? = nil,
                 clock: any ClaveClock = SystemClock(),
-                wakeOutbox: @escaping @Sendable () -> Void = {}) {
+                wakeOutbox: @escaping @Sendable () -> Void = {},
+                loginThrottleKeys: @escaping @Sendable (User) -> [String] = { _ in [] }) {
         self.database = database
         self.templates = templates
         self.configuration = configuration
@@ -55,6 +61,7 @@ public struct CajacopiRecovery: Sendable {
         self.hashingPool = hashingPool
         self.clock = clock
         self.wakeOutbox = wakeOutbox
+        self.loginThrottleKeys = loginThrottleKeys
         audit = AuditTrail(database: database, portal: Portal.cajacopi.rawValue, logger: Logger(label: "cajacopi"), clock: clock)
     }
 
@@ -68,17 +75,24 @@ public struct CajacopiRecovery: Sendable {
         case invalidEmail
     }
 
-    /// The request step without HTTP: checks the captcha, then issues a token and enqueues
-    /// its email when `email` belongs to a Cajacopi user, or does the same work without
-    /// storing anything when it does not.
-    public func requestReset(email rawEmail: String, captchaID: String, captchaAnswer: String,
-                             clientAddress: String) throws -> RequestOutcome {
+    /// The request step without HTTP: checks the captcha (drawn for the session `sessionHash`),
+    /// then issues a token and enqueues its email when `email` belongs to a Cajacopi user, or
+    /// does the same work without storing anything when it does not.
+    ///
+    /// `spendLimit` (the routes layer's rate limits, per address and per submitted email) is
+    /// called only once the captcha has passed: a stranger typing a victim's email with wrong
+    /// answers must not spend the victim's budget and block the owner's own request. Wrong
+    /// answers stay bounded all the same, since each one uses up a captcha and drawing
+    /// captchas has its own per-address limit.
+    public func requestReset(email rawEmail: String, captchaID: String, captchaAnswer: String, sessionHash: String,
+                             clientAddress: String, spendLimit: () throws -> Void = {}) throws -> RequestOutcome {
         let now = clock.now()
-        let check = try captcha.check(id: captchaID, answer: captchaAnswer, now: now)
+        let check = try captcha.check(id: captchaID, answer: captchaAnswer, sessionHash: sessionHash, now: now)
         guard check == .passed else {
             audit.record(.captchaRefused, client: clientAddress, detail: "result=\(check.rawValue)")
             return .captchaRejected(check)
         }
+        try spendLimit()
         guard let email = EmailAddress(rawEmail) else {
             audit.record(.formInvalid, client: clientAddress, detail: "fields=correo")
             return .invalidEmail
@@ -102,13 +116,16 @@ public struct CajacopiRecovery: Sendable {
     }
 
     /// "Refrescar": burns the captcha the page showed (so refreshing cannot farm images of one
-    /// answer) and draws a new one.
-    public func refreshCaptcha(replacing old: String?, clientAddress: String) throws -> IssuedCaptcha {
-        if let old { _ = try captcha.check(id: old, answer: "", now: clock.now()) }
+    /// answer; only the session it was drawn for can burn it) and draws a new one for the same
+    /// session.
+    public func refreshCaptcha(replacing old: String?, sessionHash: String, clientAddress: String) throws -> IssuedCaptcha {
+        if let old { _ = try captcha.check(id: old, answer: "", sessionHash: sessionHash, now: clock.now()) }
         audit.record(.captchaRefreshed, client: clientAddress)
-        return try captcha.create(now: clock.now())
+        return try captcha.create(sessionHash: sessionHash, now: clock.now())
     }
 
-    /// A new captcha for the request page.
-    public func newCaptcha() throws -> IssuedCaptcha { try captcha.create(now: clock.now()) }
+    /// A new captcha for the request page of the session `sessionHash`.
+    public func newCaptcha(sessionHash: String) throws -> IssuedCaptcha {
+        try captcha.create(sessionHash: sessionHash, now: clock.now())
+    }
 }

@@ -8,7 +8,9 @@ import UserStore
 /// through the captcha; direct loopback clients only).
 ///
 /// Each step spends its route's limit (``CajacopiPortal/RecoveryLimit``): the request per address
-/// and per submitted email, captchas drawn and link uses per address.
+/// and per submitted email (once its captcha has passed), captchas drawn and link uses per
+/// address. A captcha is drawn for the browser's session (anonymous until login: the page
+/// carries a CSRF token) and answered only from it.
 extension CajacopiPortal {
     /// Rate-limit route names (``RateLimitPolicy`` keys; their defaults are
     /// ``RateLimitPolicy/cajacopiRecoveryDefaults``).
@@ -33,21 +35,27 @@ extension CajacopiPortal {
         ] + PortalSession.routes(theme, template: "cajacopi/inicio.html", title: "Inicio: Hanna") + [
             .page("/cajacopi/restablecer", limit: RecoveryLimit.captcha) { request in
                 try request.rateLimit(identifier: nil)
-                return try request.render(pages.requestForm(captcha: try flow.newCaptcha()))
+                let session = try request.ensureSession().idHash
+                return try request.render(pages.requestForm(captcha: try flow.newCaptcha(sessionHash: session)))
             },
             .form("/cajacopi/restablecer", limit: RecoveryLimit.forgotPassword) { request in
                 let email = request.field("correo")
-                try request.rateLimit(identifier: email)
+                let session = try request.ensureSession().idHash
+                // The limit is spent only once the captcha passes (see `requestReset`).
                 let outcome = try flow.requestReset(email: email, captchaID: request.form["captcha_id"] ?? "",
-                                                    captchaAnswer: request.form["captcha"] ?? "", clientAddress: request.client)
-                let page = try pages.requestAnswer(outcome, email: email) { try flow.newCaptcha() }
+                                                    captchaAnswer: request.form["captcha"] ?? "", sessionHash: session,
+                                                    clientAddress: request.client) {
+                    try request.rateLimit(identifier: email)
+                }
+                let page = try pages.requestAnswer(outcome, email: email) { try flow.newCaptcha(sessionHash: session) }
                 let response = try request.render(page)
                 // Known or unknown account: the same page, after the same least time.
                 return outcome == .accepted ? flow.configuration.timing.padded(response) : response
             },
             .form("/cajacopi/captcha", limit: RecoveryLimit.captcha) { request in
                 try request.rateLimit(identifier: nil)
-                let issued = try flow.refreshCaptcha(replacing: request.form["captcha_id"], clientAddress: request.client)
+                let issued = try flow.refreshCaptcha(replacing: request.form["captcha_id"],
+                                                     sessionHash: try request.ensureSession().idHash, clientAddress: request.client)
                 return try request.render(pages.requestForm(captcha: issued, email: request.field("correo")))
             },
             .resource("/cajacopi/captcha/{id}.png") { http in try flow.captchaImage(http) },
@@ -84,7 +92,7 @@ extension CajacopiPortal {
     }
 
     /// The flow built from the shell's context: its public URL, timing floor, database,
-    /// templates, hashing, clock and outbox wake-up. In development mode the captcha records
+    /// templates, hashing, clock, outbox wake-up and the login route's throttle. In development mode the captcha records
     /// its answers for `/_dev/captcha/{id}`.
     public static func recovery(context: AppContext) -> CajacopiRecovery {
         let configuration = CajacopiRecoveryConfiguration(
@@ -96,7 +104,11 @@ extension CajacopiPortal {
         return CajacopiRecovery(
             database: context.database, templates: context.templates, configuration: configuration,
             hasher: context.hasher, hashingPool: context.hashingPool,
-            clock: context.clock, wakeOutbox: context.wakeOutbox)
+            clock: context.clock, wakeOutbox: context.wakeOutbox,
+            loginThrottleKeys: { user in
+                // The login counts attempts per typed email: the account's own email is that key.
+                [context.rateLimiter.identifierKey(route: RecoveryLimit.login, identifier: user.email)]
+            })
     }
 }
 

@@ -32,12 +32,16 @@ public struct SECOPRecovery: Sendable {
     public let wakeOutbox: @Sendable () -> Void
     /// Operational log (never a token, link or password).
     public let logger: Logger
+    /// The rate-limit keys of the account's login throttle, forgotten with a completed change
+    /// (the routes layer owns the limits, so it says which; none by default).
+    public let loginThrottleKeys: @Sendable (User) -> [String]
 
     /// Creates a value from its parts.
     public init(database: Database, composer: EmailComposer, hashPassword: @escaping @Sendable (String) throws -> String,
                 policy: SECOPPasswordPolicy,
                 configuration: SECOPRecoveryConfiguration, clock: any ClaveClock = SystemClock(),
-                wakeOutbox: @escaping @Sendable () -> Void = {}, logger: Logger = Logger(label: "secop")) {
+                wakeOutbox: @escaping @Sendable () -> Void = {}, logger: Logger = Logger(label: "secop"),
+                loginThrottleKeys: @escaping @Sendable (User) -> [String] = { _ in [] }) {
         self.database = database
         self.composer = composer
         self.hashPassword = hashPassword
@@ -46,6 +50,7 @@ public struct SECOPRecovery: Sendable {
         self.clock = clock
         self.wakeOutbox = wakeOutbox
         self.logger = logger
+        self.loginThrottleKeys = loginThrottleKeys
     }
 
     /// The subject of the reset email.
@@ -130,7 +135,7 @@ public struct SECOPRecovery: Sendable {
                              detail: "status=unknown", at: now)
             return .unusable(.unknown)
         }
-        let lookup = try database.read { tx in try tx.resetTokens.lookup(tokenHash: tokenHash, now: now) }
+        let lookup = try database.read { tx in try lookUp(tokenHash, in: tx, now: now) }
         record(userID: lookup.token?.userID, event: .resetLinkOpened,
                          clientAddress: clientAddress, detail: "status=\(lookup.status.rawValue)", at: now)
         guard lookup.status == .valid, let token = lookup.token,
@@ -141,13 +146,14 @@ public struct SECOPRecovery: Sendable {
     }
 
     /// Uses the link: checks the new password against the policy, then in ONE transaction
-    /// redeems the token, stores the new hash, drops every other token and session, and
-    /// enqueues the "password changed" notice. A refused password leaves the link working.
+    /// redeems the token, stores the new hash, lifts the account's lock and login throttle
+    /// (``loginThrottleKeys``), drops every other token and session, and enqueues the
+    /// "password changed" notice. A refused password leaves the link working.
     public func changePassword(token: String, newPassword: String, confirmation: String,
                                clientAddress: String?) throws -> SECOPChangeOutcome {
         let now = clock.now()
         guard let tokenHash = hashIfPlausible(token) else { return .unusableLink(.unknown) }
-        let lookup = try database.read { tx in try tx.resetTokens.lookup(tokenHash: tokenHash, now: now) }
+        let lookup = try database.read { tx in try lookUp(tokenHash, in: tx, now: now) }
         guard lookup.status == .valid, let row = lookup.token,
               let user = try database.read({ tx in try tx.users.find(id: row.userID) }) else {
             record(userID: lookup.token?.userID, event: .resetLinkRefused,
@@ -163,8 +169,10 @@ public struct SECOPRecovery: Sendable {
         }
         let newHash = try hashPassword(newPassword)
         let notice = try PasswordChangedNotice.message(for: user, at: now, composer: composer)
-        let result = try database.write { tx in try tx.resetTokens.redeemAndChangePassword(tokenHash: tokenHash, newPasswordHash: newHash, now: now,
-                                                        confirmation: { _ in notice }) }
+        let throttles = loginThrottleKeys(user)
+        let result = try database.write { tx in try tx.resetTokens.redeemAndChangePassword(
+            tokenHash: tokenHash, portal: .secop, purpose: .passwordReset, newPasswordHash: newHash, now: now,
+            clearingRateLimitKeys: throttles, confirmation: { _ in notice }) }
         guard result.status == .valid else {
             // Another request used or superseded the link between the look-up and now.
             record(userID: user.id, event: .resetLinkRefused, clientAddress: clientAddress,
@@ -176,6 +184,12 @@ public struct SECOPRecovery: Sendable {
         logger.info("secop password changed", ["user": String(user.id)])
         wakeOutbox()
         return .changed(username: username)
+    }
+
+    /// A SECOP II reset link's token: one issued by another portal (or for another purpose) is
+    /// `.unknown` here, so it can never skip SECOP II's rules or theirs.
+    private func lookUp(_ tokenHash: String, in tx: ReadTransaction, now: Date) throws -> ResetTokenLookup {
+        try tx.resetTokens.lookup(tokenHash: tokenHash, portal: .secop, purpose: .passwordReset, now: now)
     }
 
     /// The SHA-256 hex of `token` when it could be one of ours (base64url, not too long);

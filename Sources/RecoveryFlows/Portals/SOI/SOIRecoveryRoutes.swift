@@ -43,7 +43,8 @@ extension SOIPortal {
     }
 
     /// `POST /soi/cambio-clave`: on success the other sessions and tokens are gone, the notice
-    /// is enqueued, and the user goes on to the aportes home page with this session.
+    /// is enqueued, this session is rotated to a new id, and the user goes on to the aportes
+    /// home page.
     static func submitChange(_ request: WebRequest, recovery: SOIRecovery, pages: SOIRecoveryPages) throws -> HTTPResponse {
         let user = try request.requireUser(of: .soi)
         let current = request.rawField("clave_actual")
@@ -63,6 +64,9 @@ extension SOIPortal {
         }
         switch outcome {
         case .changed:
+            // A change of privilege (from "must change" or from the old clave): a new session id
+            // and CSRF secret, the old id no longer valid, as at login.
+            try request.logIn(user, portal: .soi)
             return request.redirect(to: "/soi/inicio", notice: FlashNotice(.success,
                 "Su clave fue cambiada. Le enviamos un correo de confirmación."))
         case .refused(let problem):
