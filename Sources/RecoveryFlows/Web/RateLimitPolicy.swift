@@ -35,6 +35,7 @@ public struct RouteLimits: Sendable, Equatable {
 /// - logins (`*.login`): 30 per address and 10 per identifier per 15 minutes; the account
 ///   lock (``LoginPolicy``) comes on top;
 /// - Cajacopi's recovery routes: ``cajacopiRecoveryDefaults``;
+/// - the emailed links' pages: ``linkDefaults``;
 /// - anything else (the recovery requests): 10 per address per 15 minutes and 5 per identifier
 ///   per hour, because each may send an email.
 public struct RateLimitPolicy: Sendable, Equatable {
@@ -55,7 +56,8 @@ public struct RateLimitPolicy: Sendable, Equatable {
     /// - the request ("Enviar Solicitud"): 10 per address and 5 per submitted email;
     /// - drawing a captcha (request page views and "Refrescar"): 60 per address, because each
     ///   is a database row with its PNG and an unbounded crawler would fill the disk;
-    /// - the link's page (GET and POST): 30 per address.
+    /// - using the link (the POST): 30 per address and 10 per link per hour (opening it is
+    ///   ``linkDefaults``).
     ///
     /// The captcha and link routes pass no identifier, so their `perIdentifier` rule (equal to
     /// `perAddress`) is never consulted.
@@ -65,7 +67,20 @@ public struct RateLimitPolicy: Sendable, Equatable {
         CajacopiPortal.RecoveryLimit.captcha: RouteLimits(perAddress: RateLimitRule(60, per: 15 * 60),
                                                           perIdentifier: RateLimitRule(60, per: 15 * 60)),
         CajacopiPortal.RecoveryLimit.changePassword: RouteLimits(perAddress: RateLimitRule(30, per: 15 * 60),
-                                                                 perIdentifier: RateLimitRule(30, per: 15 * 60)),
+                                                                 perIdentifier: RateLimitRule(10, per: 3600)),
+    ]
+
+    /// The emailed links of SECOP II and Cajacopi: opening one (a GET, which mail scanners do
+    /// on their own) spends only a per-address budget of 60 per 15 minutes, never the link's;
+    /// using one (the POST) allows 10 tries per link per hour, so a few typos of a new password
+    /// never lock the owner out of their own link, while the link is no guessing oracle.
+    public static let linkDefaults: [String: RouteLimits] = [
+        SECOPPortal.RecoveryLimit.openLink: RouteLimits(perAddress: RateLimitRule(60, per: 15 * 60),
+                                                        perIdentifier: RateLimitRule(60, per: 15 * 60)),
+        CajacopiPortal.RecoveryLimit.openLink: RouteLimits(perAddress: RateLimitRule(60, per: 15 * 60),
+                                                           perIdentifier: RateLimitRule(60, per: 15 * 60)),
+        SECOPPortal.RecoveryLimit.changePassword: RouteLimits(perAddress: RateLimitRule(30, per: 15 * 60),
+                                                              perIdentifier: RateLimitRule(10, per: 3600)),
     ]
 
     /// The defaults above; `routes` adds or replaces entries.
@@ -74,6 +89,7 @@ public struct RateLimitPolicy: Sendable, Equatable {
         var all: [String: RouteLimits] = [:]
         for portal in ["soi", "secop", "cajacopi"] { all["\(portal).login"] = RateLimitPolicy.loginDefault }
         all.merge(RateLimitPolicy.cajacopiRecoveryDefaults) { _, new in new }
+        all.merge(RateLimitPolicy.linkDefaults) { _, new in new }
         all.merge(routes) { _, new in new }
         self.routes = all
     }

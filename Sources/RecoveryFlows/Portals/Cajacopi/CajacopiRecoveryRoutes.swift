@@ -21,7 +21,10 @@ extension CajacopiPortal {
         public static let forgotPassword = "cajacopi.forgot-password"
         /// Drawing a captcha (request page views and "Refrescar"), per client address.
         public static let captcha = "cajacopi.captcha"
-        /// Opening and using a link (GET and POST of the new-password page), per client address.
+        /// Opening a link (a GET), per client address only: mail scanners open links, and their
+        /// prefetches must not spend the link's own budget.
+        public static let openLink = "cajacopi.open-link"
+        /// Using a link (the POST of the new-password page), per client address and token hash.
         public static let changePassword = "cajacopi.change-password"
     }
 
@@ -59,7 +62,7 @@ extension CajacopiPortal {
                 return try request.render(pages.requestForm(captcha: issued, email: request.field("correo")))
             },
             .resource("/cajacopi/captcha/{id}.png") { http in try flow.captchaImage(http) },
-            .page("/cajacopi/nueva-contrasena", limit: RecoveryLimit.changePassword) { request in
+            .page("/cajacopi/nueva-contrasena", limit: RecoveryLimit.openLink) { request in
                 try request.rateLimit(identifier: nil)
                 let token = request.http.queryItems["token"] ?? ""
                 let (status, user) = try flow.openLink(token: token, clientAddress: request.client)
@@ -67,8 +70,8 @@ extension CajacopiPortal {
                 return try request.render(pages.newPasswordForm(token: token, user: user))
             },
             .form("/cajacopi/nueva-contrasena", limit: RecoveryLimit.changePassword) { request in
-                try request.rateLimit(identifier: nil)
                 let token = request.form["token"] ?? ""
+                try request.rateLimit(identifier: SECOPPortal.tokenKey(token))
                 switch try flow.changePassword(token: token, newPassword: request.form["contrasena_nueva"] ?? "",
                                                confirmation: request.form["contrasena_confirmacion"] ?? "",
                                                clientAddress: request.client) {

@@ -19,7 +19,10 @@ extension SECOPPortal {
         public static let forgotPassword = "secop.forgot-password"
         /// "Olvidé el usuario", per address.
         public static let forgotUsername = "secop.forgot-username"
-        /// Opening and using a link, per token hash.
+        /// Opening a link (a GET), per address only: mail scanners open links, and their
+        /// prefetches must not spend the link's own budget.
+        public static let openLink = "secop.open-link"
+        /// Using a link (the POST), per address and per token hash.
         public static let changePassword = "secop.change-password"
     }
 
@@ -42,8 +45,8 @@ extension SECOPPortal {
                 let page = try pages.forgotUsername(form: request.form, clientAddress: request.client)
                 return context.uniformTiming.padded(try request.render(page))
             },
-            .page(SECOPRoutes.changePassword, limit: RecoveryLimit.changePassword) { request in
-                try request.rateLimit(identifier: tokenKey(request.query["token"]))
+            .page(SECOPRoutes.changePassword, limit: RecoveryLimit.openLink) { request in
+                try request.rateLimit(identifier: nil)
                 return try request.render(pages.changeForm(query: request.query, clientAddress: request.client), noReferrer: true)
             },
             .form(SECOPRoutes.changePassword, limit: RecoveryLimit.changePassword) { request in
