@@ -49,9 +49,19 @@ public struct PasswordHasher: Sendable {
     /// Creates a value from its fields.
     public init(cost: Cost = .default) { self.cost = cost }
 
-    /// The bytes scrypt sees: NFKC-normalized UTF-8. Throws when the password is too long.
+    /// The password as it is hashed: Unicode NFKC (UAX #15), as NIST SP 800-63B §5.1.1.2 asks
+    /// ("SHOULD apply the Normalization Process for Stabilized Strings using either the NFKC
+    /// or NFKD normalization"). Password rules judge this form too (`PasswordPolicy`), so what
+    /// they accept or refuse is what will log in: a full-width «ｐａｓｓｗｏｒｄ１２３» is
+    /// `password123`.
+    public static func normalized(_ password: String) -> String {
+        password.precomposedStringWithCompatibilityMapping
+    }
+
+    /// The bytes scrypt sees: ``normalized(_:)`` as UTF-8. Throws when they are more than
+    /// ``maximumPasswordBytes``.
     public static func normalizedBytes(_ password: String) throws(CryptoError) -> [UInt8] {
-        let bytes = Array(password.precomposedStringWithCompatibilityMapping.utf8)
+        let bytes = Array(normalized(password).utf8)
         guard bytes.count <= maximumPasswordBytes else {
             throw .malformed("password longer than \(maximumPasswordBytes) bytes")
         }

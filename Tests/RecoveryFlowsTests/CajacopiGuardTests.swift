@@ -62,6 +62,7 @@ struct CajacopiGuardTests {
         let harness = try CajacopiHarness {
             $0.rateLimits.routes[CajacopiPortal.RecoveryLimit.forgotPassword]?.perAddress.limit = 2
             $0.rateLimits.routes[CajacopiPortal.RecoveryLimit.changePassword]?.perAddress.limit = 2
+            $0.rateLimits.routes[CajacopiPortal.RecoveryLimit.openLink]?.perAddress.limit = 2
         }
         let browser = harness.browser()
         #expect(try browser.requestCajacopiReset(email: "a@example.com").status == 200)

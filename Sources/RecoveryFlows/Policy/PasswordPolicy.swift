@@ -1,3 +1,6 @@
+import ClaveCrypto
+import UserStore
+
 /// The rules a new password must meet, as an explicit value so each portal states its own.
 ///
 /// The defaults are Cajacopi's guide ("Mínimo 8 caracteres. Caracteres en mayúscula. Caracteres
@@ -45,11 +48,24 @@ public struct PasswordPolicy: Sendable {
 
     /// Every rule `password` breaks, in the order the rules are listed to users; empty when
     /// the password is acceptable.
-    public func violations(of password: String, personalData: PersonalData = .none) -> [PasswordViolation] {
+    ///
+    /// The rules judge what is hashed (``PasswordHasher/normalized(_:)``, NFKC), not what was
+    /// typed: otherwise a full-width «ｐａｓｓｗｏｒｄ１２３» would pass the block list and then
+    /// log in as `password123`. Its UTF-8 bytes must also fit the hasher
+    /// (``PasswordHasher/maximumPasswordBytes``), so an accepted password can always be
+    /// hashed; and control characters are refused (``ControlCharacters``, join controls
+    /// allowed).
+    public func violations(of typed: String, personalData: PersonalData = .none) -> [PasswordViolation] {
         var found = Set<PasswordViolation>()
+        let password = PasswordHasher.normalized(typed)
         let length = password.count
         if length < minimumLength { found.insert(.tooShort) }
         if length > maximumLength { found.insert(.tooLong) }
+        if (try? PasswordHasher.normalizedBytes(typed)) == nil { found.insert(.tooManyBytes) }
+        if ControlCharacters.contains(typed, allowingJoinControls: true)
+            || ControlCharacters.contains(password, allowingJoinControls: true) {
+            found.insert(.controlCharacter)
+        }
         if requiresUppercase, !password.contains(where: { $0.isUppercase }) { found.insert(.missingUppercase) }
         if requiresLowercase, !password.contains(where: { $0.isLowercase }) { found.insert(.missingLowercase) }
         if requiresDigit, !password.contains(where: { $0.isASCII && $0.isNumber }) { found.insert(.missingDigit) }

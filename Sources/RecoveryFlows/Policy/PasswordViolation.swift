@@ -7,6 +7,12 @@ public enum PasswordViolation: Sendable, Hashable, CaseIterable {
     case tooShort
     /// More characters than `PasswordPolicy.maximumLength` (a bound on hashing work).
     case tooLong
+    /// More UTF-8 bytes than the hasher takes (`PasswordHasher.maximumPasswordBytes`), though
+    /// few enough characters: emoji sequences and stacked accents are many bytes each.
+    case tooManyBytes
+    /// A control or invisible formatting character (`ControlCharacters`): nobody can type it
+    /// again on another keyboard, and C libraries read NUL as the end.
+    case controlCharacter
     /// No upper-case letter.
     case missingUppercase
     /// No lower-case letter.
@@ -31,6 +37,8 @@ public enum PasswordViolation: Sendable, Hashable, CaseIterable {
         switch self {
         case .tooShort: return "Debe tener mínimo \(policy.minimumLength) caracteres."
         case .tooLong: return "Debe tener máximo \(policy.maximumLength) caracteres."
+        case .tooManyBytes: return "Es demasiado larga: algunos símbolos, como los emoji, ocupan por varios caracteres. Use una más corta."
+        case .controlCharacter: return "No debe contener caracteres de control ni invisibles; escríbala de nuevo sin copiar y pegar."
         case .missingUppercase: return "Debe contener caracteres en mayúscula."
         case .missingLowercase: return "Debe contener caracteres en minúscula."
         case .missingDigit: return "Debe contener números."

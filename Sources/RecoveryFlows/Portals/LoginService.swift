@@ -22,7 +22,8 @@ enum LoginService {
     }
 
     /// Checks `password` for `user` (nil when no account matched `identifier`) and logs in on
-    /// success. Throws ``RateLimited`` when the address or identifier is over its limit.
+    /// success. `identifier` is the key the look-up used (``Identifier/key``, or a key built
+    /// from normalized documents), so the per-identifier limit counts what was looked up. Throws ``RateLimited`` when the address or identifier is over its limit.
     /// `useTemporaryPassword` is the portal's own step for a matching temporary password (SOI's
     /// ``SOIRecovery/useTemporaryPassword(userID:clientAddress:now:)``); without one, a
     /// temporary password is a wrong password.

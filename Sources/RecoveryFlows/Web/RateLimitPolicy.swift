@@ -71,15 +71,15 @@ public struct RateLimitPolicy: Sendable, Equatable {
     ]
 
     /// The emailed links of SECOP II and Cajacopi: opening one (a GET, which mail scanners do
-    /// on their own) spends only a per-address budget of 60 per 15 minutes, never the link's;
-    /// using one (the POST) allows 10 tries per link per hour, so a few typos of a new password
-    /// never lock the owner out of their own link, while the link is no guessing oracle.
+    /// on their own) spends only the per-address budget the page always had (SECOP II 10,
+    /// Cajacopi 30 per 15 minutes), never the link's own; using one (the POST) allows 10 tries
+    /// per link per hour, so a few typos of a new password never lock the owner out of their
+    /// own link, while the link is no guessing oracle.
     public static let linkDefaults: [String: RouteLimits] = [
-        SECOPPortal.RecoveryLimit.openLink: RouteLimits(perAddress: RateLimitRule(60, per: 15 * 60),
-                                                        perIdentifier: RateLimitRule(60, per: 15 * 60)),
-        CajacopiPortal.RecoveryLimit.openLink: RouteLimits(perAddress: RateLimitRule(60, per: 15 * 60),
-                                                           perIdentifier: RateLimitRule(60, per: 15 * 60)),
-        SECOPPortal.RecoveryLimit.changePassword: RouteLimits(perAddress: RateLimitRule(30, per: 15 * 60),
+        SECOPPortal.RecoveryLimit.openLink: requestDefault,
+        CajacopiPortal.RecoveryLimit.openLink: RouteLimits(perAddress: RateLimitRule(30, per: 15 * 60),
+                                                           perIdentifier: RateLimitRule(30, per: 15 * 60)),
+        SECOPPortal.RecoveryLimit.changePassword: RouteLimits(perAddress: RateLimitRule(10, per: 15 * 60),
                                                               perIdentifier: RateLimitRule(10, per: 3600)),
     ]
 

@@ -19,17 +19,22 @@ public struct RateLimiter: Sendable {
         self.policy = policy
     }
 
-    /// Counts one attempt at `route` from `address`, and for `identifier` when given (trimmed
-    /// and lower-cased first, so `Ana` and ` ana` share a counter). Throws ``RateLimited`` when
-    /// either limit is spent; the address is counted before the identifier, so one client
-    /// cannot spend other people's identifier budgets without spending its own.
+    /// Counts one attempt at `route` from `address`, and for `identifier` when given. Throws
+    /// ``RateLimited`` when either limit is spent; the address is counted before the
+    /// identifier, so one client cannot spend other people's identifier budgets without
+    /// spending its own.
+    ///
+    /// The identifier is keyed by ``Identifier/normalize(_:)``, the function the account
+    /// look-ups use too: every spelling that finds an account (`Ana`, ` ana`, full-width
+    /// `ａｎａ`) spends one counter. Typed input should have passed ``Identifier/init(_:)``
+    /// first, so text with control characters never gets this far.
     public func check(route: String, address: String, identifier: String?, now: Date) throws {
         let limits = policy.limits(for: route)
         let byAddress = try database.write { tx in try tx.rateLimits.hit(key: "ip:\(address):\(route)", window: limits.perAddress.window,
                                                                          limit: limits.perAddress.limit, now: now) }
         guard byAddress.allowed else { throw RateLimited(retryAfter: byAddress.retryAfter) }
         if let identifier {
-            let byIdentifier = try database.write { tx in try tx.rateLimits.hit(key: identifierKey(route: route, identifier: identifier),
+            let byIdentifier = try database.write { tx in try tx.rateLimits.hit(key: Self.key(route: route, identifier: identifier),
                                                                                 window: limits.perIdentifier.window,
                                                                                 limit: limits.perIdentifier.limit, now: now) }
             guard byIdentifier.allowed else { throw RateLimited(retryAfter: byIdentifier.retryAfter) }
@@ -38,15 +43,20 @@ public struct RateLimiter: Sendable {
 
     /// Forgets the identifier counter of `route` (after a successful login).
     public func reset(route: String, identifier: String) throws {
-        try database.write { tx in try tx.rateLimits.reset(key: identifierKey(route: route, identifier: identifier)) }
+        try database.write { tx in try tx.rateLimits.reset(key: Self.key(route: route, identifier: identifier)) }
     }
 
     /// The counter key of `identifier` on `route`, for a step that forgets it inside its own
     /// transaction (a completed reset forgets the account's login counter with the password
     /// change: `tx.resetTokens.redeemAndChangePassword(…clearingRateLimitKeys:)`).
     public func identifierKey(route: String, identifier: String) -> String {
-        let normalized = identifier.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        return "id:\(route):\(SHA256.hex(normalized))"
+        Self.key(route: route, identifier: identifier)
+    }
+
+    /// The counter's key: the SHA-256 of the normalized identifier (``Identifier/normalize(_:)``,
+    /// the form every look-up uses), never the identifier.
+    static func key(route: String, identifier: String) -> String {
+        "id:\(route):\(SHA256.hex(Identifier.normalize(identifier)))"
     }
 }
 

@@ -149,6 +149,10 @@ public final class WebRequest {
         try context.rateLimiter.check(route: routeLimit, address: client, identifier: identifier, now: context.now)
     }
 
+    /// ``rateLimit(identifier:)`` for a typed identifier: its ``Identifier/key``, the value
+    /// the account look-up used.
+    public func rateLimit(identifier: Identifier) throws { try rateLimit(identifier: identifier.key) }
+
     /// Appends an audit entry for this request's portal and client. Never a secret in `detail`.
     public func audit(_ event: AuditEvent, userID: Int64? = nil, detail: String = "") {
         context.audit(event, portal: portal?.portal.rawValue ?? "clave", userID: userID, client: client, detail: detail)

@@ -43,7 +43,12 @@ final class Statement {
             case .null: code = sqlite3_bind_null(handle, index)
             case .integer(let v): code = sqlite3_bind_int64(handle, index, v)
             case .real(let v): code = sqlite3_bind_double(handle, index, v)
-            case .text(let v): code = sqlite3_bind_text(handle, index, v, -1, transient)
+            case .text(let v):
+                // With its byte length, never -1: as a C string, "a\0b" would bind as "a", so a
+                // look-up would find an account the rate limiter counts under another key.
+                code = v.utf8CString.withUnsafeBufferPointer { text in
+                    sqlite3_bind_text64(handle, index, text.baseAddress, sqlite3_uint64(text.count - 1), transient, UInt8(SQLITE_UTF8))
+                }
             case .blob(let v):
                 code = v.withUnsafeBytes { raw in
                     sqlite3_bind_blob(handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), transient)

@@ -36,18 +36,33 @@ public struct UserRepository<Access: TransactionAccess> {
         try connection.queryOne("SELECT \(User.columns) FROM users WHERE id = ?1", [id], User.init(row:))
     }
 
-    /// SECOP II login: the user name, case-insensitively.
-    public func findSecop(username: String) throws -> User? {
+    /// SECOP II login: the user name, compared in ``Identifier``'s normal form (the form the
+    /// rate limits count), so every spelling that finds an account spends the same counter.
+    public func findSecop(username: Identifier) throws -> User? {
         try connection.queryOne(
             "SELECT \(User.columns) FROM users WHERE portal = 'secop' AND username = ?1 COLLATE NOCASE",
-            [username], User.init(row:))
+            [username.key], User.init(row:))
     }
 
-    /// SECOP II "forgot user name": every account registered with `email`.
-    public func findSecop(email: String) throws -> [User] {
+    /// SECOP II login by typed text (``Identifier/normalize(_:)`` applied); text with a
+    /// control character finds nobody.
+    public func findSecop(username: String) throws -> User? {
+        guard let identifier = try? Identifier(username) else { return nil }
+        return try findSecop(username: identifier)
+    }
+
+    /// SECOP II "forgot user name": every account registered with `email`, in ``Identifier``'s
+    /// normal form.
+    public func findSecop(email: Identifier) throws -> [User] {
         try connection.query(
             "SELECT \(User.columns) FROM users WHERE portal = 'secop' AND email = ?1 COLLATE NOCASE ORDER BY id",
-            [email.trimmingSpaces], User.init(row:))
+            [email.key], User.init(row:))
+    }
+
+    /// SECOP II "forgot user name" by typed text; text with a control character finds nobody.
+    public func findSecop(email: String) throws -> [User] {
+        guard let identifier = try? Identifier(email) else { return [] }
+        return try findSecop(email: identifier)
     }
 
     /// SOI login and "forgot password": the aportante's document and the user's document.
@@ -60,11 +75,17 @@ public struct UserRepository<Access: TransactionAccess> {
             """, [aportante.type.rawValue, aportante.number, user.type.rawValue, user.number], User.init(row:))
     }
 
-    /// Cajacopi login and reset: the registered email, case-insensitively.
-    public func findCajacopi(email: String) throws -> User? {
+    /// Cajacopi login and reset: the registered email in ``Identifier``'s normal form.
+    public func findCajacopi(email: Identifier) throws -> User? {
         try connection.queryOne(
             "SELECT \(User.columns) FROM users WHERE portal = 'cajacopi' AND email = ?1 COLLATE NOCASE",
-            [email.trimmingSpaces], User.init(row:))
+            [email.key], User.init(row:))
+    }
+
+    /// Cajacopi look-up by typed text; text with a control character finds nobody.
+    public func findCajacopi(email: String) throws -> User? {
+        guard let identifier = try? Identifier(email) else { return nil }
+        return try findCajacopi(email: identifier)
     }
 
     /// Users oldest first, of one portal when given.

@@ -44,14 +44,16 @@ extension CajacopiRecovery {
             return .invalidLink(status)
         }
         var messages = configuration.policy.messages(for: newPassword, personalData: PersonalData(user: user))
-        if newPassword != confirmation {
+        // Compared as hashed (NFKC): two spellings that log in the same are the same password.
+        let confirmed = PasswordHasher.normalized(newPassword) == PasswordHasher.normalized(confirmation)
+        if !confirmed {
             messages.append("La confirmación no coincide con la nueva contraseña.")
         }
         guard messages.isEmpty else {
             let rules = configuration.policy.violations(of: newPassword, personalData: PersonalData(user: user))
             let names = rules.map { "\($0)" }.joined(separator: ",")
             audit.record(.passwordRefused, userID: user.id, client: clientAddress,
-                         detail: "rules=\(names)\(newPassword != confirmation ? " confirmation=different" : "")")
+                         detail: "rules=\(names)\(confirmed ? "" : " confirmation=different")")
             return .rejected(messages)
         }
         let hasher = self.hasher

@@ -42,9 +42,20 @@ extension CajacopiPortal {
                 return try request.render(pages.requestForm(captcha: try flow.newCaptcha(sessionHash: session)))
             },
             .form("/cajacopi/restablecer", limit: RecoveryLimit.forgotPassword) { request in
-                let email = request.field("correo")
+                let typed = request.rawField("correo")
                 let session = try request.ensureSession().idHash
+                guard !ControlCharacters.contains(typed) else {
+                    // Refused before any look-up or email counter; the address is still counted,
+                    // because the page draws a new captcha.
+                    try request.rateLimit(identifier: nil)
+                    return try request.render(pages.requestForm(captcha: try flow.newCaptcha(sessionHash: session),
+                                                                email: FormState.visible(typed),
+                                                                errors: [FormState.controlCharacterMessage],
+                                                                status: .unprocessableContent))
+                }
+                // The step looks up what is counted here: both are the Identifier's normal form.
                 // The limit is spent only once the captcha passes (see `requestReset`).
+                let email = (try? Identifier(typed))?.value ?? ""
                 let outcome = try flow.requestReset(email: email, captchaID: request.form["captcha_id"] ?? "",
                                                     captchaAnswer: request.form["captcha"] ?? "", sessionHash: session,
                                                     clientAddress: request.client) {

@@ -1,3 +1,4 @@
+import ClaveCrypto
 import Foundation
 import UserStore
 
@@ -58,7 +59,8 @@ public struct SECOPPasswordPolicy: Sendable {
     /// page lists them; empty when it is acceptable.
     public func problems(password: String, confirmation: String, personalData: PersonalData) -> [SECOPPasswordProblem] {
         var problems = rules.violations(of: password, personalData: personalData).map(SECOPPasswordProblem.rule)
-        if password != confirmation { problems.append(.mismatchedConfirmation) }
+        // Compared as hashed (NFKC): two spellings that log in the same are the same password.
+        if PasswordHasher.normalized(password) != PasswordHasher.normalized(confirmation) { problems.append(.mismatchedConfirmation) }
         return problems
     }
 }

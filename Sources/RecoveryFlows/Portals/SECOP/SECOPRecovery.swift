@@ -72,16 +72,29 @@ public struct SECOPRecovery: Sendable {
     /// Returns normally whether or not the user exists: the caller shows one answer. The work
     /// is the same too: a token is drawn and hashed and the email rendered for an unknown name
     /// as well; only the store write differs, which the shell's timing floor covers.
-    public func requestPasswordReset(username rawUsername: String, clientAddress: String?) throws {
-        let username = rawUsername.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !username.isEmpty, username.count <= configuration.maximumUsernameLength else {
+    ///
+    /// The name is read once as an ``Identifier``; `spendLimit` gets it (the routes spend the
+    /// per-name limit with its key) after the input checks and before the look-up by the same
+    /// key. Unusable input (empty, too long, a control character) is refused before either.
+    public func requestPasswordReset(username rawUsername: String, clientAddress: String?,
+                                     spendLimit: (Identifier) throws -> Void = { _ in }) throws {
+        let username: Identifier
+        do {
+            username = try Identifier(rawUsername)
+        } catch .controlCharacter {
+            throw SECOPRecoveryError.input(.controlCharacter)
+        } catch {
             throw SECOPRecoveryError.input(.invalidUsername)
         }
+        guard username.value.count <= configuration.maximumUsernameLength else {
+            throw SECOPRecoveryError.input(.invalidUsername)
+        }
+        try spendLimit(username)
         let now = clock.now()
         let user = try database.read { tx in try tx.users.findSecop(username: username) }
         let token = try SecureRandom.token()
         let tokenHash = SHA256.hex(token)
-        let shownName = user?.username ?? username
+        let shownName = user?.username ?? username.value
         let message = try composer.compose(
             portal: .secop, name: "restablecer-contrasena", to: user?.email ?? "nadie@invalid", subject: Self.resetSubject,
             context: ["usuario": .string(shownName), "enlace": .string(configuration.changeLink(token: token)),
@@ -104,10 +117,22 @@ public struct SECOPRecovery: Sendable {
 
     /// Emails every user name registered to `email`, if there are any. Returns normally either
     /// way: the caller shows one answer, so the form tells nobody which addresses have accounts.
-    public func requestUsernameReminder(email rawEmail: String, clientAddress: String?) throws {
-        guard let email = EmailAddress(rawEmail) else { throw SECOPRecoveryError.input(.invalidEmail) }
+    /// As for the password, the address is read once as an ``Identifier`` whose key is both
+    /// spent (`spendLimit`) and looked up; unusable input is refused before either.
+    public func requestUsernameReminder(email rawEmail: String, clientAddress: String?,
+                                        spendLimit: (Identifier) throws -> Void = { _ in }) throws {
+        let typed: Identifier
+        do {
+            typed = try Identifier(rawEmail)
+        } catch .controlCharacter {
+            throw SECOPRecoveryError.input(.controlCharacter)
+        } catch {
+            throw SECOPRecoveryError.input(.invalidEmail)
+        }
+        guard let email = EmailAddress(typed.value) else { throw SECOPRecoveryError.input(.invalidEmail) }
+        try spendLimit(typed)
         let now = clock.now()
-        let users = try database.read { tx in try tx.users.findSecop(email: email.value) }
+        let users = try database.read { tx in try tx.users.findSecop(email: typed) }
         let names = users.compactMap(\.username)
         let message = try composer.compose(
             portal: .secop, name: "recordar-usuario", to: email.value, subject: Self.reminderSubject,

@@ -6,6 +6,8 @@ public enum SECOPInputProblem: Sendable, Equatable {
     case invalidUsername
     /// Not an email address.
     case invalidEmail
+    /// A control or invisible character in the field (``ControlCharacters``).
+    case controlCharacter
 }
 
 /// What opening or using a change link found.

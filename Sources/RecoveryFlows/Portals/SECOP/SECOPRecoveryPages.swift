@@ -34,15 +34,18 @@ public struct SECOPRecoveryPages: Sendable {
         PortalPage(template: "secop/olvide-contrasena", title: "Recuperar contraseña", context: links.merging(["accion": .string(SECOPRoutes.forgotPassword), "usuario": ""]) { $1 })
     }
 
-    /// POST: emails a link when the user exists; the same answer when not.
-    public func forgotPassword(form: FormData, clientAddress: String?) throws -> PortalPage {
+    /// POST: emails a link when the user exists; the same answer when not. `spendLimit` is
+    /// the route's per-name limit, spent with the name the step looks up.
+    public func forgotPassword(form: FormData, clientAddress: String?,
+                               spendLimit: (Identifier) throws -> Void = { _ in }) throws -> PortalPage {
         let username = form["usuario"] ?? ""
         var context = links.merging(["accion": .string(SECOPRoutes.forgotPassword)]) { $1 }
         do {
-            try recovery.requestPasswordReset(username: username, clientAddress: clientAddress)
-        } catch SECOPRecoveryError.input {
-            context["usuario"] = .string(String(username.prefix(recovery.configuration.maximumUsernameLength)))
-            context["error"] = "Escriba su nombre de usuario del SECOP II."
+            try recovery.requestPasswordReset(username: username, clientAddress: clientAddress, spendLimit: spendLimit)
+        } catch SECOPRecoveryError.input(let problem) {
+            context["usuario"] = .string(String(FormState.visible(username).prefix(recovery.configuration.maximumUsernameLength)))
+            context["error"] = problem == .controlCharacter ? .string(FormState.controlCharacterMessage)
+                                                            : "Escriba su nombre de usuario del SECOP II."
             return PortalPage(status: .unprocessableContent, template: "secop/olvide-contrasena", title: "Recuperar contraseña", context: context)
         }
         context["enviado"] = true
@@ -59,14 +62,17 @@ public struct SECOPRecoveryPages: Sendable {
     }
 
     /// POST: emails the user names registered to the address; the same answer when none are.
-    public func forgotUsername(form: FormData, clientAddress: String?) throws -> PortalPage {
+    /// `spendLimit` is the route's per-address limit, spent with the address the step looks up.
+    public func forgotUsername(form: FormData, clientAddress: String?,
+                               spendLimit: (Identifier) throws -> Void = { _ in }) throws -> PortalPage {
         let email = form["correo"] ?? ""
         var context = links.merging(["accion": .string(SECOPRoutes.forgotUsername)]) { $1 }
         do {
-            try recovery.requestUsernameReminder(email: email, clientAddress: clientAddress)
-        } catch SECOPRecoveryError.input {
-            context["correo"] = .string(String(email.prefix(EmailAddress.maximumLength)))
-            context["error"] = "Escriba un correo electrónico válido, por ejemplo nombre@entidad.gov.co."
+            try recovery.requestUsernameReminder(email: email, clientAddress: clientAddress, spendLimit: spendLimit)
+        } catch SECOPRecoveryError.input(let problem) {
+            context["correo"] = .string(String(FormState.visible(email).prefix(EmailAddress.maximumLength)))
+            context["error"] = problem == .controlCharacter ? .string(FormState.controlCharacterMessage)
+                                                            : "Escriba un correo electrónico válido, por ejemplo nombre@entidad.gov.co."
             return PortalPage(status: .unprocessableContent, template: "secop/olvide-usuario", title: "Recuperar usuario", context: context)
         }
         context["enviado"] = true

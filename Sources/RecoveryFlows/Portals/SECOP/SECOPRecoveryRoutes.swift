@@ -7,7 +7,8 @@ import UserStore
 /// "Olvidé el usuario" and the emailed link's change page.
 ///
 /// The shell checks CSRF on every POST before these run; each POST spends its route's rate
-/// limit (per client address and per submitted identifier, existing or not), does its step,
+/// limit (per client address and per submitted identifier, existing or not; the requests spend
+/// it through their step, with the ``Identifier`` the step looks up), does its step,
 /// and the request pages pad their answer to the shell's timing floor. A page carrying a token
 /// sends `Referrer-Policy: no-referrer`.
 extension SECOPPortal {
@@ -35,14 +36,16 @@ extension SECOPPortal {
         ] + PortalSession.routes(theme, template: "secop/inicio.html", title: "Inicio: SECOP II") + [
             .page(SECOPRoutes.forgotPassword) { request in try request.render(pages.forgotPasswordForm()) },
             .form(SECOPRoutes.forgotPassword, limit: RecoveryLimit.forgotPassword) { request in
-                try request.rateLimit(identifier: request.field("usuario").lowercased())
-                let page = try pages.forgotPassword(form: request.form, clientAddress: request.client)
+                let page = try pages.forgotPassword(form: request.form, clientAddress: request.client) { username in
+                    try request.rateLimit(identifier: username)
+                }
                 return context.uniformTiming.padded(try request.render(page))
             },
             .page(SECOPRoutes.forgotUsername) { request in try request.render(pages.forgotUsernameForm()) },
             .form(SECOPRoutes.forgotUsername, limit: RecoveryLimit.forgotUsername) { request in
-                try request.rateLimit(identifier: request.field("correo").lowercased())
-                let page = try pages.forgotUsername(form: request.form, clientAddress: request.client)
+                let page = try pages.forgotUsername(form: request.form, clientAddress: request.client) { email in
+                    try request.rateLimit(identifier: email)
+                }
                 return context.uniformTiming.padded(try request.render(page))
             },
             .page(SECOPRoutes.changePassword, limit: RecoveryLimit.openLink) { request in

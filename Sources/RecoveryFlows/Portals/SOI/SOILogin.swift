@@ -8,8 +8,7 @@ enum SOILogin {
         var form = FormState(keeping: ["empresa_tipo", "empresa_numero", "usuario_tipo", "usuario_numero"], from: request)
         let company = document(request, type: "empresa_tipo", number: "empresa_numero", form: &form)
         let person = document(request, type: "usuario_tipo", number: "usuario_numero", form: &form)
-        let password = request.rawField("clave")
-        if password.isEmpty { form.fail("clave", "Escriba su clave.") }
+        let password = form.password("clave", in: request, missing: "Escriba su clave.")
         guard let company, let person, !form.hasErrors else {
             return try SOIPortal.loginPage(request, form: form, status: .unprocessableContent)
         }
@@ -30,17 +29,19 @@ enum SOILogin {
         }
     }
 
-    /// The document in fields `type` + `number`, or nil with a field error.
+    /// The document in fields `type` + `number`, or nil with a field error. The number is read
+    /// as an ``Identifier`` first (NFKC: full-width digits are digits; control characters are
+    /// refused), then normalized by ``Document``, whose description is the rate-limit key.
     static func document(_ request: WebRequest, type: String, number: String, form: inout FormState) -> Document? {
         let code = request.field(type)
-        let digits = form.require(number, in: request, maxLength: 20)
+        let digits = form.identifier(number, in: request, maxLength: 20)
         guard let documentType = DocumentType(code: code) else {
             form.fail(type, "Elija un tipo de documento.")
             return nil
         }
-        guard !digits.isEmpty else { return nil }
+        guard let digits else { return nil }
         do {
-            return try Document(type: documentType, number: digits)
+            return try Document(type: documentType, number: digits.value)
         } catch {
             form.fail(number, "El número de documento no es válido.")
             return nil

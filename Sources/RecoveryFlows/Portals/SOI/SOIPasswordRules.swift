@@ -1,3 +1,4 @@
+import ClaveCrypto
 import UserStore
 
 /// SOI's rules for a new password ("Cambio de Clave"), on top of the shared `PasswordPolicy`.
@@ -29,10 +30,12 @@ public struct SOIPasswordRules: Sendable {
         if let violation = policy.violations(of: new, personalData: PersonalData(user: user)).first {
             return SOIFieldError(field: "clave_nueva", message: "La nueva clave no es válida: " + violation.message(for: policy))
         }
-        if new == current {
+        // Compared as hashed (NFKC): two spellings that log in the same are the same clave.
+        let hashed = PasswordHasher.normalized(new)
+        if hashed == PasswordHasher.normalized(current) {
             return SOIFieldError(field: "clave_nueva", message: "La nueva clave debe ser distinta de la clave actual.")
         }
-        if new != confirmation {
+        if hashed != PasswordHasher.normalized(confirmation) {
             return SOIFieldError(field: "clave_confirmacion", message: "La confirmación no coincide con la nueva clave.")
         }
         return nil

@@ -42,14 +42,15 @@ public struct SOIRecoveryRequest: Sendable, Equatable {
         var errors: [SOIFieldError] = []
         let aportante = document(value, type: "aportante_tipo", number: "aportante_numero", errors: &errors)
         let usuario = document(value, type: "usuario_tipo", number: "usuario_numero", errors: &errors)
-        let email = (value("correo") ?? "").trimmingCharacters(in: .whitespaces)
         var normalized: String?
-        if email.isEmpty {
-            errors.append(SOIFieldError(field: "correo", message: "Escriba su correo electrónico."))
-        } else if let address = EmailAddress(email) {
-            normalized = address.value.lowercased()
-        } else {
-            errors.append(SOIFieldError(field: "correo", message: "El correo electrónico no es válido."))
+        switch identifier(value("correo"), field: "correo", missing: "Escriba su correo electrónico.", errors: &errors) {
+        case .some(let email):
+            if let address = EmailAddress(email.value) {
+                normalized = address.value.lowercased()
+            } else {
+                errors.append(SOIFieldError(field: "correo", message: "El correo electrónico no es válido."))
+            }
+        case .none: break
         }
         guard errors.isEmpty, let aportante, let usuario, let normalized else { return .failure(SOIFormErrors(errors)) }
         return .success(SOIRecoveryRequest(aportante: aportante, usuario: usuario, email: normalized))
@@ -59,20 +60,29 @@ public struct SOIRecoveryRequest: Sendable, Equatable {
     /// limits per submitted identifier leak nothing).
     public var identifierKey: String { "soi:\(aportante):\(usuario)" }
 
+    /// The field's text as an ``Identifier`` (NFKC, trimmed), or nil with its error: `missing`
+    /// when empty, ``FormState/controlCharacterMessage`` for a control character.
+    static func identifier(_ text: String?, field: String, missing: String, errors: inout [SOIFieldError]) -> Identifier? {
+        do {
+            return try Identifier(text ?? "")
+        } catch {
+            let message = error == .empty ? missing : FormState.controlCharacterMessage
+            errors.append(SOIFieldError(field: field, message: message))
+        }
+        return nil
+    }
+
     static func document(_ value: (String) -> String?, type typeField: String, number numberField: String,
                          errors: inout [SOIFieldError]) -> Document? {
         let code = (value(typeField) ?? "").trimmingCharacters(in: .whitespaces)
-        let number = (value(numberField) ?? "").trimmingCharacters(in: .whitespaces)
         guard let type = DocumentType(code: code) else {
             errors.append(SOIFieldError(field: typeField, message: "Seleccione el tipo de documento."))
             return nil
         }
-        guard !number.isEmpty else {
-            errors.append(SOIFieldError(field: numberField, message: "Escriba el número de documento."))
-            return nil
-        }
+        guard let number = identifier(value(numberField), field: numberField, missing: "Escriba el número de documento.",
+                                      errors: &errors) else { return nil }
         do {
-            return try Document(type: type, number: number)
+            return try Document(type: type, number: number.value)
         } catch .wrongCheckDigit {
             errors.append(SOIFieldError(field: numberField, message: "El dígito de verificación del NIT no corresponde."))
         } catch {

@@ -19,7 +19,7 @@ extension SOIPortal {
         ] + PortalSession.routes(theme, template: "soi/inicio.html", title: "Inicio: liquidación de aportes") + [
             .page("/soi/olvido-clave") { request in try request.render(pages.forgotForm()) },
             .form("/soi/olvido-clave", limit: SOIRecovery.requestRoute) { request in
-                let typed = Dictionary(uniqueKeysWithValues: SOIRecoveryRequest.fieldNames.map { ($0, request.field($0)) })
+                let typed = Dictionary(uniqueKeysWithValues: SOIRecoveryRequest.fieldNames.map { ($0, FormState.visible(request.field($0))) })
                 switch SOIRecoveryRequest.parse({ request.form[$0] }) {
                 case .failure(let errors):
                     request.audit(.formInvalid, detail: "fields=\(errors.fields.map(\.field).joined(separator: ","))")
