@@ -78,10 +78,12 @@ enum LoginService {
     /// doubles with each lock in the back-off memory.
     private static func recordFailure(_ request: WebRequest, user: User, now: Date) throws {
         let policy = request.context.configuration.login
-        let earlierLocks = try request.context.database.read { tx in
-            try tx.auditLog.recent(userID: user.id, event: AuditEvent.loginLocked.rawValue, limit: 16)
-        }
-            .filter { $0.at > now.addingTimeInterval(-policy.backoffMemory) }.count
+        // One index look-up however large the audit log grows: a scan here would make real
+        // accounts answer slower than unknown ones.
+        let earlierLocks = min(16, try request.context.database.read { tx in
+            try tx.auditLog.count(userID: user.id, event: AuditEvent.loginLocked.rawValue,
+                                  since: now.addingTimeInterval(-policy.backoffMemory))
+        })
         let lockFor = min(policy.maximumLock, policy.lockFor * pow(2, Double(earlierLocks)))
         let updated = try request.context.database.write { tx in
             try tx.users.recordFailedLogin(id: user.id, now: now, lockAfter: policy.lockAfter, lockFor: lockFor)

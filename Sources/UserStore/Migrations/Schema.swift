@@ -134,5 +134,11 @@ public enum Schema {
             -- Rows from before this step have none and are refused (they live minutes).
             ALTER TABLE captchas ADD COLUMN session_hash TEXT;
             """),
+        Migration(version: 7, name: "audit log by user and event", sql: """
+            -- The login's back-off counts one user's recent locks: with this index that is a
+            -- look-up, not a scan, so a large log cannot make real accounts answer slower than
+            -- unknown ones (an enumeration oracle).
+            CREATE INDEX audit_log_user_event ON audit_log (user_id, event, at);
+            """),
     ]
 }
