@@ -43,12 +43,13 @@ public final class AppContext: Sendable {
     let flashKey: [UInt8]
 
     /// A context over `database` (already migrated), loading templates from
-    /// `configuration.resources/templates`.
+    /// `configuration.resources/templates` and the rate-limit key from `database` (making it on a
+    /// new file).
     public init(configuration: AppConfiguration, database: Database, clock: any ClaveClock = SystemClock(),
                 logger: Logger = Logger(label: "web"), wakeOutbox: @escaping @Sendable () -> Void = {}) throws {
         self.configuration = configuration
         self.database = database
-        rateLimiter = RateLimiter(database: database, policy: configuration.rateLimits)
+        rateLimiter = try RateLimiter(database: database, policy: configuration.rateLimits, clock: clock)
         templates = try TemplateSet(directory: configuration.resources.appendingPathComponent("templates"),
                                     options: TemplateOptions(reloadOnChange: configuration.reloadTemplates,
                                                              strict: configuration.strictTemplates))
