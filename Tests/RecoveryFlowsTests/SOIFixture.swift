@@ -34,7 +34,7 @@ final class SOIFixture: Sendable {
         recovery = SOIRecovery(database: database, hasher: hasher, verifier: try PasswordVerifier(hasher: hasher),
                                mail: SOIRecoveryMail(composer: EmailComposer(templates: templates), configuration: configuration),
                                rules: SOIPasswordRules(commonPasswords: common), configuration: configuration, clock: clock)
-        limiter = RateLimiter(database: database, policy: limits)
+        limiter = try RateLimiter(database: database, policy: limits, clock: clock)
         guard let address = EmailAddress(Self.email) else { throw SOIFixtureError.badEmail }
         let (hasher, clock) = (self.hasher, self.clock)
         user = try database.write { tx in try tx.users.createSOIUser(

@@ -39,16 +39,24 @@ public final class AppContext: Sendable {
     public let logger: Logger
     /// Wakes the outbox worker after a transaction enqueued an email.
     public let wakeOutbox: @Sendable () -> Void
-    /// The key signing flash-notice cookies; random per process (a restart only drops notices).
+    /// The key signing flash-notice cookies: the stored `flash` server key, so a notice set
+    /// before a restart, or by another process on the file, still reads after it.
     let flashKey: [UInt8]
 
     /// A context over `database` (already migrated), loading templates from
-    /// `configuration.resources/templates`.
+    /// `configuration.resources/templates` and the server keys from `database` (making them on a
+    /// new file).
     public init(configuration: AppConfiguration, database: Database, clock: any ClaveClock = SystemClock(),
                 logger: Logger = Logger(label: "web"), wakeOutbox: @escaping @Sendable () -> Void = {}) throws {
         self.configuration = configuration
         self.database = database
-        rateLimiter = RateLimiter(database: database, policy: configuration.rateLimits)
+        // Both server keys in one write: on a new file they are made here, once.
+        let (rateLimitKey, flashKey) = try database.write { tx in
+            (try tx.serverKeys.key(named: RateLimiter.serverKeyName, now: clock.now()),
+             try tx.serverKeys.key(named: FlashNotice.serverKeyName, now: clock.now()))
+        }
+        rateLimiter = RateLimiter(database: database, policy: configuration.rateLimits, serverKey: rateLimitKey)
+        self.flashKey = flashKey
         templates = try TemplateSet(directory: configuration.resources.appendingPathComponent("templates"),
                                     options: TemplateOptions(reloadOnChange: configuration.reloadTemplates,
                                                              strict: configuration.strictTemplates))
@@ -59,7 +67,6 @@ public final class AppContext: Sendable {
         self.clock = clock
         self.logger = logger
         self.wakeOutbox = wakeOutbox
-        flashKey = try SecureRandom.bytes(32)
     }
 
     /// The current time from the context's clock (tests move it).

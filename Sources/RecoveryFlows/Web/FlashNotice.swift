@@ -4,7 +4,7 @@ import HTTPCore
 import Templates
 
 /// A one-time notice shown on the page after a redirect ("Sesión cerrada", "Enviamos un
-/// correo..."), carried in a short-lived cookie signed with the app's key so that nobody can
+/// correo..."), carried in a short-lived cookie signed with the server's `flash` key so that nobody can
 /// make the site display text of their choosing.
 public struct FlashNotice: Sendable, Equatable {
     /// How the notice looks (`notice success|error|warning|info`).
@@ -25,6 +25,10 @@ public struct FlashNotice: Sendable, Equatable {
 
     /// The cookie's name.
     public static let cookieName = "clave_aviso"
+
+    /// The name of the server key (`tx.serverKeys`) the cookie is signed with: stored, so a
+    /// restart or a second process on the same file reads the notices the first one set.
+    public static let serverKeyName = "flash"
 
     /// The cookie value: `base64url(kind:text).base64url(mac)`.
     func cookieValue(key: [UInt8]) -> String {

@@ -1,22 +1,41 @@
 import ClaveCrypto
+import ClaveTime
 import Foundation
 import HTTPCore
 import UserStore
 
 /// Applies ``RateLimitPolicy`` with the shared SQLite counters (`tx.rateLimits`).
 ///
-/// Keys hold the SHA-256 of the identifier, never the identifier: the counters table must not
-/// become a list of the emails people typed.
+/// Keys hold the HMAC-SHA256 of the identifier under the server's `rate-limit` key
+/// (`tx.serverKeys`), never the identifier: the counters table must not become a list of the
+/// emails and cédulas people typed. A bare SHA-256 would not do: a 10-digit cédula has 10^10
+/// candidates, and hashing them all to reverse a key takes seconds; without the server key there
+/// is nothing to try them against.
 public struct RateLimiter: Sendable {
+    /// The name of the server key the identifier counters are keyed with.
+    public static let serverKeyName = "rate-limit"
+
     /// The database holding the counters.
     public let database: Database
     /// The limits.
     public let policy: RateLimitPolicy
+    /// The secret the identifier keys are MACed with (the same in every process on the file, so
+    /// they all spend one counter per identifier).
+    let serverKey: [UInt8]
 
-    /// A limiter over `database`'s counters with `policy`.
-    public init(database: Database, policy: RateLimitPolicy) {
+    /// A limiter over `database`'s counters with `policy`, keying identifiers with `serverKey`
+    /// (``AppContext`` passes the stored `rate-limit` key, loaded once at start-up).
+    public init(database: Database, policy: RateLimitPolicy, serverKey: [UInt8]) {
         self.database = database
         self.policy = policy
+        self.serverKey = serverKey
+    }
+
+    /// A limiter over `database`'s counters with `policy`, loading (on a new file: making) the
+    /// stored `rate-limit` key in one write transaction. `clock` dates a key made now.
+    public init(database: Database, policy: RateLimitPolicy, clock: any ClaveClock) throws {
+        let key = try database.write { tx in try tx.serverKeys.key(named: Self.serverKeyName, now: clock.now()) }
+        self.init(database: database, policy: policy, serverKey: key)
     }
 
     /// Counts one attempt at `route` from `address`, and for `identifier` when given. Throws
@@ -34,7 +53,7 @@ public struct RateLimiter: Sendable {
                                                                          limit: limits.perAddress.limit, now: now) }
         guard byAddress.allowed else { throw RateLimited(retryAfter: byAddress.retryAfter) }
         if let identifier {
-            let byIdentifier = try database.write { tx in try tx.rateLimits.hit(key: Self.key(route: route, identifier: identifier),
+            let byIdentifier = try database.write { tx in try tx.rateLimits.hit(key: key(route: route, identifier: identifier),
                                                                                 window: limits.perIdentifier.window,
                                                                                 limit: limits.perIdentifier.limit, now: now) }
             guard byIdentifier.allowed else { throw RateLimited(retryAfter: byIdentifier.retryAfter) }
@@ -43,20 +62,21 @@ public struct RateLimiter: Sendable {
 
     /// Forgets the identifier counter of `route` (after a successful login).
     public func reset(route: String, identifier: String) throws {
-        try database.write { tx in try tx.rateLimits.reset(key: Self.key(route: route, identifier: identifier)) }
+        try database.write { tx in try tx.rateLimits.reset(key: key(route: route, identifier: identifier)) }
     }
 
     /// The counter key of `identifier` on `route`, for a step that forgets it inside its own
     /// transaction (a completed reset forgets the account's login counter with the password
     /// change: `tx.resetTokens.redeemAndChangePassword(…clearingRateLimitKeys:)`).
     public func identifierKey(route: String, identifier: String) -> String {
-        Self.key(route: route, identifier: identifier)
+        key(route: route, identifier: identifier)
     }
 
-    /// The counter's key: the SHA-256 of the normalized identifier (``Identifier/normalize(_:)``,
-    /// the form every look-up uses), never the identifier.
-    static func key(route: String, identifier: String) -> String {
-        "id:\(route):\(SHA256.hex(Identifier.normalize(identifier)))"
+    /// The counter's key: the HMAC-SHA256, under the server key, of the normalized identifier
+    /// (``Identifier/normalize(_:)``, the form every look-up uses), never the identifier.
+    func key(route: String, identifier: String) -> String {
+        let mac = HMACSHA256.authenticate(Array(Identifier.normalize(identifier).utf8), key: serverKey)
+        return "id:\(route):\(Hex.encode(mac))"
     }
 }
 

@@ -1,7 +1,8 @@
 /// Every migration, in order. Add new steps at the end; never edit a released one.
 ///
-/// Times are REAL seconds since 1970 (UTC). Secrets are never stored: tokens, session ids and
-/// captcha answers as SHA-256 hex, passwords as PHC strings (see `PasswordHasher`).
+/// Times are REAL seconds since 1970 (UTC). Users' secrets are never stored: tokens, session ids
+/// and captcha answers as SHA-256 hex, passwords as PHC strings (see `PasswordHasher`). The
+/// server's own keys (`server_keys`) are the one secret kept as is: they must be read back.
 public enum Schema {
     /// The schema, step by step.
     public static let migrations: [Migration] = [
@@ -133,6 +134,16 @@ public enum Schema {
             -- browser that was shown the image, so a solved captcha cannot be carried elsewhere.
             -- Rows from before this step have none and are refused (they live minutes).
             ALTER TABLE captchas ADD COLUMN session_hash TEXT;
+            """),
+        Migration(version: 6, name: "server keys", sql: """
+            -- Secret keys of this installation by purpose ('rate-limit', 'flash'), made from the
+            -- CSPRNG on first use (ServerKeyRepository) and never replaced: every process and
+            -- every restart keys counters and signs notices alike.
+            CREATE TABLE server_keys (
+                name TEXT PRIMARY KEY,
+                key BLOB NOT NULL CHECK (length(key) = 32),
+                created_at REAL NOT NULL
+            );
             """),
         Migration(version: 7, name: "audit log by user and event", sql: """
             -- The login's back-off counts one user's recent locks: with this index that is a
