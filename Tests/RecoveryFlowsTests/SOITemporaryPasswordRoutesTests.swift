@@ -16,6 +16,10 @@ struct SOITemporaryPasswordRoutesTests {
     @Test("After 61 minutes the temporary password is refused; the old clave still works")
     func expiresAfterAnHour() throws {
         let harness = try AppHarness()
+        // The page says it too (the same page whether or not the data matched).
+        let page = try harness.browser().fillAndSubmit("/soi/olvido-clave", Routes.forgotFields(["usuario_numero": "99887766"]))
+        // The page has no values (SOIRecoveryPagesTests): it points to the email for the time.
+        #expect(page.text.contains("el correo le indica cuándo") && !page.text.contains("24 horas"))
         let request = try Routes.requestTemporaryPassword(harness)
         #expect(request.mail.text.contains("vence en 1 hora"))
         harness.clock.advance(by: 61 * 60)
