@@ -1,5 +1,6 @@
 import Foundation
 import UserStore
+import RecoveryFlows
 
 /// Command-line arguments: `--name value`, `--name=value`, boolean `--flag`s and positionals,
 /// with an environment variable as the fallback for each option (`--port` → `CLAVE_PORT`).
@@ -79,6 +80,13 @@ struct Arguments {
     /// kept, 1 to 3650 days, default 180 (``PurgePolicy/auditRetention``).
     mutating func auditRetentionDays() throws -> Int {
         try integer("audit-retention-days", default: Int(PurgePolicy.default.auditRetention / 86_400), in: 1...3650)
+    }
+
+    /// `--soi-temporary-minutes N` (`CLAVE_SOI_TEMPORARY_MINUTES`): how long SOI's temporary
+    /// password lives, within ``SOIRecoveryConfiguration/temporaryPasswordMinutes``, default 60.
+    mutating func soiTemporaryMinutes() throws -> Int {
+        try integer("soi-temporary-minutes", default: Int(SOIRecoveryConfiguration.defaultTemporaryPasswordLifetime / 60),
+                    in: SOIRecoveryConfiguration.temporaryPasswordMinutes)
     }
 
     /// The first positional, removed, for sub-commands (`users add`).

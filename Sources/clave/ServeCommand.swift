@@ -37,6 +37,9 @@ enum ServeCommand: Command {
       --access-log on|off       one log line per request (CLAVE_ACCESS_LOG, default on)
       --workers N               handler threads (CLAVE_WORKERS, default twice the cores, at least 4)
       --audit-retention-days N  how long the audit log is kept (CLAVE_AUDIT_RETENTION_DAYS, default 180)
+      --soi-temporary-minutes N  how long SOI's emailed temporary password works, also after
+                                logging in with it until the change is made; 5 to 1440
+                                (CLAVE_SOI_TEMPORARY_MINUTES, default 60)
       --unsafe-development-on-network   let development mode (every user's mail at /_correo,
                                 the captcha answers) listen beyond loopback or take an https URL
 
@@ -120,11 +123,12 @@ enum ServeCommand: Command {
     /// The web application for `settings`, built once.
     static func makeApp(settings: ServeConfiguration, database: Database, metrics: Metrics,
                         wakeOutbox: @escaping @Sendable () -> Void) throws -> ClaveApp {
-        let configuration = AppConfiguration(
+        var configuration = AppConfiguration(
             mode: settings.mode == .production ? .production : .development,
             publicURL: settings.publicURL,
             resources: URL(fileURLWithPath: settings.resources),
             senders: settings.senders)
+        configuration.soiTemporaryPasswordLifetime = settings.soiTemporaryPasswordLifetime
         do {
             let context = try AppContext(configuration: configuration, database: database, wakeOutbox: wakeOutbox)
             return try ClaveApp(context: context, metrics: metrics)

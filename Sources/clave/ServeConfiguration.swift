@@ -26,6 +26,8 @@ struct ServeConfiguration: Equatable {
     var publicURLIsDefault = false
     /// What housekeeping keeps (`--audit-retention-days`).
     var purgePolicy = PurgePolicy()
+    /// How long SOI's temporary password lives (`--soi-temporary-minutes`, default 60 minutes).
+    var soiTemporaryPasswordLifetime = SOIRecoveryConfiguration.defaultTemporaryPasswordLifetime
 
     /// Reads every option (flag, then `CLAVE_*` environment variable, then default) and
     /// rejects inconsistent ones with a one-line `CLIError` (exit status 2).
@@ -45,6 +47,7 @@ struct ServeConfiguration: Equatable {
         case let other: throw CLIError("--access-log must be on or off, not '\(other)'")
         }
         purgePolicy.auditRetention = TimeInterval(try arguments.auditRetentionDays()) * 86_400
+        soiTemporaryPasswordLifetime = TimeInterval(try arguments.soiTemporaryMinutes()) * 60
         if arguments.option("workers") != nil {
             workers = try arguments.integer("workers", default: 0, in: 1...1024)
         }

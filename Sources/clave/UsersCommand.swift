@@ -85,6 +85,10 @@ struct UsersCommand: Command {
         if let phone = user.phone { lines.append(("phone", phone)) }
         if let birthDate = user.birthDate { lines.append(("birth date", birthDate.description)) }
         lines.append(("password", "set (\(hash))\(user.mustChangePassword ? ", must change at next login" : "")"))
+        if let deadline = user.promotedPasswordDeadline {
+            // A promoted temporary password dies at its deadline unless the change is made.
+            lines.append(("password deadline", "works until \(timestamp(deadline)) unless changed"))
+        }
         if user.temporaryPasswordHash != nil {
             lines.append(("temporary password", "pending until \(timestamp(user.temporaryPasswordExpiresAt))"))
         }

@@ -65,7 +65,7 @@ struct SOIRecoveryRoutesTests {
 
         let mail = try harness.waitForMail(to: Demo.soiEmail)
         #expect(mail.subject == "SOI - Recuperación de clave")
-        let temporary = try SOIFixture.temporaryPassword(in: mail.text)
+        var temporary = try SOIFixture.temporaryPassword(in: mail.text)
         #expect(mail.html.contains(temporary))
         // The configured public URL, never the Host header the client sent (127.0.0.1:port).
         #expect(mail.text.contains("http://clave.test/soi/ingreso"))
@@ -73,6 +73,11 @@ struct SOIRecoveryRoutesTests {
 
         // Until the temporary clave is used, the old one still works (a stranger cannot lock the owner out).
         #expect(try Self.logIn(harness.browser(), clave: Demo.soiPassword).location?.hasSuffix("/soi/inicio") == true)
+        // That login with the old clave dropped the pending temporary one (issue "Accounts a stranger
+        // can neither take nor block"): the journey goes on with a new request's clave.
+        #expect(Self.refused(try Self.logIn(harness.browser(), clave: temporary)))
+        let renewed = try Self.requestTemporaryPassword(harness, after: mail.id)
+        temporary = renewed.password
 
         let temporaryLogin = try Self.logIn(browser, clave: temporary)
         #expect(temporaryLogin.status == 303)
@@ -106,7 +111,7 @@ struct SOIRecoveryRoutesTests {
         // The other device's session is gone.
         #expect(try otherDevice.get("/soi/inicio").location?.hasSuffix("/soi/ingreso") == true)
 
-        let notice = try harness.waitForMail(to: Demo.soiEmail, newerThan: mail.id)
+        let notice = try harness.waitForMail(to: Demo.soiEmail, newerThan: renewed.mail.id)
         #expect(notice.subject == "SOI - Su clave fue cambiada")
         #expect(notice.text.contains("¿No fue usted?"))
         #expect(notice.html.contains("¿No fue usted?"))

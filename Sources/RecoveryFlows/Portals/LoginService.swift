@@ -39,7 +39,9 @@ enum LoginService {
         }
         // A temporary password goes through a lock: only the registered email received it, so it
         // is SOI's reset, and a lock left by a stranger's guesses must not keep the owner out.
-        if user.isLocked(at: now), match != .temporary {
+        // So does a promoted one (logged in with before, change not finished, before its deadline).
+        let emailed = match == .temporary || (match == .current && user.promotedPasswordDeadline != nil)
+        if user.isLocked(at: now), !emailed {
             request.audit(.loginRefused, userID: user.id, detail: "reason=locked")
             return .failure
         }
@@ -56,6 +58,7 @@ enum LoginService {
             try finishLogin(request, user: user, portal: portal, identifier: identifier, detail: "password=temporary")
             return .success(user, mustChange: true)
         default:
+            // Also drops a pending temporary password: the owner knows the current one.
             try context.database.write { tx in try tx.users.recordSuccessfulLogin(id: user.id, now: now) }
             if context.hasher.needsRehash(user.passwordHash) {
                 let upgraded = try context.hashingPool.run { try context.hasher.hash(password) }

@@ -49,6 +49,11 @@ public struct AppConfiguration: Sendable {
     public var strictTemplates: Bool = false
     /// Who each portal's emails come from. Default: the `.example` senders of ``EmailSenders``.
     public var senders: EmailSenders
+    /// How long SOI's emailed temporary password lives (also as a promoted, must-change
+    /// password). Default 60 minutes (``SOIRecoveryConfiguration/defaultTemporaryPasswordLifetime``);
+    /// `clave serve --soi-temporary-minutes` sets it. A property with a default, not an `init`
+    /// argument, so every existing caller keeps compiling.
+    public var soiTemporaryPasswordLifetime: TimeInterval = SOIRecoveryConfiguration.defaultTemporaryPasswordLifetime
 
     /// A configuration with the defaults above.
     public init(mode: AppMode = .development,

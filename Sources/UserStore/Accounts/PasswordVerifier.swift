@@ -31,11 +31,14 @@ public struct PasswordVerifier: Sendable {
         self.dummyHash = try hasher.hash(try SecureRandom.token())
     }
 
-    /// Which password of `user` (nil for an unknown account) `password` matches at `now`.
+    /// Which password of `user` (nil for an unknown account) `password` matches at `now`. The
+    /// current password counts only while ``User/currentPasswordWorks(at:)``.
     /// A malformed stored hash counts as no match (and is logged by the caller's audit).
     public func check(_ password: String, for user: User?, now: Date) -> PasswordMatch {
         let current = verify(password, user?.passwordHash)
-        if current, user != nil { return .current }
+        // A promoted temporary password past its deadline is no password: the check goes on
+        // to the second verification, so its answer costs what any failure costs.
+        if current, let user, user.currentPasswordWorks(at: now) { return .current }
         let temporary = verify(password, user?.activeTemporaryPasswordHash(at: now))
         guard user != nil else { return .none }
         return temporary ? .temporary : .none

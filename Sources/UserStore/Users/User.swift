@@ -24,7 +24,8 @@ public struct User: Sendable, Equatable {
     public var mustChangePassword: Bool
     /// SOI's emailed temporary password, kept apart so the old one works until this is used.
     public var temporaryPasswordHash: String?
-    /// When the temporary password stops working.
+    /// When the temporary password stops working; once it is promoted (the user logged in
+    /// with it), the deadline of that must-change password (``promotedPasswordDeadline``).
     public var temporaryPasswordExpiresAt: Date?
     /// Consecutive failed logins since the last success or lock.
     public var failedLogins: Int
@@ -42,6 +43,22 @@ public struct User: Sendable, Equatable {
     public func activeTemporaryPasswordHash(at now: Date) -> String? {
         guard let hash = temporaryPasswordHash, let expiry = temporaryPasswordExpiresAt, expiry > now else { return nil }
         return hash
+    }
+
+    /// The deadline of a current password that is a promoted temporary password: the user
+    /// logged in with the emailed one and has not finished "Cambio de Clave" yet. Nil for any
+    /// other password (staff-set must-change passwords have no deadline). It reuses
+    /// `temporary_password_expires_at` (kept by the promotion, cleared by any change) so that an
+    /// emailed credential never becomes a long-term password without a schema change.
+    public var promotedPasswordDeadline: Date? {
+        guard mustChangePassword, temporaryPasswordHash == nil else { return nil }
+        return temporaryPasswordExpiresAt
+    }
+
+    /// Whether the current password may still log in at `now`: always, unless it is a
+    /// promoted temporary password past its deadline (then only a new "¿Olvidó su clave?" helps).
+    public func currentPasswordWorks(at now: Date) -> Bool {
+        promotedPasswordDeadline.map { $0 > now } ?? true
     }
 
     /// How staff and logs name the user: user name, document, or email.

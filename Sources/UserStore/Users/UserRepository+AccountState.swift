@@ -14,10 +14,19 @@ extension UserRepository where Access == WriteAccess {
         return try require(id: id)
     }
 
-    /// Clears the failure count after a successful login.
+    /// Clears the failure count after a successful login with the current password, and drops
+    /// a pending temporary password: the owner has just shown they know the password, so one
+    /// that anybody who knows their data could have asked for must not stay usable in the mailbox.
+    /// The deadline of a promoted temporary password (no pending hash) is kept: logging in with
+    /// it must not make it a long-term password.
     public func recordSuccessfulLogin(id: Int64, now: Date) throws {
-        try requireChange(try connection.execute(
-            "UPDATE users SET failed_logins = 0, updated_at = ?2 WHERE id = ?1", [id, now]), id: id)
+        // SQLite evaluates every expression against the row before the update.
+        try requireChange(try connection.execute("""
+            UPDATE users SET failed_logins = 0, updated_at = ?2, temporary_password_hash = NULL,
+                temporary_password_expires_at = CASE WHEN temporary_password_hash IS NULL
+                    THEN temporary_password_expires_at ELSE NULL END
+            WHERE id = ?1
+            """, [id, now]), id: id)
     }
 
     /// Refuses logins until `until` (staff action: `clave users lock`).
@@ -74,10 +83,17 @@ extension UserRepository where Access == WriteAccess {
     /// SOI "forgot password": stores a temporary password beside the current one and enqueues
     /// its email through `tx.outbox`, in the same transaction. The current password keeps working
     /// until the temporary one is used (`promoteTemporaryPassword`). Returns the outbox id.
+    ///
+    /// When the current password is itself a promoted temporary one (``User/promotedPasswordDeadline``),
+    /// the new one replaces it at once, as promoted, with the new deadline: only the newest
+    /// emailed password works, and the one column holds one deadline (none is ever extended).
     @discardableResult
     public func setTemporaryPassword(id: Int64, hash: String, expiresAt: Date, now: Date, email: NewOutboxMessage) throws -> Int64 {
         try requireChange(try connection.execute("""
-            UPDATE users SET temporary_password_hash = ?2, temporary_password_expires_at = ?3, updated_at = ?4
+            UPDATE users SET
+                password_hash = CASE WHEN \(Self.promoted) THEN ?2 ELSE password_hash END,
+                temporary_password_hash = CASE WHEN \(Self.promoted) THEN NULL ELSE ?2 END,
+                temporary_password_expires_at = ?3, updated_at = ?4
             WHERE id = ?1
             """, [id, hash, expiresAt, now]), id: id)
         return try transaction.outbox.enqueue(email, now: now)
@@ -86,16 +102,22 @@ extension UserRepository where Access == WriteAccess {
     /// After a login with the temporary password: it becomes the password, the old one stops
     /// working, and the user must change it before anything else. The failure count and any lock
     /// are lifted: the temporary password proves control of the registered email, as a reset
-    /// link does. Returns false when the temporary password was gone or expired by then (another
-    /// request used it first).
+    /// link does. Its expiry stays, as the deadline of the promoted password
+    /// (``User/promotedPasswordDeadline``): an abandoned "Cambio de Clave" must not leave an
+    /// emailed password working for ever. Returns false when the temporary password was gone or
+    /// expired by then (another request used it first).
     public func promoteTemporaryPassword(id: Int64, now: Date) throws -> Bool {
         try connection.execute("""
             UPDATE users SET password_hash = temporary_password_hash, temporary_password_hash = NULL,
-                temporary_password_expires_at = NULL, must_change_password = 1, failed_logins = 0,
+                must_change_password = 1, failed_logins = 0,
                 locked_until = NULL, updated_at = ?2
             WHERE id = ?1 AND temporary_password_hash IS NOT NULL AND temporary_password_expires_at > ?2
             """, [id, now]) == 1
     }
+
+    /// SQL true when the row's current password is a promoted temporary one (the store's side
+    /// of ``User/promotedPasswordDeadline``).
+    static var promoted: String { "(must_change_password = 1 AND temporary_password_hash IS NULL AND temporary_password_expires_at IS NOT NULL)" }
 
     private func requireChange(_ changed: Int, id: Int64) throws {
         if changed == 0 { throw StoreError.notFound("user \(id)") }

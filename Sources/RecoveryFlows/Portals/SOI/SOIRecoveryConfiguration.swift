@@ -5,9 +5,17 @@ import Foundation
 /// `soi.change-password`). One value, built at start-up and passed in, so
 /// tests can shorten lifetimes and raise limits without touching the flow.
 public struct SOIRecoveryConfiguration: Sendable {
-    /// How long an emailed temporary password works. Default 24 hours (the guide's portal keeps
-    /// it a day; shorter would strand users who read mail the next morning).
+    /// How long an emailed temporary password works, and, once the user logs in with it, how
+    /// long it may stay the password before "Cambio de Clave" is finished. Default 60 minutes
+    /// (``defaultTemporaryPasswordLifetime``): a credential sitting in a mailbox is worth taking
+    /// only while it lives, and the user asked for it just now; a new request is one form away.
+    /// `clave serve --soi-temporary-minutes` sets it, within ``temporaryPasswordMinutes``.
     public var temporaryPasswordLifetime: TimeInterval
+    /// The default lifetime: 60 minutes.
+    public static let defaultTemporaryPasswordLifetime: TimeInterval = 3600
+    /// The lifetimes an operator may choose, in minutes: at least 5 (time to read the mail), at
+    /// most a day (the old default; longer keeps a mailed credential alive for no one's benefit).
+    public static let temporaryPasswordMinutes: ClosedRange<Int> = 5...1440
     /// Groups of four readable characters in a temporary password (`SecureRandom.readablePassword`,
     /// 56 symbols: about 23 bits a group). Default 6, about 139 bits: the temporary password
     /// is a credential sent by email, so it meets the same 128-bit floor as reset tokens
@@ -25,7 +33,7 @@ public struct SOIRecoveryConfiguration: Sendable {
     ]
 
     /// Creates a configuration; every argument has the documented default.
-    public init(temporaryPasswordLifetime: TimeInterval = 24 * 3600, temporaryPasswordGroups: Int = 6,
+    public init(temporaryPasswordLifetime: TimeInterval = SOIRecoveryConfiguration.defaultTemporaryPasswordLifetime, temporaryPasswordGroups: Int = 6,
                 publicURL: String = "http://127.0.0.1:8080",
                 contactLines: [String] = SOIRecoveryConfiguration.guideContactLines) {
         self.temporaryPasswordLifetime = temporaryPasswordLifetime

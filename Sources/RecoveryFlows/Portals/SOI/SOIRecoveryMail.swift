@@ -34,6 +34,7 @@ public struct SOIRecoveryMail: Sendable {
             "aportante": .string(aportante.displayText),
             "clave": .string(temporaryPassword),
             "vence": .string(ColombiaTime.text(expiresAt)),
+            "vigencia": .string(Self.lifetimeText(configuration.temporaryPasswordLifetime)),
             "enlace_ingreso": .string(link("/soi/ingreso")),
             "contactos": .list(configuration.contactLines.map { .string($0) }),
         ])
@@ -48,6 +49,14 @@ public struct SOIRecoveryMail: Sendable {
             "fecha": .string(ColombiaTime.text(now)),
             "portal": .string(Portal.soi.displayName),
         ])
+    }
+
+    /// How long the temporary password lives, in the email's words ("1 hora", "90 minutos"):
+    /// the user reads how much time they have, not only the clock time it ends.
+    static func lifetimeText(_ lifetime: TimeInterval) -> String {
+        let minutes = Int((lifetime / 60).rounded())
+        guard minutes % 60 != 0 else { return minutes == 60 ? "1 hora" : "\(minutes / 60) horas" }
+        return minutes == 1 ? "1 minuto" : "\(minutes) minutos"
     }
 
     /// `path` under the configured public URL (one slash between them).

@@ -78,9 +78,11 @@ extension SOIPortal {
 
 extension SOIRecovery {
     /// The steps over the shell's context: its store, hashing pool, templates, senders, public
-    /// URL, common-password list, clock and outbox wake-up.
+    /// URL, temporary password lifetime (`--soi-temporary-minutes`), common-password list, clock
+    /// and outbox wake-up.
     init(context: AppContext) {
-        let configuration = SOIRecoveryConfiguration(publicURL: context.configuration.publicURL.absoluteString)
+        let configuration = SOIRecoveryConfiguration(temporaryPasswordLifetime: context.configuration.soiTemporaryPasswordLifetime,
+                                                     publicURL: context.configuration.publicURL.absoluteString)
         self.init(database: context.database, hasher: context.hasher, verifier: context.verifier,
                   hashingPool: context.hashingPool,
                   mail: SOIRecoveryMail(composer: EmailComposer(templates: context.templates, senders: context.configuration.senders),
