@@ -42,6 +42,11 @@ enum LoginService {
         // So does a promoted one (logged in with before, change not finished, before its deadline).
         let emailed = match == .temporary || (match == .current && user.promotedPasswordDeadline != nil)
         if user.isLocked(at: now), !emailed {
+            // A right password stops after one scrypt verification, a wrong one pays two: a
+            // locked account refusing a right password must cost what any failure costs, or the
+            // answer time tells a stranger the password is right (measured by
+            // scripts/bench.d/login-timing.sh).
+            if match == .current { try context.hashingPool.run { context.verifier.payLikeAFailure(password) } }
             request.audit(.loginRefused, userID: user.id, detail: "reason=locked")
             return .failure
         }

@@ -44,6 +44,13 @@ public struct PasswordVerifier: Sendable {
         return temporary ? .temporary : .none
     }
 
+    /// The second verification a failed check pays, for a caller that turns a matching current
+    /// password into a failure anyway (a locked account), so its answer costs what any failure
+    /// costs.
+    public func payLikeAFailure(_ password: String) {
+        _ = verify(password, nil)
+    }
+
     private func verify(_ password: String, _ stored: String?) -> Bool {
         guard let stored else {
             _ = try? hasher.verify(password, against: dummyHash)
