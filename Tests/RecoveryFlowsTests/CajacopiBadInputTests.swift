@@ -41,10 +41,7 @@ struct CajacopiBadInputTests {
     @Test("an over-long password is refused by the policy, not by a crash")
     func overLongPassword() throws {
         let harness = try CajacopiHarness()
-        try harness.addUser(email: "ana@example.com")
-        let browser = harness.browser()
-        _ = try browser.requestCajacopiReset(email: "ana@example.com")
-        let token = try harness.latestToken(to: "ana@example.com")
+        let (browser, token) = try harness.userWithResetLink(email: "ana@example.com")
         let form = try browser.get("/cajacopi/nueva-contrasena?token=\(token)")
         let long = String(repeating: "Aa1-", count: 40)
         let page = try browser.post("/cajacopi/nueva-contrasena", [

@@ -87,6 +87,16 @@ final class CajacopiHarness: @unchecked Sendable {
             .sorted { $0.id > $1.id }
     }
 
+    /// A Cajacopi user with `email`, the request for a reset link made as a person would (the
+    /// captcha answered), and the browser that made it with the link's token: where most link
+    /// tests start.
+    func userWithResetLink(email: String) throws -> (browser: CajacopiBrowser, token: String) {
+        try addUser(email: email)
+        let browser = browser()
+        _ = try browser.requestCajacopiReset(email: email)
+        return (browser, try latestToken(to: email))
+    }
+
     /// The reset link's token in the newest reset email to `email`.
     func latestToken(to email: String) throws -> String {
         let message = try #require(try mail(to: email).first { $0.subject.hasPrefix("Restablecimiento") })

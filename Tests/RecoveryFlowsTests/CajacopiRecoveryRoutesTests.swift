@@ -216,10 +216,7 @@ struct CajacopiRecoveryRoutesTests {
     @Test("an expired link says so and changes nothing")
     func expiredLink() throws {
         let harness = try CajacopiHarness()
-        try harness.addUser(email: "ana@example.com")
-        let browser = harness.browser()
-        _ = try browser.requestCajacopiReset(email: "ana@example.com")
-        let token = try harness.latestToken(to: "ana@example.com")
+        let (browser, token) = try harness.userWithResetLink(email: "ana@example.com")
         _ = try browser.get("/cajacopi/nueva-contrasena?token=\(token)")
         harness.clock.advance(by: 60 * 60 + 1)
         // The shell's session (which holds the CSRF secret) has idled out too: a page opened
@@ -272,10 +269,7 @@ struct CajacopiRecoveryRoutesTests {
           ])
     func policyRule(password: String, message: String) throws {
         let harness = try CajacopiHarness()
-        try harness.addUser(email: "ana.perez@example.com")
-        let browser = harness.browser()
-        _ = try browser.requestCajacopiReset(email: "ana.perez@example.com")
-        let token = try harness.latestToken(to: "ana.perez@example.com")
+        let (browser, token) = try harness.userWithResetLink(email: "ana.perez@example.com")
         let form = try browser.get("/cajacopi/nueva-contrasena?token=\(token)")
         let refused = try browser.post("/cajacopi/nueva-contrasena", [
             ("csrf", try #require(form.field("csrf"))), ("token", token),
@@ -290,10 +284,7 @@ struct CajacopiRecoveryRoutesTests {
     @Test("a confirmation that does not match is refused")
     func mismatchedConfirmation() throws {
         let harness = try CajacopiHarness()
-        try harness.addUser(email: "ana@example.com")
-        let browser = harness.browser()
-        _ = try browser.requestCajacopiReset(email: "ana@example.com")
-        let token = try harness.latestToken(to: "ana@example.com")
+        let (browser, token) = try harness.userWithResetLink(email: "ana@example.com")
         let form = try browser.get("/cajacopi/nueva-contrasena?token=\(token)")
         let refused = try browser.post("/cajacopi/nueva-contrasena", [
             ("csrf", try #require(form.field("csrf"))), ("token", token),
