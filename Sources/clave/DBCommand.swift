@@ -57,7 +57,7 @@ struct DBCommand: Command {
             let database = try open(path)
             let counts = try UsersCommand.storeErrors { try database.purge(now: Date(), policy: policy) }
             print("Purged \(counts.resetTokens) reset tokens, \(counts.sessions) sessions, \(counts.captchas) captchas, "
-                  + "\(counts.rateLimitCounters) rate-limit counters, \(counts.auditEntries) audit entries.")
+                  + "\(counts.rateLimitCounters) rate-limit counters, \(counts.loginThrottles) login throttles, \(counts.auditEntries) audit entries.")
             return 0
         case nil:
             throw CLIError("missing action; use 'clave db migrate', 'clave db status' or 'clave db purge'")

@@ -32,7 +32,7 @@ import TestSupport
         let cli = try CLI()
         let result = try cli.run(["db", "purge"])
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardOutput == "Purged 0 reset tokens, 0 sessions, 0 captchas, 0 rate-limit counters, 0 audit entries.\n")
+        #expect(result.standardOutput == "Purged 0 reset tokens, 0 sessions, 0 captchas, 0 rate-limit counters, 0 login throttles, 0 audit entries.\n")
         let bad = try cli.run(["db", "purge", "--audit-retention-days", "0"])
         #expect(bad.status == 2)
         #expect(bad.standardError == "clave db: --audit-retention-days must be a whole number from 1 to 3650, not '0'\n")

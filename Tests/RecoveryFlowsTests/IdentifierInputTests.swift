@@ -102,13 +102,15 @@ import UserStore
 
     // MARK: One counter per account
 
-    /// Two attempts per identifier per window, many per address.
+    /// Two attempts per identifier per window, many per address. Logins count per identifier
+    /// in the login throttle (the same keys): one free failure, the second sets a wait.
     static func twoPerIdentifier(_ configuration: inout AppConfiguration) {
         let two = RouteLimits(perAddress: RateLimitRule(1_000, per: 600), perIdentifier: RateLimitRule(2, per: 600))
         configuration.rateLimits = RateLimitPolicy(routes: Dictionary(uniqueKeysWithValues: [
             "secop.login", "secop.forgot-password", "secop.forgot-username", "cajacopi.login", "cajacopi.forgot-password",
             "soi.login", "soi.forgot-password",
         ].map { ($0, two) }))
+        configuration.login = LoginThrottlePolicy(freeFailures: 1, firstDelay: 600)
     }
 
     /// (form, field, three spellings of one identifier: plain, case and spaces, full width)

@@ -80,25 +80,23 @@ import UserStore
         #expect(!entries.contains { $0.detail.contains("Nope") || $0.detail.contains("nadie") })
     }
 
-    @Test func consecutiveFailuresLockTheAccountWithBackOff() throws {
-        let harness = try AppHarness() { $0.login = LoginPolicy(lockAfter: 3, lockFor: 60) }
+    /// The lock this test used to check is gone (a stranger could lock the owner out): failures
+    /// now slow untrusted clients with growing waits, and a right password waits like a wrong one.
+    @Test func consecutiveFailuresSlowUntrustedClientsWithGrowingWaits() throws {
+        let harness = try AppHarness() { $0.login = LoginThrottlePolicy(freeFailures: 3, firstDelay: 60) }
         let browser = harness.browser()
-        for _ in 0..<3 {
+        for _ in 0..<4 {
             #expect(try browser.fillAndSubmit("/secop/ingreso", ["usuario": Demo.secopUser, "contrasena": "Mala-1234"]).status == 422)
         }
-        let user = try #require(try harness.context.database.read { tx in try tx.users.findSecop(username: Demo.secopUser) })
-        #expect(user.isLocked(at: harness.clock.now()))
-        // Locked: even the right password is refused, with the same generic answer.
+        // Waiting: even the right password is refused, with the same answer as a wrong one.
         let refused = try browser.fillAndSubmit("/secop/ingreso", ["usuario": Demo.secopUser, "contrasena": Demo.secopPassword])
-        #expect(refused.status == 422)
-        #expect(try harness.context.database.read { tx in try tx.auditLog.recent(event: "login.locked") }.first?.detail == "seconds=60")
+        #expect(refused.status == 429)
+        #expect(refused.header("Retry-After") == "120", "the refused attempt counted: the wait doubled")
+        let user = try #require(try harness.context.database.read { tx in try tx.users.findSecop(username: Demo.secopUser) })
+        #expect(!user.isLocked(at: harness.clock.now()), "nothing locks the account")
+        #expect(try harness.context.database.read { tx in try tx.auditLog.recent(event: "login.throttled") }.first?.detail
+            == "reason=throttled failures=5 throttle=5")
 
-        // After the lock, three more failures lock it for twice as long.
-        harness.clock.advance(by: 61)
-        for _ in 0..<3 {
-            #expect(try browser.fillAndSubmit("/secop/ingreso", ["usuario": Demo.secopUser, "contrasena": "Mala-1234"]).status == 422)
-        }
-        #expect(try harness.context.database.read { tx in try tx.auditLog.recent(event: "login.locked") }.first?.detail == "seconds=120")
         harness.clock.advance(by: 121)
         #expect(try browser.fillAndSubmit("/secop/ingreso", ["usuario": Demo.secopUser, "contrasena": Demo.secopPassword]).status == 303)
     }

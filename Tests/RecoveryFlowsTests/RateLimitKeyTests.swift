@@ -10,9 +10,12 @@ import TestSupport
 @Suite struct RateLimitKeyTests {
     typealias Demo = AppHarness.Demo
 
-    /// Every key in the counters table.
+    /// Every key in the counters tables: the rate limits, and the login throttle (logins count
+    /// per identifier there, under the same keys).
     static func counterKeys(_ database: Database) throws -> [String] {
-        try database.read { tx in try tx.connection.query("SELECT key FROM rate_limits") { try $0.string(0) } }
+        try database.read { tx in
+            try tx.connection.query("SELECT key FROM rate_limits UNION ALL SELECT key FROM login_throttles") { try $0.string(0) }
+        }
     }
 
     /// The key `route` should count `identifier` under, computed from the stored server key.

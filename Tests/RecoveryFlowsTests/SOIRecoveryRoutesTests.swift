@@ -32,9 +32,11 @@ struct SOIRecoveryRoutesTests {
         return (try SOIFixture.temporaryPassword(in: mail.text), mail)
     }
 
-    /// Whether a login answer is the shell's generic refusal (no session, the form again).
+    /// Whether a login answer is the shell's refusal (no session, the form again): the generic
+    /// one, or the throttle's wait.
     static func refused(_ response: WebResponse) -> Bool {
-        response.status >= 400 && response.status < 500 && response.text.contains("Los datos de ingreso no son correctos")
+        response.status >= 400 && response.status < 500
+            && (response.text.contains("Los datos de ingreso no son correctos") || response.text.contains("Demasiados intentos fallidos"))
     }
 
     static func outboxCount(_ harness: AppHarness) throws -> Int {

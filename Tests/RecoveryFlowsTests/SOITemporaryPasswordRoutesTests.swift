@@ -70,13 +70,14 @@ struct SOITemporaryPasswordRoutesTests {
         #expect(Routes.refused(try Routes.logIn(harness.browser(), clave: second.password)))
     }
 
-    @Test("A stranger's lock does not keep the owner from a promoted temporary clave before its deadline")
+    @Test("A stranger's throttle does not keep the owner from a promoted temporary clave before its deadline")
     func promotedGoesThroughLock() throws {
-        let harness = try AppHarness() { $0.login = LoginPolicy(lockAfter: 3, lockFor: 15 * 60) }
+        let harness = try AppHarness() { $0.login = LoginThrottlePolicy(freeFailures: 3, firstDelay: 15 * 60) }
         let temporary = try Routes.requestTemporaryPassword(harness).password
         #expect(try Routes.logIn(harness.browser(), clave: temporary).location?.hasSuffix("/soi/cambio-clave") == true)
         for _ in 0..<3 { #expect(Routes.refused(try Routes.logIn(harness.browser(), clave: "adivinanza"))) }
         #expect(Routes.refused(try Routes.logIn(harness.browser(), clave: "adivinanza")))
+        #expect(try Routes.logIn(harness.browser(), clave: "adivinanza").status == 429, "the stranger is throttled now")
         #expect(try Routes.logIn(harness.browser(), clave: temporary).location?.hasSuffix("/soi/cambio-clave") == true)
     }
 }

@@ -59,9 +59,11 @@ import Testing
         #expect(cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Lax"))
     }
 
-    @Test func loginPolicyNeverExceedsNISTsHundred() {
-        #expect(LoginPolicy(lockAfter: 500).lockAfter == 100)
-        #expect(LoginPolicy().lockAfter == 10)
+    @Test func loginThrottleNeverExceedsNISTsHundred() {
+        #expect(LoginThrottlePolicy(dailyFailures: 500).dailyFailures == 100)
+        #expect(LoginThrottlePolicy().dailyFailures == 20)
+        #expect(LoginThrottlePolicy(freeFailures: 50, dailyFailures: 10).freeFailures == 10)
+        #expect(LoginThrottlePolicy(deviceFailures: 500).deviceFailures == 20)
         #expect(RateLimitRule(5, per: 0).window == 1)
     }
 }

@@ -95,7 +95,12 @@ import Testing
         let store = try StoreFixture()
         let user = try Self.makeUser(store)
         try store.database.write { tx in
-            for _ in 0..<4 { try tx.users.recordFailedLogin(id: user.id, now: now, lockAfter: 3) }
+            for _ in 0..<4 { try tx.users.recordFailedLogin(id: user.id, now: now) }
+            try tx.users.lock(id: user.id, until: now.addingTimeInterval(600), now: now)
+            try tx.loginThrottles.save(LoginThrottleState(failures: 20, windowStartedAt: now, nextAttemptAt: now.addingTimeInterval(86_400)),
+                                       key: "id:secop.login:ana", userID: user.id, now: now)
+            try tx.loginThrottles.save(LoginThrottleState(failures: 5, windowStartedAt: now, nextAttemptAt: now),
+                                       key: "device:ana-browser", userID: user.id, now: now)
             _ = try tx.rateLimits.hit(key: "id:secop.login:ana", window: 900, limit: 1, now: now)
             _ = try tx.rateLimits.hit(key: "id:secop.login:otro", window: 900, limit: 1, now: now)
             try tx.resetTokens.issue(userID: user.id, purpose: .passwordReset, tokenHash: "link", expiresAt: now.addingTimeInterval(60),
@@ -107,6 +112,8 @@ import Testing
             clearingRateLimitKeys: ["id:secop.login:ana"]) }
         let after = try #require(try store.database.read { tx in try tx.users.find(id: user.id) })
         #expect(after.lockedUntil == nil && after.failedLogins == 0)
+        #expect(try store.database.read { tx in try tx.loginThrottles.state(key: "id:secop.login:ana") } == nil)
+        #expect(try store.database.read { tx in try tx.loginThrottles.state(key: "device:ana-browser") } == nil)
         #expect(try store.database.write { tx in try tx.rateLimits.hit(key: "id:secop.login:ana", window: 900, limit: 1, now: now) }.allowed)
         #expect(try !store.database.write { tx in try tx.rateLimits.hit(key: "id:secop.login:otro", window: 900, limit: 1, now: now) }.allowed,
                 "other identifiers keep their counters")

@@ -79,21 +79,29 @@ import Testing
         }
     }
 
-    @Test func failedLoginsLockAndUnlock() throws {
+    /// Failures are counted and never lock (a stranger's guesses must not keep the owner out:
+    /// the login throttle slows them instead); only staff lock, and unlocking also clears the
+    /// account's login throttles.
+    @Test func failedLoginsCountButOnlyStaffLockAndUnlock() throws {
         let store = try StoreFixture()
         let user = try store.database.write { tx in try tx.users.create(try NewUser(portal: .secop, username: "pedro", email: email("p@example.com")), passwordHash: "h", now: now) }
-        for attempt in 1...4 {
-            let after = try store.database.write { tx in try tx.users.recordFailedLogin(id: user.id, now: now, lockAfter: 5, lockFor: 600) }
+        for attempt in 1...120 {
+            let after = try store.database.write { tx in try tx.users.recordFailedLogin(id: user.id, now: now) }
             #expect(after.failedLogins == attempt && !after.isLocked(at: now))
         }
-        let locked = try store.database.write { tx in try tx.users.recordFailedLogin(id: user.id, now: now, lockAfter: 5, lockFor: 600) }
+        try store.database.write { tx in
+            try tx.users.lock(id: user.id, until: now.addingTimeInterval(600), now: now)
+            try tx.loginThrottles.save(LoginThrottleState(failures: 9, windowStartedAt: now, nextAttemptAt: now.addingTimeInterval(60)),
+                                       key: "id:secop.login:pedro", userID: user.id, now: now)
+        }
+        let locked = try #require(try store.database.read { tx in try tx.users.find(id: user.id) })
         #expect(locked.isLocked(at: now.addingTimeInterval(599)))
         #expect(!locked.isLocked(at: now.addingTimeInterval(600)))
         try store.database.write { tx in try tx.users.unlock(id: user.id, now: now) }
         #expect(try store.database.read { tx in try tx.users.find(id: user.id) }?.isLocked(at: now) == false)
-        try store.database.write { tx in try tx.users.lock(id: user.id, until: now.addingTimeInterval(60), now: now) }
-        #expect(try store.database.read { tx in try tx.users.find(id: user.id) }?.isLocked(at: now) == true)
+        #expect(try store.database.read { tx in try tx.loginThrottles.state(key: "id:secop.login:pedro") } == nil)
         #expect(throws: StoreError.notFound("user 999")) { try store.database.write { tx in try tx.users.lock(id: 999, until: now, now: now) } }
+        #expect(throws: StoreError.notFound("user 999")) { try store.database.write { tx in try tx.users.recordFailedLogin(id: 999, now: now) } }
     }
 
     @Test func temporaryPasswordSitsBesideTheOldOneUntilUsed() throws {

@@ -2,9 +2,10 @@
 # Failed-login timing for each account state (SECOP II `POST /secop/ingreso`), the figures the
 # issue "Accounts a stranger can neither take nor block" asks for: a state that answers faster
 # or slower than the others is an oracle. States: unknown user name; known user, wrong password;
-# locked user (`clave users lock`), wrong password; locked user, right password. Each attempt
-# is for its own user from its own loopback source address (127.0.0.N), so no rate limit
-# answers instead of the login. Prints min / median / max seconds per state.
+# locked user (`clave users lock`), wrong password; locked user, right password; throttled user
+# (six wrong guesses first: the login throttle's wait runs), wrong and right password. Each
+# attempt is for its own user from its own loopback source address (127.0.N.M), so no rate
+# limit answers instead of the login. Prints min / median / max seconds per state.
 # Usage: bash scripts/bench.d/login-timing.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,6 +27,8 @@ for i in $(seq 1 "$N"); do
   add "bench.wrong$i" >/dev/null
   "$BIN" users lock "$(add "bench.lockedwrong$i")" --minutes 600 --db "$WORK/bench.sqlite" >/dev/null
   "$BIN" users lock "$(add "bench.lockedright$i")" --minutes 600 --db "$WORK/bench.sqlite" >/dev/null
+  add "bench.throttledwrong$i" >/dev/null
+  add "bench.throttledright$i" >/dev/null
 done
 "$BIN" serve --host 127.0.0.1 --port 0 --db "$WORK/bench.sqlite" --resources Resources --access-log off \
   >"$WORK/out" 2>"$WORK/err" &
@@ -52,7 +55,17 @@ for i in $(seq 1 "$N"); do attempt "127.0.0.$((10 + i))" "bench.unknown$i" "$PAS
 for i in $(seq 1 "$N"); do attempt "127.0.0.$((60 + i))" "bench.wrong$i" "$PASSWORD-x"; done > "$WORK/wrong"
 for i in $(seq 1 "$N"); do attempt "127.0.0.$((110 + i))" "bench.lockedwrong$i" "$PASSWORD-x"; done > "$WORK/lockedwrong"
 for i in $(seq 1 "$N"); do attempt "127.0.0.$((160 + i))" "bench.lockedright$i" "$PASSWORD"; done > "$WORK/lockedright"
+# Six wrong guesses from a stranger's address put a user under the throttle's first wait (one
+# minute), and the measured attempt follows at once, from another address.
+throttled() { # user name, password, priming address, measuring address
+  for g in 1 2 3 4 5 6; do attempt "$3" "$1" "guess-$g" >/dev/null; done
+  attempt "$4" "$1" "$2"
+}
+for i in $(seq 1 "$N"); do throttled "bench.throttledwrong$i" "$PASSWORD-x" "127.0.2.$i" "127.0.4.$i"; done > "$WORK/throttledwrong"
+for i in $(seq 1 "$N"); do throttled "bench.throttledright$i" "$PASSWORD" "127.0.3.$i" "127.0.5.$i"; done > "$WORK/throttledright"
 echo "secop login, unknown user:               $(summary < "$WORK/unknown")"
 echo "secop login, known user, wrong password: $(summary < "$WORK/wrong")"
 echo "secop login, locked user, wrong password: $(summary < "$WORK/lockedwrong")"
 echo "secop login, locked user, right password: $(summary < "$WORK/lockedright")"
+echo "secop login, throttled user, wrong password: $(summary < "$WORK/throttledwrong")"
+echo "secop login, throttled user, right password: $(summary < "$WORK/throttledright")"

@@ -29,8 +29,8 @@ public struct AppConfiguration: Sendable {
     public var sessionLifetime: SessionLifetime
     /// Per-route rate limits.
     public var rateLimits: RateLimitPolicy
-    /// Failed-login throttling and lockout.
-    public var login: LoginPolicy
+    /// Failed-login throttling (``LoginThrottlePolicy``: no lockout, a device cookie for the owner).
+    public var login: LoginThrottlePolicy
     /// The password hashing cost. Default `PasswordHasher.Cost.default` (scrypt N=2^14, r=8, p=5);
     /// tests pass `.testing` to stay fast.
     public var hashCost: PasswordHasher.Cost
@@ -62,7 +62,7 @@ public struct AppConfiguration: Sendable {
                 trustedProxies: Set<String> = [],
                 sessionLifetime: SessionLifetime = .default,
                 rateLimits: RateLimitPolicy = RateLimitPolicy(),
-                login: LoginPolicy = LoginPolicy(),
+                login: LoginThrottlePolicy = LoginThrottlePolicy(),
                 hashCost: PasswordHasher.Cost = .default,
                 hashingConcurrency: Int = 2,
                 hashingWait: TimeInterval = 10,
@@ -92,28 +92,5 @@ public struct AppConfiguration: Sendable {
         var base = publicURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
         return base + path
-    }
-}
-
-/// Failed-login throttling and lockout (NIST SP 800-63B §5.2.2: at most 100 consecutive
-/// failures; we lock far earlier, with a back-off).
-public struct LoginPolicy: Sendable, Equatable {
-    /// Consecutive failures that lock the account. Default 10.
-    public var lockAfter: Int
-    /// The first lock's length. Default 15 minutes; each further lock within `backoffMemory`
-    /// doubles it, up to `maximumLock`.
-    public var lockFor: TimeInterval
-    /// The longest lock. Default 24 hours.
-    public var maximumLock: TimeInterval
-    /// How far back earlier locks count for the back-off. Default 24 hours.
-    public var backoffMemory: TimeInterval
-
-    /// The defaults above.
-    public init(lockAfter: Int = 10, lockFor: TimeInterval = 15 * 60, maximumLock: TimeInterval = 24 * 3600,
-                backoffMemory: TimeInterval = 24 * 3600) {
-        self.lockAfter = max(1, min(lockAfter, 100))
-        self.lockFor = lockFor
-        self.maximumLock = maximumLock
-        self.backoffMemory = backoffMemory
     }
 }

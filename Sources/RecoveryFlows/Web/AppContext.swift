@@ -42,6 +42,9 @@ public final class AppContext: Sendable {
     /// The key signing flash-notice cookies: the stored `flash` server key, so a notice set
     /// before a restart, or by another process on the file, still reads after it.
     let flashKey: [UInt8]
+    /// The key signing device cookies (``DeviceCookie``): stored, so a restart or another
+    /// process keeps trusting the browsers the owners logged in with.
+    let deviceKey: [UInt8]
 
     /// A context over `database` (already migrated), loading templates from
     /// `configuration.resources/templates` and the server keys from `database` (making them on a
@@ -50,13 +53,15 @@ public final class AppContext: Sendable {
                 logger: Logger = Logger(label: "web"), wakeOutbox: @escaping @Sendable () -> Void = {}) throws {
         self.configuration = configuration
         self.database = database
-        // Both server keys in one write: on a new file they are made here, once.
-        let (rateLimitKey, flashKey) = try database.write { tx in
+        // The server keys in one write: on a new file they are made here, once.
+        let (rateLimitKey, flashKey, deviceKey) = try database.write { tx in
             (try tx.serverKeys.key(named: RateLimiter.serverKeyName, now: clock.now()),
-             try tx.serverKeys.key(named: FlashNotice.serverKeyName, now: clock.now()))
+             try tx.serverKeys.key(named: FlashNotice.serverKeyName, now: clock.now()),
+             try tx.serverKeys.key(named: DeviceCookie.serverKeyName, now: clock.now()))
         }
         rateLimiter = RateLimiter(database: database, policy: configuration.rateLimits, serverKey: rateLimitKey)
         self.flashKey = flashKey
+        self.deviceKey = deviceKey
         templates = try TemplateSet(directory: configuration.resources.appendingPathComponent("templates"),
                                     options: TemplateOptions(reloadOnChange: configuration.reloadTemplates,
                                                              strict: configuration.strictTemplates))

@@ -32,8 +32,10 @@ public struct RouteLimits: Sendable, Equatable {
 /// Rate limits per route, by route name (`soi.login`, `secop.forgot-password`, ...).
 ///
 /// Routes without an entry use ``fallback``. Defaults:
-/// - logins (`*.login`): 30 per address and 10 per identifier per 15 minutes; the account
-///   lock (``LoginPolicy``) comes on top;
+/// - logins (`*.login`): 30 per address per 15 minutes. A login spends no counter per
+///   identifier: a stranger could fill it and keep the owner out. Guessing one account is
+///   slowed by the login throttle instead (``LoginThrottlePolicy``), which the owner's trusted
+///   browser gets through;
 /// - Cajacopi's recovery routes: ``cajacopiRecoveryDefaults``;
 /// - the emailed links' pages: ``linkDefaults``;
 /// - anything else (the recovery requests): 10 per address per 15 minutes and 5 per identifier
@@ -44,7 +46,8 @@ public struct RateLimitPolicy: Sendable, Equatable {
     /// Per-route limits, by route name.
     public var routes: [String: RouteLimits]
 
-    /// The default limits for login routes.
+    /// The default limits for login routes (their `perIdentifier` rule is never consulted:
+    /// ``LoginThrottlePolicy`` counts per identifier).
     public static let loginDefault = RouteLimits(perAddress: RateLimitRule(30, per: 15 * 60),
                                                  perIdentifier: RateLimitRule(10, per: 15 * 60))
     /// The default limits for every other route.

@@ -1,5 +1,6 @@
 import ClaveCrypto
 import Foundation
+import Synchronization
 
 /// Which password a login matched.
 public enum PasswordMatch: Sendable, Equatable {
@@ -24,6 +25,11 @@ public struct PasswordVerifier: Sendable {
     public let hasher: PasswordHasher
     /// A hash at the hasher's cost of a random password nobody knows.
     private let dummyHash: String
+    private let counter = VerificationCounter()
+
+    /// scrypt verifications run so far by this verifier (and its copies): the work a login
+    /// costs, which tests compare across account states (every failure must pay the same).
+    public var verifications: Int { counter.value.load(ordering: .relaxed) }
 
     /// Creates a value from its fields.
     public init(hasher: PasswordHasher = PasswordHasher()) throws(CryptoError) {
@@ -52,6 +58,7 @@ public struct PasswordVerifier: Sendable {
     }
 
     private func verify(_ password: String, _ stored: String?) -> Bool {
+        counter.value.add(1, ordering: .relaxed)
         guard let stored else {
             _ = try? hasher.verify(password, against: dummyHash)
             return false
@@ -64,4 +71,10 @@ public struct PasswordVerifier: Sendable {
             return false
         }
     }
+}
+
+/// The shared count behind ``PasswordVerifier/verifications`` (a class: the verifier is a
+/// value copied into every request's context).
+private final class VerificationCounter: Sendable {
+    let value = Atomic<Int>(0)
 }

@@ -13,6 +13,9 @@ public final class Connection {
     private var cache: [String: Statement] = [:]
     private var cacheOrder: [String] = []
     private let cacheCapacity: Int
+    /// Rows this connection's statements stepped through in full table scans
+    /// (`SQLITE_STMTSTATUS_FULLSCAN_STEP`), added up as each statement is reset.
+    var fullScanSteps = 0
 
     /// Opens `path` (creating it unless `readOnly`) and sets the pragmas every connection needs.
     init(path: String, readOnly: Bool, configuration: DatabaseConfiguration) throws(StoreError) {

@@ -99,6 +99,7 @@ final class Statement {
 
     /// Readies the statement for its next use and drops references to bound values.
     func reset() {
+        connection.fullScanSteps += Int(sqlite3_stmt_status(handle, Int32(SQLITE_STMTSTATUS_FULLSCAN_STEP), 1))
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
     }

@@ -53,6 +53,8 @@ public struct Transaction<Access: TransactionAccess> {
     public var mailbox: MailboxRepository<Access> { MailboxRepository(transaction: self) }
     /// Rate-limit counters.
     public var rateLimits: RateLimitRepository<Access> { RateLimitRepository(transaction: self) }
+    /// Failed-login throttles per identifier and per trusted browser.
+    public var loginThrottles: LoginThrottleRepository<Access> { LoginThrottleRepository(transaction: self) }
     /// The server's own secret keys (rate-limit keying, flash-notice signing).
     public var serverKeys: ServerKeyRepository<Access> { ServerKeyRepository(transaction: self) }
     /// The schema version and the migrations applied.

@@ -55,7 +55,8 @@ public final class Housekeeping: @unchecked Sendable {
             let counts = try database.purge(now: clock.now(), policy: policy)
             if counts.total > 0 {
                 logger.info("purged", ["reset_tokens": String(counts.resetTokens), "sessions": String(counts.sessions),
-                                       "captchas": String(counts.captchas), "rate_limits": String(counts.rateLimitCounters)])
+                                       "captchas": String(counts.captchas), "rate_limits": String(counts.rateLimitCounters),
+                                       "login_throttles": String(counts.loginThrottles)])
             }
         } catch {
             logger.warning("purge failed; trying again later", ["error": "\(error)"])

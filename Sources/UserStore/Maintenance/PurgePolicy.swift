@@ -15,15 +15,21 @@ public struct PurgePolicy: Sendable, Equatable {
     public var captchaRetention: TimeInterval
     /// Rate-limit windows that ended longer ago than this are deleted. Default 1 day.
     public var rateLimitRetention: TimeInterval
+    /// Login throttles whose window started longer ago than this are deleted. Default 2 days:
+    /// a throttle's window lasts a day (``LoginThrottleRepository``), and a row past it counts
+    /// nothing.
+    public var throttleRetention: TimeInterval
     /// Audit entries older than this are deleted. Default 180 days (`--audit-retention-days`).
     public var auditRetention: TimeInterval
 
     /// The policy; every argument has the default documented on its property.
     public init(tokenRetention: TimeInterval = 7 * 86_400, captchaRetention: TimeInterval = 86_400,
-                rateLimitRetention: TimeInterval = 86_400, auditRetention: TimeInterval = 180 * 86_400) {
+                rateLimitRetention: TimeInterval = 86_400, throttleRetention: TimeInterval = 2 * 86_400,
+                auditRetention: TimeInterval = 180 * 86_400) {
         self.tokenRetention = tokenRetention
         self.captchaRetention = captchaRetention
         self.rateLimitRetention = rateLimitRetention
+        self.throttleRetention = throttleRetention
         self.auditRetention = auditRetention
     }
 
@@ -37,12 +43,13 @@ public struct PurgeCounts: Sendable, Equatable {
     public var sessions = 0
     public var captchas = 0
     public var rateLimitCounters = 0
+    public var loginThrottles = 0
     public var auditEntries = 0
 
     public init() {}
 
     /// Rows deleted in all.
-    public var total: Int { resetTokens + sessions + captchas + rateLimitCounters + auditEntries }
+    public var total: Int { resetTokens + sessions + captchas + rateLimitCounters + loginThrottles + auditEntries }
 }
 
 extension Database {
@@ -55,6 +62,7 @@ extension Database {
         counts.sessions = try write { tx in try tx.sessions.purgeExpired(now: now) }
         counts.captchas = try write { tx in try tx.captchas.purge(before: now.addingTimeInterval(-policy.captchaRetention)) }
         counts.rateLimitCounters = try write { tx in try tx.rateLimits.purge(before: now.addingTimeInterval(-policy.rateLimitRetention)) }
+        counts.loginThrottles = try write { tx in try tx.loginThrottles.purge(startedBefore: now.addingTimeInterval(-policy.throttleRetention)) }
         counts.auditEntries = try write { tx in try tx.auditLog.purge(before: now.addingTimeInterval(-policy.auditRetention)) }
         return counts
     }

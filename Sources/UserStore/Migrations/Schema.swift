@@ -151,5 +151,20 @@ public enum Schema {
             -- unknown ones (an enumeration oracle).
             CREATE INDEX audit_log_user_event ON audit_log (user_id, event, at);
             """),
+        Migration(version: 8, name: "login throttles", sql: """
+            -- Failed logins per throttle key (LoginThrottleRepository): the HMAC of a portal's
+            -- normalized identifier, or of a trusted browser's device nonce. `user_id` is the
+            -- account a key guarded when it was counted, so that a password change clears every
+            -- throttle of the account in its own transaction. No identifier is ever stored.
+            CREATE TABLE login_throttles (
+                key TEXT PRIMARY KEY,
+                user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+                failures INTEGER NOT NULL CHECK (failures >= 0),
+                window_started_at REAL NOT NULL,
+                next_attempt_at REAL NOT NULL,
+                updated_at REAL NOT NULL
+            );
+            CREATE INDEX login_throttles_user ON login_throttles (user_id);
+            """),
     ]
 }

@@ -1,16 +1,14 @@
 import Foundation
 
 extension UserRepository where Access == WriteAccess {
-    /// Counts a failed login; once `lockAfter` failures accumulate, locks the account until
-    /// `now + lockFor` and starts counting again. Returns the updated user.
+    /// Counts a failed login (consecutive failures since the last success, shown by `clave users
+    /// show`). It never locks: a stranger's wrong guesses must not keep the owner out, so
+    /// guessing is slowed by the login throttle (`tx.loginThrottles`) instead, which the owner's
+    /// trusted browser and every reset get through. Returns the updated user.
     @discardableResult
-    public func recordFailedLogin(id: Int64, now: Date, lockAfter: Int = 5, lockFor: TimeInterval = 15 * 60) throws -> User {
-        try connection.execute("""
-            UPDATE users SET failed_logins = failed_logins + 1, updated_at = ?2,
-                locked_until = CASE WHEN failed_logins + 1 >= ?3 THEN ?4 ELSE locked_until END
-            WHERE id = ?1
-            """, [id, now, lockAfter, now.addingTimeInterval(lockFor)])
-        try connection.execute("UPDATE users SET failed_logins = 0 WHERE id = ?1 AND failed_logins >= ?2", [id, lockAfter])
+    public func recordFailedLogin(id: Int64, now: Date) throws -> User {
+        try requireChange(try connection.execute(
+            "UPDATE users SET failed_logins = failed_logins + 1, updated_at = ?2 WHERE id = ?1", [id, now]), id: id)
         return try require(id: id)
     }
 
@@ -35,10 +33,11 @@ extension UserRepository where Access == WriteAccess {
             "UPDATE users SET locked_until = ?2, updated_at = ?3 WHERE id = ?1", [id, until, now]), id: id)
     }
 
-    /// Lifts a lock and forgets failed logins.
+    /// Lifts a lock, forgets failed logins and clears the account's login throttles.
     public func unlock(id: Int64, now: Date) throws {
         try requireChange(try connection.execute(
             "UPDATE users SET locked_until = NULL, failed_logins = 0, updated_at = ?2 WHERE id = ?1", [id, now]), id: id)
+        try transaction.loginThrottles.clear(userID: id)
     }
 
     /// Sets a new password chosen by the user (or staff) and, in the same transaction, clears any
@@ -64,13 +63,15 @@ extension UserRepository where Access == WriteAccess {
     /// The password columns of a change; `changePassword` and `redeemAndChangePassword` add the
     /// tokens, sessions and email that must go with it. The failure count and any lock go too:
     /// they guarded the old password, and a stranger's wrong guesses must not keep the owner,
-    /// who has just proved control of the account, out of it with the new one.
+    /// who has just proved control of the account, out of it with the new one. So do the
+    /// account's login throttles.
     func setPassword(id: Int64, newHash: String, mustChange: Bool, now: Date) throws {
         try requireChange(try connection.execute("""
             UPDATE users SET password_hash = ?2, must_change_password = ?3, temporary_password_hash = NULL,
                 temporary_password_expires_at = NULL, failed_logins = 0, locked_until = NULL, updated_at = ?4
             WHERE id = ?1
             """, [id, newHash, mustChange, now]), id: id)
+        try transaction.loginThrottles.clear(userID: id)
     }
 
     /// Replaces the hash of the same password with one at the current cost (after a login, when
@@ -100,19 +101,21 @@ extension UserRepository where Access == WriteAccess {
     }
 
     /// After a login with the temporary password: it becomes the password, the old one stops
-    /// working, and the user must change it before anything else. The failure count and any lock
-    /// are lifted: the temporary password proves control of the registered email, as a reset
-    /// link does. Its expiry stays, as the deadline of the promoted password
+    /// working, and the user must change it before anything else. The failure count, any lock
+    /// and the account's login throttles are lifted: the temporary password proves control of
+    /// the registered email, as a reset link does. Its expiry stays, as the deadline of the promoted password
     /// (``User/promotedPasswordDeadline``): an abandoned "Cambio de Clave" must not leave an
     /// emailed password working for ever. Returns false when the temporary password was gone or
     /// expired by then (another request used it first).
     public func promoteTemporaryPassword(id: Int64, now: Date) throws -> Bool {
-        try connection.execute("""
+        guard try connection.execute("""
             UPDATE users SET password_hash = temporary_password_hash, temporary_password_hash = NULL,
                 must_change_password = 1, failed_logins = 0,
                 locked_until = NULL, updated_at = ?2
             WHERE id = ?1 AND temporary_password_hash IS NOT NULL AND temporary_password_expires_at > ?2
-            """, [id, now]) == 1
+            """, [id, now]) == 1 else { return false }
+        try transaction.loginThrottles.clear(userID: id)
+        return true
     }
 
     /// SQL true when the row's current password is a promoted temporary one (the store's side

@@ -17,9 +17,10 @@ enum CajacopiLogin {
         switch try LoginService.attempt(request, portal: .cajacopi, identifier: email.key, user: user, password: password) {
         case .success:
             return request.redirect(to: "/cajacopi/inicio")
-        case .failure:
-            form.formError = LoginService.genericFailure
-            return try CajacopiPortal.loginPage(request, form: form, status: .unprocessableContent)
+        case let refused:
+            return try LoginService.refusal(refused, portal: .cajacopi, form: form) { form, status in
+                try CajacopiPortal.loginPage(request, form: form, status: status)
+            }
         }
     }
 }

@@ -16,9 +16,10 @@ enum SECOPLogin {
         switch try LoginService.attempt(request, portal: .secop, identifier: username.key, user: user, password: password) {
         case .success:
             return request.redirect(to: "/secop/inicio")
-        case .failure:
-            form.formError = LoginService.genericFailure
-            return try SECOPPortal.loginPage(request, form: form, status: .unprocessableContent)
+        case let refused:
+            return try LoginService.refusal(refused, portal: .secop, form: form) { form, status in
+                try SECOPPortal.loginPage(request, form: form, status: status)
+            }
         }
     }
 }

@@ -23,9 +23,10 @@ enum SOILogin {
                                         notice: FlashNotice(.warning, "Por seguridad, cambie su clave antes de continuar."))
             }
             return request.redirect(to: "/soi/inicio")
-        case .failure:
-            form.formError = LoginService.genericFailure
-            return try SOIPortal.loginPage(request, form: form, status: .unprocessableContent)
+        case let refused:
+            return try LoginService.refusal(refused, portal: .soi, form: form) { form, status in
+                try SOIPortal.loginPage(request, form: form, status: status)
+            }
         }
     }
 

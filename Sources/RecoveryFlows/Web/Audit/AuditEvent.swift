@@ -8,12 +8,14 @@ public enum AuditEvent: String, Sendable, CaseIterable {
     // Sign-in (the shell's LoginService)
     /// A login succeeded (`password=current|temporary`).
     case loginSucceeded = "login.succeeded"
-    /// A login failed (`reason=unknown-account|wrong-password`, `failures=N`).
+    /// A login failed (`reason=unknown-account|wrong-password`, `failures=N` consecutive ones of
+    /// the account, `throttle=N` untrusted failures of the identifier in its window).
     case loginFailed = "login.failed"
-    /// A login was refused because the account is locked.
+    /// A login was refused because staff locked the account (`reason=locked`).
     case loginRefused = "login.refused"
-    /// Too many failures locked the account (`seconds=N`).
-    case loginLocked = "login.locked"
+    /// A login came while the identifier's throttle asked to wait: refused whatever the
+    /// password, and counted (`reason=throttled`).
+    case loginThrottled = "login.throttled"
     /// A user logged out.
     case logout = "logout"
     /// A stored hash was upgraded to the current cost at login.
