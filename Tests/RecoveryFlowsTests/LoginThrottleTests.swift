@@ -1,5 +1,6 @@
 import ClaveCrypto
 import Foundation
+import Synchronization
 import RecoveryFlows
 @_spi(RawSQL) import UserStore
 import Testing
@@ -145,6 +146,27 @@ struct LoginThrottleTests {
             .filter { $0.event == "login.failed" || $0.event == "login.throttled" }
         #expect(audited.count == passwords.count)
         #expect(audited.filter { $0.event == "login.throttled" }.count == 3)
+    }
+
+    @Test("a burst of parallel guesses over real sockets gets no more checks than one guess after another")
+    func parallelBurstIsCountedBeforeTheCheck() throws {
+        let harness = try AppHarness(transport: .socket)
+        // Each guess on its own connection, with its form read first, then all sent at once.
+        let pages = try (0..<12).map { _ in
+            let browser = harness.browser()
+            return (browser, try browser.get("/secop/ingreso"))
+        }
+        let statuses = Mutex<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: pages.count) { index in
+            let (browser, page) = pages[index]
+            let status = (try? browser.submit(page, to: "/secop/ingreso", ["usuario": Demo.secopUser, "contrasena": "Rafaga-\(index)"]))?.status
+            statuses.withLock { $0.append(status ?? 0) }
+        }
+        let all = statuses.withLock { $0 }.sorted()
+        // Five free failures and the sixth are checked; its failure sets the first wait.
+        #expect(all == Array(repeating: 422, count: 6) + Array(repeating: 429, count: 6), "\(all)")
+        let key = harness.context.rateLimiter.identifierKey(route: "secop.login", identifier: Demo.secopUser)
+        #expect(try harness.database.read { tx in try tx.loginThrottles.state(key: key) }?.failures == 12)
     }
 
     @Test("a failed login costs two scrypt verifications in every account state")
