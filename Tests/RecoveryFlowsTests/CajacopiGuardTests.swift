@@ -74,7 +74,10 @@ struct CajacopiGuardTests {
         #expect(try browser.get("/cajacopi/nueva-contrasena?token=\(token)").status == 429)
     }
 
-    @Test("captchas drawn are rate-limited per address (page views and Refrescar)")
+    // Page views and "Refrescar" used to spend one stored counter; a GET now writes nothing,
+    // so page views count in this process's memory and "Refrescar" (a POST) in the store, each
+    // against the same rule.
+    @Test("captchas drawn are rate-limited per address: page views in memory, Refrescar in the store")
     func rateLimitCaptchas() throws {
         let harness = try CajacopiHarness {
             $0.rateLimits.routes[CajacopiPortal.RecoveryLimit.captcha]?.perAddress.limit = 2
@@ -82,13 +85,23 @@ struct CajacopiGuardTests {
         let browser = harness.browser()
         let first = try browser.get("/cajacopi/restablecer")
         #expect(first.status == 200)
-        let refreshed = try browser.post("/cajacopi/captcha", [
-            ("csrf", try #require(first.field("csrf"))), ("captcha_id", try #require(first.field("captcha_id"))),
-        ])
-        #expect(refreshed.status == 200)
+        #expect(try browser.get("/cajacopi/restablecer").status == 200)
         let limited = try browser.get("/cajacopi/restablecer")
         #expect(limited.status == 429)
         #expect(limited.header("Retry-After") != nil)
+        #expect(try harness.database.read { tx in try tx.auditLog.recent(limit: 10) }.isEmpty, "a refused GET writes nothing either")
+
+        for _ in 0..<2 {
+            let refreshed = try browser.post("/cajacopi/captcha", [
+                ("csrf", try #require(first.field("csrf"))), ("captcha_id", try #require(first.field("captcha_id"))),
+            ])
+            #expect(refreshed.status == 200)
+        }
+        let refused = try browser.post("/cajacopi/captcha", [
+            ("csrf", try #require(first.field("csrf"))), ("captcha_id", try #require(first.field("captcha_id"))),
+        ])
+        #expect(refused.status == 429)
+        #expect(try !harness.audit("rate.limited").isEmpty, "a refused POST is audited")
     }
 
     @Test("production mode never mounts the development captcha route nor records answers")

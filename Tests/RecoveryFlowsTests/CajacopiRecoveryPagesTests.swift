@@ -20,7 +20,8 @@ import UserStore
         try database.migrate()
         let templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"))
         pages = CajacopiRecoveryPages(recovery: CajacopiRecovery(
-            database: database, templates: templates, configuration: CajacopiRecoveryConfiguration(publicURL: "https://x.example")))
+            database: database, templates: templates, configuration: CajacopiRecoveryConfiguration(publicURL: "https://x.example"),
+            captchaKey: Array(repeating: 7, count: 32)))
     }
 
     @Test("an accepted request is one page whatever the account")

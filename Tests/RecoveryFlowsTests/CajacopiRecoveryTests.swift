@@ -15,8 +15,8 @@ import UserStore
     let clock = ManualClock()
     let flow: CajacopiRecovery
     let hasher = PasswordHasher(cost: .testing)
-    /// The session id hash of the browser the captchas are drawn for.
-    static let session = SHA256.hex("sesion-del-navegador")
+    /// The form cookie of the browser the captchas are drawn for.
+    static let browser = "cookie-de-formulario-del-navegador"
 
     init() throws {
         directory = try TemporaryDirectory(prefix: "cajacopi-steps")
@@ -29,7 +29,7 @@ import UserStore
             configuration: CajacopiRecoveryConfiguration(
                 publicURL: "https://clave.cajacopi.example/",
                 captcha: CaptchaConfiguration(recordsAnswersForDevelopment: true)),
-            hasher: hasher, clock: clock)
+            captchaKey: Array(repeating: 7, count: 32), hasher: hasher, clock: clock)
     }
 
     @discardableResult
@@ -42,7 +42,7 @@ import UserStore
 
     /// A live captcha and its answer.
     func captcha() throws -> (id: String, answer: String) {
-        let issued = try flow.newCaptcha(sessionHash: Self.session)
+        let issued = try flow.newCaptcha(browser: Self.browser)
         return (issued.id, try #require(flow.captcha.developmentAnswers?.answer(id: issued.id, now: clock.now())))
     }
 
@@ -53,9 +53,9 @@ import UserStore
         try addUser("luz@example.com")
         let (id, answer) = try captcha()
         #expect(try flow.requestReset(email: "luz@example.com", captchaID: id, captchaAnswer: answer.lowercased() + "x",
-                                      sessionHash: Self.session, clientAddress: "10.0.0.1") == .captchaRejected(.wrongAnswer))
+                                      browser: Self.browser, clientAddress: "10.0.0.1") == .captchaRejected(.wrongAnswer))
         #expect(try flow.requestReset(email: "luz@example.com", captchaID: id, captchaAnswer: answer,
-                                      sessionHash: Self.session, clientAddress: "10.0.0.1") == .captchaRejected(.unknown), "one try per captcha")
+                                      browser: Self.browser, clientAddress: "10.0.0.1") == .captchaRejected(.unknown), "one try per captcha")
         #expect(try outbox().isEmpty)
     }
 
@@ -65,9 +65,9 @@ import UserStore
         let first = try captcha()
         let second = try captcha()
         #expect(try flow.requestReset(email: "LUZ@example.com", captchaID: first.id, captchaAnswer: first.answer,
-                                      sessionHash: Self.session, clientAddress: "10.0.0.1") == .accepted)
+                                      browser: Self.browser, clientAddress: "10.0.0.1") == .accepted)
         #expect(try flow.requestReset(email: "nadie@example.com", captchaID: second.id, captchaAnswer: second.answer,
-                                      sessionHash: Self.session, clientAddress: "10.0.0.1") == .accepted)
+                                      browser: Self.browser, clientAddress: "10.0.0.1") == .accepted)
         let mail = try outbox()
         #expect(mail.map(\.recipient) == [user.email])
         let audit = try database.read { tx in try tx.auditLog.recent(event: AuditEvent.resetRequested.rawValue) }
@@ -79,7 +79,7 @@ import UserStore
     func link() throws {
         try addUser("luz@example.com")
         let issued = try captcha()
-        _ = try flow.requestReset(email: "luz@example.com", captchaID: issued.id, captchaAnswer: issued.answer, sessionHash: Self.session, clientAddress: "10.0.0.1")
+        _ = try flow.requestReset(email: "luz@example.com", captchaID: issued.id, captchaAnswer: issued.answer, browser: Self.browser, clientAddress: "10.0.0.1")
         let text = try #require(try outbox().first?.textBody)
         let range = try #require(text.range(of: "token="))
         let token = String(text[range.upperBound...].prefix { !$0.isWhitespace })
@@ -101,10 +101,10 @@ import UserStore
     @Test("Refrescar burns the old captcha and draws a new one")
     func refresh() throws {
         let old = try captcha()
-        let new = try flow.refreshCaptcha(replacing: old.id, sessionHash: Self.session, clientAddress: "10.0.0.1")
+        let new = try flow.refreshCaptcha(replacing: old.id, browser: Self.browser, clientAddress: "10.0.0.1")
         #expect(new.id != old.id)
         #expect(try flow.requestReset(email: "x@example.com", captchaID: old.id, captchaAnswer: old.answer,
-                                      sessionHash: Self.session, clientAddress: "10.0.0.1") == .captchaRejected(.unknown))
+                                      browser: Self.browser, clientAddress: "10.0.0.1") == .captchaRejected(.unknown))
         #expect(try database.read { tx in try tx.auditLog.recent(event: AuditEvent.captchaRefreshed.rawValue) }.count == 1)
     }
 }

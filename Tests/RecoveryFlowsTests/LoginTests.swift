@@ -23,15 +23,18 @@ import UserStore
     func demoUserLogsInSeesTheHomePageAndLogsOut(portal: String, fields: [String: String], name: String) throws {
         let harness = try AppHarness()
         let browser = harness.browser()
+        // An id planted before login (session fixation) must not become the session.
+        let planted = try SessionCookie.newID()
+        browser.setCookie("clave_sesion", planted)
         let page = try browser.get("/\(portal)/ingreso")
         #expect(page.status == 200)
-        let anonymous = try #require(browser.cookies["clave_sesion"])
+        #expect(page.headerValues("Set-Cookie").allSatisfy { !$0.hasPrefix("clave_sesion=") }, "a visit makes no session")
 
         let login = try browser.submit(page, to: "/\(portal)/ingreso", fields)
         #expect(login.status == 303)
         #expect(login.location == "/\(portal)/inicio")
         let rotated = try #require(browser.cookies["clave_sesion"])
-        #expect(rotated != anonymous, "a new session id at login")
+        #expect(rotated != planted, "a new session id at login")
 
         let home = try browser.get("/\(portal)/inicio")
         #expect(home.status == 200)

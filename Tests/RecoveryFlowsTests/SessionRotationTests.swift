@@ -10,17 +10,23 @@ struct SessionRotationTests {
     typealias Demo = AppHarness.Demo
     static let cookie = "clave_sesion"
 
-    @Test("logging in replaces the anonymous session's id")
+    // There is no anonymous session any more (anonymous forms carry a signed token), so the
+    // id that login must not keep is one the browser brought: planted by an attacker.
+    @Test("logging in never keeps an id the browser brought, and that id logs nobody in")
     func loginRotates() throws {
         let harness = try AppHarness()
         let browser = harness.browser()
+        let planted = try SessionCookie.newID()
+        browser.setCookie(Self.cookie, planted)
         let page = try browser.get("/soi/ingreso")
-        let anonymous = try #require(browser.cookies[Self.cookie])
         _ = try browser.submit(page, to: "/soi/ingreso", ["empresa_tipo": "NIT", "empresa_numero": "900123456-8",
                                                           "usuario_tipo": "CC", "usuario_numero": "1020304050",
                                                           "clave": Demo.soiPassword])
         let loggedIn = try #require(browser.cookies[Self.cookie])
-        #expect(loggedIn != anonymous)
+        #expect(loggedIn != planted)
+        let attacker = harness.browser()
+        attacker.setCookie(Self.cookie, planted)
+        #expect(try attacker.get("/soi/inicio").status == 303)
     }
 
     @Test("SOI «Cambio de Clave» gives the browser a new session id and the old one logs nobody in")

@@ -40,11 +40,17 @@ import UserStore
         #expect(try browser.get("/secop/inicio").status == 303)
     }
 
+    // The session cookie now comes with the login (a visit makes no session); the form cookie
+    // a visit gets is hardened the same way.
     @Test func onlyTheHashOfTheIdIsStoredAndTheCookieIsHardened() throws {
         let harness = try AppHarness()
         let browser = harness.browser()
         let page = try browser.get("/secop/ingreso")
-        let cookie = try #require(page.headerValues("Set-Cookie").first { $0.hasPrefix("clave_sesion=") })
+        let formCookie = try #require(page.headerValues("Set-Cookie").first { $0.hasPrefix("clave_formulario=") })
+        for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] { #expect(formCookie.contains(attribute)) }
+        #expect(!formCookie.contains("Max-Age") && !formCookie.contains("Secure"))
+        let login = try browser.submit(page, to: "/secop/ingreso", ["usuario": Demo.secopUser, "contrasena": Demo.secopPassword])
+        let cookie = try #require(login.headerValues("Set-Cookie").first { $0.hasPrefix("clave_sesion=") })
         #expect(cookie.contains("HttpOnly"))
         #expect(cookie.contains("SameSite=Lax"))
         #expect(cookie.contains("Path=/"))
@@ -56,8 +62,12 @@ import UserStore
 
     @Test func behindHTTPSTheCookieIsSecure() throws {
         let harness = try AppHarness() { $0.publicURL = URL(string: "https://clave.example.com")! }
-        let page = try harness.browser().get("/cajacopi/ingreso")
-        let cookie = try #require(page.headerValues("Set-Cookie").first { $0.hasPrefix("clave_sesion=") })
+        let browser = harness.browser()
+        let page = try browser.get("/cajacopi/ingreso")
+        let formCookie = try #require(page.headerValues("Set-Cookie").first { $0.hasPrefix("clave_formulario=") })
+        #expect(formCookie.contains("Secure"))
+        let login = try browser.submit(page, to: "/cajacopi/ingreso", ["correo": Demo.cajacopiEmail, "contrasena": Demo.cajacopiPassword])
+        let cookie = try #require(login.headerValues("Set-Cookie").first { $0.hasPrefix("clave_sesion=") })
         #expect(cookie.contains("Secure"))
     }
 

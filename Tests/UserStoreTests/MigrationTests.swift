@@ -68,16 +68,44 @@ import TestSupport
         #expect(error.description.contains("newer"))
     }
 
+    // Migration 9 drops the captchas table this test used to keep a row in (captchas are
+    // stateless now); the rate-limit counters, also from step 3, carry the same point.
     @Test func anOlderFileUpgradesKeepingItsRows() throws {
         let directory = try TemporaryDirectory()
         let database = try Database(path: directory.path("m.sqlite"))
         // A file as the previous release left it: the first three steps only.
         try database.migrate(Array(Schema.migrations.prefix(3)))
         try database.write { c in
-            try c.execute("INSERT INTO captchas (id, answer_hash, created_at, expires_at) VALUES ('old', 'h', 0, 10)")
+            try c.execute("INSERT INTO rate_limits (key, window_start, count) VALUES ('old', 0, 3)")
         }
         #expect(try database.migrate() == Array(Schema.migrations.dropFirst(3).map(\.version)))
-        #expect(try database.read { tx in try tx.captchas.image(id: "old", now: Date(timeIntervalSince1970: 1)) } == nil)
-        #expect(try database.write { tx in try tx.captchas.check(id: "old", answerHash: "h", now: Date(timeIntervalSince1970: 1)) } == .passed)
+        #expect(try database.read { c in try c.queryOne("SELECT count FROM rate_limits WHERE key = 'old'") { try $0.int(0) } } == 3)
+    }
+
+    @Test("migration 9 replaces the captcha rows (answers and PNGs) by spent ids only")
+    func statelessCaptchas() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database(path: directory.path("m.sqlite"))
+        try database.migrate(Schema.migrations.filter { $0.version < 9 })
+        try database.write { c in
+            try c.execute("INSERT INTO captchas (id, answer_hash, created_at, expires_at) VALUES ('old', 'h', 0, 10)")
+        }
+        #expect(try database.migrate() == [9])
+        let tables = try database.read { c in try c.query("SELECT name FROM sqlite_master WHERE type = 'table'") { try $0.string(0) } }
+        #expect(!tables.contains("captchas"))
+        #expect(try database.write { tx in try tx.captchas.spend(id: "new", expiresAt: Date(timeIntervalSince1970: 99), now: Date()) })
+    }
+
+    @Test("a step numbered below the file's version is still applied when it was never recorded")
+    func stepsLandingOutOfOrder() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database(path: directory.path("m.sqlite"))
+        // Branch B's step 9 shipped first; branch A's step 8 arrives in a later release.
+        let nine = Migration(version: 9, name: "nine", sql: "CREATE TABLE nine (a INTEGER);")
+        let eight = Migration(version: 8, name: "eight", sql: "CREATE TABLE eight (a INTEGER);")
+        #expect(try database.migrate([nine]) == [9])
+        #expect(try database.migrate([eight, nine]) == [8])
+        #expect(try database.read { tx in try tx.migrations.schemaVersion() } == 9, "the version never goes down")
+        #expect(try database.migrate([eight, nine]).isEmpty)
     }
 }

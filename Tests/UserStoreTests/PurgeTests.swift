@@ -14,15 +14,15 @@ import Testing
         let now = StoreFixture.now
         try store.database.write { tx in try tx.sessions.create(idHash: "old", portal: "secop", userID: nil, csrfSecret: "s", now: now.addingTimeInterval(-7200)) }
         try store.database.write { tx in try tx.sessions.create(idHash: "live", portal: "secop", userID: nil, csrfSecret: "s", now: now) }
-        try store.database.write { tx in try tx.captchas.create(id: "stale", answerHash: "h", expiresAt: now.addingTimeInterval(-2 * 86_400), now: now.addingTimeInterval(-3 * 86_400)) }
-        try store.database.write { tx in try tx.captchas.create(id: "fresh", answerHash: "h", expiresAt: now.addingTimeInterval(300), now: now) }
+        _ = try store.database.write { tx in try tx.captchas.spend(id: "stale", expiresAt: now.addingTimeInterval(-2 * 86_400), now: now.addingTimeInterval(-3 * 86_400)) }
+        _ = try store.database.write { tx in try tx.captchas.spend(id: "fresh", expiresAt: now.addingTimeInterval(300), now: now) }
 
         let counts = try store.database.purge(now: now)
         #expect(counts.sessions == 1)
         #expect(counts.captchas == 1)
         #expect(counts.total == 2)
         #expect(try store.database.read { tx in try tx.sessions.find(idHash: "live", now: now) } != nil)
-        #expect(try store.database.read { tx in try tx.captchas.isActive(id: "fresh", now: now) })
+        #expect(try store.database.read { tx in try tx.captchas.isSpent(id: "fresh") }, "a live captcha stays spent")
         #expect(try store.database.purge(now: now).total == 0, "a second purge finds nothing")
     }
 

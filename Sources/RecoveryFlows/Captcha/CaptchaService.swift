@@ -14,30 +14,53 @@ public enum CaptchaServiceError: Error, Sendable, Equatable {
 
 /// A captcha just made: the id the page carries in its hidden `captcha_id` field.
 public struct IssuedCaptcha: Sendable, Equatable {
-    /// 256 random bits, base64url: unguessable, so one user cannot read another's image.
+    /// 128 random bits, the expiry and a MAC, base64url (``CaptchaService/isWellFormed(id:)``).
     public var id: String
     /// When it stops being accepted.
     public var expiresAt: Date
 }
 
-/// The Cajacopi captcha: makes one (random id, random text drawn once as a PNG, only the
-/// SHA-256 of the answer stored), serves its image while it is live, and checks an answer
-/// once: right or wrong, a captcha is used up by its first check.
+/// The Cajacopi captcha, stateless until it is answered.
+///
+/// An id is `base64url(nonce ‖ expiry ‖ tag)`: 16 random bytes, the expiry in seconds, and a
+/// 16-byte MAC under the server's `captcha` key of both and of the browser's form cookie. The
+/// answer is not stored anywhere: it is derived from HMAC(key, id ‖ form cookie) and mapped onto
+/// ``CaptchaAlphabet/standard`` with the configured length, and the drawing's jitter continues
+/// from the same stream (``CaptchaStream``). So:
+/// - drawing a captcha (the request page's GET) writes nothing;
+/// - the image route re-derives the text from the id and the asking browser's cookie, and the
+///   same id always gives the same picture;
+/// - another browser (another cookie) fails the tag: the id is `.unknown` there, and its try
+///   does not burn the captcha (the binding the session-hash column used to give);
+/// - an id cannot be re-dated or made up: the tag covers the expiry.
+///
+/// One use per captcha: the check (a POST) records the id in `spent_captchas` before comparing,
+/// right or wrong; a second check, or the image, of a spent id is refused.
 public struct CaptchaService: Sendable {
-    /// Where captchas are stored (`tx.captchas`).
+    /// The name of the server key answers are derived from.
+    public static let serverKeyName = "captcha"
+    /// Bytes of an id: nonce, expiry, tag.
+    static let nonceBytes = 16, expiryBytes = 8, tagBytes = 16
+    static var idBytes: Int { nonceBytes + expiryBytes + tagBytes }
+
+    /// Where spent ids are recorded (`tx.captchas`).
     public let database: Database
     /// How captchas behave.
     public let configuration: CaptchaConfiguration
     /// Answers kept for the development route; nil unless development mode asked for it.
     public let developmentAnswers: DevelopmentCaptchaAnswers?
+    private let key: [UInt8]
     private let renderer: CaptchaRenderer
     private let logger = Logger(label: "captcha")
 
-    /// A service over `database`. `developmentAnswers` is created here when the configuration
-    /// asks for it, so there is no way to record answers with the flag off.
-    public init(database: Database, configuration: CaptchaConfiguration = CaptchaConfiguration(),
+    /// A service over `database` deriving answers with `key` (the stored `captcha` server key,
+    /// so every process and every restart derives the same). `developmentAnswers` is created
+    /// here when the configuration asks for it, so there is no way to record answers with the
+    /// flag off.
+    public init(database: Database, key: [UInt8], configuration: CaptchaConfiguration = CaptchaConfiguration(),
                 renderer: CaptchaRenderer = CaptchaRenderer()) {
         self.database = database
+        self.key = key
         self.configuration = configuration
         self.renderer = renderer
         self.developmentAnswers = configuration.recordsAnswersForDevelopment ? DevelopmentCaptchaAnswers() : nil
@@ -46,62 +69,85 @@ public struct CaptchaService: Sendable {
     /// The images' size in pixels, for the page's `width` and `height` attributes.
     public var imageSize: (width: Int, height: Int) { (renderer.style.width, renderer.style.height) }
 
-    /// Makes a new captcha for the browser whose session id hashes to `sessionHash` and stores
-    /// it: only that session can answer it (``check(id:answer:sessionHash:now:)``), so a solved
-    /// captcha cannot be carried to another browser. Pages with a captcha carry a CSRF token, so
-    /// even an anonymous visitor has a session to bind it to.
-    public func create(sessionHash: String, now: Date) throws -> IssuedCaptcha {
-        let id: String
-        let text: String
-        do {
-            id = try SecureRandom.token()
-            let range = configuration.length
-            let length = range.lowerBound + (try SecureRandom.uniform(range.count))
-            text = try SecureRandom.string(length: length, alphabet: CaptchaAlphabet.standard.characters)
-        } catch {
-            throw CaptchaServiceError.randomness
+    /// A new captcha for the browser whose form cookie is `browser`; only that browser can see
+    /// its image or answer it. Writes nothing (development mode keeps the answer in memory).
+    public func create(browser: String, now: Date) throws -> IssuedCaptcha {
+        let nonce: [UInt8]
+        do { nonce = try SecureRandom.bytes(Self.nonceBytes) } catch { throw CaptchaServiceError.randomness }
+        let expiry = UInt64(max(0, now.addingTimeInterval(configuration.lifetime).timeIntervalSince1970.rounded(.up)))
+        let body = nonce + withUnsafeBytes(of: expiry.bigEndian) { Array($0) }
+        let id = Base64URL.encode(body + tag(body, browser: browser))
+        let expiresAt = Date(timeIntervalSince1970: TimeInterval(expiry))
+        if let developmentAnswers {
+            var stream = self.stream(id: id, browser: browser)
+            developmentAnswers.record(id: id, answer: text(from: &stream), expiresAt: expiresAt, now: now)
         }
-        // The drawing's jitter needs no secrecy beyond the text's; the system generator is
-        // getrandom(2)-backed on Linux all the same.
-        var random = SystemRandomNumberGenerator()
-        let png: [UInt8]
+        return IssuedCaptcha(id: id, expiresAt: expiresAt)
+    }
+
+    /// The PNG of a live captcha drawn for `browser`, or nil when the id is not ours, was drawn
+    /// for another browser, is used or expired. The same id gives the same bytes every time.
+    public func image(id: String, browser: String?, now: Date) throws -> [UInt8]? {
+        guard let browser, let expiresAt = verifiedExpiry(id: id, browser: browser), expiresAt > now,
+              try !database.read({ tx in try tx.captchas.isSpent(id: id) }) else { return nil }
+        var stream = self.stream(id: id, browser: browser)
+        let text = text(from: &stream)
         do {
-            png = try renderer.render(text: text, random: &random)
+            return try renderer.render(text: text, random: &stream)
         } catch {
             logger.error("captcha rendering failed", ["error": "\(error)"])
             throw CaptchaServiceError.rendering
         }
-        let expiresAt = now.addingTimeInterval(configuration.lifetime)
-        try database.write { tx in try tx.captchas.create(id: id, answerHash: SHA256.hex(text), image: png,
-                                                                      sessionHash: sessionHash, expiresAt: expiresAt, now: now) }
-        developmentAnswers?.record(id: id, answer: text, expiresAt: expiresAt, now: now)
-        return IssuedCaptcha(id: id, expiresAt: expiresAt)
-    }
-
-    /// The PNG of a live captcha, or nil when the id is unknown, used or expired.
-    public func image(id: String, now: Date) throws -> [UInt8]? {
-        guard Self.isWellFormed(id: id) else { return nil }
-        return try database.read { tx in try tx.captchas.image(id: id, now: now) }
     }
 
     /// Checks `answer` exactly (case-sensitive, no trimming: the page asks for no spaces) and
-    /// uses the captcha up whatever the result. From a session other than the one it was drawn
-    /// for, it is `.unknown` and stays as it was.
-    public func check(id: String, answer: String, sessionHash: String, now: Date) throws -> CaptchaCheck {
-        guard Self.isWellFormed(id: id) else { return .unknown }
-        let check = try database.write { tx in
-            try tx.captchas.check(id: id, answerHash: SHA256.hex(answer), sessionHash: sessionHash, now: now)
+    /// uses the captcha up whatever the result. From a browser other than the one it was drawn
+    /// for it is `.unknown` and stays as it was; an expired one is `.expired` (nothing written).
+    public func check(id: String, answer: String, browser: String?, now: Date) throws -> CaptchaCheck {
+        guard let browser, let expiresAt = verifiedExpiry(id: id, browser: browser) else { return .unknown }
+        guard expiresAt > now else {
+            developmentAnswers?.forget(id: id)
+            return .expired
         }
-        // A foreign session's try left the captcha live: its owner may still need the answer.
-        if check != .unknown { developmentAnswers?.forget(id: id) }
-        return check
+        guard try database.write({ tx in try tx.captchas.spend(id: id, expiresAt: expiresAt, now: now) }) else { return .unknown }
+        developmentAnswers?.forget(id: id)
+        var stream = self.stream(id: id, browser: browser)
+        return ConstantTime.equals(answer, text(from: &stream)) ? .passed : .wrongAnswer
     }
 
-    /// Whether `id` looks like one of ours (43 base64url characters), so junk never reaches SQL.
+    /// Whether `id` has the shape of one of ours (54 base64url characters, 40 bytes), so junk
+    /// is never MACed nor reaches SQL.
     public static func isWellFormed(id: String) -> Bool {
-        id.utf8.count == 43 && id.utf8.allSatisfy { byte in
-            (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
-                || byte == 0x2D || byte == 0x5F
-        }
+        id.utf8.count == 54 && Base64URL.decode(id)?.count == idBytes
+    }
+
+    // MARK: Derivation
+
+    /// The expiry of `id` when its tag holds for `browser`; nil for anything else.
+    private func verifiedExpiry(id: String, browser: String) -> Date? {
+        guard Self.isWellFormed(id: id), let bytes = Base64URL.decode(id) else { return nil }
+        let body = Array(bytes[..<(Self.nonceBytes + Self.expiryBytes)])
+        guard ConstantTime.equals(bytes[body.count...], tag(body, browser: browser)) else { return nil }
+        let expiry = body[Self.nonceBytes...].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return Date(timeIntervalSince1970: TimeInterval(expiry))
+    }
+
+    /// The id's MAC: nonce and expiry, bound to the browser's form cookie.
+    private func tag(_ body: [UInt8], browser: String) -> [UInt8] {
+        Array(HMACSHA256.authenticate(Array("clave-captcha-id\u{0}".utf8) + body + [0] + Array(browser.utf8), key: key)
+            .prefix(Self.tagBytes))
+    }
+
+    /// The secret stream of captcha `id` for `browser`: its answer, then its drawing.
+    private func stream(id: String, browser: String) -> CaptchaStream {
+        CaptchaStream(seed: HMACSHA256.authenticate(Array("clave-captcha-answer\u{0}\(id)\u{0}\(browser)".utf8), key: key))
+    }
+
+    /// The answer: a length in the configured range, then characters of the standard alphabet.
+    private func text(from stream: inout CaptchaStream) -> String {
+        let range = configuration.length
+        let alphabet = CaptchaAlphabet.standard.characters
+        let length = range.lowerBound + stream.uniform(range.count)
+        return String((0..<length).map { _ in alphabet[stream.uniform(alphabet.count)] })
     }
 }

@@ -54,6 +54,10 @@ public struct AppConfiguration: Sendable {
     /// `clave serve --soi-temporary-minutes` sets it. A property with a default, not an `init`
     /// argument, so every existing caller keeps compiling.
     public var soiTemporaryPasswordLifetime: TimeInterval = SOIRecoveryConfiguration.defaultTemporaryPasswordLifetime
+    /// How long a form shown to a browser without a session can be sent (``SignedFormToken``).
+    /// Default 2 hours: a tab left open over lunch still works, a token seen once stops working
+    /// the same day. (A logged-in session's forms live as long as the session.)
+    public var formLifetime: TimeInterval = 2 * 3600
 
     /// A configuration with the defaults above.
     public init(mode: AppMode = .development,

@@ -19,8 +19,10 @@ public final class AppContext: Sendable {
     public let configuration: AppConfiguration
     /// The SQLite database.
     public let database: Database
-    /// Rate limits per route.
+    /// Rate limits per route, counted in the store (POSTs).
     public let rateLimiter: RateLimiter
+    /// Per-address limits of GET pages, counted in memory: a GET writes nothing.
+    public let pageRateLimiter: PageRateLimiter
     /// Every template under `Resources/templates`.
     public let templates: TemplateSet
     /// The common-password block list every portal's policy uses
@@ -45,6 +47,12 @@ public final class AppContext: Sendable {
     /// The key signing device cookies (``DeviceCookie``): stored, so a restart or another
     /// process keeps trusting the browsers the owners logged in with.
     let deviceKey: [UInt8]
+    /// The CSRF tokens of forms shown without a session, MACed with the stored `csrf` key, so a
+    /// restart (or another process on the file) breaks no open form.
+    let formTokens: SignedFormToken
+    /// The stored `captcha` key Cajacopi's captcha answers are derived from: a captcha drawn
+    /// before a restart is still answerable after it.
+    let captchaKey: [UInt8]
 
     /// A context over `database` (already migrated), loading templates from
     /// `configuration.resources/templates` and the server keys from `database` (making them on a
@@ -53,15 +61,18 @@ public final class AppContext: Sendable {
                 logger: Logger = Logger(label: "web"), wakeOutbox: @escaping @Sendable () -> Void = {}) throws {
         self.configuration = configuration
         self.database = database
-        // The server keys in one write: on a new file they are made here, once.
-        let (rateLimitKey, flashKey, deviceKey) = try database.write { tx in
-            (try tx.serverKeys.key(named: RateLimiter.serverKeyName, now: clock.now()),
-             try tx.serverKeys.key(named: FlashNotice.serverKeyName, now: clock.now()),
-             try tx.serverKeys.key(named: DeviceCookie.serverKeyName, now: clock.now()))
+        // Every server key in one write: on a new file they are made here, once.
+        let keys = try database.write { tx in
+            try [RateLimiter.serverKeyName, FlashNotice.serverKeyName, SignedFormToken.serverKeyName, CaptchaService.serverKeyName,
+                 DeviceCookie.serverKeyName]
+                .map { name in try tx.serverKeys.key(named: name, now: clock.now()) }
         }
-        rateLimiter = RateLimiter(database: database, policy: configuration.rateLimits, serverKey: rateLimitKey)
-        self.flashKey = flashKey
-        self.deviceKey = deviceKey
+        rateLimiter = RateLimiter(database: database, policy: configuration.rateLimits, serverKey: keys[0])
+        pageRateLimiter = PageRateLimiter(policy: configuration.rateLimits)
+        flashKey = keys[1]
+        formTokens = SignedFormToken(key: keys[2], lifetime: configuration.formLifetime)
+        captchaKey = keys[3]
+        deviceKey = keys[4]
         templates = try TemplateSet(directory: configuration.resources.appendingPathComponent("templates"),
                                     options: TemplateOptions(reloadOnChange: configuration.reloadTemplates,
                                                              strict: configuration.strictTemplates))

@@ -1,12 +1,13 @@
 import ClaveCrypto
 import Foundation
 
-/// CSRF tokens tied to the session (OWASP CSRF Prevention Cheat Sheet, synchronizer token).
+/// CSRF tokens tied to a logged-in session (OWASP CSRF Prevention Cheat Sheet, synchronizer
+/// token). Forms shown without a session use ``SignedFormToken`` instead, which needs no row.
 ///
-/// Every session, anonymous ones included, has a random secret; the token in forms is
-/// `base64url(HMAC-SHA256(secret, "csrf"))`. A POST is accepted only when its `csrf` field
-/// equals the token of the session its cookie names (constant-time compare). A new session
-/// (login) gets a new secret, so tokens from before login stop working.
+/// Every session has a random secret; the token in its forms is
+/// `base64url(HMAC-SHA256(secret, "csrf"))`. A POST from a browser with a session is accepted
+/// only when its `csrf` field equals the token of that session (constant-time compare). A new
+/// session (login) gets a new secret, so tokens from before login stop working.
 public enum CSRFProtection {
     /// The hidden form field's name (DESIGN.md, Routes).
     public static let fieldName = "csrf"

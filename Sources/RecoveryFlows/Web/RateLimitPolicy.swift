@@ -31,6 +31,10 @@ public struct RouteLimits: Sendable, Equatable {
 
 /// Rate limits per route, by route name (`soi.login`, `secop.forgot-password`, ...).
 ///
+/// A POST spends them in the store (``RateLimiter``: shared by every process, survives a
+/// restart). A GET page spends only the per-address rule, in memory (``PageRateLimiter``):
+/// a GET writes nothing, so a flood of them grows no table.
+///
 /// Routes without an entry use ``fallback``. Defaults:
 /// - logins (`*.login`): 30 per address per 15 minutes. A login spends no counter per
 ///   identifier: a stranger could fill it and keep the owner out. Guessing one account is
@@ -57,8 +61,9 @@ public struct RateLimitPolicy: Sendable, Equatable {
     /// Cajacopi's recovery routes (``CajacopiPortal/RecoveryLimit``), the limits its flow had
     /// before it used this limiter, all per 15 minutes:
     /// - the request ("Enviar Solicitud"): 10 per address and 5 per submitted email;
-    /// - drawing a captcha (request page views and "Refrescar"): 60 per address, because each
-    ///   is a database row with its PNG and an unbounded crawler would fill the disk;
+    /// - drawing a captcha (request page views, counted in memory, and "Refrescar", in the
+    ///   store): 60 per address, because each is a PNG to render and the wrong answers one
+    ///   address can try are bounded by the captchas it can draw;
     /// - using the link (the POST): 30 per address and 10 per link per hour (opening it is
     ///   ``linkDefaults``).
     ///
@@ -75,7 +80,7 @@ public struct RateLimitPolicy: Sendable, Equatable {
 
     /// The emailed links of SECOP II and Cajacopi: opening one (a GET, which mail scanners do
     /// on their own) spends only the per-address budget the page always had (SECOP II 10,
-    /// Cajacopi 30 per 15 minutes), never the link's own; using one (the POST) allows 10 tries
+    /// Cajacopi 30 per 15 minutes, counted in memory), never the link's own; using one (the POST) allows 10 tries
     /// per link per hour, so a few typos of a new password never lock the owner out of their
     /// own link, while the link is no guessing oracle.
     public static let linkDefaults: [String: RouteLimits] = [

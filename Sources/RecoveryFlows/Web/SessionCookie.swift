@@ -1,37 +1,28 @@
 import ClaveCrypto
 import HTTPCore
 
-/// The session cookie: a random id the browser holds; only its SHA-256 is stored.
-///
-/// `HttpOnly` (no script reads it), `SameSite=Lax` (not sent on cross-site POSTs), `Secure`
-/// behind HTTPS, `Path=/`, no `Max-Age` (gone when the browser closes; the server's idle and
-/// absolute expiry apply anyway). OWASP Session Management Cheat Sheet.
+/// The session cookie, `clave_sesion`: a random id the browser holds (``RandomCookie``); only its
+/// SHA-256 is stored. A session exists only after a login: anonymous forms use ``FormCookie``.
 public enum SessionCookie {
+    /// The cookie.
+    static let cookie = RandomCookie(name: "clave_sesion")
     /// The cookie's name.
-    public static let name = "clave_sesion"
+    public static var name: String { cookie.name }
     /// Bytes of randomness in an id: 256 bits, over the 128 OWASP asks for.
-    public static let idBytes = 32
+    public static var idBytes: Int { RandomCookie.valueBytes }
 
     /// A new random id (base64url).
-    public static func newID() throws -> String { try SecureRandom.token(bytes: idBytes) }
+    public static func newID() throws -> String { try cookie.newValue() }
 
     /// What is stored for `id`: lower-case hex SHA-256.
     public static func hash(_ id: String) -> String { SHA256.hex(id) }
 
     /// Whether a cookie value has the shape of an id (so junk is not even hashed and looked up).
-    public static func isWellFormed(_ value: String) -> Bool {
-        value.utf8.count == 43 && Base64URL.decode(value)?.count == idBytes
-    }
+    public static func isWellFormed(_ value: String) -> Bool { cookie.isWellFormed(value) }
 
     /// The `Set-Cookie` for `id`.
-    public static func setting(_ id: String, secure: Bool) -> SetCookie {
-        SetCookie(name: name, value: id, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
-    }
+    public static func setting(_ id: String, secure: Bool) -> SetCookie { cookie.setting(id, secure: secure) }
 
     /// The `Set-Cookie` that removes the cookie.
-    public static func deleting(secure: Bool) -> SetCookie {
-        var cookie = SetCookie.deleting(name, path: "/", secure: secure)
-        cookie.httpOnly = true
-        return cookie
-    }
+    public static func deleting(secure: Bool) -> SetCookie { cookie.deleting(secure: secure) }
 }

@@ -22,8 +22,12 @@ public final class WebRequest {
     public let form: FormData
     /// The query string's fields.
     public let query: FormData
-    /// The active session (anonymous or logged in), if the browser has one.
+    /// The active session, if the browser has one. Only a login makes one (rows from before
+    /// anonymous forms were stateless may be anonymous; they still work until they expire).
     public private(set) var session: Session?
+    /// The browser's form cookie (``FormCookie``), when it sent a well-formed one or this
+    /// request made one: what anonymous forms' CSRF tokens and Cajacopi's captchas are bound to.
+    public private(set) var formCookie: String?
     /// The notice carried over from the previous page, if any.
     public let notice: FlashNotice?
     /// The rate limit the route declares (``WebRoute/limit``), the only one it may spend.
@@ -54,6 +58,7 @@ public final class WebRequest {
         if let id = cookies[SessionCookie.name], SessionCookie.isWellFormed(id) {
             session = try Self.loadSession(SessionCookie.hash(id), context: context)
         }
+        if let value = cookies[FormCookie.name], FormCookie.cookie.isWellFormed(value) { formCookie = value }
         if let value = cookies[FlashNotice.cookieName] {
             notice = FlashNotice.decode(value, key: context.flashKey)
             outgoingCookies.append(SetCookie.deleting(FlashNotice.cookieName, secure: context.configuration.isHTTPS))
@@ -86,22 +91,32 @@ public final class WebRequest {
 
     // MARK: Session
 
-    /// The session, creating an anonymous one (and its cookie) when there is none. Anonymous
-    /// sessions exist to hold the CSRF secret of the forms.
-    @discardableResult
-    public func ensureSession() throws -> Session {
-        if let session { return session }
-        let id = try SessionCookie.newID()
-        let created = try context.database.write { tx in try tx.sessions.create(idHash: SessionCookie.hash(id), portal: portal?.portal.rawValue ?? "system",
-                                                                                userID: nil, csrfSecret: try CSRFProtection.newSecret(),
-                                                                                lifetime: context.configuration.sessionLifetime, now: context.now) }
-        session = created
-        outgoingCookies.append(SessionCookie.setting(id, secure: context.configuration.isHTTPS))
-        return created
+    /// The browser's form cookie, making one (and its `Set-Cookie`) when it sent none or a
+    /// malformed one. Nothing is stored: the value is only ever MACed.
+    public func formCookieValue() throws -> String {
+        if let formCookie { return formCookie }
+        let value = try FormCookie.cookie.newValue()
+        formCookie = value
+        outgoingCookies.append(FormCookie.cookie.setting(value, secure: context.configuration.isHTTPS))
+        return value
     }
 
-    /// The CSRF token for this request's forms (creates the anonymous session if needed).
-    public func csrfToken() throws -> String { CSRFProtection.token(secret: try ensureSession().csrfSecret) }
+    /// The CSRF token for this request's forms: the session's (``CSRFProtection``) when logged
+    /// in, else a ``SignedFormToken`` over the form cookie (made if needed). Writes nothing.
+    public func csrfToken() throws -> String {
+        if let session { return CSRFProtection.token(secret: session.csrfSecret) }
+        return context.formTokens.token(cookie: try formCookieValue(), now: context.now)
+    }
+
+    /// Whether the submitted `csrf` field is good for this browser: against the session's
+    /// secret when it has a session (so pre-login tokens die at login), else against its form
+    /// cookie. No cookie at all: refused.
+    func hasValidCSRFToken() -> Bool {
+        let submitted = form[CSRFProtection.fieldName]
+        if let session { return CSRFProtection.isValid(submitted, secret: session.csrfSecret) }
+        guard let formCookie else { return false }
+        return context.formTokens.isValid(submitted, cookie: formCookie, now: context.now)
+    }
 
     /// The logged-in user of `portal` (default: the request's portal), or nil.
     public func currentUser(of portal: Portal? = nil) throws -> User? {
@@ -144,8 +159,17 @@ public final class WebRequest {
     /// client address and `identifier`; throws ``RateLimited`` (answered 429) when a limit is
     /// spent. A route that declared no limit cannot spend one: that is a programming error,
     /// answered 500 and logged, never a silently unlimited route.
+    ///
+    /// A POST spends the stored, shared counters (``RateLimiter``). A GET spends the per-address
+    /// rule in this process's memory (``PageRateLimiter``), because a GET must write nothing; it
+    /// may pass no identifier (a GET counted per identifier would let mail scanners, which
+    /// prefetch links, spend someone else's budget).
     public func rateLimit(identifier: String?) throws {
         guard let routeLimit else { throw WebRouteError.undeclaredLimit(path: String(http.path)) }
+        guard http.method == .post else {
+            guard identifier == nil else { throw WebRouteError.identifierLimitOnGET(path: String(http.path)) }
+            return try context.pageRateLimiter.check(route: routeLimit, address: client, now: context.now)
+        }
         try context.rateLimiter.check(route: routeLimit, address: client, identifier: identifier, now: context.now)
     }
 
@@ -180,6 +204,8 @@ public final class WebRequest {
 public enum WebRouteError: Error, Sendable, Equatable {
     /// The handler spent a rate limit but its route declares none.
     case undeclaredLimit(path: String)
+    /// A GET handler asked for a per-identifier limit, which only POSTs may spend.
+    case identifierLimitOnGET(path: String)
 }
 
 /// Thrown by a handler to answer with a redirect (``WebRequest/requireUser(of:)``).

@@ -4,8 +4,9 @@ import Foundation
 
 /// Runs `Database.purge` every `interval` while `clave serve` runs.
 ///
-/// Without it the sessions table grows by one row per cookieless visit to a form page until someone runs
-/// `clave db purge`; a crawler (or an attacker) could fill the disk. A failed purge is logged
+/// Without it expired sessions, spent-captcha records, rate-limit windows and old audit entries
+/// stay until someone runs `clave db purge`. (GETs write nothing, so a crawler grows no table;
+/// what grows comes from logins and POSTs, each behind its rate limit.) A failed purge is logged
 /// and tried again next time: housekeeping never stops the server.
 public final class Housekeeping: @unchecked Sendable {
     // `timer` is set in start() and cleared in stop(), both under `lock`.

@@ -3,15 +3,16 @@ import Foundation
 /// How long rows that can no longer be used are kept before a purge deletes them.
 ///
 /// Reset tokens are kept a week past expiry so that support staff can still see, in `clave db`
-/// queries, that a link was sent and why it no longer works; captchas and rate-limit counters
-/// only matter for minutes, a day is plenty. Sessions go as soon as they expire: they hold only
-/// a hash and a CSRF secret, and every cookieless visit to a page with a form creates one.
+/// queries, that a link was sent and why it no longer works; spent-captcha records and
+/// rate-limit counters only matter for minutes, a day is plenty. Sessions go as soon as they
+/// expire: they hold only a hash and a CSRF secret. (Only a login makes one: anonymous forms
+/// carry a signed token, so a cookieless visit writes nothing.)
 /// The audit log is kept half a year, long enough to answer "who reset my password in
 /// spring?", and then goes: an unbounded log grows without end and every query near it slows.
 public struct PurgePolicy: Sendable, Equatable {
     /// Reset tokens expired longer ago than this are deleted. Default 7 days.
     public var tokenRetention: TimeInterval
-    /// Captchas expired or used longer ago than this are deleted. Default 1 day.
+    /// Records of spent captchas whose id expired longer ago than this are deleted. Default 1 day.
     public var captchaRetention: TimeInterval
     /// Rate-limit windows that ended longer ago than this are deleted. Default 1 day.
     public var rateLimitRetention: TimeInterval

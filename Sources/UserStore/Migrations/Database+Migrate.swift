@@ -20,7 +20,6 @@ extension Database {
                 // other's result instead of applying a step twice.
                 let current = try tx.migrations.schemaVersion()
                 if current > supported { throw StoreError.newerSchema(found: current, supported: supported) }
-                guard current < migration.version else { return false }
                 try connection.executeScript("""
                     CREATE TABLE IF NOT EXISTS schema_migrations (
                         version INTEGER PRIMARY KEY,
@@ -28,12 +27,18 @@ extension Database {
                         applied_at REAL NOT NULL
                     )
                     """)
+                // A step is due when it is not recorded, not merely when it is above the file's
+                // version: two branches numbering steps 8 and 9 may ship in either order, and a
+                // file that got 9 first must still get 8.
+                let recorded = try connection.queryOne("SELECT 1 FROM schema_migrations WHERE version = ?1",
+                                                       [migration.version]) { _ in true } ?? false
+                guard !recorded else { return false }
                 try connection.executeScript(migration.sql)
                 try connection.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
                     [migration.version, migration.name, clock.now()])
                 // PRAGMA takes no parameters; the version is an Int from code, not input.
-                try connection.executeScript("PRAGMA user_version = \(migration.version)")
+                try connection.executeScript("PRAGMA user_version = \(max(current, migration.version))")
                 return true
             }
             if didApply {

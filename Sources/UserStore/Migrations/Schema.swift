@@ -1,8 +1,8 @@
 /// Every migration, in order. Add new steps at the end; never edit a released one.
 ///
-/// Times are REAL seconds since 1970 (UTC). Users' secrets are never stored: tokens, session ids
-/// and captcha answers as SHA-256 hex, passwords as PHC strings (see `PasswordHasher`). The
-/// server's own keys (`server_keys`) are the one secret kept as is: they must be read back.
+/// Times are REAL seconds since 1970 (UTC). Users' secrets are never stored: tokens and session ids
+/// as SHA-256 hex, passwords as PHC strings (see `PasswordHasher`); captcha answers are derived,
+/// never stored (migration 9). The server's own keys (`server_keys`) are the one secret kept as is: they must be read back.
 public enum Schema {
     /// The schema, step by step.
     public static let migrations: [Migration] = [
@@ -165,6 +165,20 @@ public enum Schema {
                 updated_at REAL NOT NULL
             );
             CREATE INDEX login_throttles_user ON login_throttles (user_id);
+            """),
+        Migration(version: 9, name: "stateless captchas: only spent ids", sql: """
+            -- A captcha is no longer a row: its id carries its expiry and a MAC, and its answer is
+            -- derived from the server's `captcha` key and the browser's form cookie, so drawing
+            -- one (a GET) writes nothing. What must be stored is that an id was used: one row per
+            -- answered or refreshed captcha, written by the POST, purged after its expiry.
+            -- The old rows (answer hashes and PNGs of captchas that lived minutes) go.
+            DROP TABLE captchas;
+            CREATE TABLE spent_captchas (
+                id TEXT PRIMARY KEY,
+                expires_at REAL NOT NULL,
+                spent_at REAL NOT NULL
+            );
+            CREATE INDEX spent_captchas_expiry ON spent_captchas (expires_at);
             """),
     ]
 }

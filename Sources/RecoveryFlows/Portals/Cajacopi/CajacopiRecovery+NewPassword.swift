@@ -14,10 +14,13 @@ extension CajacopiRecovery {
         case invalidLink(ResetTokenStatus)
     }
 
-    /// What a GET on the link shows: its status and user, without using it, audited as opened.
+    /// What a GET on the link shows: its status and user, without using it. Logged, not
+    /// audited: a GET writes nothing (mail scanners and floods of made-up tokens would otherwise
+    /// grow the audit log); using the link (the POST) is audited.
     public func openLink(token: String, clientAddress: String) throws -> (status: ResetTokenStatus, user: User?) {
         let (status, user) = try inspectLink(token: token)
-        audit.record(.resetLinkOpened, userID: user?.id, client: clientAddress, detail: "status=\(status.rawValue)")
+        audit.logger.info("reset link opened", ["portal": audit.portal, "status": status.rawValue,
+                                                "user": user.map { String($0.id) } ?? "-", "client": clientAddress])
         return (status, user)
     }
 
@@ -74,8 +77,11 @@ extension CajacopiRecovery {
         return .changed(userID: user.id)
     }
 
-    /// Tokens are 43 base64url characters; anything else is unknown without a database trip.
-    static func isPlausibleToken(_ token: String) -> Bool { CaptchaService.isWellFormed(id: token) }
+    /// Tokens are 43 base64url characters (256 bits); anything else is unknown without a
+    /// database trip.
+    static func isPlausibleToken(_ token: String) -> Bool {
+        token.utf8.count == 43 && Base64URL.decode(token)?.count == 32
+    }
 
     /// The words for a link that cannot be used, by why.
     static func invalidLinkMessage(_ status: ResetTokenStatus) -> String {

@@ -9,8 +9,8 @@ import UserStore
 ///
 /// 1. `GET /cajacopi/restablecer`: email and a server-drawn captcha ("Refrescar" is a form POST
 ///    to `/cajacopi/captcha`, so it works without JavaScript).
-/// 2. `POST /cajacopi/restablecer`: the captcha is checked (and used up; only from the session
-///    it was drawn for); then the request's rate limits are spent; then, whether or not
+/// 2. `POST /cajacopi/restablecer`: the captcha is checked (and used up; only from the browser
+///    it was drawn for, by its form cookie); then the request's rate limits are spent; then, whether or not
 ///    the email is registered, the same page, status and (thanks to a timing floor) about the
 ///    same time. For a registered email a one-time token is issued and its email enqueued in
 ///    the same transaction; only the token's SHA-256 is stored.
@@ -42,20 +42,21 @@ public struct CajacopiRecovery: Sendable {
     /// (the routes layer owns the limits, so it says which; none by default).
     let loginThrottleKeys: @Sendable (User) -> [String]
 
-    /// The flow over `database` and `templates`. `wakeOutbox` nudges the outbox worker after an
+    /// The flow over `database` and `templates`; captcha answers are derived with `captchaKey`
+    /// (the stored `captcha` server key: ``AppContext`` loads it). `wakeOutbox` nudges the outbox worker after an
     /// email is enqueued; `clock` is the time (tests pass their own to expire tokens and
     /// captchas without sleeping). `hashingPool`, when given, bounds how many scrypt hashes run
     /// at once (503 when busy), as the shell's login does. CSRF, client addresses and rate
     /// limits are the shell's: see `CajacopiRecoveryRoutes`.
     public init(database: Database, templates: TemplateSet, configuration: CajacopiRecoveryConfiguration,
-                hasher: PasswordHasher = PasswordHasher(), hashingPool: PasswordHashingPool? = nil,
+                captchaKey: [UInt8], hasher: PasswordHasher = PasswordHasher(), hashingPool: PasswordHashingPool? = nil,
                 clock: any ClaveClock = SystemClock(),
                 wakeOutbox: @escaping @Sendable () -> Void = {},
                 loginThrottleKeys: @escaping @Sendable (User) -> [String] = { _ in [] }) {
         self.database = database
         self.templates = templates
         self.configuration = configuration
-        self.captcha = CaptchaService(database: database, configuration: configuration.captcha)
+        self.captcha = CaptchaService(database: database, key: captchaKey, configuration: configuration.captcha)
         self.mail = CajacopiRecoveryMail(templates: templates, configuration: configuration)
         self.hasher = hasher
         self.hashingPool = hashingPool
@@ -75,7 +76,8 @@ public struct CajacopiRecovery: Sendable {
         case invalidEmail
     }
 
-    /// The request step without HTTP: checks the captcha (drawn for the session `sessionHash`),
+    /// The request step without HTTP: checks the captcha (drawn for the browser whose form
+    /// cookie is `browser`),
     /// then issues a token and enqueues its email when `email` belongs to a Cajacopi user, or
     /// does the same work without storing anything when it does not.
     ///
@@ -84,10 +86,10 @@ public struct CajacopiRecovery: Sendable {
     /// answers must not spend the victim's budget and block the owner's own request. Wrong
     /// answers stay bounded all the same, since each one uses up a captcha and drawing
     /// captchas has its own per-address limit.
-    public func requestReset(email rawEmail: String, captchaID: String, captchaAnswer: String, sessionHash: String,
+    public func requestReset(email rawEmail: String, captchaID: String, captchaAnswer: String, browser: String?,
                              clientAddress: String, spendLimit: () throws -> Void = {}) throws -> RequestOutcome {
         let now = clock.now()
-        let check = try captcha.check(id: captchaID, answer: captchaAnswer, sessionHash: sessionHash, now: now)
+        let check = try captcha.check(id: captchaID, answer: captchaAnswer, browser: browser, now: now)
         guard check == .passed else {
             audit.record(.captchaRefused, client: clientAddress, detail: "result=\(check.rawValue)")
             return .captchaRejected(check)
@@ -116,16 +118,16 @@ public struct CajacopiRecovery: Sendable {
     }
 
     /// "Refrescar": burns the captcha the page showed (so refreshing cannot farm images of one
-    /// answer; only the session it was drawn for can burn it) and draws a new one for the same
-    /// session.
-    public func refreshCaptcha(replacing old: String?, sessionHash: String, clientAddress: String) throws -> IssuedCaptcha {
-        if let old { _ = try captcha.check(id: old, answer: "", sessionHash: sessionHash, now: clock.now()) }
+    /// answer; only the browser it was drawn for can burn it) and draws a new one for the same
+    /// browser (its form cookie, `browser`).
+    public func refreshCaptcha(replacing old: String?, browser: String, clientAddress: String) throws -> IssuedCaptcha {
+        if let old { _ = try captcha.check(id: old, answer: "", browser: browser, now: clock.now()) }
         audit.record(.captchaRefreshed, client: clientAddress)
-        return try captcha.create(sessionHash: sessionHash, now: clock.now())
+        return try captcha.create(browser: browser, now: clock.now())
     }
 
-    /// A new captcha for the request page of the session `sessionHash`.
-    public func newCaptcha(sessionHash: String) throws -> IssuedCaptcha {
-        try captcha.create(sessionHash: sessionHash, now: clock.now())
+    /// A new captcha for the request page of the browser whose form cookie is `browser`.
+    public func newCaptcha(browser: String) throws -> IssuedCaptcha {
+        try captcha.create(browser: browser, now: clock.now())
     }
 }

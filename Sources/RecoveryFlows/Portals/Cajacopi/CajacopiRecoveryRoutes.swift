@@ -9,8 +9,9 @@ import UserStore
 ///
 /// Each step spends its route's limit (``CajacopiPortal/RecoveryLimit``): the request per address
 /// and per submitted email (once its captcha has passed), captchas drawn and link uses per
-/// address. A captcha is drawn for the browser's session (anonymous until login: the page
-/// carries a CSRF token) and answered only from it.
+/// address. The GETs (the request page drawing its captcha, the link opened) count in memory
+/// only (``PageRateLimiter``): a GET writes nothing. A captcha is drawn for the browser's form
+/// cookie (``FormCookie``) and shown and answered only with it.
 extension CajacopiPortal {
     /// Rate-limit route names (``RateLimitPolicy`` keys; their defaults are
     /// ``RateLimitPolicy/cajacopiRecoveryDefaults``).
@@ -19,10 +20,11 @@ extension CajacopiPortal {
         public static let login = "cajacopi.login"
         /// "Enviar Solicitud", per client address and per submitted email (existing or not).
         public static let forgotPassword = "cajacopi.forgot-password"
-        /// Drawing a captcha (request page views and "Refrescar"), per client address.
+        /// Drawing a captcha, per client address: "Refrescar" (a POST) in the store, request
+        /// page views (a GET) in this process's memory.
         public static let captcha = "cajacopi.captcha"
-        /// Opening a link (a GET), per client address only: mail scanners open links, and their
-        /// prefetches must not spend the link's own budget.
+        /// Opening a link (a GET), per client address only, in memory: mail scanners open links,
+        /// and their prefetches must not spend the link's own budget.
         public static let openLink = "cajacopi.open-link"
         /// Using a link (the POST of the new-password page), per client address and token hash.
         public static let changePassword = "cajacopi.change-password"
@@ -38,17 +40,16 @@ extension CajacopiPortal {
         ] + PortalSession.routes(theme, template: "cajacopi/inicio.html", title: "Inicio: Hanna") + [
             .page("/cajacopi/restablecer", limit: RecoveryLimit.captcha) { request in
                 try request.rateLimit(identifier: nil)
-                let session = try request.ensureSession().idHash
-                return try request.render(pages.requestForm(captcha: try flow.newCaptcha(sessionHash: session)))
+                return try request.render(pages.requestForm(captcha: try flow.newCaptcha(browser: try request.formCookieValue())))
             },
             .form("/cajacopi/restablecer", limit: RecoveryLimit.forgotPassword) { request in
                 let typed = request.rawField("correo")
-                let session = try request.ensureSession().idHash
+                let browser = try request.formCookieValue()
                 guard !ControlCharacters.contains(typed) else {
                     // Refused before any look-up or email counter; the address is still counted,
                     // because the page draws a new captcha.
                     try request.rateLimit(identifier: nil)
-                    return try request.render(pages.requestForm(captcha: try flow.newCaptcha(sessionHash: session),
+                    return try request.render(pages.requestForm(captcha: try flow.newCaptcha(browser: browser),
                                                                 email: FormState.visible(typed),
                                                                 errors: [FormState.controlCharacterMessage],
                                                                 status: .unprocessableContent))
@@ -57,11 +58,11 @@ extension CajacopiPortal {
                 // The limit is spent only once the captcha passes (see `requestReset`).
                 let email = (try? Identifier(typed))?.value ?? ""
                 let outcome = try flow.requestReset(email: email, captchaID: request.form["captcha_id"] ?? "",
-                                                    captchaAnswer: request.form["captcha"] ?? "", sessionHash: session,
+                                                    captchaAnswer: request.form["captcha"] ?? "", browser: browser,
                                                     clientAddress: request.client) {
                     try request.rateLimit(identifier: email)
                 }
-                let page = try pages.requestAnswer(outcome, email: email) { try flow.newCaptcha(sessionHash: session) }
+                let page = try pages.requestAnswer(outcome, email: email) { try flow.newCaptcha(browser: browser) }
                 let response = try request.render(page)
                 // Known or unknown account: the same page, after the same least time.
                 return outcome == .accepted ? flow.configuration.timing.padded(response) : response
@@ -69,7 +70,7 @@ extension CajacopiPortal {
             .form("/cajacopi/captcha", limit: RecoveryLimit.captcha) { request in
                 try request.rateLimit(identifier: nil)
                 let issued = try flow.refreshCaptcha(replacing: request.form["captcha_id"],
-                                                     sessionHash: try request.ensureSession().idHash, clientAddress: request.client)
+                                                     browser: try request.formCookieValue(), clientAddress: request.client)
                 return try request.render(pages.requestForm(captcha: issued, email: request.field("correo")))
             },
             .resource("/cajacopi/captcha/{id}.png") { http in try flow.captchaImage(http) },
@@ -116,7 +117,7 @@ extension CajacopiPortal {
             policy: PasswordPolicy(commonPasswords: context.commonPasswords),
             captcha: CaptchaConfiguration(recordsAnswersForDevelopment: context.configuration.mode == .development))
         return CajacopiRecovery(
-            database: context.database, templates: context.templates, configuration: configuration,
+            database: context.database, templates: context.templates, configuration: configuration, captchaKey: context.captchaKey,
             hasher: context.hasher, hashingPool: context.hashingPool,
             clock: context.clock, wakeOutbox: context.wakeOutbox,
             loginThrottleKeys: { user in
@@ -127,9 +128,11 @@ extension CajacopiPortal {
 }
 
 extension CajacopiRecovery {
-    /// `GET /cajacopi/captcha/{id}.png`: the image of a live captcha, never cached.
+    /// `GET /cajacopi/captcha/{id}.png`: the image of a live captcha, drawn again from its id
+    /// and the asking browser's form cookie (another browser gets a 404), never cached.
     func captchaImage(_ request: HTTPRequest) throws -> HTTPResponse {
-        guard let id = request.parameters["id"], let png = try captcha.image(id: id, now: clock.now()) else {
+        let browser = request.cookies[FormCookie.name].flatMap { FormCookie.cookie.isWellFormed($0) ? $0 : nil }
+        guard let id = request.parameters["id"], let png = try captcha.image(id: id, browser: browser, now: clock.now()) else {
             var missing = HTTPResponse.text("Captcha no encontrado o vencido.", status: .notFound)
             missing.headers.replace("Cache-Control", "no-store")
             return missing

@@ -35,7 +35,9 @@ public enum AuditEvent: String, Sendable, CaseIterable {
     case resetRequested = "reset.requested"
     /// "Olvidé el usuario" was asked for (`accounts=N`).
     case usernameReminderRequested = "username.reminder_requested"
-    /// A reset link was opened (a GET; `status=valid|expired|used|superseded|unknown`).
+    /// A reset link was opened (a GET; `status=valid|expired|used|superseded|unknown`). No
+    /// longer written: a GET writes nothing, so the opening is a log line ("reset link
+    /// opened"). Kept so entries older than that still have their name.
     case resetLinkOpened = "reset.link_opened"
     /// A reset link was refused when used (`status=…`).
     case resetLinkRefused = "reset.link_refused"

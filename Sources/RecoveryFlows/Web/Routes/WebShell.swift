@@ -4,6 +4,7 @@ import UserStore
 
 /// The shell around every page route of a ``RouteTable``: it resolves the client address,
 /// loads the session, decodes the form, **checks CSRF on every POST before the handler runs**
+/// (against the session's secret, or without a session against the form cookie)
 /// (403 page, nothing changed), sets the cookies the handler asked for, and renders whatever
 /// the handler throws through the one error renderer, ``ErrorPages/response(for:request:context:)``.
 enum WebShell {
@@ -14,8 +15,7 @@ enum WebShell {
             let web = try WebRequest(http, context: context, routeLimit: route.limit)
             request = web
             if route.csrf == .checked {
-                guard let session = web.session,
-                      CSRFProtection.isValid(web.form[CSRFProtection.fieldName], secret: session.csrfSecret) else {
+                guard web.hasValidCSRFToken() else {
                     web.audit(.csrfRejected, detail: "path=\(http.path.prefix(80))")
                     throw HTTPError(.forbidden, message: CSRFProtection.rejectionMessage)
                 }
@@ -29,7 +29,14 @@ enum WebShell {
             request.finish(&response)
             return response
         } catch {
-            if error is RateLimited { request?.audit(.rateLimited, detail: "path=\(http.path.prefix(80))") }
+            if error is RateLimited {
+                // A GET writes nothing, not even its refusal: a flood of them must grow no table.
+                if http.method == .post {
+                    request?.audit(.rateLimited, detail: "path=\(http.path.prefix(80))")
+                } else {
+                    context.logger.info("rate limited", ["path": String(http.path.prefix(80)), "client": request?.client ?? "-"])
+                }
+            }
             var response = ErrorPages.response(for: error, request: http, context: context)
             request?.finish(&response)
             return response
