@@ -51,18 +51,20 @@ summary() {
     printf "min %.3f  median %.3f  max %.3f  (n=%d; statuses %s)\n", v[1], v[int((NR+1)/2)], v[NR], NR, codes}'
 }
 
-for i in $(seq 1 "$N"); do attempt "127.0.0.$((10 + i))" "bench.unknown$i" "$PASSWORD-x"; done > "$WORK/unknown"
-for i in $(seq 1 "$N"); do attempt "127.0.0.$((60 + i))" "bench.wrong$i" "$PASSWORD-x"; done > "$WORK/wrong"
-for i in $(seq 1 "$N"); do attempt "127.0.0.$((110 + i))" "bench.lockedwrong$i" "$PASSWORD-x"; done > "$WORK/lockedwrong"
-for i in $(seq 1 "$N"); do attempt "127.0.0.$((160 + i))" "bench.lockedright$i" "$PASSWORD"; done > "$WORK/lockedright"
 # Six wrong guesses from a stranger's address put a user under the throttle's first wait (one
 # minute), and the measured attempt follows at once, from another address.
-throttled() { # user name, password, priming address, measuring address
-  for g in 1 2 3 4 5 6; do attempt "$3" "$1" "guess-$g" >/dev/null; done
-  attempt "$4" "$1" "$2"
-}
-for i in $(seq 1 "$N"); do throttled "bench.throttledwrong$i" "$PASSWORD-x" "127.0.2.$i" "127.0.4.$i"; done > "$WORK/throttledwrong"
-for i in $(seq 1 "$N"); do throttled "bench.throttledright$i" "$PASSWORD" "127.0.3.$i" "127.0.5.$i"; done > "$WORK/throttledright"
+prime() { for g in 1 2 3 4 5 6; do attempt "$1" "$2" "guess-$g" >/dev/null; done; }
+# The states take turns, so a machine that slows down or speeds up mid-run shifts them all alike.
+for i in $(seq 1 "$N"); do
+  attempt "127.0.0.$((10 + i))" "bench.unknown$i" "$PASSWORD-x" >> "$WORK/unknown"
+  attempt "127.0.0.$((60 + i))" "bench.wrong$i" "$PASSWORD-x" >> "$WORK/wrong"
+  attempt "127.0.0.$((110 + i))" "bench.lockedwrong$i" "$PASSWORD-x" >> "$WORK/lockedwrong"
+  attempt "127.0.0.$((160 + i))" "bench.lockedright$i" "$PASSWORD" >> "$WORK/lockedright"
+  prime "127.0.2.$i" "bench.throttledwrong$i"
+  attempt "127.0.4.$i" "bench.throttledwrong$i" "$PASSWORD-x" >> "$WORK/throttledwrong"
+  prime "127.0.3.$i" "bench.throttledright$i"
+  attempt "127.0.5.$i" "bench.throttledright$i" "$PASSWORD" >> "$WORK/throttledright"
+done
 echo "secop login, unknown user:               $(summary < "$WORK/unknown")"
 echo "secop login, known user, wrong password: $(summary < "$WORK/wrong")"
 echo "secop login, locked user, wrong password: $(summary < "$WORK/lockedwrong")"
