@@ -10,13 +10,18 @@ public struct DKIMConfiguration: Sendable {
     public var selector: String
     /// The private key that signs.
     public var signer: RSASigner
-    /// Header fields signed, in order (RFC 6376 §5.4.1: From is required; the others are the
-    /// ones whose change would alter what the reader sees or how the message is handled).
+    /// Header fields signed, in order, each oversigned: listed in `h=` once more than the
+    /// message holds it, so none can be added after signing (RFC 6376 §8.15,
+    /// `DKIMHeaderSelection`). RFC 6376 §5.4.1: From is required; the others are the ones
+    /// whose change or addition would alter what the reader sees or how the message is handled.
     public var signedHeaders: [String]
 
-    /// The fields signed unless told otherwise.
+    /// The fields signed unless told otherwise. Reply-To and Cc are absent from our mail and
+    /// signed as null fields, so an added one (answers sent elsewhere, a copy to a stranger)
+    /// breaks the signature; the MIME fields decide how the body is read.
     public static let defaultSignedHeaders = [
-        "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "Auto-Submitted",
+        "From", "To", "Subject", "Date", "Message-ID", "Reply-To", "Cc",
+        "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Auto-Submitted",
     ]
 
     /// Checks that domain and selector are DNS names and that From is signed.
@@ -61,26 +66,18 @@ public struct DKIMSigner: Sendable {
     /// `message` with its DKIM-Signature header first (RFC 6376 §5.6).
     public func sign(_ message: MIMEMessage, at date: Date) throws -> MIMEMessage {
         let bodyHash = SHA256.hash(DKIMCanonicalization.relaxedBody(Array(message.body.utf8)))
-        // RFC 6376 §5.4.2: sign the last instance of each named field; a name given that the
-        // message lacks is signed as empty, which also stops one being added later.
-        var signedNames: [String] = []
-        var headerData = ""
-        for name in configuration.signedHeaders {
-            signedNames.append(name.lowercased())
-            if let field = message.headers.last(where: { $0.name.lowercased() == name.lowercased() }) {
-                headerData += DKIMCanonicalization.relaxedHeader(name: field.name, value: field.value)
-            }
-        }
+        let selection = DKIMHeaderSelection(oversigning: configuration.signedHeaders, in: message.headers)
         let timestamp = Int(date.timeIntervalSince1970)
+        let timeAndNames = "\tt=\(timestamp); h="
         let unsigned = "v=1; a=rsa-sha256; c=relaxed/relaxed; d=\(configuration.domain); s=\(configuration.selector);\r\n"
-            + "\tt=\(timestamp); h=\(signedNames.joined(separator: ":"));\r\n"
+            + timeAndNames + Self.foldedNames(selection.names, startingAt: timeAndNames.count) + ";\r\n"
             + "\tbh=\(Data(bodyHash).base64EncodedString());\r\n"
             + "\tb="
         // RFC 6376 §3.7: the signature field itself is hashed last, with an empty b= and
         // without its trailing CRLF.
         var canonicalSignature = DKIMCanonicalization.relaxedHeader(name: "DKIM-Signature", value: unsigned)
         canonicalSignature.removeLast()  // "\r\n" is one Character in Swift
-        let signature = try configuration.signer.sign(Array((headerData + canonicalSignature).utf8))
+        let signature = try configuration.signer.sign(Array((selection.canonicalHeaders + canonicalSignature).utf8))
         let encoded = Data(signature).base64EncodedString()
         var folded = ""
         var index = encoded.startIndex
@@ -91,5 +88,23 @@ public struct DKIMSigner: Sendable {
             index = end
         }
         return message.prepending(name: "DKIM-Signature", value: unsigned + folded)
+    }
+
+    /// The `h=` names joined by ":", folded before a ":" that would take a line past 76
+    /// characters (the ";" after it keeps it within RFC 5322 §2.1.1's 78). RFC 6376 §3.5 allows
+    /// FWS around each ":", and relaxed canonicalization unfolds it for signer and verifier alike.
+    static func foldedNames(_ names: [String], startingAt column: Int) -> String {
+        var out = ""
+        var column = column
+        for (index, name) in names.enumerated() {
+            let piece = index == 0 ? name : ":" + name
+            if index > 0 && column + piece.count > 76 {
+                out += "\r\n\t"
+                column = 1
+            }
+            out += piece
+            column += piece.count
+        }
+        return out
     }
 }
