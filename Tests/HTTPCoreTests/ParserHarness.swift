@@ -70,6 +70,19 @@ enum ParserHarness {
         events(Array(text.utf8), limits: limits)
     }
 
+    /// The first request of `text`, as handlers get it, or nil when the parser gives none.
+    static func request(_ text: String) -> HTTPRequest? {
+        var parser = HTTPRequestParser()
+        Array(text.utf8).withUnsafeBytes { parser.append($0) }
+        while true {
+            switch parser.next() {
+            case .request(let request): return request
+            case .head: continue
+            case .needMore, .error: return nil
+            }
+        }
+    }
+
     /// The error the input ends with, if any.
     static func error(_ text: String, limits: HTTPLimits = HTTPLimits()) -> HTTPParseError? {
         events(text, limits: limits).last?.error

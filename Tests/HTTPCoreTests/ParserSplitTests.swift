@@ -18,6 +18,8 @@ struct ParserSplitTests {
         "GET / HTTP/1.1\r\nHost: h\r\nX-Latin: caf\u{E9}\r\nX-Tab:\tv\t\r\n\r\n",
         "\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n",
         "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n",
+        "GET http://clave.example:8080/soi/ingreso?x=1 HTTP/1.1\r\nHost: otro\r\n\r\nGET HTTPS://h HTTP/1.1\r\nHost: h\r\n\r\n",
+        "POST /up HTTP/1.2\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5 ;a = \"b\" ; c\r\nhello\r\n0\r\n\r\n",
     ]
 
     @Test(arguments: inputs)

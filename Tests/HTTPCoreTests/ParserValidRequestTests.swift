@@ -122,6 +122,35 @@ struct ParserValidRequestTests {
         #expect(!request.head.keepAlive)
     }
 
+    /// RFC 9110 §2.5: a higher minor version is treated as the highest we support, 1.1: it
+    /// must carry Host, may be chunked, stays alive by default and may ask for 100-continue.
+    @Test(arguments: ["HTTP/1.2", "HTTP/1.9"])
+    func aHigherMinorVersionIsServedAsHTTP11(_ version: String) throws {
+        let request = try #require(ParserHarness.request("GET /healthz \(version)\r\nHost: h\r\n\r\n"))
+        #expect(request.version == .http1_1)
+        #expect(request.head.keepAlive)
+        #expect(ParserHarness.status("GET / \(version)\r\nAccept: */*\r\n\r\n") == 400)
+        let chunked = ParserHarness.events(
+            "POST / \(version)\r\nHost: h\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n")
+        #expect(chunked == [.head(method: "POST", target: "/", version: "HTTP/1.1",
+                                  headers: ["Host: h", "Transfer-Encoding: chunked", "Expect: 100-continue"],
+                                  expectsContinue: true)])
+        let closing = ParserHarness.events("GET / \(version)\r\nHost: h\r\nConnection: close\r\n\r\n")
+        #expect(closing.count == 1 && closing[0].error == nil)
+    }
+
+    /// RFC 9112 §7.1.1 with RFC 9110 §5.6.3: BWS around `;` and `=` is parsed and dropped
+    /// (whitespace leading to neither is refused, see ParserRejectionTests.chunkCases).
+    @Test func chunkExtensionsWithBadWhitespace() {
+        let head = "POST /up HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for line in ["5 ;a", "5\t;a", "5 ; a", "5;a = b", "5;a\t=\t\"b c\"", "5;a ;b=c ; d", "5 ;a=\"x\" ;b"] {
+            let events = ParserHarness.events(head + line + "\r\nhello\r\n0 ;fin\r\n\r\n")
+            #expect(events.last == .request(method: "POST", target: "/up", version: "HTTP/1.1",
+                                            headers: ["Host: h", "Transfer-Encoding: chunked"],
+                                            body: Array("hello".utf8), trailers: []), "\(line)")
+        }
+    }
+
     @Test func expectContinueBeforeAnyBody() {
         let head = "POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-Continue\r\nContent-Length: 4\r\n\r\n"
         let events = ParserHarness.events(Array((head + "body").utf8), cuts: [head.utf8.count])

@@ -80,6 +80,20 @@ import Testing
         #expect(try router.respond(to: request(.get, "/staticx")).status == .notFound)
     }
 
+    /// RFC 9112 §3.2.2: an absolute-form target reaches routes, parameters and mounts by its
+    /// path alone, as the parser hands it on.
+    @Test func anAbsoluteFormRequestIsRoutedByItsPath() throws {
+        func parsed(_ target: String) throws -> HTTPRequest {
+            try #require(ParserHarness.request("GET \(target) HTTP/1.1\r\nHost: x\r\n\r\n"))
+        }
+        var router = sample()
+        router.mount("/static/", ClosureResponder { .text("static:" + $0.target) })
+        #expect(try router.respond(to: parsed("http://clave.example/healthz?x=1")).body == Array("ok".utf8))
+        #expect(try router.respond(to: parsed("HTTPS://h/cajacopi/captcha/ab12.png")).body == Array("captcha ab12".utf8))
+        #expect(try router.respond(to: parsed("http://h/static/app.css?v=2")).body == Array("static:/app.css?v=2".utf8))
+        #expect(try router.respond(to: parsed("http://h")).status == .notFound)
+    }
+
     @Test func inlineIsDeclaredPerRoute() {
         let router = sample()
         #expect(router.respondsInline(to: request(.get, "/healthz").head))

@@ -28,6 +28,32 @@ import TestSupport
         #expect(response.header("Connection") == nil)
     }
 
+    /// RFC 9112 §3.2.2: a server MUST accept absolute-form; the route sees only the path.
+    @Test func anAbsoluteFormTargetReachesTheRoute() throws {
+        let live = try LiveServer(Self.router())
+        let client = try live.connect()
+        try client.send("GET http://localhost/healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.text == "ok")
+        try client.send("GET HTTPS://127.0.0.1:\(live.port)/echo/absoluta?x=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().text == "eco absoluta")
+    }
+
+    /// RFC 9110 §2.5: HTTP/1.2 is served as 1.1, answered `HTTP/1.1` and kept alive.
+    @Test func aHigherMinorVersionIsAnsweredAsHTTP11AndKeptAlive() throws {
+        let live = try LiveServer(Self.router())
+        let client = try live.connect()
+        try client.send("GET /echo/uno HTTP/1.2\r\nHost: x\r\n\r\nGET /healthz HTTP/1.9\r\nHost: x\r\n\r\n")
+        let first = try client.readResponse()
+        #expect(first.version == "HTTP/1.1")
+        #expect(first.text == "eco uno")
+        #expect(first.header("Connection") == nil)
+        let second = try client.readResponse()
+        #expect(second.version == "HTTP/1.1")
+        #expect(second.text == "ok")
+    }
+
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {
         let live = try LiveServer(Self.router())
         let client = try live.connect()
@@ -75,6 +101,12 @@ import TestSupport
         ("POST /body HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 400),
         ("POST /body HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501),
         ("GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505),
+        ("GET / HTTP/0.9\r\nHost: x\r\n\r\n", 505),
+        ("GET ftp://x/healthz HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        ("GET http://u@x/healthz HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        ("CONNECT x:443 HTTP/1.1\r\nHost: x:443\r\n\r\n", 400),
+        // RFC 9112 §7.1: whitespace after a chunk size must lead to a chunk-ext.
+        ("POST /body HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5 \r\nhola!\r\n0\r\n\r\n", 400),
     ])
     func eachParserRejectionIsAnsweredAndTheConnectionClosed(request: String, status: Int) throws {
         let live = try LiveServer(Self.router())

@@ -141,6 +141,8 @@ public final class RawHTTPClient {
 
 /// A response as `RawHTTPClient` read it.
 public struct RawHTTPResponse {
+    /// The status line's version (`HTTP/1.1`), empty for a response built from its parts.
+    public var version = ""
     public var status: Int
     public var reason: String
     public var headers: [(String, String)]
@@ -170,6 +172,7 @@ public struct RawHTTPResponse {
             headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
         self.init(status: status, reason: parts.count > 2 ? String(parts[2]) : "", headers: headers, body: [])
+        version = String(parts[0])
     }
 
     /// The first value of `name`, case-insensitively.

@@ -1,4 +1,5 @@
-/// The HTTP version of a request line. Only 1.0 and 1.1 are served; anything else is a 505.
+/// The HTTP version of a request line: 1.0 or 1.1. A higher 1.x arrives as 1.1 (RFC 9110
+/// §2.5, see `RequestLine.version`); another major version is a 505.
 public struct HTTPVersion: Hashable, Sendable, CustomStringConvertible {
     public let major: Int
     public let minor: Int
@@ -16,7 +17,10 @@ public struct HTTPVersion: Hashable, Sendable, CustomStringConvertible {
 /// `Expect: 100-continue` or reject an oversized body before reading it.
 public struct HTTPRequestHead: Sendable {
     public var method: HTTPMethod
-    /// The request target exactly as sent (origin form, `/path?query`).
+    /// The request target in origin-form (`/path?query`), or `*` for `OPTIONS *`. An
+    /// absolute-form target (`http://host/path?query`) arrives reduced to its path and query,
+    /// its authority in the Host field (RFC 9112 §3.2.2, see `RequestTarget`), so `path`,
+    /// `query`, the router and static files never see a scheme or host.
     public var target: String
     public var version: HTTPVersion
     public var headers: HTTPHeaders

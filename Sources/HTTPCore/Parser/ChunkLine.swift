@@ -18,6 +18,13 @@ enum ChunkLine {
 
     /// Validates chunk extensions. Nothing uses them, but a malformed one means a peer that
     /// frames differently, so it is an error.
+    ///
+    /// Whitespace is BWS, allowed only where the grammar puts it: before and after `;` and
+    /// `=`. So `5 ;a = b` is accepted (RFC 9110 §5.6.3: a recipient MUST parse BWS), while
+    /// whitespace that leads to no `;` or `=` (`5 \r\n`, `5;a \r\n`) is not a chunk line and is
+    /// a 400. llhttp (9.x, without its `lenient_spaces_after_chunk_size` flag) is stricter and
+    /// refuses any whitespace in the line; where we differ it is llhttp refusing a line we read
+    /// by the grammar, which cannot frame a body two ways.
     static func checkExtensions(_ bytes: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) {
         var index = 0
         func skipWhitespace() {
@@ -28,15 +35,21 @@ enum ChunkLine {
             while index < bytes.count, HTTPSyntax.isTokenByte(bytes[index]) { index += 1 }
             return index > start
         }
-        while true {
+        while index < bytes.count {
             skipWhitespace()
-            if index == bytes.count { return }
-            guard bytes[index] == HTTPSyntax.semicolon else { throw .badRequest("malformed chunk extension") }
+            guard index < bytes.count, bytes[index] == HTTPSyntax.semicolon else {
+                throw .badRequest("malformed chunk extension")
+            }
             index += 1
             skipWhitespace()
             guard token() else { throw .badRequest("malformed chunk extension") }
+            let afterName = index
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == HTTPSyntax.equals else { continue }
+            guard index < bytes.count, bytes[index] == HTTPSyntax.equals else {
+                // Not a value: the whitespace must lead to the next `;`, checked on the next turn.
+                index = afterName
+                continue
+            }
             index += 1
             skipWhitespace()
             if index < bytes.count, bytes[index] == HTTPSyntax.quote {

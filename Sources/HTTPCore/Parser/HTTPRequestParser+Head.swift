@@ -17,7 +17,8 @@ extension HTTPRequestParser {
             try RequestLine.parse(bytes)
         }
         current.method = method
-        current.target = target
+        current.target = target.originForm
+        current.authority = target.authority
         current.version = version
         state = .fields
         return nil
@@ -39,7 +40,10 @@ extension HTTPRequestParser {
         if current.fieldCount > limits.maxHeaderCount { throw .headerFieldsTooLarge }
         let field = try withBytes(line) { bytes throws(HTTPParseError) in try FieldLine.parse(bytes) }
         try record(field)
-        current.headers.add(field.name, field.value)
+        // RFC 9112 §3.2.2: with an absolute-form target, Host is ignored for the authority
+        // (see `RequestInProgress.authority`); substituted here so the field keeps its place.
+        let value = field.kind == .host ? current.authority ?? field.value : field.value
+        current.headers.add(field.name, value)
         return nil
     }
 

@@ -64,8 +64,8 @@ enum HTTPSyntax {
         return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 
-    /// Whether `bytes` equal `lowercase` ignoring ASCII case. `lowercase` must hold lower-case
-    /// letters, digits or `-` only (field names we look for).
+    /// Whether `bytes` equal `lowercase` ignoring ASCII case. `lowercase` must hold no
+    /// upper-case letters (field names we look for, `http://`); other bytes compare exactly.
     @inline(__always)
     static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercase: StaticString) -> Bool {
         guard bytes.count == lowercase.utf8CodeUnitCount else { return false }

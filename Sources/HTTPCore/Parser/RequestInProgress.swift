@@ -9,7 +9,20 @@ struct RequestInProgress: Sendable {
 
     var emptyLines = 0
     var method = HTTPMethod.get
+    /// The target in origin-form (`RequestTarget.originForm`).
     var target = ""
+    /// The authority of an absolute-form target, if it was one.
+    ///
+    /// RFC 9112 §3.2.2: when the target is in absolute-form, the server MUST ignore the Host
+    /// field and use the target's authority instead. The Host rules of `framing(limits:)` still
+    /// apply (an HTTP/1.1 request needs exactly one Host, whatever its target form), so this
+    /// only changes the value the one field carries: the parser stores the authority in its
+    /// place, and handlers that read Host (the loopback check of the development routes) see
+    /// the authority the client asked for. An HTTP/1.0 request without Host gets none added:
+    /// its fields stay the ones the limits counted, and the loopback check refuses a request
+    /// without Host, the safe side. Nothing builds links from Host either way; links use the
+    /// configured public URL.
+    var authority: String?
     var version = HTTPVersion.http1_1
     var headers = HTTPHeaders()
     /// Head bytes so far, request line and CRLFs included (trailers are added too).

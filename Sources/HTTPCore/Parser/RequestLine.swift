@@ -6,7 +6,7 @@ enum RequestLine {
     /// we do not (strict, so we never split a line differently from an intermediary).
     static func parse(
         _ line: UnsafeBufferPointer<UInt8>
-    ) throws(HTTPParseError) -> (HTTPMethod, String, HTTPVersion) {
+    ) throws(HTTPParseError) -> (HTTPMethod, RequestTarget, HTTPVersion) {
         var index = 0
         while index < line.count, HTTPSyntax.isTokenByte(line[index]) { index += 1 }
         guard index > 0, index < line.count, line[index] == HTTPSyntax.space else {
@@ -21,8 +21,7 @@ enum RequestLine {
         }
         let target = UnsafeBufferPointer(rebasing: line[targetStart..<index])
         let version = try self.version(UnsafeBufferPointer(rebasing: line[(index + 1)...]))
-        try checkForm(target, method: method)
-        return (method, String(decoding: target, as: UTF8.self), version)
+        return (method, try RequestTarget.parse(target, method: method), version)
     }
 
     /// The method, reusing the common ones' strings.
@@ -36,7 +35,11 @@ enum RequestLine {
     }
 
     /// `HTTP-version = "HTTP" "/" DIGIT "." DIGIT` (RFC 9112 §2.3), case-sensitive.
-    /// 1.0 and 1.1 are served; another well-formed version is a 505, anything else a 400.
+    ///
+    /// 1.0 and 1.1 are served, and so is a higher 1.x: RFC 9110 §2.5 says a recipient treats a
+    /// higher minor version as the highest minor it supports, so `HTTP/1.2` is read, framed
+    /// and kept alive as `HTTP/1.1` (and answered `HTTP/1.1`, as every response is). Another
+    /// major version (`HTTP/0.9`, `HTTP/2.0`) is a 505; anything not in the grammar a 400.
     static func version(_ bytes: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> HTTPVersion {
         guard bytes.count == 8,
               bytes[0] == 0x48, bytes[1] == 0x54, bytes[2] == 0x54, bytes[3] == 0x50, bytes[4] == 0x2F,
@@ -45,16 +48,7 @@ enum RequestLine {
         else { throw .badRequest("malformed HTTP version") }
         let major = Int(bytes[5] - 0x30)
         let minor = Int(bytes[7] - 0x30)
-        guard major == 1, minor <= 1 else { throw .versionNotSupported }
-        return minor == 1 ? .http1_1 : .http1_0
-    }
-
-    /// RFC 9112 §3.2: origin-form (`/path?query`) is what a server gets; asterisk-form only
-    /// with OPTIONS (§3.2.4). Absolute-form is for proxies and authority-form for CONNECT;
-    /// we are neither, so both are 400.
-    static func checkForm(_ target: UnsafeBufferPointer<UInt8>, method: HTTPMethod) throws(HTTPParseError) {
-        if target[0] == 0x2F { return }
-        if target.count == 1, target[0] == 0x2A, method == .options { return }
-        throw .badRequest("unsupported request-target form")
+        guard major == 1 else { throw .versionNotSupported }
+        return minor == 0 ? .http1_0 : .http1_1
     }
 }
