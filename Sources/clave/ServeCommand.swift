@@ -48,6 +48,10 @@ enum ServeCommand: Command {
     """
 
     static func run(_ arguments: Arguments) throws -> Int32 {
+        // First of all, before any thread exists (the log writer's starts with the first line a
+        // migration logs): every thread inherits the blocked SIGTERM and SIGINT, so the signal
+        // waits for the watcher below and shutdown is graceful even on a first start.
+        try SignalWatcher.blockTerminationSignals()
         var arguments = arguments
         let settings = try ServeConfiguration(&arguments)
         let ehloName = arguments.option("ehlo-name") ?? "localhost"
@@ -74,7 +78,7 @@ enum ServeCommand: Command {
         let metrics = Metrics()
         let app = LateResponder()
         let server = HTTPServer(configuration: configuration, responder: app, metrics: metrics)
-        // Before any server thread exists, so that every thread inherits the blocked signals.
+        // Before the server starts; a signal that came during the migrations is read at once.
         let signals = try SignalWatcher { signal in
             logger.info("shutting down", ["signal": String(signal)])
             server.shutdown()

@@ -20,6 +20,18 @@ enum ConnectionSocket {
         }
     }
 
+    /// Whether bytes the client sent wait unread in the kernel (a peek that takes nothing).
+    /// End of file and errors are "no": such a connection has nothing left to answer.
+    static func hasPendingInput(_ descriptor: Int32) -> Bool {
+        var byte: UInt8 = 0
+        while true {
+            let n = Glibc.recv(descriptor, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+            if n > 0 { return true }
+            if n < 0 && errno == EINTR { continue }
+            return false
+        }
+    }
+
     /// Writes `head` then `body` with one `sendmsg` (a `writev` that takes `MSG_NOSIGNAL`, so a
     /// client that went away gives `EPIPE` instead of killing the process with SIGPIPE).
     /// Head and body leave in the same segment when they fit, which is what keeps a

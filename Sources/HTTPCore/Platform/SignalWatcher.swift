@@ -15,13 +15,12 @@ public final class SignalWatcher: @unchecked Sendable {
 
     /// Starts watching; `handler` receives the signal number (`SIGTERM` = 15, `SIGINT` = 2) each
     /// time one arrives. Call it before other threads start so they inherit the blocked mask.
+    /// A signal that came before (while blocked by ``blockTerminationSignals()``) is read at
+    /// once: it stays pending until the `signalfd` exists.
     public init(_ handler: @escaping @Sendable (Int32) -> Void) throws {
         _ = Glibc.signal(SIGPIPE, SIG_IGN)
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGTERM)
-        sigaddset(&set, SIGINT)
-        guard pthread_sigmask(SIG_BLOCK, &set, nil) == 0 else { throw SocketError("pthread_sigmask") }
+        try Self.blockTerminationSignals()
+        var set = Self.terminationSignals
         let fd = signalfd(-1, &set, Int32(SFD_CLOEXEC))
         guard fd >= 0 else { throw SocketError("signalfd") }
         descriptor = fd
@@ -38,6 +37,24 @@ public final class SignalWatcher: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Blocks SIGTERM and SIGINT on the calling thread, and so on every thread it starts
+    /// afterwards (they inherit the mask). `clave serve` calls it first of all: a thread started
+    /// before it (the log writer's, on a first start that migrates and logs) would keep the
+    /// default action, and a SIGTERM delivered there would kill the process with requests in
+    /// flight. Blocked, a signal waits for the ``SignalWatcher``.
+    public static func blockTerminationSignals() throws {
+        var set = terminationSignals
+        guard pthread_sigmask(SIG_BLOCK, &set, nil) == 0 else { throw SocketError("pthread_sigmask") }
+    }
+
+    private static var terminationSignals: sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGINT)
+        return set
     }
 
     /// Ignores SIGPIPE for the process, so a peer that closes mid-write gives `EPIPE`.

@@ -161,11 +161,26 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
+    /// Stops accepting and closes the idle connections; the rest finish within the grace.
+    ///
+    /// Two kinds of client look idle but are not, and would get a reset instead of an answer:
+    /// one the kernel connected before the signal but this loop had not accepted yet, and one
+    /// whose request bytes wait unread in the kernel. The first are accepted now, the second
+    /// kept and read; both are answered with `Connection: close`.
     private func beginStopping() {
+        acceptConnections()
         stopping = true
         timers.stopDeadline = clock.uptime() &+ configuration.timeouts.shutdownGrace.nanoseconds
         poller.remove(listener.descriptor)
-        connections.close { $0.machine.shutdownRequested() }
+        connections.close { connection in
+            guard connection.machine.shutdownRequested() else { return false }
+            return connection.machine.state == .closed || !ConnectionSocket.hasPendingInput(connection.descriptor)
+        }
+        connections.forEach { connection in
+            guard connection.machine.state == .awaitingHead else { return }
+            connection.mayRead = true
+            drive(connection)
+        }
     }
 
     private func drainCompletions() {

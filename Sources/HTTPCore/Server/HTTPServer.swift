@@ -28,6 +28,9 @@ public final class HTTPServer: @unchecked Sendable {
     private var pool: WorkerPool<WorkerJob>?
     private var boundPort: Int?
     private var finished = false
+    /// Set by `shutdown()`: one that comes before `start()` (a SIGTERM during migrations) stops
+    /// the loops as soon as they exist, instead of being lost.
+    private var shutdownRequested = false
 
     public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, metrics: Metrics = Metrics()) {
         self.configuration = configuration
@@ -79,6 +82,7 @@ public final class HTTPServer: @unchecked Sendable {
                 throw error
             }
             boundPort = socket.port
+            if shutdownRequested { for loop in loops { loop.requestShutdown() } }
             configuration.logger.info("listening", [
                 "host": configuration.host, "port": String(socket.port),
                 "loops": String(loops.count), "workers": String(configuration.workerCount),
@@ -90,7 +94,10 @@ public final class HTTPServer: @unchecked Sendable {
     /// Starts graceful shutdown and returns at once: stop accepting, close idle connections,
     /// let requests in flight finish (up to `HTTPTimeouts.shutdownGrace`).
     public func shutdown() {
-        let all = lock.withLock { loops }
+        let all = lock.withLock { () -> [EventLoop] in
+            shutdownRequested = true
+            return loops
+        }
         for loop in all { loop.requestShutdown() }
     }
 
