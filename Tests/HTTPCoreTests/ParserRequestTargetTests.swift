@@ -87,6 +87,9 @@ struct ParserRequestTargetTests {
             .request(method: "GET", target: "/a?b", version: "HTTP/1.1", headers: ["Host: h"], body: [], trailers: []),
         ])
         #expect(ParserHarness.status("CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\n\r\n") == 400)
+        // CONNECT in origin- or absolute-form is malformed, not a request routed by its path.
+        #expect(ParserHarness.status("CONNECT /x HTTP/1.1\r\nHost: h\r\n\r\n") == 400)
+        #expect(ParserHarness.status("CONNECT http://h/x HTTP/1.1\r\nHost: h\r\n\r\n") == 400)
         #expect(ParserHarness.status("GET * HTTP/1.1\r\nHost: h\r\n\r\n") == 400)
     }
 

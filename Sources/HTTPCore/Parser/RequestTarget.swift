@@ -11,6 +11,7 @@
 /// | absolute | `http://clave.example/soi/ingreso?x=1` | served as `/soi/ingreso?x=1`, Host := authority |
 /// | asterisk | `*` | OPTIONS only, served as `*` |
 /// | authority | `clave.example:443` | 400: CONNECT is for proxies, which we are not |
+/// | CONNECT with any other form | `CONNECT /x`, `CONNECT http://h/x` | 400: malformed (RFC 9112 §3.2.3) |
 struct RequestTarget: Sendable, Equatable {
     /// The target in origin-form (or `*`): what routing sees.
     var originForm: String
@@ -19,6 +20,9 @@ struct RequestTarget: Sendable, Equatable {
 
     /// Classifies and checks a request-target (already known to be visible ASCII).
     static func parse(_ target: UnsafeBufferPointer<UInt8>, method: HTTPMethod) throws(HTTPParseError) -> RequestTarget {
+        // RFC 9112 §3.2.3: CONNECT takes authority-form only, which a server that is no proxy
+        // refuses; in any other form it is malformed, never a request routed by its path.
+        if method.rawValue == "CONNECT" { throw .badRequest("CONNECT is for proxies") }
         if target[0] == 0x2F { return RequestTarget(originForm: String(decoding: target, as: UTF8.self)) }
         // RFC 9112 §3.2.4: asterisk-form is only used with OPTIONS.
         if target.count == 1, target[0] == 0x2A, method == .options { return RequestTarget(originForm: "*") }
