@@ -36,6 +36,9 @@ enum ServeCommand: Command {
       --mode development|production   (CLAVE_MODE, default development)
       --access-log on|off       one log line per request (CLAVE_ACCESS_LOG, default on)
       --workers N               handler threads (CLAVE_WORKERS, default twice the cores, at least 4)
+      --max-connections N       client connections open at once; beyond it accepting pauses
+                                (counted in /metrics) and those open are still served
+                                (CLAVE_MAX_CONNECTIONS, default the descriptor limit less a quarter)
       --audit-retention-days N  how long the audit log is kept (CLAVE_AUDIT_RETENTION_DAYS, default 180)
       --soi-temporary-minutes N  how long SOI's emailed temporary password works, also after
                                 logging in with it until the change is made; 5 to 1440
@@ -64,6 +67,7 @@ enum ServeCommand: Command {
         configuration.accessLog = settings.accessLog
         configuration.logger = logger
         if let workers = settings.workers { configuration.workerCount = workers }
+        if let cap = settings.maxConnections { configuration.maxConnections = cap }
 
         // The database, migrated; in development the demo users, printed with their passwords.
         let database = try DBCommand.open(settings.databasePath)

@@ -20,6 +20,8 @@ struct ServeConfiguration: Equatable {
     var mode: Mode = .development
     var accessLog = true
     var workers: Int?
+    /// Client connections open at once (`--max-connections`); nil: from the descriptor limit.
+    var maxConnections: Int?
     /// Who each portal's emails come from (`--mail-domain`).
     var senders = EmailSenders()
     /// Whether `publicURL` was derived from host and port (no `--public-url`).
@@ -50,6 +52,9 @@ struct ServeConfiguration: Equatable {
         soiTemporaryPasswordLifetime = TimeInterval(try arguments.soiTemporaryMinutes()) * 60
         if arguments.option("workers") != nil {
             workers = try arguments.integer("workers", default: 0, in: 1...1024)
+        }
+        if arguments.option("max-connections") != nil {
+            maxConnections = try arguments.integer("max-connections", default: 0, in: 1...1_000_000)
         }
         if let text = arguments.option("mail-domain") {
             guard let senders = EmailSenders(configuredDomain: text) else {

@@ -81,6 +81,9 @@ public final class Metrics: @unchecked Sendable {
         out += "# HELP clave_http_requests_shed_total Requests answered 503 because the worker queue was full.\n"
         out += "# TYPE clave_http_requests_shed_total counter\n"
         out += "clave_http_requests_shed_total \(total.shed)\n"
+        out += "# HELP clave_http_accept_pauses_total Times accepting paused at the connection cap (--max-connections).\n"
+        out += "# TYPE clave_http_accept_pauses_total counter\n"
+        out += "clave_http_accept_pauses_total \(total.acceptPauses)\n"
         let (extraCounters, extraGauges) = lock.withLock { (counters, gauges) }
         for entry in extraGauges {
             out += "# HELP \(entry.name) \(entry.help)\n# TYPE \(entry.name) gauge\n\(entry.name) \(Self.number(entry.read()))\n"
@@ -105,6 +108,8 @@ public struct MetricsSnapshot: Sendable, Equatable {
     public var durationNanoseconds: UInt64 = 0
     public var openConnections: Int = 0
     public var shed: UInt64 = 0
+    /// Times a loop stopped accepting because it held its share of ``HTTPServerConfiguration/maxConnections``.
+    public var acceptPauses: UInt64 = 0
 
     init(bucketCount: Int) { bucketCounts = Array(repeating: 0, count: bucketCount) }
 }

@@ -12,6 +12,7 @@ final class MetricsShard: @unchecked Sendable {
     private var durationNanoseconds: UInt64 = 0
     private var openConnections = 0
     private var shed: UInt64 = 0
+    private var acceptPauses: UInt64 = 0
 
     init(buckets: [UInt64]) {
         bounds = buckets
@@ -33,6 +34,7 @@ final class MetricsShard: @unchecked Sendable {
     func connectionOpened() { lock.withLock { openConnections += 1 } }
     func connectionClosed() { lock.withLock { openConnections -= 1 } }
     func requestShed() { lock.withLock { shed &+= 1 } }
+    func acceptPaused() { lock.withLock { acceptPauses &+= 1 } }
 
     func add(to total: inout MetricsSnapshot) {
         lock.withLock {
@@ -44,6 +46,7 @@ final class MetricsShard: @unchecked Sendable {
             total.durationNanoseconds += durationNanoseconds
             total.openConnections += openConnections
             total.shed += shed
+            total.acceptPauses += acceptPauses
         }
     }
 }

@@ -21,7 +21,7 @@ extension EventLoop {
     /// Closes every connection whose stage has timed out (with a 408 when a request was under
     /// way), and resumes accepting after an `accept` failure.
     private func sweep(now: UInt64) {
-        if acceptPaused && !stopping {
+        if acceptPaused && !stopping && !atConnectionCap {
             acceptPaused = false
             do {
                 try poller.addListener(listener.descriptor, token: Self.listenerToken)

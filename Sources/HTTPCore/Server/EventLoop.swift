@@ -39,6 +39,10 @@ final class EventLoop: @unchecked Sendable {
     /// The listener is out of the poller after `accept` ran out of descriptors; the next sweep
     /// puts it back (a level-triggered listener would otherwise spin the loop at 100% CPU).
     var acceptPaused = false
+    /// This loop's share of ``HTTPServerConfiguration/maxConnections``.
+    let connectionLimit: Int
+    /// The listener is out of the poller because the loop holds ``connectionLimit`` connections.
+    var atConnectionCap = false
 
     // Shared state, under `lock`.
     private let lock = Lock()
@@ -61,6 +65,7 @@ final class EventLoop: @unchecked Sendable {
         self.metrics = metrics
         self.logger = configuration.logger
         self.requestIDPrefix = requestIDPrefix + String(index, radix: 36) + "-"
+        connectionLimit = max(1, configuration.maxConnections / max(1, configuration.eventLoopCount))
         let poller = try poller ?? Epoll()
         self.poller = poller
         connections = ConnectionTable(poller: poller, metrics: metrics)
@@ -107,6 +112,7 @@ final class EventLoop: @unchecked Sendable {
         if stopping && (connections.count == 0 || now >= timers.stopDeadline) { return false }
         poller.wait(timeoutMilliseconds: timers.waitMilliseconds(now: now)) { event in handle(event) }
         fireTimers(now: clock.uptime())
+        resumeAcceptingBelowTheCap()
         return true
     }
 
@@ -139,6 +145,15 @@ final class EventLoop: @unchecked Sendable {
     private func acceptConnections() {
         guard !stopping else { return }
         while true {
+            guard connections.count < connectionLimit else {
+                // At the cap: out of the poller (a level-triggered listener would spin), counted,
+                // and back in once a connection closes (`resumeAcceptingBelowTheCap`).
+                poller.remove(listener.descriptor)
+                acceptPaused = true
+                atConnectionCap = true
+                metrics.acceptPaused()
+                return
+            }
             switch listener.accept() {
             case .connection(let fd, let address):
                 do {
@@ -158,6 +173,19 @@ final class EventLoop: @unchecked Sendable {
                 acceptPaused = true
                 return
             }
+        }
+    }
+
+    /// After a pause at the cap, the listener goes back into the poller as soon as a connection
+    /// has closed (not at the next sweep: a closing connection frees its place at once).
+    private func resumeAcceptingBelowTheCap() {
+        guard atConnectionCap, !stopping, connections.count < connectionLimit else { return }
+        do {
+            try poller.addListener(listener.descriptor, token: Self.listenerToken)
+            atConnectionCap = false
+            acceptPaused = false
+        } catch {
+            logger.warning("cannot resume accepting", ["error": "\(error)"])
         }
     }
 

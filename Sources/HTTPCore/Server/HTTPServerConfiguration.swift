@@ -36,6 +36,11 @@ public struct HTTPServerConfiguration: Sendable {
     public var accessLog: Bool
     /// `listen(2)` backlog. Default 1024.
     public var backlog: Int32
+    /// Client connections open at once, shared evenly between the event loops. At its share a
+    /// loop stops accepting (the newcomers wait in the backlog), counts the pause in
+    /// `clave_http_accept_pauses_total`, and goes on serving the connections it has; it
+    /// accepts again as soon as one closes. Default ``defaultMaxConnections``.
+    public var maxConnections: Int
     /// Logger for the access log, handler errors and socket trouble.
     public var logger: Logger
     /// The clock for timeouts, held responses and latencies (its `uptime()`) and for the
@@ -54,6 +59,7 @@ public struct HTTPServerConfiguration: Sendable {
         timeouts: HTTPTimeouts = HTTPTimeouts(),
         accessLog: Bool = true,
         backlog: Int32 = 1024,
+        maxConnections: Int = HTTPServerConfiguration.defaultMaxConnections,
         logger: Logger = Logger(label: "http"),
         clock: any ClaveClock = SystemClock()
     ) {
@@ -67,8 +73,20 @@ public struct HTTPServerConfiguration: Sendable {
         self.timeouts = timeouts
         self.accessLog = accessLog
         self.backlog = backlog
+        self.maxConnections = max(1, maxConnections)
         self.logger = logger
         self.clock = clock
+    }
+
+    /// The soft file-descriptor limit (`RLIMIT_NOFILE`) less headroom for what else the process
+    /// opens (the database and its readers, log and SMTP sockets, the listener, epoll and
+    /// eventfd descriptors): a quarter of the limit, at least 64, is kept back, so reaching the
+    /// cap pauses accepting instead of running out of descriptors mid-request. At least 16.
+    public static var defaultMaxConnections: Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return 4096 }
+        let soft = Int(clamping: limit.rlim_cur)
+        return max(16, soft - max(64, soft / 4))
     }
 
     /// Online CPU cores, at least 1.
