@@ -36,6 +36,9 @@ enum ServeCommand: Command {
       --mode development|production   (CLAVE_MODE, default development)
       --access-log on|off       one log line per request (CLAVE_ACCESS_LOG, default on)
       --workers N               handler threads (CLAVE_WORKERS, default twice the cores, at least 4)
+      --admin-listen HOST:PORT  the admin listener: /metrics, /healthz, /readyz; off for none
+                                (CLAVE_ADMIN_LISTEN, default off in production, a free
+                                loopback port in development; the banner prints it)
       --max-connections N       client connections open at once; beyond it accepting pauses
                                 (counted in /metrics) and those open are still served
                                 (CLAVE_MAX_CONNECTIONS, default the descriptor limit less a quarter)
@@ -97,6 +100,7 @@ enum ServeCommand: Command {
         app.install(try makeApp(settings: settings.listening(on: port), database: database, metrics: metrics,
                                 wakeOutbox: { worker.wake() }))
         worker.start()
+        let admin = try startAdminListener(settings, database: database, metrics: metrics, logger: logger)
         // Expired sessions, captchas, counters and old tokens go every 15 minutes (and now).
         let housekeeping = Housekeeping(database: database, policy: settings.purgePolicy)
         housekeeping.start()
@@ -106,13 +110,37 @@ enum ServeCommand: Command {
         if !seeded.isEmpty {
             banner += "Usuarios de demostración (solo desarrollo; contraseñas públicas):\n\(SeedDemoCommand.table(seeded))\n"
         }
+        if let admin, let adminPort = admin.port {
+            banner += "Administración: http://\(admin.configuration.host.contains(":") ? "[\(admin.configuration.host)]" : admin.configuration.host):\(adminPort)/metrics\n"
+        }
         FileHandle.standardOutput.write(Data(banner.utf8))
         server.wait()
+        admin?.shutdown()
+        admin?.wait()
         housekeeping.stop()
         // Requests have finished: send what they enqueued before exiting.
         if !worker.stop(drainWithin: 10) { logger.warning("outbox not drained at shutdown; it resumes at next start") }
         withExtendedLifetime(signals) {}
         return 0
+    }
+
+    /// The admin listener of `settings` (`--admin-listen`), started; nil when off. One loop and
+    /// one worker: it serves an operator's scraper, not the public.
+    static func startAdminListener(_ settings: ServeConfiguration, database: Database, metrics: Metrics,
+                                   logger: Logger) throws -> HTTPServer? {
+        guard let address = settings.adminListen else { return nil }
+        var configuration = HTTPServerConfiguration(host: address.host, port: address.port, eventLoopCount: 1, workerCount: 1)
+        configuration.accessLog = false
+        configuration.logger = logger
+        let readiness = Readiness(database: database)
+        let admin = HTTPServer(configuration: configuration,
+                               responder: OperationsRoutes.adminRouter(metrics: metrics, readiness: readiness, clock: { Date() }))
+        do {
+            _ = try admin.start()
+        } catch {
+            throw CLIError("cannot listen on --admin-listen \(address.host):\(address.port): \(error)", status: 1)
+        }
+        return admin
     }
 
     /// Where mail goes for `settings`.

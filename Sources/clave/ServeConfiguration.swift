@@ -22,6 +22,9 @@ struct ServeConfiguration: Equatable {
     var workers: Int?
     /// Client connections open at once (`--max-connections`); nil: from the descriptor limit.
     var maxConnections: Int?
+    /// The admin listener (`--admin-listen HOST:PORT` or `off`): `/metrics`, `/healthz`,
+    /// `/readyz`. Default off in production, a free loopback port in development.
+    var adminListen: ListenAddress?
     /// Who each portal's emails come from (`--mail-domain`).
     var senders = EmailSenders()
     /// Whether `publicURL` was derived from host and port (no `--public-url`).
@@ -53,6 +56,7 @@ struct ServeConfiguration: Equatable {
         if arguments.option("workers") != nil {
             workers = try arguments.integer("workers", default: 0, in: 1...1024)
         }
+        adminListen = try Self.adminAddress(arguments.option("admin-listen"), mode: mode)
         if arguments.option("max-connections") != nil {
             maxConnections = try arguments.integer("max-connections", default: 0, in: 1...1_000_000)
         }
@@ -130,4 +134,27 @@ struct ServeConfiguration: Equatable {
         if publicURLIsDefault { settings.publicURL = Self.defaultPublicURL(host: host, port: port) }
         return settings
     }
+}
+
+extension ServeConfiguration {
+    /// `--admin-listen`: `HOST:PORT` (`[::1]:9464` for IPv6), or `off`; unset, development takes
+    /// a free loopback port and production none, so metrics never reach the public by default.
+    static func adminAddress(_ text: String?, mode: Mode) throws -> ListenAddress? {
+        guard let text else { return mode == .development ? ListenAddress(host: "127.0.0.1", port: 0) : nil }
+        if text == "off" { return nil }
+        let usage = "--admin-listen must be HOST:PORT (such as 127.0.0.1:9464 or [::1]:9464) or off, not '\(text)'"
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw CLIError(usage)
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, !host.contains("["), !host.contains("]") else { throw CLIError(usage) }
+        return ListenAddress(host: host, port: port)
+    }
+}
+
+/// An address to listen on: host (IPv4, IPv6 without brackets, or a name) and port (0: any free).
+struct ListenAddress: Equatable {
+    var host: String
+    var port: Int
 }

@@ -40,6 +40,8 @@ import TestSupport
         (["--access-log", "talvez"], "--access-log"),
         (["--db", "/no/existe/clave.sqlite"], "--db"),
         (["--puerto", "1"], "unknown option"),
+        (["--admin-listen", "9464"], "--admin-listen"),
+        (["--admin-listen", "[::1]:puerto"], "--admin-listen"),
         (["--mail-domain", "x.co>\r\nBcc: a@b.co"], "--mail-domain"),
         (["--dkim-domain", "clave.test"], "DKIM needs all of"),
         (["--host", "0.0.0.0"], "development mode listens only on this machine"),

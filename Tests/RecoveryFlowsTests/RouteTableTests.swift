@@ -49,7 +49,7 @@ import UserStore
                       "GET /cajacopi/ingreso", "POST /cajacopi/ingreso", "GET /cajacopi/restablecer", "POST /cajacopi/restablecer",
                       "GET /cajacopi/captcha/{id}.png", "POST /cajacopi/captcha", "GET /cajacopi/nueva-contrasena",
                       "POST /cajacopi/nueva-contrasena", "GET /cajacopi/inicio", "POST /cajacopi/salir",
-                      "GET /", "GET /healthz", "GET /metrics", "GET /_correo", "GET /_correo/api/mensajes",
+                      "GET /", "GET /healthz", "GET /readyz", "GET /metrics", "GET /_correo", "GET /_correo/api/mensajes",
                       "GET /_correo/api/mensajes/{id}", "DELETE /_correo/api/mensajes"] {
             #expect(served.contains(route), "\(route) is not served")
         }
@@ -72,6 +72,10 @@ import UserStore
                                         database: context.database)
         let app = try ClaveApp(context: production)
         #expect(!app.routes.contains { $0.owner == "dev" || $0.path.hasPrefix("/_") })
+        // Metrics are for the admin listener only; liveness and readiness stay public.
+        let served = Set(app.routes.map { "\($0.method) \($0.path)" })
+        #expect(!served.contains("GET /metrics"))
+        #expect(served.isSuperset(of: ["GET /healthz", "GET /readyz"]))
     }
 
     @Test("a duplicate route stops start-up with one clear line naming it")

@@ -31,6 +31,12 @@ public struct AppConfiguration: Sendable {
     public var rateLimits: RateLimitPolicy
     /// Failed-login throttling (``LoginThrottlePolicy``: no lockout, a device cookie for the owner).
     public var login: LoginThrottlePolicy
+    /// How long the oldest undelivered email may wait before `/readyz` says not ready
+    /// (``Readiness``). Default 15 minutes.
+    public var mailStallLimit: TimeInterval = 15 * 60
+    /// Warnings `/readyz` reports on every answer (a deployment that sends mail unsigned, for
+    /// instance); never a reason to be not ready.
+    public var readinessWarnings: [String] = []
     /// The password hashing cost. Default `PasswordHasher.Cost.default` (scrypt N=2^14, r=8, p=5);
     /// tests pass `.testing` to stay fast.
     public var hashCost: PasswordHasher.Cost

@@ -85,6 +85,12 @@ public final class AppContext: Sendable {
         self.wakeOutbox = wakeOutbox
     }
 
+    /// What `/readyz` checks: this context's database, with the configured mail stall limit and
+    /// the configuration's warnings.
+    public var readiness: Readiness {
+        Readiness(database: database, mailStallLimit: configuration.mailStallLimit, warnings: configuration.readinessWarnings)
+    }
+
     /// The current time from the context's clock (tests move it).
     public var now: Date { clock.now() }
 

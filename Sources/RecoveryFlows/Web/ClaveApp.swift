@@ -25,7 +25,7 @@ public struct ClaveApp: HTTPResponder {
 
     /// Builds the route tables, the router and the middleware chain.
     public init(context: AppContext, metrics: Metrics = Metrics()) throws {
-        var tables = [ClaveApp.shellRoutes(metrics: metrics), PortalChooser.routes]
+        var tables = [ClaveApp.shellRoutes(metrics: metrics, context: context), PortalChooser.routes]
         tables += ClaveApp.portals.map { $0.routes(in: context) }
         if context.configuration.mode == .development { tables.append(DevMailboxRoutes.routes(in: context)) }
         try self.init(context: context, tables: tables)
@@ -64,16 +64,18 @@ public struct ClaveApp: HTTPResponder {
                                 responder: router)
     }
 
-    /// Health and metrics, answered on the event loop.
-    static func shellRoutes(metrics: Metrics) -> RouteTable {
-        RouteTable("clave", [
+    /// Liveness and readiness; metrics too in development (in production they are on the admin
+    /// listener only: ``OperationsRoutes``). Health and metrics are answered on the event loop;
+    /// readiness reads the database, on a worker.
+    static func shellRoutes(metrics: Metrics, context: AppContext) -> RouteTable {
+        var routes: [WebRoute] = [
             .resource("/healthz", inline: true) { _ in .text("ok") },
-            .resource("/metrics", inline: true) { _ in
-                var response = HTTPResponse.text(metrics.render())
-                response.headers.replace("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                return response
-            },
-        ])
+            .resource("/readyz") { _ in context.readiness.response(now: context.now) },
+        ]
+        if context.configuration.mode == .development {
+            routes.append(.resource("/metrics", inline: true) { _ in OperationsRoutes.metricsResponse(metrics) })
+        }
+        return RouteTable("clave", routes)
     }
 
     /// Answers through the middleware chain.
