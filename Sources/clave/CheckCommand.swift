@@ -11,8 +11,8 @@ enum CheckCommand: Command {
     static let usage = """
     Usage: clave check [SERVE OPTIONS]
 
-    Takes the options and CLAVE_* environment variables of 'clave serve' (see 'clave serve
-    --help') and checks, without serving and without changing anything:
+    Takes the options and CLAVE_* environment variables of 'clave serve' (listed by
+    'clave serve --help') and checks, without serving and without changing anything:
 
       settings   the validation 'clave serve' does before it starts (production requirements
                  included)
