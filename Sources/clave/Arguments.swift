@@ -16,7 +16,8 @@ struct Arguments {
     private let environment: [String: String]
 
     /// Names that never take a value; everything else after `--` takes the next word.
-    init(_ words: [String], booleanFlags: Set<String> = ["help", "json", "yes", "dry-run", "password-stdin"],
+    init(_ words: [String], booleanFlags: Set<String> = ["help", "json", "yes", "dry-run", "password-stdin", "no-dkim",
+                                                  ServeConfiguration.unsafeDevelopmentFlag],
          environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.environment = environment
         var i = 0

@@ -29,10 +29,7 @@ struct MailCommandOptions {
         guard modeText == "development" || modeText == "production" else {
             throw CLIError("--mode must be development or production, not '\(modeText)'")
         }
-        var url: SMTPURL?
-        if let text = arguments.option("smtp-url") {
-            do { url = try SMTPURL(parsing: text) } catch { throw CLIError("--smtp-url: \(error)") }
-        }
+        let url = try Self.smtpURL(&arguments)
         let ehloName = arguments.option("ehlo-name") ?? "localhost"
         do {
             route = try MailRoute.choose(smtpURL: url, developmentMode: modeText == "development", ehloName: ehloName)
@@ -42,23 +39,27 @@ struct MailCommandOptions {
         configuration = try Self.mailConfiguration(&arguments, ehloName: ehloName)
     }
 
-    /// The DKIM and Message-ID options (`--dkim-domain`, `--dkim-selector`, `--dkim-key`,
-    /// `--mail-domain`), shared with `clave serve` so both sign the same way.
-    static func mailConfiguration(_ arguments: inout Arguments, ehloName: String) throws -> MailConfiguration {
-        var dkim: DKIMConfiguration?
-        let dkimParts = (arguments.option("dkim-domain"), arguments.option("dkim-selector"), arguments.option("dkim-key"))
-        switch dkimParts {
-        case (nil, nil, nil):
-            dkim = nil
-        case let (domain?, selector?, key?):
-            do {
-                dkim = try DKIMConfiguration(domain: domain, selector: selector, keyPath: key)
-            } catch {
-                throw CLIError("DKIM: \(error)")
-            }
-        default:
-            throw CLIError("DKIM needs all of --dkim-domain, --dkim-selector and --dkim-key")
+    /// `--smtp-url` (`CLAVE_SMTP_URL`) parsed by ``SMTPURL``: the one reading of the option for
+    /// `serve`, `check`, `mail` and `outbox`, so every command takes the same forms.
+    static func smtpURL(_ arguments: inout Arguments) throws -> SMTPURL? {
+        guard let text = arguments.option("smtp-url") else { return nil }
+        do { return try SMTPURL(parsing: text) } catch { throw CLIError("--smtp-url: \(error)") }
+    }
+
+    /// `--dkim-domain`, `--dkim-selector` and `--dkim-key`: all three or none. The key file is
+    /// read later, by ``DKIMOptions/load()``.
+    static func dkimOptions(_ arguments: inout Arguments) throws -> DKIMOptions? {
+        switch (arguments.option("dkim-domain"), arguments.option("dkim-selector"), arguments.option("dkim-key")) {
+        case (nil, nil, nil): return nil
+        case let (domain?, selector?, keyPath?): return DKIMOptions(domain: domain, selector: selector, keyPath: keyPath)
+        default: throw CLIError("DKIM needs all of --dkim-domain, --dkim-selector and --dkim-key")
         }
+    }
+
+    /// The DKIM and Message-ID options (`--dkim-domain`, `--dkim-selector`, `--dkim-key`,
+    /// `--mail-domain`), read and loaded the way `clave serve` does, so both sign the same way.
+    static func mailConfiguration(_ arguments: inout Arguments, ehloName: String) throws -> MailConfiguration {
+        let dkim = try dkimOptions(&arguments)?.load()
         return MailConfiguration(messageIDDomain: arguments.option("mail-domain"), ehloName: ehloName, dkim: dkim)
     }
 

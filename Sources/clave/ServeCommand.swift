@@ -23,8 +23,10 @@ enum ServeCommand: Command {
       --resources DIR           templates and static files (CLAVE_RESOURCES, default ./Resources)
       --public-url URL          base of links in emails; https required in production
                                 (CLAVE_PUBLIC_URL, default http://HOST:PORT)
-      --smtp-url URL            smtp://user:pass@host:587 or smtps://host:465; required in
-                                production (CLAVE_SMTP_URL)
+      --smtp-url URL            smtp://user:pass@host:587 (STARTTLS), smtps://host:465, or
+                                smtp+plain://host:25 (no TLS, no AUTH; in production only to
+                                this machine); ?ca=FILE trusts that CA; required in production
+                                (CLAVE_SMTP_URL)
       --mail-domain DOMAIN      the portals send from soporte@, registro@ and notificaciones@
                                 DOMAIN; it must match the SMTP account and DKIM key
                                 (CLAVE_MAIL_DOMAIN, default the reserved *.example domains)
@@ -33,6 +35,8 @@ enum ServeCommand: Command {
       --dkim-domain DOMAIN      DKIM-sign every message (d=DOMAIN), with --dkim-selector NAME
       --dkim-selector NAME      and --dkim-key FILE (a PEM RSA key); all three or none
       --dkim-key FILE           (CLAVE_DKIM_DOMAIN, CLAVE_DKIM_SELECTOR, CLAVE_DKIM_KEY)
+      --no-dkim                 production only: send unsigned mail knowingly (the start
+                                banner warns); production otherwise requires the three above
       --mode development|production   (CLAVE_MODE, default development)
       --access-log on|off       one log line per request (CLAVE_ACCESS_LOG, default on)
       --workers N               handler threads (CLAVE_WORKERS, default twice the cores, at least 4)
@@ -49,6 +53,10 @@ enum ServeCommand: Command {
       --unsafe-development-on-network   let development mode (every user's mail at /_correo,
                                 the captcha answers) listen beyond loopback or take an https URL
 
+    Production mode refuses to start without an https --public-url, --smtp-url, --mail-domain,
+    --ehlo-name (not localhost) and DKIM or --no-dkim. 'clave check' takes the same options and
+    tests them (database, DKIM key, SMTP login) without serving.
+
     In development mode the demo users are created if missing and printed with their passwords,
     and without --smtp-url mail goes to the development mailbox at /_correo.
     """
@@ -60,9 +68,9 @@ enum ServeCommand: Command {
         try SignalWatcher.blockTerminationSignals()
         var arguments = arguments
         let settings = try ServeConfiguration(&arguments)
-        let ehloName = arguments.option("ehlo-name") ?? "localhost"
-        let mailConfiguration = try MailCommandOptions.mailConfiguration(&arguments, ehloName: ehloName)
         try arguments.finish()
+        try settings.checkDatabaseFolder()
+        let mailConfiguration = try settings.mailConfiguration()
         MemoryPolicy.apply()
 
         let logger = Logger(label: "http")
@@ -78,7 +86,7 @@ enum ServeCommand: Command {
             ? try SeedDemoCommand.seed(database, hasher: PasswordHasher()) : []
 
         // Mail: SMTP when --smtp-url is given, else (development only) the mailbox at /_correo.
-        let route = try mailRoute(settings, ehloName: ehloName)
+        let route = try settings.mailRoute()
         let transport = try route.makeTransport(database: database, composer: MessageComposer(configuration: mailConfiguration))
         let worker = OutboxWorker(database: database, transport: transport)
 
@@ -107,6 +115,7 @@ enum ServeCommand: Command {
         let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
         // The URL line first: scripts and tests read it to find the port.
         var banner = "Clave escuchando en http://\(shownHost):\(port)/ (modo \(settings.mode.rawValue))\nCorreo: \(route.summary)\n"
+        for warning in settings.warnings { banner += "Advertencia: \(warning)\n" }
         if !seeded.isEmpty {
             banner += "Usuarios de demostración (solo desarrollo; contraseñas públicas):\n\(SeedDemoCommand.table(seeded))\n"
         }
@@ -132,7 +141,7 @@ enum ServeCommand: Command {
         var configuration = HTTPServerConfiguration(host: address.host, port: address.port, eventLoopCount: 1, workerCount: 1)
         configuration.accessLog = false
         configuration.logger = logger
-        let readiness = Readiness(database: database)
+        let readiness = Readiness(database: database, warnings: settings.warnings)
         let admin = HTTPServer(configuration: configuration,
                                responder: OperationsRoutes.adminRouter(metrics: metrics, readiness: readiness, clock: { Date() }))
         do {
@@ -141,19 +150,6 @@ enum ServeCommand: Command {
             throw CLIError("cannot listen on --admin-listen \(address.host):\(address.port): \(error)", status: 1)
         }
         return admin
-    }
-
-    /// Where mail goes for `settings`.
-    static func mailRoute(_ settings: ServeConfiguration, ehloName: String) throws -> MailRoute {
-        var url: SMTPURL?
-        if let text = settings.smtpURL?.absoluteString {
-            do { url = try SMTPURL(parsing: text) } catch { throw CLIError("--smtp-url: \(error)") }
-        }
-        do {
-            return try MailRoute.choose(smtpURL: url, developmentMode: settings.mode == .development, ehloName: ehloName)
-        } catch {
-            throw CLIError(error.description)
-        }
     }
 
     /// The web application for `settings`, built once.
@@ -165,6 +161,7 @@ enum ServeCommand: Command {
             resources: URL(fileURLWithPath: settings.resources),
             senders: settings.senders)
         configuration.soiTemporaryPasswordLifetime = settings.soiTemporaryPasswordLifetime
+        configuration.readinessWarnings = settings.warnings
         do {
             let context = try AppContext(configuration: configuration, database: database, wakeOutbox: wakeOutbox)
             return try ClaveApp(context: context, metrics: metrics)

@@ -1,11 +1,12 @@
 import Foundation
+import Mailer
 import UserStore
 import RecoveryFlows
 
 /// What `clave serve` was asked to do, validated before anything starts.
 ///
-/// `--db` and `--smtp-url` are checked and kept here for the store and mailer issues that
-/// will use them.
+/// `clave check` runs the same validation (``init(_:)``), then tests what these settings
+/// name (database, DKIM key, SMTP server) without serving.
 struct ServeConfiguration: Equatable {
     enum Mode: String, Equatable {
         case development, production
@@ -16,7 +17,16 @@ struct ServeConfiguration: Equatable {
     var databasePath = "clave.sqlite"
     var resources = "./Resources"
     var publicURL: URL
-    var smtpURL: URL?
+    var smtpURL: SMTPURL?
+    /// Our name in EHLO (`--ehlo-name`); production requires it.
+    var ehloName = "localhost"
+    /// `--mail-domain` as given, nil when the reserved `*.example` domains are used.
+    var mailDomain: String?
+    /// DKIM signing as given (`--dkim-*`); the key is read by ``DKIMOptions/load()``.
+    var dkim: DKIMOptions?
+    /// `--no-dkim`: production sends unsigned mail, knowingly. The start banner warns, and a
+    /// readiness report (`/readyz`) reports ``warnings``.
+    var dkimDisabled = false
     var mode: Mode = .development
     var accessLog = true
     var workers: Int?
@@ -65,19 +75,15 @@ struct ServeConfiguration: Equatable {
                 throw CLIError("--mail-domain must be a domain name such as correo.example.co (letters, digits, dots, hyphens)")
             }
             self.senders = senders
+            mailDomain = text
         }
         guard !databasePath.isEmpty else { throw CLIError("--db must name a file") }
-        let folder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CLIError("--db: folder '\(folder)' does not exist")
-        }
-
-        if let text = arguments.option("smtp-url") {
-            guard let url = URL(string: text), let scheme = url.scheme, ["smtp", "smtps"].contains(scheme), url.host != nil else {
-                throw CLIError("--smtp-url must look like smtp://user:pass@host:587 or smtps://host:465")
-            }
-            smtpURL = url
+        smtpURL = try MailCommandOptions.smtpURL(&arguments)
+        ehloName = arguments.option("ehlo-name") ?? ehloName
+        dkim = try MailCommandOptions.dkimOptions(&arguments)
+        dkimDisabled = arguments.flag("no-dkim")
+        if dkimDisabled, dkim != nil {
+            throw CLIError("--no-dkim contradicts --dkim-domain, --dkim-selector and --dkim-key: give one or the other")
         }
         if let text = arguments.option("public-url") {
             guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
@@ -100,11 +106,16 @@ struct ServeConfiguration: Equatable {
                                + "or --\(Self.unsafeDevelopmentFlag)")
             }
         }
-        if mode == .production {
-            guard publicURL.scheme == "https", arguments.option("public-url") != nil else {
-                throw CLIError("production mode needs --public-url with an https:// URL")
-            }
-            guard smtpURL != nil else { throw CLIError("production mode needs --smtp-url") }
+        if mode == .production { try refuseWhatWouldHurtInProduction() }
+    }
+
+    /// `--db`'s folder exists (SQLite creates the file, not its folder); `clave serve` checks
+    /// it before opening, `clave check` as part of its database check.
+    func checkDatabaseFolder() throws {
+        let folder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CLIError("--db: folder '\(folder)' does not exist")
         }
     }
 

@@ -3,6 +3,7 @@ import Foundation
 /// Every sub-command, in the order `clave --help` lists them. Each lives in its own file.
 let commands: [any Command.Type] = [
     ServeCommand.self,
+    CheckCommand.self,
     RoutesCommand.self,
     UsersCommand.self,
     SeedDemoCommand.self,

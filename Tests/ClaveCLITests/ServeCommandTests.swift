@@ -48,6 +48,16 @@ import TestSupport
         (["--host", "::"], "development mode listens only on this machine"),
         (["--public-url", "https://clave.example.co"], "development mode with an https public URL"),
         (["--dkim-domain", "clave.test", "--dkim-selector", "s1", "--dkim-key", "/no/existe.pem"], "DKIM"),
+        (["--mode", "production"] + ServeCommandTests.production.without("--mail-domain"), "production mode needs --mail-domain"),
+        (["--mode", "production"] + ServeCommandTests.production.without("--ehlo-name"), "production mode needs --ehlo-name"),
+        (["--mode", "production", "--ehlo-name", "localhost"] + ServeCommandTests.production.without("--ehlo-name"), "not localhost"),
+        (["--mode", "production"] + ServeCommandTests.production.without("--no-dkim"), "or --no-dkim"),
+        (["--mode", "production", "--smtp-url", "smtp+plain://mail.example.co:25"] + ServeCommandTests.production.without("--smtp-url"),
+         "refuses plaintext SMTP to mail.example.co"),
+        (["--mode", "production", "--smtp-url", "smtp://mail.example.co:25?tls=none"] + ServeCommandTests.production.without("--smtp-url"),
+         "refuses plaintext SMTP to mail.example.co"),
+        (["--no-dkim", "--dkim-domain", "clave.test", "--dkim-selector", "s1", "--dkim-key", "/no/existe.pem"], "--no-dkim contradicts"),
+        (["--smtp-url", "smtp+plain://u:p@127.0.0.1:25"], "credentials without TLS"),
     ])
     func badSettingsStopWithOneClearLineAndStatus2(arguments: [String], mentions: String) throws {
         let temporary = try TemporaryDirectory(prefix: "serve-bad")
@@ -58,6 +68,60 @@ import TestSupport
         let lines = run.errors.split(separator: "\n")
         #expect(lines.count == 1)
         #expect(run.errors.contains(mentions), "stderr: \(run.errors)")
+    }
+
+    /// A production start that passes every refusal (its SMTP server is never contacted: no
+    /// mail is queued), as `["--flag", "value", ...]` pairs with `--no-dkim` last.
+    static let production = ProductionOptions([
+        ("--public-url", "https://clave.example.co"), ("--smtp-url", "smtp://clave:secreto@127.0.0.1:9"),
+        ("--mail-domain", "clave.example.co"), ("--ehlo-name", "clave.example.co"), ("--no-dkim", nil),
+    ])
+
+    struct ProductionOptions {
+        let pairs: [(String, String?)]
+        init(_ pairs: [(String, String?)]) { self.pairs = pairs }
+        /// The options without `flag` (and its value).
+        func without(_ flag: String) -> [String] {
+            pairs.filter { $0.0 != flag }.flatMap { [$0.0] + ($0.1.map { [$0] } ?? []) }
+        }
+        var all: [String] { without("") }
+    }
+
+    @Test func productionWithNoDKIMStartsAndItsBannerWarns() throws {
+        let temporary = try TemporaryDirectory(prefix: "serve-production")
+        let server = try ServeProcess(["--port", "0", "--db", temporary.path("clave.sqlite"), "--resources", PackagePaths.resources.path,
+                                       "--mode", "production"] + Self.production.all, until: "Advertencia")
+        // /readyz reports the same warning on every answer, and production's public listener
+        // serves no metrics (they are for the admin listener, off by default here).
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
+        let ready = try client.readResponse()
+        #expect(ready.text.contains("warning: DKIM is off (--no-dkim)"), "\(ready.text)")
+        try client.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().status == 404)
+        let status = server.stop()
+        #expect(server.banner.contains("(modo production)"), "\(server.banner)")
+        #expect(server.banner.contains("Advertencia: DKIM is off (--no-dkim): mail is sent unsigned"), "\(server.banner)")
+        #expect(!server.banner.contains("Usuarios de demostración"))
+        #expect(status == 0)
+    }
+
+    @Test func serveTakesThePlainSMTPFormClaveMailTakes() throws {
+        let temporary = try TemporaryDirectory(prefix: "serve-plain")
+        let server = try ServeProcess(["--port", "0", "--db", temporary.path("clave.sqlite"), "--resources", PackagePaths.resources.path,
+                                       "--smtp-url", "smtp+plain://127.0.0.1:2525"], until: "Correo:")
+        let banner = server.child.waitForOutput(containing: "2525\n", timeout: 30) ?? server.banner
+        #expect(server.stop() == 0)
+        #expect(banner.contains("Correo: smtp+plain://127.0.0.1:2525"), "\(banner)")
+    }
+
+    @Test func productionTakesPlainSMTPToThisMachine() throws {
+        let temporary = try TemporaryDirectory(prefix: "serve-production-plain")
+        let server = try ServeProcess(["--port", "0", "--db", temporary.path("clave.sqlite"), "--resources", PackagePaths.resources.path,
+                                       "--mode", "production", "--smtp-url", "smtp+plain://localhost:25"]
+                                      + Self.production.without("--smtp-url"), until: "Advertencia")
+        #expect(server.stop() == 0)
+        #expect(server.banner.contains("Correo: smtp+plain://localhost:25"), "\(server.banner)")
     }
 
     @Test func resourcesWithoutTheCommonPasswordListStopTheServerWithOneClearLine() throws {

@@ -17,7 +17,8 @@ trap 'kill -TERM "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm
 MODE="${BENCH_WEB_MODE:-development}"
 EXTRA=()
 if [ "$MODE" = production ]; then
-  EXTRA=(--mode production --public-url https://clave.example --smtp-url smtp://127.0.0.1:9)
+  EXTRA=(--mode production --public-url https://clave.example --smtp-url smtp://127.0.0.1:9 \
+         --mail-domain clave.example --ehlo-name clave.example --no-dkim)
 fi
 CLAVE_LOG_LEVEL=warning "$BIN" serve --host 127.0.0.1 --port 0 --db "$WORK/bench.sqlite" \
   --resources Resources --access-log off "${EXTRA[@]}" >"$WORK/out" 2>"$WORK/err" &
