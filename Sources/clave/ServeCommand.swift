@@ -91,6 +91,7 @@ enum ServeCommand: Command {
         let worker = OutboxWorker(database: database, transport: transport)
 
         let metrics = Metrics()
+        OperationsRoutes.registerOutboxGauges(metrics, database: database, clock: { Date() })
         let app = LateResponder()
         let server = HTTPServer(configuration: configuration, responder: app, metrics: metrics)
         // Before the server starts; a signal that came during the migrations is read at once.

@@ -21,6 +21,8 @@ import TestSupport
         let metrics = try admin.readResponse()
         #expect(metrics.status == 200)
         #expect(metrics.text.contains("clave_http_accept_pauses_total"))
+        #expect(metrics.text.contains("clave_outbox_waiting 0"))
+        #expect(metrics.text.contains("clave_outbox_oldest_waiting_seconds 0"))
         try admin.send("GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
         let ready = try admin.readResponse()
         #expect(ready.status == 200)

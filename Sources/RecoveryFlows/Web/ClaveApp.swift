@@ -65,15 +65,15 @@ public struct ClaveApp: HTTPResponder {
     }
 
     /// Liveness and readiness; metrics too in development (in production they are on the admin
-    /// listener only: ``OperationsRoutes``). Health and metrics are answered on the event loop;
-    /// readiness reads the database, on a worker.
+    /// listener only: ``OperationsRoutes``). Health is answered on the event loop; readiness
+    /// and metrics (whose outbox gauges) read the database, on a worker.
     static func shellRoutes(metrics: Metrics, context: AppContext) -> RouteTable {
         var routes: [WebRoute] = [
             .resource("/healthz", inline: true) { _ in .text("ok") },
             .resource("/readyz") { _ in context.readiness.response(now: context.now) },
         ]
         if context.configuration.mode == .development {
-            routes.append(.resource("/metrics", inline: true) { _ in OperationsRoutes.metricsResponse(metrics) })
+            routes.append(.resource("/metrics") { _ in OperationsRoutes.metricsResponse(metrics) })
         }
         return RouteTable("clave", routes)
     }
@@ -81,7 +81,7 @@ public struct ClaveApp: HTTPResponder {
     /// Answers through the middleware chain.
     public func respond(to request: HTTPRequest) throws -> HTTPResponse { try chain.respond(to: request) }
 
-    /// Inline only for what the router marks inline (health, metrics, static files); the
+    /// Inline only for what the router marks inline (health, static files); the
     /// error middleware renders templates in memory, so it does not block either.
     public func respondsInline(to request: HTTPRequestHead) -> Bool { chain.respondsInline(to: request) }
 }

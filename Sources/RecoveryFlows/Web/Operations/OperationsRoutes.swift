@@ -1,5 +1,6 @@
 import Foundation
 import HTTPCore
+import UserStore
 
 /// The operator's endpoints: `/healthz` (liveness), `/readyz` (``Readiness``) and `/metrics`
 /// (Prometheus text).
@@ -16,11 +17,24 @@ public enum OperationsRoutes {
         return response
     }
 
+    /// Adds the outbox's gauges to `metrics`: messages waiting and how long the oldest has
+    /// waited, read from `database` at each scrape (two index look-ups).
+    public static func registerOutboxGauges(_ metrics: Metrics, database: Database, clock: @escaping @Sendable () -> Date) {
+        metrics.gauge("clave_outbox_waiting", help: "Emails not delivered yet (pending or being sent).") {
+            Double((try? database.read { tx in try tx.outbox.backlog() })?.waiting ?? 0)
+        }
+        metrics.gauge("clave_outbox_oldest_waiting_seconds", help: "How long the oldest undelivered email has waited.") {
+            guard let since = (try? database.read { tx in try tx.outbox.backlog() })?.oldestSince else { return 0 }
+            return max(0, clock().timeIntervalSince(since))
+        }
+    }
+
     /// The admin listener's router: `/healthz`, `/readyz`, `/metrics`; anything else 404.
     public static func adminRouter(metrics: Metrics, readiness: Readiness, clock: @escaping @Sendable () -> Date) -> Router {
         var router = Router()
         router.get("/healthz", inline: true) { _ in .text("ok") }
-        router.get("/metrics", inline: true) { _ in metricsResponse(metrics) }
+        // Not inline: the outbox gauges read the database (`registerOutboxGauges`).
+        router.get("/metrics") { _ in metricsResponse(metrics) }
         router.get("/readyz") { _ in readiness.response(now: clock()) }
         return router
     }
