@@ -83,6 +83,28 @@ struct OutboxRecordingTests {
         #expect(try fixture.database.read { tx in try tx.outbox.list(states: [.sent], limit: 10) }.count == 3)
     }
 
+    @Test("while one message takes longer than the whole lease, the renewal timer keeps the batch's rows")
+    func renewalTimerCoversASlowMessage() throws {
+        let fixture = try OutboxFixture()
+        try fixture.enqueue(2, at: Date())
+        let stolen = Locked<[Int64]>([])
+        let transport = ScriptedTransport { mail in
+            // A DATA answered after 1.5 s, with a 0.5 s lease renewed every 0.1 s.
+            Thread.sleep(forTimeInterval: 1.5)
+            let taken = (try? fixture.database.write { tx in try tx.outbox.claimDue(now: Date(), limit: 10, lease: 15) }) ?? []
+            stolen.withLock { $0 += taken.map(\.id) }
+            return DeliveryResult(id: mail.id, outcome: .delivered)
+        }
+        let worker = OutboxWorker(database: fixture.database, transport: transport,
+                                  configuration: OutboxWorkerConfiguration(lease: 0.5, leaseRenewal: 0.1),
+                                  logger: .init(label: "test", level: .error))
+        // The lease is clamped to 1 s: still shorter than the message.
+        #expect(worker.configuration.lease == 1)
+        #expect(worker.deliverBatch() == 2)
+        #expect(stolen.withLock { $0 }.isEmpty, "another process took rows the living worker still held")
+        #expect(transport.sent.count == 2)
+    }
+
     @Test("rows claimed by a process that died are claimed again once its short lease lapses")
     func deadProcessLeaseLapses() throws {
         let fixture = try OutboxFixture()
