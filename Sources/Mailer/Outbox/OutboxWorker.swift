@@ -153,7 +153,12 @@ public final class OutboxWorker: @unchecked Sendable {
         do {
             try database.write { tx in
                 try record(result, attempts: attempts, at: at, in: tx.outbox)
-                try claim.renew(in: tx.outbox, now: at)
+                // The outcome must be kept even if the renewal fails; the timer renews again.
+                do {
+                    try claim.renew(in: tx.outbox, now: at)
+                } catch {
+                    log.warning("outbox lease renewal failed", ["error": "\(error)"])
+                }
             }
         } catch {
             // The row keeps its lease and is claimed again when it ends.
