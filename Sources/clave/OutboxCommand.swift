@@ -93,7 +93,7 @@ enum OutboxCommand: Command {
 
     private static func deliver(_ arguments: inout Arguments, keepRunning: Bool) throws -> Int32 {
         let options = try MailCommandOptions(&arguments)
-        let lease = try arguments.integer("lease", default: 300, in: 1...86_400)
+        let lease = try arguments.integer("lease", default: 15, in: 1...86_400)
         let batch = try arguments.integer("batch", default: 20, in: 1...1000)
         try arguments.finish()
         let database = try options.openDatabase()

@@ -48,6 +48,48 @@ struct OutboxProcessTests {
         #expect(recipients == Set((1...6).map { "user\($0)@example.co" }))
     }
 
+    @Test("kill -9 mid-batch: a new process takes the rows back within seconds and re-sends at most the message in flight")
+    func killMidBatchResendsAtMostOne() throws {
+        let fixture = try OutboxFixture()
+        let peer = try SMTPPeer(SMTPPeer.Options())
+        // Eight quick acceptances, then the server dawdles 3 s on each DATA: the kill lands
+        // after eight messages were accepted, with the ninth in flight (or about to be).
+        try peer.queueFaults(Array(repeating: "ok", count: 8) + Array(repeating: "slow", count: 12))
+        let count = 20
+        try fixture.enqueue(count, at: Date())
+        let url = "smtp+plain://127.0.0.1:\(peer.port)"
+        let dbPath = fixture.folder.path("clave.sqlite")
+        // The default lease and one batch for every message: what production runs.
+        let first = try launch(["outbox", "run", "--db", dbPath, "--smtp-url", url, "--batch", String(count)])
+        #expect(peer.waitForMessages(8, timeout: 30).count >= 8)
+        kill(first.processIdentifier, SIGKILL)
+        let killedAt = Date()
+        first.waitUntilExit()
+        #expect(first.terminationReason == .uncaughtSignal)
+        let recorded = try fixture.database.read { tx in try tx.outbox.list(states: [.sent], limit: 100) }.count
+        #expect(recorded >= 8, "each accepted message is recorded as soon as the server answered it")
+
+        try peer.queueFaults([])
+        let second = try launch(["outbox", "run", "--db", dbPath, "--smtp-url", url])
+        let allSent = try waitUntil(timeout: 60) {
+            try fixture.database.read { tx in try tx.outbox.list(states: [.sent], limit: 100) }.count == count
+        }
+        let takeover = Date().timeIntervalSince(killedAt)
+        kill(second.processIdentifier, SIGTERM)
+        second.waitUntilExit()
+        #expect(allSent)
+        // The dead process's short lease (15 s) plus one idle check, not the old 5 minutes.
+        #expect(takeover < 30, "rows of the killed process were taken back after \(Int(takeover)) s")
+
+        let received = peer.messages().flatMap(\.recipients)
+        let perRecipient = Dictionary(received.map { ($0, 1) }, uniquingKeysWith: +)
+        let duplicates = received.count - perRecipient.count
+        print("kill -9 mid-batch: \(received.count) messages received for \(perRecipient.count) recipients, "
+              + "\(duplicates) duplicate(s), \(recorded) recorded before the kill, taken back after \(String(format: "%.1f", takeover)) s")
+        #expect(Set(received) == Set((1...count).map { "user\($0)@example.co" }), "none lost")
+        #expect(duplicates <= 1, "only the message in flight may go twice: \(perRecipient.filter { $0.value > 1 })")
+    }
+
     @Test("SIGTERM drains what is due before the process exits")
     func drainsOnSIGTERM() throws {
         let fixture = try OutboxFixture()

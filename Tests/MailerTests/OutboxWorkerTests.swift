@@ -88,16 +88,21 @@ struct OutboxWorkerTests {
         #expect(try fixture.database.read { tx in try tx.outbox.list(states: [.sent], limit: 10) }.count == 4)
     }
 
+    /// A worker whose SMTP server has gone (its port refuses connections), and that port, where a
+    /// new peer can come back.
+    func workerFacingStoppedServer(_ fixture: OutboxFixture, clock: ManualClock) throws -> (port: Int, worker: OutboxWorker) {
+        let gone = try SMTPPeer(SMTPPeer.Options())
+        let url = try MailFixtures.url(for: gone, certificate: nil, scheme: "smtp+plain", credentials: false)
+        gone.stop()
+        return (gone.port, worker(fixture, try MailFixtures.transport(url), clock: clock))
+    }
+
     @Test("server down, then back: every message is delivered after the back-off, none lost")
     func survivesOutage() throws {
         let fixture = try OutboxFixture()
         let clock = ManualClock(start: Date(timeIntervalSince1970: 1_795_320_000))
-        let first = try SMTPPeer(SMTPPeer.Options())
-        let port = first.port
-        let url = try MailFixtures.url(for: first, certificate: nil, scheme: "smtp+plain", credentials: false)
-        first.stop()
+        let (port, worker) = try workerFacingStoppedServer(fixture, clock: clock)
         let ids = try fixture.enqueue(4, at: clock.now())
-        let worker = worker(fixture, try MailFixtures.transport(url), clock: clock)
         #expect(worker.deliverBatch() == 4)
         for id in ids {
             let row = try #require(try fixture.database.read { tx in try tx.outbox.find(id: id) })
@@ -112,6 +117,49 @@ struct OutboxWorkerTests {
         #expect(worker.deliverBatch() == 4)
         #expect(Set(second.waitForMessages(4).flatMap(\.recipients)) == Set((1...4).map { "user\($0)@example.co" }))
         #expect(try fixture.database.read { tx in try tx.outbox.list(states: [.sent], limit: 10) }.count == 4)
+    }
+
+    @Test("server down, then back: the first message that goes through brings the backlog forward")
+    func outageBacklogGoesWithFirstSuccess() throws {
+        let fixture = try OutboxFixture()
+        let clock = ManualClock(start: Date(timeIntervalSince1970: 1_795_320_000))
+        let (port, worker) = try workerFacingStoppedServer(fixture, clock: clock)
+        let ids = try fixture.enqueue(4, at: clock.now())
+        #expect(worker.deliverBatch() == 4)  // connection refused: all four back off 30 s
+
+        let second = try SMTPPeer(SMTPPeer.Options(port: port))
+        try fixture.enqueue(1, at: clock.now(), prefix: "fresh")
+        #expect(worker.deliverBatch() == 1)
+        #expect(worker.deliverBatch() == 4, "the backlog is due at once, not after its 30 s back-off")
+        #expect(Set(second.waitForMessages(5).flatMap(\.recipients)).count == 5)
+        for id in ids { #expect(try fixture.database.read { tx in try tx.outbox.find(id: id) }?.state == .sent) }
+    }
+
+    @Test("over one SMTP session, a message's outcome is recorded while the next one is still on the wire")
+    func recordsOutcomeBeforeNextMessage() throws {
+        let fixture = try OutboxFixture()
+        let peer = try SMTPPeer(SMTPPeer.Options())
+        try peer.queueFaults(["ok", "slow"])  // the second DATA is answered after 3 s
+        let clock = ManualClock(start: Date(timeIntervalSince1970: 1_795_320_000))
+        let ids = try fixture.enqueue(2, at: clock.now())
+        let url = try MailFixtures.url(for: peer, certificate: nil, scheme: "smtp+plain", credentials: false)
+        let worker = worker(fixture, try MailFixtures.transport(url), clock: clock)
+        let done = DispatchSemaphore(value: 0)
+        Thread { worker.deliverBatch(); done.signal() }.start()
+        #expect(peer.waitForMessages(1).count == 1)
+        var firstRecorded = false
+        let deadline = Date().addingTimeInterval(2.5)
+        while Date() < deadline, peer.messages().count == 1 {
+            if try fixture.database.read({ tx in try tx.outbox.find(id: ids[0]) })?.state == .sent {
+                firstRecorded = true
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        #expect(firstRecorded, "message 1 must be recorded as sent while message 2 waits for its answer")
+        #expect(try fixture.database.read { tx in try tx.outbox.find(id: ids[1]) }?.state == .sending)
+        #expect(done.wait(timeout: .now() + 20) == .success)
+        #expect(try fixture.database.read { tx in try tx.outbox.list(states: [.sent], limit: 10) }.count == 2)
     }
 
     @Test("421 and 451 are retried until delivered; 550 ends dead with its reason in the audit log")

@@ -90,10 +90,32 @@ import TestSupport
         try database.write { c in
             try c.execute("INSERT INTO captchas (id, answer_hash, created_at, expires_at) VALUES ('old', 'h', 0, 10)")
         }
-        #expect(try database.migrate() == [9])
+        #expect(try database.migrate(Schema.migrations.filter { $0.version <= 9 }) == [9])
         let tables = try database.read { c in try c.query("SELECT name FROM sqlite_master WHERE type = 'table'") { try $0.string(0) } }
         #expect(!tables.contains("captchas"))
         #expect(try database.write { tx in try tx.captchas.spend(id: "new", expiresAt: Date(timeIntervalSince1970: 99), now: Date()) })
+    }
+
+    @Test("migration 10 keeps the outbox rows a previous release claimed: they are claimed again when their lease ends")
+    func outboxClaimTokens() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database(path: directory.path("m.sqlite"))
+        try database.migrate(Schema.migrations.filter { $0.version < 10 })
+        try database.write { c in
+            try c.execute("""
+                INSERT INTO outbox (portal, sender, recipient, subject, text_body, html_body, state, attempts, next_attempt_at, created_at)
+                VALUES ('secop', 's@x.co', 'r@x.co', 'asunto', 't', 'h', 'sending', 0, 300, 0)
+                """)
+        }
+        #expect(try database.migrate() == [10])
+        #expect(try database.write { tx in try tx.outbox.claimDue(now: Date(timeIntervalSince1970: 299), limit: 5, lease: 15) }.isEmpty)
+        let claimed = try database.write { tx in
+            try tx.outbox.claimDue(now: Date(timeIntervalSince1970: 300), limit: 5, lease: 15, token: "t1")
+        }
+        #expect(claimed.count == 1)
+        #expect(try database.write { tx in try tx.outbox.renewLease(token: "t1", until: Date(timeIntervalSince1970: 330)) }
+                == Set(claimed.map(\.id)))
+        #expect(try database.write { tx in try tx.outbox.renewLease(token: "other", until: Date(timeIntervalSince1970: 330)) }.isEmpty)
     }
 
     @Test("a step numbered below the file's version is still applied when it was never recorded")

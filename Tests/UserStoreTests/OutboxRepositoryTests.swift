@@ -124,4 +124,21 @@ import Testing
         #expect(claimed.ids.count == 50)
         #expect(Set(claimed.ids).count == 50, "no row claimed twice")
     }
+
+    @Test func onlyRowsWaitingForTheServerAreBroughtForward() throws {
+        let store = try StoreFixture()
+        let outage = try store.database.write { tx in try tx.outbox.enqueue(message(1), now: now) }
+        let greylisted = try store.database.write { tx in try tx.outbox.enqueue(message(2), now: now) }
+        _ = try store.database.write { tx in try tx.outbox.claimDue(now: now, limit: 10, lease: 15) }
+        try store.database.write { tx in
+            try tx.outbox.markRetry(id: outage, error: "connect: refused", nextAttemptAt: now.addingTimeInterval(600), serverUnavailable: true)
+            try tx.outbox.markRetry(id: greylisted, error: "451 later", nextAttemptAt: now.addingTimeInterval(600))
+        }
+        let later = now.addingTimeInterval(5)
+        #expect(try store.database.write { tx in try tx.outbox.bringForwardWaitingForServer(now: later) } == 1)
+        #expect(try store.database.read { tx in try tx.outbox.find(id: outage) }?.nextAttemptAt == later)
+        #expect(try store.database.read { tx in try tx.outbox.find(id: greylisted) }?.nextAttemptAt == now.addingTimeInterval(600))
+        // Once brought forward it is no longer waiting: a second success moves nothing.
+        #expect(try store.database.write { tx in try tx.outbox.bringForwardWaitingForServer(now: later.addingTimeInterval(1)) } == 0)
+    }
 }

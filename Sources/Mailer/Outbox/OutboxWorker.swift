@@ -4,21 +4,25 @@ import Foundation
 import UserStore
 
 /// The background thread that empties the outbox: it claims due rows, hands them to the
-/// transport in batches, and records each outcome.
+/// transport in batches, and records each outcome as soon as the server has answered for it.
 ///
 /// Each step (claim a batch, record one outcome) is its own short `database.write`, so a slow
-/// SMTP server never holds the write lock.
+/// SMTP server never holds the write lock, and an outcome is in the table before the next
+/// message of the batch starts: a crash re-sends at most the message that was in flight.
 ///
 /// - delivered: `markSent`, which also scrubs the bodies (no link or password stays stored);
+///   in the same write, rows that waited for an unreachable server are brought forward
+///   (`bringForwardWaitingForServer`): after an outage the backlog goes at once;
 /// - temporary failure: `markRetry` with exponential back-off and jitter (`RetryPolicy`), or
 ///   `markDead` once the attempts are used up;
 /// - permanent failure: `markDead` with the reason (the store writes the audit entry).
 ///
-/// All state lives in the table, so a restart resumes where the last process stopped, and a
-/// row claimed by a process that died is claimed again when its lease ends (delivery is
-/// at-least-once: a message the server accepted just before the crash may go out twice, which
-/// is better than never). `wake()` starts a batch at once after an enqueue;
-/// `stop(drainWithin:)` delivers what is due before returning.
+/// All state lives in the table, so a restart resumes where the last process stopped. A batch's
+/// rows are held by a short lease that the living worker renews (`OutboxClaim`): a row claimed
+/// by a process that died is claimed again seconds later, when its lease lapses (delivery is
+/// at-least-once: the message in flight at the crash may go out twice, which is better than
+/// never). `wake()` starts a batch at once after an enqueue; `stop(drainWithin:)` delivers what
+/// is due before returning.
 public final class OutboxWorker: @unchecked Sendable {
     // Mutable state (`running`, `wakeRequested`, `stopDeadline`, `thread`) is guarded by
     // `condition`; the rest is immutable.
@@ -90,39 +94,44 @@ public final class OutboxWorker: @unchecked Sendable {
     }
 
     /// Claims and delivers one batch now, on the caller's thread. Returns how many rows it
-    /// handled (0 when nothing was due). The thread uses it; so do `clave mail` and tests.
+    /// claimed (0 when nothing was due). The thread uses it; so do `clave outbox deliver` and tests.
     @discardableResult
     public func deliverBatch() -> Int {
         let started = clock.now()
-        let claimed: [OutboxMessage]
+        let token = UUID().uuidString
+        let rows: [OutboxMessage]
         do {
-            claimed = try database.write { tx in
-                try tx.outbox.claimDue(now: started, limit: configuration.batchSize, lease: configuration.lease)
+            rows = try database.write { tx in
+                try tx.outbox.claimDue(now: started, limit: configuration.batchSize, lease: configuration.lease, token: token)
             }
         } catch {
             log.error("outbox claim failed", ["error": "\(error)"])
             return 0
         }
-        guard !claimed.isEmpty else { return 0 }
+        guard !rows.isEmpty else { return 0 }
+        let claim = OutboxClaim(token: token, ids: rows.map(\.id), lease: configuration.lease)
+        claim.keepAlive(every: configuration.leaseRenewal, database: database, clock: clock, log: log)
+        defer { claim.finish() }
         var outgoing: [OutgoingMail] = []
         var attemptsByID: [Int64: Int] = [:]
-        for row in claimed {
+        var delivered = false
+        for row in rows {
             attemptsByID[row.id] = row.attempts
             do {
                 outgoing.append(try OutgoingMail(id: row.id, from: MailAddress(mailbox: row.sender),
                                                  to: MailAddress(mailbox: row.recipient), subject: row.subject,
                                                  textBody: row.textBody, htmlBody: row.htmlBody))
             } catch {
-                record(DeliveryResult(id: row.id, outcome: .permanent("refused before sending: \(error)")), attempts: row.attempts)
+                record(DeliveryResult(id: row.id, outcome: .permanent("refused before sending: \(error)")),
+                       attempts: row.attempts, claim: claim)
             }
         }
-        var delivered = false
-        for result in transport.send(outgoing) {
-            record(result, attempts: attemptsByID[result.id] ?? 0)
+        transport.send(outgoing, shouldSend: { claim.holds($0.id) }, report: { result in
+            record(result, attempts: attemptsByID[result.id] ?? 0, claim: claim)
             if case .delivered = result.outcome { delivered = true }
-        }
+        })
         if delivered { truncateWAL() }
-        return claimed.count
+        return rows.count
     }
 
     /// After a batch scrubbed bodies: the WAL still holds the frames written before the scrub
@@ -136,11 +145,21 @@ public final class OutboxWorker: @unchecked Sendable {
         }
     }
 
-    private func record(_ result: DeliveryResult, attempts previous: Int) {
+    /// Records one outcome in its own write, renewing in the same write the lease of the
+    /// batch's rows still waiting.
+    private func record(_ result: DeliveryResult, attempts previous: Int, claim: OutboxClaim) {
         let at = clock.now()
         let attempts = previous + 1
         do {
-            try database.write { tx in try record(result, attempts: attempts, at: at, in: tx.outbox) }
+            try database.write { tx in
+                try record(result, attempts: attempts, at: at, in: tx.outbox)
+                // The outcome must be kept even if the renewal fails; the timer renews again.
+                do {
+                    try claim.renew(in: tx.outbox, now: at)
+                } catch {
+                    log.warning("outbox lease renewal failed", ["error": "\(error)"])
+                }
+            }
         } catch {
             // The row keeps its lease and is claimed again when it ends.
             log.error("outbox update failed", ["id": String(result.id), "error": "\(error)"])
@@ -153,12 +172,15 @@ public final class OutboxWorker: @unchecked Sendable {
         case .delivered:
             try outbox.markSent(id: result.id, at: at)
             log.info("outbox message sent", ["id": String(result.id), "attempts": String(attempts)])
+            let forward = try outbox.bringForwardWaitingForServer(now: at)
+            if forward > 0 { log.info("outbox server reachable again: waiting messages due now", ["count": String(forward)]) }
         case .temporary(let reason) where configuration.retry.isExhausted(attempts: attempts):
             try outbox.markDead(id: result.id, reason: "gave up after \(attempts) attempts: \(reason)", at: at)
             log.warning("outbox message dead", ["id": String(result.id), "reason": LogRedaction.addresses(in: reason)])
         case .temporary(let reason):
             let delay = configuration.retry.delay(afterAttempt: attempts, unitRandom: random())
-            try outbox.markRetry(id: result.id, error: reason, nextAttemptAt: at.addingTimeInterval(delay))
+            try outbox.markRetry(id: result.id, error: reason, nextAttemptAt: at.addingTimeInterval(delay),
+                                 serverUnavailable: result.serverUnavailable)
             log.info("outbox message deferred", ["id": String(result.id), "retry_in": String(Int(delay)),
                                                     "reason": LogRedaction.addresses(in: reason)])
         case .permanent(let reason):

@@ -24,24 +24,29 @@ public struct DevelopmentMailbox: MailTransport {
         self.log = logger
     }
 
-    /// Stores each message; a database error is temporary, a bad message permanent.
-    public func send(_ messages: [OutgoingMail]) -> [DeliveryResult] {
-        messages.map { mail in
-            do {
-                let source = String(decoding: try composer.compose(mail).bytes, as: UTF8.self)
-                let at = clock.now()
-                try database.write { tx in
-                    try tx.mailbox.deliver(sender: mail.from.displayValue, recipient: mail.to.address, subject: mail.subject,
-                                           textBody: mail.textBody, htmlBody: mail.htmlBody, rawSource: source, at: at)
-                }
-                log.info("mail stored in development mailbox", ["to_domain": mail.to.domain])
-                return DeliveryResult(id: mail.id, outcome: .delivered)
-            } catch let error as MailError {
-                return DeliveryResult(id: mail.id, outcome: .permanent(error.description))
-            } catch {
-                // A locked or full database is worth another try.
-                return DeliveryResult(id: mail.id, outcome: .temporary("mailbox: \(error)"))
+    /// Stores each message, reporting each as it is stored; a database error is temporary, a
+    /// bad message permanent.
+    public func send(_ messages: [OutgoingMail], shouldSend: (OutgoingMail) -> Bool, report: (DeliveryResult) -> Void) {
+        for mail in messages where shouldSend(mail) {
+            report(DeliveryResult(id: mail.id, outcome: store(mail)))
+        }
+    }
+
+    private func store(_ mail: OutgoingMail) -> DeliveryOutcome {
+        do {
+            let source = String(decoding: try composer.compose(mail).bytes, as: UTF8.self)
+            let at = clock.now()
+            try database.write { tx in
+                try tx.mailbox.deliver(sender: mail.from.displayValue, recipient: mail.to.address, subject: mail.subject,
+                                       textBody: mail.textBody, htmlBody: mail.htmlBody, rawSource: source, at: at)
             }
+            log.info("mail stored in development mailbox", ["to_domain": mail.to.domain])
+            return .delivered
+        } catch let error as MailError {
+            return .permanent(error.description)
+        } catch {
+            // A locked or full database is worth another try.
+            return .temporary("mailbox: \(error)")
         }
     }
 }

@@ -14,19 +14,38 @@ public struct DeliveryResult: Sendable, Equatable {
     public var id: Int64
     /// Delivered, or why not and whether to retry.
     public var outcome: DeliveryOutcome
+    /// The attempt never reached this message: the server could not be reached or would not
+    /// open a session (connect, greeting, TLS, AUTH). The outbox brings such messages forward
+    /// as soon as a delivery succeeds again, instead of letting them wait out their back-off.
+    public var serverUnavailable: Bool
 
     /// A result for message `id`.
-    public init(id: Int64, outcome: DeliveryOutcome) {
+    public init(id: Int64, outcome: DeliveryOutcome, serverUnavailable: Bool = false) {
         self.id = id
         self.outcome = outcome
+        self.serverUnavailable = serverUnavailable
     }
 }
 
 /// Somewhere mail goes: an SMTP server or the development mailbox.
 ///
-/// A batch is sent together so that SMTP can reuse one connection for all of it. Results come
-/// back one per message, in order; a transport never throws, because a failure is a fact about
+/// A batch is sent together so that SMTP can reuse one connection for all of it, but each
+/// message's outcome is reported as soon as it is known (the server answered its DATA), before
+/// the next message starts: the outbox records it at once, so a crash mid-batch re-sends at
+/// most the message in flight. A transport never throws, because a failure is a fact about
 /// each message that the outbox must record.
 public protocol MailTransport: Sendable {
-    func send(_ messages: [OutgoingMail]) -> [DeliveryResult]
+    /// Sends `messages` in order. Before each one it asks `shouldSend` (false: skip it and
+    /// report nothing, the row is no longer ours); after each one sent or refused it calls
+    /// `report` with the outcome, on the caller's thread, before going on.
+    func send(_ messages: [OutgoingMail], shouldSend: (OutgoingMail) -> Bool, report: (DeliveryResult) -> Void)
+}
+
+extension MailTransport {
+    /// Sends every message and returns the outcomes, one per message, in order (`clave mail test`).
+    public func send(_ messages: [OutgoingMail]) -> [DeliveryResult] {
+        var results: [DeliveryResult] = []
+        send(messages, shouldSend: { _ in true }, report: { results.append($0) })
+        return results
+    }
 }

@@ -36,23 +36,32 @@ public final class SMTPTransport: MailTransport, @unchecked Sendable {
         }
     }
 
-    /// Sends `messages` over one session, reconnecting after a broken connection.
-    public func send(_ messages: [OutgoingMail]) -> [DeliveryResult] {
-        guard !messages.isEmpty else { return [] }
-        var results: [DeliveryResult] = []
+    /// Sends `messages` over one session, reconnecting after a broken connection, and reports
+    /// each outcome as soon as the server has answered that message's DATA.
+    public func send(_ messages: [OutgoingMail], shouldSend: (OutgoingMail) -> Bool, report: (DeliveryResult) -> Void) {
+        guard !messages.isEmpty else { return }
         let session: SMTPClient
         do {
             session = try SMTPClient(configuration: client, tlsContext: tlsContext, logger: log)
         } catch {
-            return messages.map { DeliveryResult(id: $0.id, outcome: .temporary(error.description)) }
+            for mail in messages where shouldSend(mail) {
+                report(DeliveryResult(id: mail.id, outcome: .temporary(error.description), serverUnavailable: true))
+            }
+            return
         }
         defer { session.quit() }
-        for (index, mail) in messages.enumerated() {
+        var sessionFailure: SMTPError?
+        for mail in messages where shouldSend(mail) {
+            if let sessionFailure {
+                // The server would not open a session: the rest of the batch waits for it.
+                report(DeliveryResult(id: mail.id, outcome: .temporary(sessionFailure.description), serverUnavailable: true))
+                continue
+            }
             let bytes: [UInt8]
             do {
                 bytes = try composer.compose(mail).bytes
             } catch {
-                results.append(DeliveryResult(id: mail.id, outcome: .permanent("cannot compose: \(error)")))
+                report(DeliveryResult(id: mail.id, outcome: .permanent("cannot compose: \(error)")))
                 continue
             }
             if !session.isOpen {
@@ -60,22 +69,20 @@ public final class SMTPTransport: MailTransport, @unchecked Sendable {
                     try session.open()
                 } catch {
                     log.warning("smtp session failed", ["host": client.url.host, "error": error.description])
-                    for rest in messages[index...] {
-                        results.append(DeliveryResult(id: rest.id, outcome: .temporary(error.description)))
-                    }
-                    return results
+                    sessionFailure = error
+                    report(DeliveryResult(id: mail.id, outcome: .temporary(error.description), serverUnavailable: true))
+                    continue
                 }
             }
             do {
                 try session.send(from: mail.from.address, to: mail.to.address, message: bytes)
-                results.append(DeliveryResult(id: mail.id, outcome: .delivered))
+                report(DeliveryResult(id: mail.id, outcome: .delivered))
             } catch {
                 log.warning("smtp delivery failed", ["to_domain": mail.to.domain,
                                                      "error": LogRedaction.addresses(in: error.description)])
-                results.append(DeliveryResult(id: mail.id, outcome: error.isPermanent
+                report(DeliveryResult(id: mail.id, outcome: error.isPermanent
                     ? .permanent(error.description) : .temporary(error.description)))
             }
         }
-        return results
     }
 }

@@ -180,5 +180,17 @@ public enum Schema {
             );
             CREATE INDEX spent_captchas_expiry ON spent_captchas (expires_at);
             """),
+        Migration(version: 10, name: "outbox claims by owner, deferrals by outage", sql: """
+            -- The random token of the claim (one per batch) that holds a 'sending' row: the worker
+            -- renews the short lease of its own rows only, and learns which rows it lost to
+            -- another process when its lease lapsed. NULL once an outcome is recorded.
+            ALTER TABLE outbox ADD COLUMN claim_token TEXT;
+            -- 1 when the last attempt failed because the server could not be reached (connect,
+            -- TLS, AUTH), not because of the message: the first delivery that succeeds again
+            -- makes these rows due at once instead of after their back-off.
+            ALTER TABLE outbox ADD COLUMN waiting_for_server INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX outbox_claim ON outbox (claim_token) WHERE claim_token IS NOT NULL;
+            CREATE INDEX outbox_waiting_for_server ON outbox (next_attempt_at) WHERE state = 'pending' AND waiting_for_server = 1;
+            """),
     ]
 }

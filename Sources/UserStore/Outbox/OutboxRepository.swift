@@ -50,9 +50,13 @@ extension OutboxRepository where Access == WriteAccess {
     }
 
     /// Claims up to `limit` due rows (state pending, or sending whose lease ran out): sets
-    /// state=sending and next_attempt_at=now+lease, so rows claimed by a process that died
-    /// become due again after the lease. Oldest first.
-    public func claimDue(now: Date, limit: Int, lease: TimeInterval) throws -> [OutboxMessage] {
+    /// state=sending, next_attempt_at=now+lease and the claim's `token`, so rows claimed by a
+    /// process that died become due again after the lease, and only the claim's owner can renew
+    /// it (`renewLease`). Oldest first.
+    ///
+    /// `token` names this claim (one per batch); the default is a fresh random one.
+    public func claimDue(now: Date, limit: Int, lease: TimeInterval,
+                         token: String = UUID().uuidString) throws -> [OutboxMessage] {
         guard limit > 0 else { return [] }
         let due = try connection.query("""
             SELECT \(OutboxMessage.columns) FROM outbox
@@ -62,8 +66,8 @@ extension OutboxRepository where Access == WriteAccess {
         let leaseEnd = now.addingTimeInterval(lease)
         var claimed: [OutboxMessage] = []
         for var message in due {
-            try connection.execute("UPDATE outbox SET state = 'sending', next_attempt_at = ?1 WHERE id = ?2",
-                                   [leaseEnd, message.id])
+            try connection.execute("UPDATE outbox SET state = 'sending', next_attempt_at = ?1, claim_token = ?2 WHERE id = ?3",
+                                   [leaseEnd, token, message.id])
             message.state = .sending
             message.nextAttemptAt = leaseEnd
             claimed.append(message)
@@ -71,20 +75,50 @@ extension OutboxRepository where Access == WriteAccess {
         return claimed
     }
 
+    /// Extends to `until` the lease of the rows claim `token` still holds (claimed, no outcome
+    /// recorded, not claimed since by another process after the lease lapsed), and returns
+    /// their ids: a row missing from the answer is no longer ours and must not be sent.
+    public func renewLease(token: String, until: Date) throws -> Set<Int64> {
+        let held = try connection.query("SELECT id FROM outbox WHERE claim_token = ?1 AND state = 'sending'",
+                                        [token]) { try $0.int64(0) }
+        try connection.execute("UPDATE outbox SET next_attempt_at = ?1 WHERE claim_token = ?2 AND state = 'sending'",
+                               [until, token])
+        return Set(held)
+    }
+
+    /// After a delivery succeeded, the server is reachable again: rows waiting out a back-off
+    /// because it was not (`markRetry(..., serverUnavailable: true)`) become due `now`, so an
+    /// outage's backlog goes at once, not over the hour its back-offs add up to. Rows deferred
+    /// for a reason of their own (a 451 for that recipient) keep their back-off. Returns how
+    /// many rows moved.
+    @discardableResult
+    public func bringForwardWaitingForServer(now: Date) throws -> Int {
+        try connection.execute("""
+            UPDATE outbox SET next_attempt_at = ?1, waiting_for_server = 0
+            WHERE state = 'pending' AND waiting_for_server = 1 AND next_attempt_at > ?1
+            """, [now])
+    }
+
     /// state=sent, sent_at, and the bodies scrubbed (set to ''): no link or temporary
     /// password stays in the database.
     public func markSent(id: Int64, at: Date) throws {
         let changed = try connection.execute(
-            "UPDATE outbox SET state = 'sent', sent_at = ?1, text_body = '', html_body = '', last_error = NULL WHERE id = ?2",
+            """
+            UPDATE outbox SET state = 'sent', sent_at = ?1, text_body = '', html_body = '', last_error = NULL,
+                claim_token = NULL, waiting_for_server = 0 WHERE id = ?2
+            """,
             [at, id])
         if changed == 0 { throw StoreError.notFound("outbox message \(id)") }
     }
 
-    /// attempts+1, state=pending, next_attempt_at, last_error.
-    public func markRetry(id: Int64, error: String, nextAttemptAt: Date) throws {
-        let changed = try connection.execute(
-            "UPDATE outbox SET attempts = attempts + 1, state = 'pending', next_attempt_at = ?1, last_error = ?2 WHERE id = ?3",
-            [nextAttemptAt, error, id])
+    /// attempts+1, state=pending, next_attempt_at, last_error. `serverUnavailable` says the
+    /// attempt never reached the message (server down, TLS or AUTH refused): such rows are
+    /// brought forward by the next delivery that succeeds (`bringForwardWaitingForServer`).
+    public func markRetry(id: Int64, error: String, nextAttemptAt: Date, serverUnavailable: Bool = false) throws {
+        let changed = try connection.execute("""
+            UPDATE outbox SET attempts = attempts + 1, state = 'pending', next_attempt_at = ?1, last_error = ?2,
+                claim_token = NULL, waiting_for_server = ?3 WHERE id = ?4
+            """, [nextAttemptAt, error, serverUnavailable, id])
         if changed == 0 { throw StoreError.notFound("outbox message \(id)") }
     }
 
@@ -95,7 +129,10 @@ extension OutboxRepository where Access == WriteAccess {
             throw StoreError.notFound("outbox message \(id)")
         }
         try connection.execute(
-            "UPDATE outbox SET attempts = attempts + 1, state = 'dead', last_error = ?1, next_attempt_at = ?2 WHERE id = ?3",
+            """
+            UPDATE outbox SET attempts = attempts + 1, state = 'dead', last_error = ?1, next_attempt_at = ?2,
+                claim_token = NULL, waiting_for_server = 0 WHERE id = ?3
+            """,
             [reason, at, id])
         try transaction.auditLog.record(portal: portal, userID: nil, event: "outbox.dead",
                                         detail: "message \(id): \(reason)", at: at)
