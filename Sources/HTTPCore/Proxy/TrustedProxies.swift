@@ -46,7 +46,11 @@ public struct TrustedProxies: Hashable, Sendable, CustomStringConvertible {
     public func contains(_ address: IPAddress) -> Bool { networks.contains { $0.contains(address) } }
 
     /// Whether `text` is an IP address inside one of the blocks (a socket peer's text, for one).
-    public func contains(_ text: String) -> Bool { IPAddress(text).map(contains) ?? false }
+    /// Free when no proxy is trusted: the event loop asks it for every request.
+    public func contains(_ text: String) -> Bool {
+        guard !networks.isEmpty, let address = IPAddress(text) else { return false }
+        return contains(address)
+    }
 
     /// The blocks, comma-separated.
     public var description: String { networks.map(\.description).joined(separator: ",") }
