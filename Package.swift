@@ -48,6 +48,7 @@ let package = Package(
         .executableTarget(name: "fuzz-http-request", dependencies: ["HTTPCore", "FuzzSupport"], path: "Fuzz/HTTPRequest"),
         .executableTarget(name: "fuzz-form", dependencies: ["HTTPCore", "FuzzSupport"], path: "Fuzz/Form"),
         .executableTarget(name: "fuzz-cookie", dependencies: ["HTTPCore", "FuzzSupport"], path: "Fuzz/Cookie"),
+        .executableTarget(name: "fuzz-forwarded", dependencies: ["HTTPCore", "FuzzSupport"], path: "Fuzz/Forwarded"),
         .executableTarget(name: "fuzz-template", dependencies: ["Templates", "FuzzSupport"], path: "Fuzz/Template", exclude: ["corpus"]),
         .executableTarget(name: "fuzz-smtp-reply", dependencies: ["Mailer", "FuzzSupport"], path: "Fuzz/SMTPReply", exclude: ["corpus"]),
         // `make bench` mail figures (scripts/bench.d/mail.sh, against a local aiosmtpd).
@@ -73,6 +74,6 @@ let package = Package(
 )
 
 // The HTTP fuzz targets keep their seed corpora (data, not sources) in Fuzz/NAME/corpus.
-for target in package.targets where ["fuzz-http-request", "fuzz-form", "fuzz-cookie"].contains(target.name) {
+for target in package.targets where ["fuzz-http-request", "fuzz-form", "fuzz-cookie", "fuzz-forwarded"].contains(target.name) {
     target.exclude.append("corpus")
 }

@@ -2,11 +2,12 @@
 # Installs what the build and the tests need, only what is missing, so a second run is quick.
 # apt: retried, because a cleanup hook on some machines can delete downloaded .deb files mid-install.
 # `scripts/deps.sh build` installs only what compiling needs (for `make run` and `make build`).
+# nginx-light: the real reverse proxy the behind-a-proxy tests start unprivileged in front of clave.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES=(libsqlite3-dev libssl-dev pkg-config)
-TEST_PACKAGES=(openssl wrk chromium chromium-driver)
+TEST_PACKAGES=(openssl wrk chromium chromium-driver nginx-light)
 APT_PACKAGES=("${BUILD_PACKAGES[@]}")
 [ "${1:-all}" = build ] || APT_PACKAGES+=("${TEST_PACKAGES[@]}")
 missing=()

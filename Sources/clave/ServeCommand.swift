@@ -50,6 +50,9 @@ enum ServeCommand: Command {
       --soi-temporary-minutes N  how long SOI's emailed temporary password works, also after
                                 logging in with it until the change is made; 5 to 1440
                                 (CLAVE_SOI_TEMPORARY_MINUTES, default 60)
+      --trusted-proxy CIDR      a reverse proxy whose Forwarded / X-Forwarded-For names the
+                                client (address or block, IPv4 or IPv6; repeatable;
+                                CLAVE_TRUSTED_PROXIES comma-separated; default none)
       --unsafe-development-on-network   let development mode (every user's mail at /_correo,
                                 the captcha answers) listen beyond loopback or take an https URL
 
@@ -76,6 +79,7 @@ enum ServeCommand: Command {
         let logger = Logger(label: "http")
         var configuration = HTTPServerConfiguration(host: settings.host, port: settings.port)
         configuration.accessLog = settings.accessLog
+        configuration.trustedProxies = settings.trustedProxies
         configuration.logger = logger
         if let workers = settings.workers { configuration.workerCount = workers }
         if let cap = settings.maxConnections { configuration.maxConnections = cap }
@@ -163,6 +167,7 @@ enum ServeCommand: Command {
             senders: settings.senders)
         configuration.soiTemporaryPasswordLifetime = settings.soiTemporaryPasswordLifetime
         configuration.readinessWarnings = settings.warnings
+        configuration.trustedProxies = settings.trustedProxies
         do {
             let context = try AppContext(configuration: configuration, database: database, wakeOutbox: wakeOutbox)
             return try ClaveApp(context: context, metrics: metrics)

@@ -1,5 +1,6 @@
 import Foundation
 import Mailer
+import HTTPCore
 import UserStore
 import RecoveryFlows
 
@@ -43,6 +44,8 @@ struct ServeConfiguration: Equatable {
     var purgePolicy = PurgePolicy()
     /// How long SOI's temporary password lives (`--soi-temporary-minutes`, default 60 minutes).
     var soiTemporaryPasswordLifetime = SOIRecoveryConfiguration.defaultTemporaryPasswordLifetime
+    /// Reverse proxies whose forwarding fields name the client (`--trusted-proxy`).
+    var trustedProxies = TrustedProxies.none
 
     /// Reads every option (flag, then `CLAVE_*` environment variable, then default) and
     /// rejects inconsistent ones with a one-line `CLIError` (exit status 2).
@@ -63,6 +66,7 @@ struct ServeConfiguration: Equatable {
         }
         purgePolicy.auditRetention = TimeInterval(try arguments.auditRetentionDays()) * 86_400
         soiTemporaryPasswordLifetime = TimeInterval(try arguments.soiTemporaryMinutes()) * 60
+        trustedProxies = try arguments.trustedProxies()
         if arguments.option("workers") != nil {
             workers = try arguments.integer("workers", default: 0, in: 1...1024)
         }

@@ -41,6 +41,7 @@ import TestSupport
         (["--db", "/no/existe/clave.sqlite"], "--db"),
         (["--puerto", "1"], "unknown option"),
         (["--admin-listen", "9464"], "--admin-listen"),
+        (["--trusted-proxy", "10.0.0.0/33"], "--trusted-proxy"),
         (["--admin-listen", "[::1]:puerto"], "--admin-listen"),
         (["--mail-domain", "x.co>\r\nBcc: a@b.co"], "--mail-domain"),
         (["--dkim-domain", "clave.test"], "DKIM needs all of"),

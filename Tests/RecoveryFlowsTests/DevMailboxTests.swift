@@ -83,7 +83,7 @@ import UserStore
     }
 
     @Test func forwardedRequestsDoNotReachTheMailbox() throws {
-        let harness = try AppHarness { $0.trustedProxies = ["127.0.0.1"] }
+        let harness = try AppHarness { $0.trustedProxies = .thisMachine }
         for header in [("X-Forwarded-For", "203.0.113.5"), ("Forwarded", "for=203.0.113.5")] {
             #expect(try harness.browser().get("/_correo", headers: [header]).status == 404)
             #expect(try harness.browser().get("/_correo/api/mensajes", headers: [header]).status == 404)

@@ -53,7 +53,7 @@ struct LoginThrottleTests {
     func strangerCannotLockTheOwnerOut(login: Login) throws {
         // The stranger comes from another address (through the trusted proxy), so the
         // per-address limit is theirs alone.
-        let harness = try AppHarness { $0.trustedProxies = ["127.0.0.1"] }
+        let harness = try AppHarness { $0.trustedProxies = .thisMachine }
         let owner = harness.browser()
         #expect(try login.attempt(owner, login.password).status == 303)
         let device = try #require(owner.cookies["clave_dispositivo_\(login.portal)"])

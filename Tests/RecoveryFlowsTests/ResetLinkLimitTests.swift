@@ -15,7 +15,7 @@ import TestSupport
 
     @Test("SECOP II: twenty scanner prefetches and two typos, then the owner's new password works")
     func secopPrefetchesDoNotSpendTheLink() throws {
-        let harness = try AppHarness { $0.trustedProxies = ["127.0.0.1"] }
+        let harness = try AppHarness { $0.trustedProxies = .thisMachine }
         let token = try harness.secopResetToken()
         for attempt in 0..<20 {
             // Each prefetch comes from another address of the scanner's pool, as they do.
@@ -38,7 +38,7 @@ import TestSupport
 
     @Test("Cajacopi: prefetches from anywhere leave the link its ten uses; an eleventh try is refused")
     func cajacopiLinkHasItsOwnBudget() throws {
-        let harness = try AppHarness { $0.trustedProxies = ["127.0.0.1"] }
+        let harness = try AppHarness { $0.trustedProxies = .thisMachine }
         let token = try harness.cajacopiResetToken()
         for attempt in 0..<20 {
             let opened = try Self.scanner(harness, address: "198.51.100.\(attempt + 1)").get("/cajacopi/nueva-contrasena?token=\(token)")

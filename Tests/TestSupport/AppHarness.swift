@@ -163,3 +163,8 @@ public final class AppHarness: @unchecked Sendable {
         throw WebClientError.noMail(address)
     }
 }
+
+extension TrustedProxies {
+    /// `127.0.0.1` as the one trusted proxy: the in-process and loopback tests' peer.
+    public static var thisMachine: TrustedProxies { TrustedProxies(networks: IPNetwork("127.0.0.1").map { [$0] } ?? []) }
+}

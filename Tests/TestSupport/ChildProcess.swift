@@ -96,6 +96,9 @@ public final class ChildProcess: @unchecked Sendable {
     /// Standard output so far.
     public var standardOutput: String { output.text }
 
+    /// Standard error so far.
+    public var standardError: String { errors.text }
+
     /// Waits for the child to exit, at most `timeout` seconds, then kills it; returns what it
     /// printed and how it ended.
     @discardableResult

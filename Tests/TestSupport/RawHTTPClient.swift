@@ -31,12 +31,27 @@ public final class RawHTTPClient {
     private var isOpen = true
 
     /// Connects to `host:port` (IPv4 or IPv6 literal); reads give up after `timeout` seconds.
-    public init(host: String = "127.0.0.1", port: Int, timeout: Double = 5) throws {
+    /// `source` (an IPv4 literal such as `127.0.0.7`) binds the local end first, so one test
+    /// can be many loopback clients (all of 127.0.0.0/8 is this machine on Linux).
+    public init(host: String = "127.0.0.1", port: Int, timeout: Double = 5, source: String? = nil) throws {
         let family = host.contains(":") ? AF_INET6 : AF_INET
         descriptor = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw Failure.connect(errno) }
         var one: Int32 = 1
         setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(4))
+        if let source, family == AF_INET {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            inet_pton(AF_INET, source, &local.sin_addr)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else {
+                let code = errno
+                Glibc.close(descriptor)
+                throw Failure.connect(code)
+            }
+        }
         var result: Int32
         if family == AF_INET6 {
             var address = sockaddr_in6()

@@ -12,8 +12,10 @@ public final class ServeProcess: @unchecked Sendable {
 
     /// Starts `clave serve` with `arguments` (add `--port 0`), logging at `warning`, and reads
     /// standard output until `marker` (default: the end of the first line), for up to 60 s.
-    public init(_ arguments: [String], until marker: String = "\n") throws {
-        child = try ChildProcess(PackagePaths.claveExecutable, ["serve"] + arguments, environment: ["CLAVE_LOG_LEVEL": "warning"])
+    /// `environment` entries are added (and may set `CLAVE_LOG_LEVEL`, to read the access log).
+    public init(_ arguments: [String], until marker: String = "\n", environment: [String: String] = [:]) throws {
+        child = try ChildProcess(PackagePaths.claveExecutable, ["serve"] + arguments,
+                                 environment: ["CLAVE_LOG_LEVEL": "warning"].merging(environment) { $1 })
         let text = child.waitForOutput(containing: marker, timeout: 60) ?? child.standardOutput
         banner = text
         let firstLine = text.prefix { $0 != "\n" }

@@ -30,15 +30,18 @@ public struct SocketTransport: WebTransport {
     public let port: Int
     /// How long a read waits for the server, in seconds.
     public let timeout: Double
+    /// The local address to connect from (``RawHTTPClient/init(host:port:timeout:source:)``), or nil.
+    public let source: String?
 
-    public init(host: String = "127.0.0.1", port: Int, timeout: Double = 30) {
+    public init(host: String = "127.0.0.1", port: Int, timeout: Double = 30, source: String? = nil) {
         self.host = host
         self.port = port
         self.timeout = timeout
+        self.source = source
     }
 
     public func exchange(_ request: [UInt8], isHead: Bool) throws -> RawHTTPResponse {
-        let client = try RawHTTPClient(host: host, port: port, timeout: timeout)
+        let client = try RawHTTPClient(host: host, port: port, timeout: timeout, source: source)
         defer { client.close() }
         try client.send(request)
         return try client.readResponse(forHead: isHead)

@@ -27,6 +27,8 @@ final class Connection {
     var currentMethod: HTTPMethod = .get
     var currentPath: Substring = ""
     var currentRequestID = ""
+    /// The client the access log names: the socket peer, or whom a trusted proxy forwarded for.
+    var currentClient = ""
     var currentStart: UInt64 = 0
     var currentStatus = 0
     var currentIsHead = false

@@ -48,6 +48,7 @@ extension EventLoop {
         connection.currentMethod = .get
         connection.currentPath = ""
         connection.currentRequestID = nextRequestID()
+        connection.currentClient = connection.remoteAddress
         connection.currentStart = clock.uptime()
         connection.currentIsHead = false
         connection.currentVersion = .http1_1
@@ -63,6 +64,9 @@ extension EventLoop {
         connection.currentMethod = request.method
         connection.currentPath = request.path
         connection.currentRequestID = request.requestID
+        // A trusted proxy's field that does not parse is the application's 400 to give; the
+        // log line then names the proxy, the only address known.
+        connection.currentClient = (try? request.clientAddress(trustedProxies: configuration.trustedProxies)) ?? connection.remoteAddress
         connection.currentStart = clock.uptime()
         connection.currentIsHead = request.method == .head
         connection.currentVersion = request.version

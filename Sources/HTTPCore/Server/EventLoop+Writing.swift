@@ -72,7 +72,8 @@ extension EventLoop {
                 "bytes": String(connection.output.body.count),
                 "duration_us": String(duration / 1000),
                 "request_id": connection.currentRequestID,
-                "client": connection.remoteAddress,
+                "client": connection.currentClient,
+                "peer": connection.remoteAddress,
             ])
         }
         connection.output = PendingResponse()

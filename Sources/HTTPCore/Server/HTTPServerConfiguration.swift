@@ -32,8 +32,14 @@ public struct HTTPServerConfiguration: Sendable {
     /// Header, body, keep-alive and write timeouts.
     public var timeouts: HTTPTimeouts
     /// Whether each request writes an access-log line (method, path without query, status,
-    /// bytes, duration, request id). Default on.
+    /// bytes, duration, request id, client, socket peer). Default on.
     public var accessLog: Bool
+    /// Reverse proxies whose forwarding fields name the client in the access log's `client=`
+    /// (`peer=` is always the socket's), by the rules of
+    /// ``HTTPRequest/clientAddress(trustedProxies:)``. Default none. The application resolves
+    /// the client for itself with the same rules (and answers 400 to a field that does not
+    /// parse); give both the same value.
+    public var trustedProxies: TrustedProxies = .none
     /// `listen(2)` backlog. Default 1024.
     public var backlog: Int32
     /// Client connections open at once, shared evenly between the event loops. At its share a

@@ -1,5 +1,6 @@
 import ClaveCrypto
 import Foundation
+import HTTPCore
 import UserStore
 
 /// Whether the app runs for a developer's machine or for real users.
@@ -22,9 +23,9 @@ public struct AppConfiguration: Sendable {
     public var publicURL: URL
     /// The folder holding `templates/` and `static/`. Default `./Resources`.
     public var resources: URL
-    /// Socket addresses of reverse proxies whose `X-Forwarded-For` is believed. Default none:
-    /// the client address is the socket's.
-    public var trustedProxies: Set<String>
+    /// Reverse proxies (addresses and CIDR blocks) whose `Forwarded` / `X-Forwarded-For` is
+    /// believed (``ClientAddress``). Default none: the client address is the socket's.
+    public var trustedProxies: TrustedProxies
     /// Session idle and absolute lifetimes. Default 15 minutes / 8 hours (OWASP).
     public var sessionLifetime: SessionLifetime
     /// Per-route rate limits.
@@ -69,7 +70,7 @@ public struct AppConfiguration: Sendable {
     public init(mode: AppMode = .development,
                 publicURL: URL,
                 resources: URL = URL(fileURLWithPath: "Resources"),
-                trustedProxies: Set<String> = [],
+                trustedProxies: TrustedProxies = .none,
                 sessionLifetime: SessionLifetime = .default,
                 rateLimits: RateLimitPolicy = RateLimitPolicy(),
                 login: LoginThrottlePolicy = LoginThrottlePolicy(),

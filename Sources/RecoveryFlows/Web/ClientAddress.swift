@@ -1,32 +1,15 @@
 import Foundation
 import HTTPCore
 
-/// The client's address: the socket peer's, or the nearest untrusted address in
-/// `X-Forwarded-For` when the peer is a configured trusted proxy.
-///
-/// `X-Forwarded-For` lists addresses left (client) to right (nearest proxy); anyone can write
-/// the left part, so it is read from the right, skipping trusted proxies, and the first
-/// untrusted hop is the client. From an untrusted peer the header is ignored: otherwise any
-/// client could pick its own address and escape the rate limits.
+/// The client's address: the socket peer's, or, when the peer is a configured trusted proxy,
+/// the nearest untrusted hop of its `Forwarded` or `X-Forwarded-For` field
+/// (``HTTPRequest/clientAddress(trustedProxies:)`` in HTTPCore holds the rules), plus the
+/// checks for the development-only routes.
 public enum ClientAddress {
-    /// The client address of `request` given `trustedProxies`.
-    public static func of(_ request: HTTPRequest, trustedProxies: Set<String>) -> String {
-        let peer = request.remoteAddress
-        guard trustedProxies.contains(peer) else { return peer }
-        let hops = request.headers.values("X-Forwarded-For")
-            .flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
-        for hop in hops.reversed() where !trustedProxies.contains(hop) {
-            return isPlausibleAddress(hop) ? hop : peer
-        }
-        return hops.first.map { isPlausibleAddress($0) ? $0 : peer } ?? peer
-    }
-
-    /// Whether `text` looks like an IPv4 or IPv6 address (hex digits, dots, colons; bounded).
-    static func isPlausibleAddress(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.count <= 45
-            && text.unicodeScalars.allSatisfy { $0.properties.isASCIIHexDigit || $0 == "." || $0 == ":" }
+    /// The client address of `request` given `trustedProxies`; throws ``ForwardingError`` (a
+    /// 400 page) when a trusted proxy's forwarding field does not parse or the two disagree.
+    public static func of(_ request: HTTPRequest, trustedProxies: TrustedProxies) throws(ForwardingError) -> String {
+        try request.clientAddress(trustedProxies: trustedProxies)
     }
 
     /// Whether `address` is the loopback interface (the development mailbox's only audience).

@@ -42,7 +42,7 @@ public final class WebRequest {
         self.http = http
         self.context = context
         self.routeLimit = routeLimit
-        client = ClientAddress.of(http, trustedProxies: context.configuration.trustedProxies)
+        client = try ClientAddress.of(http, trustedProxies: context.configuration.trustedProxies)
         portal = PortalTheme.forPath(http.path)
         if http.method == .post {
             do {
