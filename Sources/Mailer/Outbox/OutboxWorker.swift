@@ -39,6 +39,10 @@ public final class OutboxWorker: @unchecked Sendable {
     private var running = false
     private var wakeRequested = false
     private var stopDeadline: Date?
+    /// A server that would not open a session (`ServerTrouble`), under `troubleLock`: the
+    /// worker's thread and callers of `deliverBatch()` both touch it.
+    private var trouble = ServerTrouble()
+    private let troubleLock = NSLock()
     private let finished = DispatchSemaphore(value: 0)
 
     /// `clock` and `random` are the time and the jitter source, injectable so tests move time by
@@ -98,6 +102,8 @@ public final class OutboxWorker: @unchecked Sendable {
     @discardableResult
     public func deliverBatch() -> Int {
         let started = clock.now()
+        // While the server refuses sessions, a new message waits for the next try like the rest.
+        guard troubleLock.withLock({ trouble.allowsSession(at: started) }) else { return 0 }
         let token = UUID().uuidString
         let rows: [OutboxMessage]
         do {
@@ -115,6 +121,7 @@ public final class OutboxWorker: @unchecked Sendable {
         var outgoing: [OutgoingMail] = []
         var attemptsByID: [Int64: Int] = [:]
         var delivered = false
+        var sessionFailure: String?
         for row in rows {
             attemptsByID[row.id] = row.attempts
             do {
@@ -129,10 +136,31 @@ public final class OutboxWorker: @unchecked Sendable {
         transport.send(outgoing, shouldSend: { claim.holds($0.id) }, report: { result in
             record(result, attempts: attemptsByID[result.id] ?? 0, claim: claim)
             if case .delivered = result.outcome { delivered = true }
+            if result.sessionRefused, case .temporary(let reason) = result.outcome { sessionFailure = reason }
         })
         if delivered { truncateWAL() }
+        noteServer(delivered: delivered, sessionFailure: sessionFailure)
         return rows.count
     }
+
+    /// Remembers how the server treated this batch (``ServerTrouble``) and logs its warning.
+    private func noteServer(delivered: Bool, sessionFailure: String?) {
+        if delivered {
+            troubleLock.withLock { trouble.delivered() }
+            return
+        }
+        guard let sessionFailure else { return }
+        let waiting = (try? database.read { tx in try tx.outbox.backlog() })?.waiting ?? 0
+        let now = clock.now()
+        let unit = random()
+        let warning = troubleLock.withLock {
+            trouble.sessionFailed(at: now, reason: sessionFailure, waiting: waiting, policy: configuration.retry, unitRandom: unit)
+        }
+        if let warning { log.warning("outbox cannot deliver", ["detail": LogRedaction.addresses(in: warning)]) }
+    }
+
+    /// When the next session may be tried, while the server refuses them; nil otherwise.
+    var serverRetryAt: Date? { troubleLock.withLock { trouble.retryAt } }
 
     /// After a batch scrubbed bodies: the WAL still holds the frames written before the scrub
     /// (the link, the temporary password), so they are checkpointed and the WAL truncated. A
@@ -174,6 +202,11 @@ public final class OutboxWorker: @unchecked Sendable {
             log.info("outbox message sent", ["id": String(result.id), "attempts": String(attempts)])
             let forward = try outbox.bringForwardWaitingForServer(now: at)
             if forward > 0 { log.info("outbox server reachable again: waiting messages due now", ["count": String(forward)]) }
+        case .temporary(let reason) where result.serverUnavailable:
+            // Not the message's fault (no session opened): it is never given up for it, and it
+            // goes as soon as a delivery succeeds again (`bringForwardWaitingForServer`).
+            let delay = configuration.retry.delay(afterAttempt: attempts, unitRandom: random())
+            try outbox.markRetry(id: result.id, error: reason, nextAttemptAt: at.addingTimeInterval(delay), serverUnavailable: true)
         case .temporary(let reason) where configuration.retry.isExhausted(attempts: attempts):
             try outbox.markDead(id: result.id, reason: "gave up after \(attempts) attempts: \(reason)", at: at)
             log.warning("outbox message dead", ["id": String(result.id), "reason": LogRedaction.addresses(in: reason)])
@@ -204,7 +237,12 @@ public final class OutboxWorker: @unchecked Sendable {
 
             let nextDue = (try? database.read { tx in try tx.outbox.nextDueDate() }) ?? nil
             var sleep = configuration.idleInterval
-            if let nextDue { sleep = min(sleep, max(0.01, nextDue.timeIntervalSince(clock.now()))) }
+            if let retryAt = serverRetryAt, retryAt > clock.now() {
+                // The server refuses sessions: what is due waits for the next try.
+                sleep = min(sleep, max(0.01, retryAt.timeIntervalSince(clock.now())))
+            } else if let nextDue {
+                sleep = min(sleep, max(0.01, nextDue.timeIntervalSince(clock.now())))
+            }
             condition.lock()
             if !wakeRequested && stopDeadline == nil {
                 // NSCondition waits on the real clock: the delay comes from `clock`, the

@@ -31,6 +31,17 @@ public enum SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether the server answered but will not let us in as configured: AUTH refused, TLS
+    /// failed or missing, no usable AUTH mechanism. Trying again soon cannot help (and a relay
+    /// counting failed logins would lock the account); the operator must fix the settings.
+    public var isConfigurationFault: Bool {
+        switch self {
+        case .unexpectedReply(let command, _): command.uppercased().hasPrefix("AUTH")
+        case .startTLSUnavailable, .tls, .authenticationUnavailable, .refused: true
+        default: false
+        }
+    }
+
     /// One line for logs and the outbox's last error; never holds a credential.
     public var description: String {
         switch self {

@@ -18,12 +18,17 @@ public struct DeliveryResult: Sendable, Equatable {
     /// open a session (connect, greeting, TLS, AUTH). The outbox brings such messages forward
     /// as soon as a delivery succeeds again, instead of letting them wait out their back-off.
     public var serverUnavailable: Bool
+    /// The server answered but refused the session as configured (AUTH 535, TLS): the outbox
+    /// stops opening sessions for a while instead of trying again with every message
+    /// (`ServerTrouble`).
+    public var sessionRefused: Bool
 
     /// A result for message `id`.
-    public init(id: Int64, outcome: DeliveryOutcome, serverUnavailable: Bool = false) {
+    public init(id: Int64, outcome: DeliveryOutcome, serverUnavailable: Bool = false, sessionRefused: Bool = false) {
         self.id = id
         self.outcome = outcome
-        self.serverUnavailable = serverUnavailable
+        self.serverUnavailable = serverUnavailable || sessionRefused
+        self.sessionRefused = sessionRefused
     }
 }
 

@@ -44,8 +44,9 @@ public final class SMTPTransport: MailTransport, @unchecked Sendable {
         do {
             session = try SMTPClient(configuration: client, tlsContext: tlsContext, logger: log)
         } catch {
+            let refused = (error as? SMTPError)?.isConfigurationFault ?? false
             for mail in messages where shouldSend(mail) {
-                report(DeliveryResult(id: mail.id, outcome: .temporary(error.description), serverUnavailable: true))
+                report(DeliveryResult(id: mail.id, outcome: .temporary(error.description), serverUnavailable: true, sessionRefused: refused))
             }
             return
         }
@@ -54,7 +55,8 @@ public final class SMTPTransport: MailTransport, @unchecked Sendable {
         for mail in messages where shouldSend(mail) {
             if let sessionFailure {
                 // The server would not open a session: the rest of the batch waits for it.
-                report(DeliveryResult(id: mail.id, outcome: .temporary(sessionFailure.description), serverUnavailable: true))
+                report(DeliveryResult(id: mail.id, outcome: .temporary(sessionFailure.description), serverUnavailable: true,
+                                      sessionRefused: sessionFailure.isConfigurationFault))
                 continue
             }
             let bytes: [UInt8]
@@ -70,7 +72,8 @@ public final class SMTPTransport: MailTransport, @unchecked Sendable {
                 } catch {
                     log.warning("smtp session failed", ["host": client.url.host, "error": error.description])
                     sessionFailure = error
-                    report(DeliveryResult(id: mail.id, outcome: .temporary(error.description), serverUnavailable: true))
+                    report(DeliveryResult(id: mail.id, outcome: .temporary(error.description), serverUnavailable: true,
+                                          sessionRefused: error.isConfigurationFault))
                     continue
                 }
             }
