@@ -44,9 +44,9 @@ public final class SMTPTransport: MailTransport, @unchecked Sendable {
         do {
             session = try SMTPClient(configuration: client, tlsContext: tlsContext, logger: log)
         } catch {
-            let refused = (error as? SMTPError)?.isConfigurationFault ?? false
             for mail in messages where shouldSend(mail) {
-                report(DeliveryResult(id: mail.id, outcome: .temporary(error.description), serverUnavailable: true, sessionRefused: refused))
+                report(DeliveryResult(id: mail.id, outcome: .temporary(error.description), serverUnavailable: true,
+                                      sessionRefused: error.isConfigurationFault))
             }
             return
         }
