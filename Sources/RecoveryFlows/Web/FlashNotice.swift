@@ -30,18 +30,12 @@ public struct FlashNotice: Sendable, Equatable {
     /// restart or a second process on the same file reads the notices the first one set.
     public static let serverKeyName = "flash"
 
-    /// The cookie value: `base64url(kind:text).base64url(mac)`.
-    func cookieValue(key: [UInt8]) -> String {
-        let payload = Base64URL.encode(Array("\(kind.rawValue):\(text)".utf8))
-        return payload + "." + Base64URL.encode(HMACSHA256.authenticate(Array(payload.utf8), key: key))
-    }
+    /// The cookie value: `kind:text` as ``SignedText``.
+    func cookieValue(key: [UInt8]) -> String { SignedText.seal("\(kind.rawValue):\(text)", key: key) }
 
     /// The notice in `value`, when its signature holds.
     static func decode(_ value: String, key: [UInt8]) -> FlashNotice? {
-        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, value.utf8.count < 4096, let mac = Base64URL.decode(String(parts[1])),
-              HMACSHA256.verify(mac, message: Array(parts[0].utf8), key: key),
-              let bytes = Base64URL.decode(String(parts[0])), let text = String(validating: bytes, as: UTF8.self),
+        guard let text = SignedText.open(value, key: key, maxLength: 4096),
               let colon = text.firstIndex(of: ":"), let kind = Kind(rawValue: String(text[..<colon])) else { return nil }
         return FlashNotice(kind, String(text[text.index(after: colon)...]))
     }

@@ -7,9 +7,9 @@ import UserStore
 /// Brute Force Attacks, "device cookies"): such a browser gets through the throttle strangers
 /// fill (``LoginThrottlePolicy``).
 ///
-/// The value is `base64url(payload).base64url(mac)`, the payload `v1:portal:user:nonce:expiry`
-/// and the MAC HMAC-SHA256 under the stored `device` server key, so it cannot be made for an
-/// account or a portal it was not issued for, nor kept past its expiry. The random nonce names
+/// The value is the payload `v1:portal:user:nonce:expiry` as ``SignedText`` under the stored
+/// `device` server key, so it cannot be made for an account or a portal it was not issued for,
+/// nor kept past its expiry. The random nonce names
 /// the browser's own failure counter (``throttleKey(serverKey:)``). One cookie per portal, on
 /// the portal's path, `HttpOnly`, `SameSite=Strict` (only the portal's own login form needs
 /// it), `Secure` behind HTTPS; it outlives the session and the logout on purpose.
@@ -58,16 +58,10 @@ struct DeviceCookie: Equatable {
 
     private var payload: String { "v1:\(portal.rawValue):\(userID):\(nonce):\(expiresAt)" }
 
-    func value(key: [UInt8]) -> String {
-        let encoded = Base64URL.encode(Array(payload.utf8))
-        return encoded + "." + Base64URL.encode(HMACSHA256.authenticate(Array(encoded.utf8), key: key))
-    }
+    func value(key: [UInt8]) -> String { SignedText.seal(payload, key: key) }
 
     static func decode(_ value: String, key: [UInt8]) -> DeviceCookie? {
-        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-        guard value.utf8.count < 512, parts.count == 2, let mac = Base64URL.decode(String(parts[1])),
-              HMACSHA256.verify(mac, message: Array(parts[0].utf8), key: key),
-              let bytes = Base64URL.decode(String(parts[0])), let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        guard let text = SignedText.open(value, key: key, maxLength: 512) else { return nil }
         let fields = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard fields.count == 5, fields[0] == "v1", let portal = Portal(rawValue: fields[1]), let userID = Int64(fields[2]),
               let expiresAt = Int(fields[4]) else { return nil }

@@ -88,7 +88,7 @@ enum LoginService {
                 guard let useTemporaryPassword, try useTemporaryPassword(user) else {
                     return fail(request, admission: admission, user: user, reason: "wrong-password")
                 }
-                try finishLogin(request, user: user, portal: portal, admission: admission, detail: "password=temporary")
+                try finishLogin(request, user: user, portal: portal, admission: admission, password: .temporary)
                 return .success(user, mustChange: true)
             }
             if context.hasher.needsRehash(user.passwordHash) {
@@ -96,7 +96,7 @@ enum LoginService {
                 try context.database.write { tx in try tx.users.rehashPassword(id: user.id, newHash: upgraded, now: now) }
                 request.audit(.passwordRehashed, userID: user.id)
             }
-            try finishLogin(request, user: user, portal: portal, admission: admission, detail: "password=current")
+            try finishLogin(request, user: user, portal: portal, admission: admission, password: .current)
             return .success(user, mustChange: user.mustChangePassword)
         }
         // A right password refused (throttled, locked) stopped after one scrypt verification, a
@@ -138,19 +138,21 @@ enum LoginService {
         return .throttled(retryAfter: admission.retryAfter(policy: policy, now: now))
     }
 
+    /// Logs `user` in with the `password` that matched (`.current` or `.temporary`).
     private static func finishLogin(_ request: WebRequest, user: User, portal: Portal, admission: LoginAdmission,
-                                    detail: String) throws {
+                                    password: PasswordMatch) throws {
         let context = request.context
         let now = context.now
         // Also drops a pending temporary password when the current one was used: the owner
         // knows it (`recordSuccessfulLogin`).
         try context.database.write { tx in
             try admission.refund(in: tx, userID: user.id, now: now)
-            if detail == "password=current" { try tx.users.recordSuccessfulLogin(id: user.id, now: now) }
+            if password == .current { try tx.users.recordSuccessfulLogin(id: user.id, now: now) }
         }
         try request.logIn(user, portal: portal)
         let device = try DeviceCookie.issue(portal: portal, userID: user.id, lifetime: context.configuration.login.deviceLifetime, now: now)
         request.outgoingCookies.append(device.setting(key: context.deviceKey, secure: context.configuration.isHTTPS, now: now))
+        let detail = password == .temporary ? "password=temporary" : "password=current"
         request.audit(.loginSucceeded, userID: user.id, detail: detail + (admission.trusted ? " device=trusted" : ""))
     }
 }
