@@ -7,6 +7,7 @@ the server with exit status 0. See production.py for how each part is started.
 """
 
 import re
+import sqlite3
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -183,3 +184,8 @@ def test_rate_limits_count_each_client_behind_the_proxy(prod):
     log = prod.server_log()
     assert re.search(r"client=127\.0\.0\.2 .*peer=127\.0\.0\.1|peer=127\.0\.0\.1 .*client=127\.0\.0\.2", log), log[-2000:]
     assert "203.0.113." not in log, "a client-written address reached the log"
+    # The audit log names the client too (the refused requests are audited), never the proxy.
+    with sqlite3.connect(f"file:{prod.db}?mode=ro", uri=True) as connection:
+        audited = {row[0] for row in connection.execute("SELECT DISTINCT client_address FROM audit_log")}
+    assert "127.0.0.2" in audited and "127.0.0.3" in audited, audited
+    assert not audited & {"127.0.0.1", "203.0.113.7", "203.0.113.8"}, audited
