@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "ClaveTime"),
         .target(name: "HTTPCore", dependencies: ["ClaveLog", "ClaveTime", "CLinux"]),
         .target(name: "ClaveCrypto", dependencies: ["COpenSSL"]),
+        // HTTPS: HTTPCore's connection security made of ClaveCrypto's TLS server context.
+        .target(name: "ClaveHTTPS", dependencies: ["HTTPCore", "ClaveCrypto"]),
         .target(name: "UserStore", dependencies: ["CSQLite", "ClaveCrypto", "ClaveLog", "ClaveTime"]),
         .target(name: "Mailer", dependencies: ["ClaveCrypto", "UserStore", "ClaveLog", "ClaveTime"]),
         .target(name: "Templates"),
@@ -40,7 +42,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "clave",
-            dependencies: ["HTTPCore", "UserStore", "Mailer", "ClaveCrypto", "RecoveryFlows", "ClaveLog", "CLinux"]
+            dependencies: ["HTTPCore", "UserStore", "Mailer", "ClaveCrypto", "ClaveHTTPS", "RecoveryFlows", "ClaveLog", "CLinux"]
         ),
 
         // Fuzz targets: libFuzzer entry points when built with -DFUZZING, corpus replayers otherwise.
@@ -55,7 +57,7 @@ let package = Package(
         .executableTarget(name: "bench-mail", dependencies: ["Mailer"], path: "Benchmarks/Mail"),
 
         // Tests, in three layers (shared/STYLE.md).
-        .target(name: "TestSupport", dependencies: ["HTTPCore", "RecoveryFlows", "UserStore", "Mailer", "ClaveCrypto", "ClaveLog", "ClaveTime"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["HTTPCore", "RecoveryFlows", "UserStore", "Mailer", "ClaveCrypto", "ClaveHTTPS", "ClaveLog", "ClaveTime"], path: "Tests/TestSupport"),
         .testTarget(name: "ClaveLogTests", dependencies: ["ClaveLog"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "ClaveTime", "TestSupport"]),
         .testTarget(name: "ClaveCryptoTests", dependencies: ["ClaveCrypto", "TestSupport"]),
