@@ -59,7 +59,7 @@ let package = Package(
         // Tests, in three layers (shared/STYLE.md).
         .target(name: "TestSupport", dependencies: ["HTTPCore", "RecoveryFlows", "UserStore", "Mailer", "ClaveCrypto", "ClaveHTTPS", "ClaveLog", "ClaveTime"], path: "Tests/TestSupport"),
         .testTarget(name: "ClaveLogTests", dependencies: ["ClaveLog"]),
-        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "ClaveTime", "TestSupport"]),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "ClaveTime", "ClaveHTTPS", "ClaveCrypto", "TestSupport"]),
         .testTarget(name: "ClaveCryptoTests", dependencies: ["ClaveCrypto", "TestSupport"]),
         .testTarget(name: "UserStoreTests", dependencies: ["UserStore", "ClaveCrypto", "ClaveLog", "ClaveTime", "TestSupport"]),
         .testTarget(name: "MailerTests", dependencies: ["Mailer", "UserStore", "ClaveCrypto", "ClaveTime", "TestSupport"]),

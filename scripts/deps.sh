@@ -3,11 +3,12 @@
 # apt: retried, because a cleanup hook on some machines can delete downloaded .deb files mid-install.
 # `scripts/deps.sh build` installs only what compiling needs (for `make run` and `make build`).
 # nginx-light: the real reverse proxy the behind-a-proxy tests start unprivileged in front of clave.
+# curl: one of the real HTTPS clients; libnss3-tools (certutil): Chromium trusts the test CA in an NSS db.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES=(libsqlite3-dev libssl-dev pkg-config)
-TEST_PACKAGES=(openssl wrk chromium chromium-driver nginx-light)
+TEST_PACKAGES=(openssl curl wrk chromium chromium-driver nginx-light libnss3-tools)
 APT_PACKAGES=("${BUILD_PACKAGES[@]}")
 [ "${1:-all}" = build ] || APT_PACKAGES+=("${TEST_PACKAGES[@]}")
 missing=()
