@@ -62,6 +62,31 @@ public struct TLSCertificateFiles: Sendable, Equatable {
                        chainLength: chain.count, daysLeft: Int(days), names: Self.subjectAltNames(leaf))
     }
 
+    /// Whether the chain verifies up to a trust anchor: this machine's store (what most
+    /// clients trust), or `caFile`'s certificates. Nil when it does; else the reason.
+    public func chainProblem(caFile: String? = nil) -> String? {
+        guard let chain = try? Self.readCertificates(certificateChain) else { return "cannot read \(certificateChain)" }
+        defer { chain.forEach { X509_free($0) } }
+        guard let store = X509_STORE_new(), let context = X509_STORE_CTX_new(), let untrusted = OPENSSL_sk_new_null() else {
+            return "out of memory"
+        }
+        defer {
+            X509_STORE_CTX_free(context)
+            X509_STORE_free(store)
+            OPENSSL_sk_free(untrusted)
+        }
+        if let caFile {
+            _ = X509_STORE_load_file(store, caFile)
+        } else {
+            _ = X509_STORE_set_default_paths(store)
+        }
+        for certificate in chain.dropFirst() { _ = OPENSSL_sk_push(untrusted, UnsafeRawPointer(certificate)) }
+        guard X509_STORE_CTX_init(context, store, chain[0], untrusted) == 1 else { return TLSErrorQueue.drain() }
+        defer { ERR_clear_error() }
+        if X509_verify_cert(context) == 1 { return nil }
+        return String(cString: X509_verify_cert_error_string(Int(X509_STORE_CTX_get_error(context))))
+    }
+
     private static func readCertificates(_ path: String) throws(TLSError) -> [OpaquePointer] {
         guard let bio = BIO_new_file(path, "r") else {
             ERR_clear_error()
