@@ -53,6 +53,7 @@ let package = Package(
         .executableTarget(name: "fuzz-forwarded", dependencies: ["HTTPCore", "FuzzSupport"], path: "Fuzz/Forwarded"),
         .executableTarget(name: "fuzz-template", dependencies: ["Templates", "FuzzSupport"], path: "Fuzz/Template", exclude: ["corpus"]),
         .executableTarget(name: "fuzz-smtp-reply", dependencies: ["Mailer", "FuzzSupport"], path: "Fuzz/SMTPReply", exclude: ["corpus"]),
+        .executableTarget(name: "fuzz-tls-records", dependencies: ["ClaveCrypto", "FuzzSupport"], path: "Fuzz/TLSRecords", exclude: ["corpus"]),
         // `make bench` mail figures (scripts/bench.d/mail.sh, against a local aiosmtpd).
         .executableTarget(name: "bench-mail", dependencies: ["Mailer"], path: "Benchmarks/Mail"),
 
