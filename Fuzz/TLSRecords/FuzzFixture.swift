@@ -22,7 +22,8 @@ enum FuzzFixture {
         X509_gmtime_adj(X509_getm_notAfter(certificate), 86_400)
         X509_set_pubkey(certificate, key)
         let name = X509_get_subject_name(certificate)
-        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, Array("localhost".utf8), -1, -1, 0)
+        let commonName = Array("localhost".utf8)  // not NUL-terminated: the length is given
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, commonName, Int32(commonName.count), -1, 0)
         X509_set_issuer_name(certificate, name)
         guard X509_sign(certificate, key, EVP_sha256()) > 0 else { trap("X509_sign") }
         guard let certificateFile = BIO_new_file(certificatePath, "w"), let keyFile = BIO_new_file(keyPath, "w") else { trap("BIO_new_file") }
