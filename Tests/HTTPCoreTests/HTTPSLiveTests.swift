@@ -119,6 +119,7 @@ import TestSupport
         let seconds = answer["seconds"] as? Double ?? 99
         #expect(seconds >= 0.4 && seconds < 5, "closed after \(seconds) s")
         try waitUntil { live.server.metrics.snapshot().openConnections == 0 }
+        #expect(live.server.metrics.snapshot().tlsHandshakeFailures == 1)
     }
 
     @Test("plain HTTP sent to the HTTPS port is refused as a failed handshake, no crash, no answer")
