@@ -3,7 +3,8 @@
 # apt: retried, because a cleanup hook on some machines can delete downloaded .deb files mid-install.
 # `scripts/deps.sh build` installs only what compiling needs (for `make run` and `make build`).
 # nginx-light: the real reverse proxy the behind-a-proxy tests start unprivileged in front of clave.
-# curl: one of the real HTTPS clients; libnss3-tools (certutil): Chromium trusts the test CA in an NSS db.
+# libnss3-tools: certutil, so the production browser journeys make Chromium trust the test CA.
+# curl: one of the real HTTPS clients of the HTTPS live tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -105,6 +105,8 @@ enum ServeCommand: Command {
 
         let metrics = Metrics()
         OperationsRoutes.registerOutboxGauges(metrics, database: database, clock: { Date() })
+        metrics.counters("clave_mail_delivery_failures_total", label: "reason",
+                         help: "Failed delivery attempts since start, by reason.") { worker.failures.snapshot }
         let app = LateResponder()
         let server = HTTPServer(configuration: configuration, responder: app, metrics: metrics)
         // Before the server starts; a signal that came during the migrations is read at once.
