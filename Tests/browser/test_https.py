@@ -1,7 +1,7 @@
 """The SOI journey over HTTPS served by Clave itself (issue 12), in a real Chromium that
-verifies the certificate chain: a test CA made for the run with the `openssl` command, and
-Chromium trusting it through its own NSS database (certutil, in a temporary HOME), so no
-certificate check is switched off. A second server whose certificate another CA issued gets
+verifies the certificate chain: a test CA made for the run with the `openssl` command (production.py's
+`TestPKI`), and Chromium trusting it through its own NSS database (certutil, in a temporary
+HOME: production.py's `trusting_browser`), so no certificate check is switched off. A second server whose certificate another CA issued gets
 Chromium's certificate error, which shows the chain is really verified.
 
 The 308 listener (--redirect-http) takes the browser from http:// to the https URL.
@@ -23,40 +23,10 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
-from conftest import App, ROOT, SCREENSHOTS, clave_binary
+from conftest import App, ROOT, clave_binary
+from production import TestPKI, trusting_browser
 from test_soi import APORTANTE, field, log_in, wait_for_heading
 from waits import wait_for_text, wait_until
-
-
-def openssl(*arguments):
-    subprocess.run(["openssl", *arguments], check=True, capture_output=True)
-
-
-class Authority:
-    """A CA and leaves it issues, for 127.0.0.1 and localhost, in a temporary folder."""
-
-    def __init__(self, folder: Path, name: str):
-        self.folder = folder
-        self.name = name
-        self.certificate = folder / f"{name}-ca.pem"
-        self.key = folder / f"{name}-ca-key.pem"
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-                "-subj", f"/CN=Clave Test CA {name}", "-addext", "basicConstraints=critical,CA:TRUE",
-                "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-                "-keyout", str(self.key), "-out", str(self.certificate))
-
-    def issue(self):
-        key, request = self.folder / f"{self.name}-leaf-key.pem", self.folder / f"{self.name}-leaf.csr"
-        leaf, chain = self.folder / f"{self.name}-leaf.pem", self.folder / f"{self.name}-chain.pem"
-        extensions = self.folder / f"{self.name}-ext.cnf"
-        extensions.write_text("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
-                              "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n")
-        openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(request))
-        openssl("x509", "-req", "-in", str(request), "-CA", str(self.certificate), "-CAkey", str(self.key),
-                "-CAcreateserial", "-days", "2", "-extfile", str(extensions), "-out", str(leaf))
-        chain.write_text(leaf.read_text() + self.certificate.read_text())
-        return chain, key
 
 
 class HTTPSApp(App):
@@ -102,16 +72,19 @@ class HTTPSApp(App):
 
 @pytest.fixture(scope="module")
 def pki():
+    """Two test CAs (production.py's `TestPKI`), each with a server certificate: Chromium trusts
+    the first only."""
     folder = Path(tempfile.mkdtemp(prefix="clave-https-pki-"))
-    yield Authority(folder, "trusted"), Authority(folder, "stranger")
+    (folder / "trusted").mkdir()
+    (folder / "stranger").mkdir()
+    yield TestPKI(folder / "trusted"), TestPKI(folder / "stranger")
     shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
 def https_app(pki):
     trusted, _ = pki
-    chain, key = trusted.issue()
-    server = HTTPSApp(chain, key, trusted.certificate)
+    server = HTTPSApp(trusted.cert, trusted.key, trusted.ca)
     yield server
     server.stop()
     shutil.rmtree(server.folder, ignore_errors=True)
@@ -119,53 +92,21 @@ def https_app(pki):
 
 @pytest.fixture(scope="module")
 def https_browser(pki):
-    """Chromium with a HOME of its own whose NSS database trusts the test CA, and nothing else."""
-    trusted, _ = pki
-    home = Path(tempfile.mkdtemp(prefix="clave-chromium-home-"))
-    nssdb = home / ".pki" / "nssdb"
-    nssdb.mkdir(parents=True)
-    subprocess.run(["certutil", "-d", f"sql:{nssdb}", "-N", "--empty-password"], check=True, capture_output=True)
-    subprocess.run(["certutil", "-d", f"sql:{nssdb}", "-A", "-t", "C,,", "-n", "clave-test-ca",
-                    "-i", str(trusted.certificate)], check=True, capture_output=True)
-    os.environ.setdefault("SE_OFFLINE", "true")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--window-size=1280,900", "--lang=es-CO", f"--user-data-dir={home / 'profile'}"):
-        options.add_argument(argument)
-    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
-        if os.path.exists(candidate):
-            options.binary_location = candidate
-            break
-    env = dict(os.environ, HOME=str(home))
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver", env=env), options=options)
-    driver.set_page_load_timeout(30)
+    """Chromium whose NSS database trusts the first test CA (production.py's `trusting_browser`)."""
+    driver = trusting_browser(pki[0])
     yield driver
     driver.quit()
-    shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture
-def https_shot(request, https_browser):
-    folder = SCREENSHOTS / request.node.name
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True, exist_ok=True)
-    counter = {"n": 0}
-
-    def take(name: str) -> Path:
-        counter["n"] += 1
-        path = folder / f"{counter['n']:02d}-{name}.png"
-        https_browser.save_screenshot(str(path))
-        return path
-
-    return take
+def browser(https_browser):
+    """conftest's `shot` takes its pictures from this module's trusting Chromium."""
+    https_browser.delete_all_cookies()
+    yield https_browser
 
 
-def test_soi_recovery_over_https(https_app, https_browser, https_shot):
-    app, browser, shot = https_app, https_browser, https_shot
-    browser.delete_all_cookies()
+def test_soi_recovery_over_https(https_app, browser, shot):
+    app = https_app
     document = app.unique_digits(10)
     email = f"soi.{app.unique('p')}@example.com"
     app.add_user("soi", "Clave-Olvidada-2025", aportante="NIT:" + APORTANTE,
@@ -209,16 +150,15 @@ def test_soi_recovery_over_https(https_app, https_browser, https_shot):
     shot("inicio-https")
 
 
-def test_a_certificate_from_another_ca_is_refused(pki, https_browser, https_shot):
+def test_a_certificate_from_another_ca_is_refused(pki, browser, shot):
     """The same browser, a server whose chain it cannot verify: Chromium's error page, no portal."""
     _, stranger = pki
-    chain, key = stranger.issue()
-    server = HTTPSApp(chain, key, stranger.certificate)
+    server = HTTPSApp(stranger.cert, stranger.key, stranger.ca)
     try:
-        https_browser.get(server.url("/soi/ingreso"))
-        body = wait_until(https_browser, lambda b: b.find_element(By.TAG_NAME, "body").text, "an error page")
-        https_shot("certificado-desconocido")
-        assert "Ingreso" not in https_browser.title
+        browser.get(server.url("/soi/ingreso"))
+        body = wait_until(browser, lambda b: b.find_element(By.TAG_NAME, "body").text, "an error page")
+        shot("certificado-desconocido")
+        assert "Ingreso" not in browser.title
         assert "ERR_CERT_AUTHORITY_INVALID" in body, body
     finally:
         server.stop()
