@@ -240,12 +240,16 @@ http {{
 
 class ProductionApp:
     """`clave serve --mode production` on loopback behind `Nginx`, mailing through `SMTPServer`
-    with DKIM. `base_url` is the https address the browser uses (nginx's)."""
+    with DKIM. `base_url` is the https address the browser uses (nginx's).
+
+    With `direct_tls`, no nginx: Clave terminates TLS itself (`--tls-cert`/`--tls-key`, the same
+    test certificate) on the public port, with a 308 listener (`--redirect-http`) at
+    `redirect_url`."""
 
     mail_domain = "clave-pruebas.co"
     dkim_selector = "s2026"
 
-    def __init__(self):
+    def __init__(self, direct_tls: bool = False):
         self.folder = Path(tempfile.mkdtemp(prefix="clave-production-"))
         self.binary = clave_binary()
         self.db = self.folder / "clave.sqlite"
@@ -263,10 +267,18 @@ class ProductionApp:
         self.log_path = self.folder / "server.log"
         self.log = open(self.log_path, "w")
         env = dict(os.environ, CLAVE_LOG_LEVEL="info")
+        self.redirect_url = None
+        if direct_tls:
+            redirect_port = free_port()
+            self.redirect_url = f"http://127.0.0.1:{redirect_port}"
+            listening = ["--port", str(public_port), "--tls-cert", str(self.pki.cert), "--tls-key", str(self.pki.key),
+                         "--redirect-http", str(redirect_port)]
+        else:
+            listening = ["--port", "0", "--trusted-proxy", "127.0.0.1"]
         self.process = subprocess.Popen(
-            [self.binary, "serve", "--mode", "production", "--host", "127.0.0.1", "--port", "0",
+            [self.binary, "serve", "--mode", "production", "--host", "127.0.0.1", *listening,
              "--db", str(self.db), "--resources", str(ROOT / "Resources"), "--public-url", self.base_url,
-             "--trusted-proxy", "127.0.0.1", "--smtp-url", self.smtp.url(self.pki),
+             "--smtp-url", self.smtp.url(self.pki),
              "--mail-domain", self.mail_domain, "--ehlo-name", "clave.clave-pruebas.co",
              "--dkim-domain", self.mail_domain, "--dkim-selector", self.dkim_selector,
              "--dkim-key", str(self.dkim_key)],
@@ -274,7 +286,7 @@ class ProductionApp:
         self.banner = []
         upstream = self._wait_for_port()
         threading.Thread(target=self._drain, daemon=True).start()
-        self.nginx = Nginx(self.folder / "nginx", self.pki, public_port, upstream)
+        self.nginx = None if direct_tls else Nginx(self.folder / "nginx", self.pki, public_port, upstream)
 
     def _wait_for_port(self) -> int:
         deadline = time.time() + 60
@@ -285,7 +297,7 @@ class ProductionApp:
                     break
                 continue
             self.banner.append(line)
-            match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+            match = re.search(r"https?://127\.0\.0\.1:(\d+)/", line)
             if match:
                 return int(match.group(1))
         raise RuntimeError("clave serve (production) did not start:\n" + "".join(self.banner)
@@ -304,7 +316,8 @@ class ProductionApp:
 
     def stop(self) -> int:
         """SIGTERM, as systemd stops it; returns the exit status."""
-        self.nginx.stop()
+        if self.nginx:
+            self.nginx.stop()
         status = None
         if self.process.poll() is None:
             self.process.terminate()

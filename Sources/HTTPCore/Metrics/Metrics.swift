@@ -110,6 +110,9 @@ public final class Metrics: @unchecked Sendable {
         out += "# HELP clave_http_accept_pauses_total Times accepting paused at the connection cap (--max-connections).\n"
         out += "# TYPE clave_http_accept_pauses_total counter\n"
         out += "clave_http_accept_pauses_total \(total.acceptPauses)\n"
+        out += "# HELP clave_tls_handshake_failures_total TLS handshakes refused or abandoned by the client.\n"
+        out += "# TYPE clave_tls_handshake_failures_total counter\n"
+        out += "clave_tls_handshake_failures_total \(total.tlsHandshakeFailures)\n"
         let (extraCounters, extraGauges, extraFamilies) = lock.withLock { (counters, gauges, families) }
         for entry in extraGauges {
             out += "# HELP \(entry.name) \(entry.help)\n# TYPE \(entry.name) gauge\n\(entry.name) \(Self.number(entry.read()))\n"
@@ -139,6 +142,8 @@ public struct MetricsSnapshot: Sendable, Equatable {
     public var shed: UInt64 = 0
     /// Times a loop stopped accepting because it held its share of ``HTTPServerConfiguration/maxConnections``.
     public var acceptPauses: UInt64 = 0
+    /// TLS handshakes refused (old protocol, no shared cipher, bad record) or abandoned.
+    public var tlsHandshakeFailures: UInt64 = 0
 
     init(bucketCount: Int) { bucketCounts = Array(repeating: 0, count: bucketCount) }
 }
