@@ -195,13 +195,19 @@ class SMTPServer:
 
 class Nginx:
     """Debian's nginx, unprivileged, terminating TLS with the test certificate in front of Clave,
-    with the `location` block README documents."""
+    with the `location` block README documents. With `upstream_tls` the hop to Clave is TLS
+    too (Clave's own `--tls-cert`), and nginx verifies Clave's certificate against the test CA
+    (README's block for a proxy on another machine)."""
 
-    def __init__(self, folder: Path, pki: TestPKI, port: int, upstream: int):
+    def __init__(self, folder: Path, pki: TestPKI, port: int, upstream: int, upstream_tls: bool = False):
         folder.mkdir(parents=True, exist_ok=True)
         self.folder, self.port = folder, port
         temp = "\n".join(f"    {kind}_temp_path {folder}/{kind};" for kind in
                          ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        upstream_verification = "\n".join(f"            {line}" for line in (
+            "proxy_ssl_verify on;", f"proxy_ssl_trusted_certificate {pki.ca};", "proxy_ssl_name localhost;",
+            "proxy_ssl_server_name on;", "proxy_ssl_protocols TLSv1.2 TLSv1.3;", "proxy_ssl_session_reuse on;",
+        )) if upstream_tls else ""
         (folder / "nginx.conf").write_text(f"""
 master_process off;
 worker_processes 1;
@@ -219,7 +225,8 @@ http {{
         ssl_protocols TLSv1.2 TLSv1.3;
 
         location / {{
-            proxy_pass http://127.0.0.1:{upstream};
+            proxy_pass {"https" if upstream_tls else "http"}://127.0.0.1:{upstream};
+{upstream_verification}
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;
@@ -244,12 +251,13 @@ class ProductionApp:
 
     With `direct_tls`, no nginx: Clave terminates TLS itself (`--tls-cert`/`--tls-key`, the same
     test certificate) on the public port, with a 308 listener (`--redirect-http`) at
-    `redirect_url`."""
+    `redirect_url`. With `upstream_tls`, both: nginx terminates the browser's TLS and opens its
+    own, verified, to Clave's `--tls-cert` listener (a proxy on another machine)."""
 
     mail_domain = "clave-pruebas.co"
     dkim_selector = "s2026"
 
-    def __init__(self, direct_tls: bool = False):
+    def __init__(self, direct_tls: bool = False, upstream_tls: bool = False):
         self.folder = Path(tempfile.mkdtemp(prefix="clave-production-"))
         self.binary = clave_binary()
         self.db = self.folder / "clave.sqlite"
@@ -275,6 +283,8 @@ class ProductionApp:
                          "--redirect-http", str(redirect_port)]
         else:
             listening = ["--port", "0", "--trusted-proxy", "127.0.0.1"]
+            if upstream_tls:
+                listening += ["--tls-cert", str(self.pki.cert), "--tls-key", str(self.pki.key)]
         self.process = subprocess.Popen(
             [self.binary, "serve", "--mode", "production", "--host", "127.0.0.1", *listening,
              "--db", str(self.db), "--resources", str(ROOT / "Resources"), "--public-url", self.base_url,
@@ -286,7 +296,8 @@ class ProductionApp:
         self.banner = []
         upstream = self._wait_for_port()
         threading.Thread(target=self._drain, daemon=True).start()
-        self.nginx = None if direct_tls else Nginx(self.folder / "nginx", self.pki, public_port, upstream)
+        self.nginx = None if direct_tls else Nginx(self.folder / "nginx", self.pki, public_port, upstream,
+                                                   upstream_tls=upstream_tls)
 
     def _wait_for_port(self) -> int:
         deadline = time.time() + 60
