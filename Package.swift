@@ -30,6 +30,9 @@ let package = Package(
         .target(name: "ClaveTime"),
         .target(name: "HTTPCore", dependencies: ["ClaveLog", "ClaveTime", "CLinux"]),
         .target(name: "ClaveCrypto", dependencies: ["COpenSSL"]),
+        // The PostgreSQL wire protocol (v3) over our own sockets and OpenSSL: codec, state
+        // machines, connection, pool (README "PostgreSQL client").
+        .target(name: "PostgresClient", dependencies: ["ClaveCrypto", "ClaveLog"]),
         .target(name: "UserStore", dependencies: ["CSQLite", "ClaveCrypto", "ClaveLog", "ClaveTime"]),
         .target(name: "Mailer", dependencies: ["ClaveCrypto", "UserStore", "ClaveLog", "ClaveTime"]),
         .target(name: "Templates"),
@@ -51,6 +54,7 @@ let package = Package(
         .executableTarget(name: "fuzz-forwarded", dependencies: ["HTTPCore", "FuzzSupport"], path: "Fuzz/Forwarded"),
         .executableTarget(name: "fuzz-template", dependencies: ["Templates", "FuzzSupport"], path: "Fuzz/Template", exclude: ["corpus"]),
         .executableTarget(name: "fuzz-smtp-reply", dependencies: ["Mailer", "FuzzSupport"], path: "Fuzz/SMTPReply", exclude: ["corpus"]),
+        .executableTarget(name: "fuzz-postgres-messages", dependencies: ["PostgresClient", "FuzzSupport"], path: "Fuzz/PostgresMessages", exclude: ["corpus"]),
         // `make bench` mail figures (scripts/bench.d/mail.sh, against a local aiosmtpd).
         .executableTarget(name: "bench-mail", dependencies: ["Mailer"], path: "Benchmarks/Mail"),
 
@@ -64,6 +68,7 @@ let package = Package(
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "TestSupport"]),
         .testTarget(name: "CaptchaImageTests", dependencies: ["CaptchaImage", "TestSupport"]),
         .testTarget(name: "ClaveCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "ClaveCrypto", "ClaveLog", "TestSupport"]),
         .testTarget(name: "RecoveryFlowsTests", dependencies: ["RecoveryFlows", "HTTPCore", "UserStore", "Mailer", "ClaveCrypto", "ClaveTime", "TestSupport"]),
         // The crash test's child process: dies by SIGKILL inside a write transaction.
         .executableTarget(name: "store-crash-helper", dependencies: ["UserStore"], path: "Tests/StoreCrashHelper"),
