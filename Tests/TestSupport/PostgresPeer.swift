@@ -204,14 +204,20 @@ public final class PostgresPeer: @unchecked Sendable {
         return result
     }
 
-    /// Runs a PostgreSQL binary as the service user (root when the tests run as root, which
-    /// initdb and postgres refuse), or directly when the tests are not root.
+    /// Runs a PostgreSQL binary as the service user (initdb and postgres refuse root, and the
+    /// tests run as root), or directly when the tests are not root.
+    ///
+    /// Through bash, which first closes every descriptor above 2: Foundation's `Process` learns
+    /// that a child ended from a pipe the child inherits, and the server that `pg_ctl start`
+    /// leaves running would otherwise hold it open forever, so the test would wait for ever.
+    /// setpriv then execs the binary itself (runuser would stay as a parent process).
     @discardableResult
     private static func asService(_ binary: String, _ arguments: [String]) throws -> ChildProcess.Result {
-        if getuid() == 0 {
-            return try run("/usr/sbin/runuser", ["-u", serviceUser, "--", "\(binaries)/\(binary)"] + arguments)
-        }
-        return try run("\(binaries)/\(binary)", arguments)
+        let closeInherited = #"for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec "$@""#
+        let command = getuid() == 0
+            ? ["/usr/bin/setpriv", "--reuid=\(serviceUser)", "--regid=\(serviceUser)", "--init-groups", "\(binaries)/\(binary)"]
+            : ["\(binaries)/\(binary)"]
+        return try run("/bin/bash", ["-c", closeInherited, "bash"] + command + arguments)
     }
 }
 
