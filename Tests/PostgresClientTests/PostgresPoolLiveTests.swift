@@ -1,3 +1,4 @@
+import ClaveLog
 import Foundation
 import Testing
 import TestSupport
@@ -173,5 +174,38 @@ struct PostgresRestartLiveTests {
         }
         try peer.start()
         #expect(try pool.withConnection { try $0.queryOne("SELECT 1")?.int64(0) } == 1)
+    }
+}
+
+@Suite("PostgreSQL listener across a server restart", .enabled(if: PostgresPeer.shouldRun))
+struct PostgresListenerLiveTests {
+    @Test("the listener hears NOTIFY, reconnects after a restart, says so, and hears the next one")
+    func listenerSurvivesRestart() throws {
+        let peer = try PostgresPeer()
+        let live = try PostgresLiveDatabase("listener", peer: peer)
+        let events = Locked<[PostgresListener.Event]>([])
+        let logger = Logger(label: "postgres", level: .off)
+        let listener = PostgresListener(configuration: live.configuration(logger: logger), channels: ["outbox"],
+                                        retryDelay: 0.1) { event in events.withLock { $0.append(event) } }
+        listener.start()
+        defer { listener.stop() }
+        func wait(for count: Int) -> [PostgresListener.Event] {
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                let seen = events.withLock { $0 }
+                if seen.count >= count { return seen }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            return events.withLock { $0 }
+        }
+        #expect(wait(for: 1) == [.listening])
+        let sender = try live.connect()
+        try sender.notify("outbox", payload: "1")
+        #expect(wait(for: 2).last == .notification(PostgresNotification(processID: sender.processID, channel: "outbox", payload: "1")))
+        try peer.restart()
+        #expect(wait(for: 3).last == .listening)
+        let again = try live.connect()
+        try again.notify("outbox", payload: "2")
+        #expect(wait(for: 4).last == .notification(PostgresNotification(processID: again.processID, channel: "outbox", payload: "2")))
     }
 }
