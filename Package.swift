@@ -30,11 +30,13 @@ let package = Package(
         .target(name: "ClaveTime"),
         .target(name: "HTTPCore", dependencies: ["ClaveLog", "ClaveTime", "CLinux"]),
         .target(name: "ClaveCrypto", dependencies: ["COpenSSL"]),
+        // Blocking TCP client sockets with timeouts, shared by the SMTP and PostgreSQL clients.
+        .target(name: "ClaveSocket"),
         // The PostgreSQL wire protocol (v3) over our own sockets and OpenSSL: codec, state
         // machines, connection, pool (README "PostgreSQL client").
-        .target(name: "PostgresClient", dependencies: ["ClaveCrypto", "ClaveLog"]),
+        .target(name: "PostgresClient", dependencies: ["ClaveCrypto", "ClaveLog", "ClaveSocket"]),
         .target(name: "UserStore", dependencies: ["CSQLite", "ClaveCrypto", "ClaveLog", "ClaveTime"]),
-        .target(name: "Mailer", dependencies: ["ClaveCrypto", "UserStore", "ClaveLog", "ClaveTime"]),
+        .target(name: "Mailer", dependencies: ["ClaveCrypto", "ClaveSocket", "UserStore", "ClaveLog", "ClaveTime"]),
         .target(name: "Templates"),
         .target(name: "CaptchaImage"),
         .target(

@@ -205,15 +205,7 @@ public final class PostgresConnection: @unchecked Sendable {
             case .dataRow(let values):
                 guard values.count == columns.count else { throw violation("a row of the wrong width", message) }
                 guard decodingError == nil else { continue }
-                do {
-                    var decoded: [PostgresValue] = []
-                    decoded.reserveCapacity(values.count)
-                    for (index, value) in values.enumerated() {
-                        decoded.append(try PostgresValue.decode(value, typeOID: columns[index].typeOID,
-                                                                format: formats[index], column: names[index]))
-                    }
-                    rows.append(PostgresRow(values: decoded, columns: names))
-                } catch {
+                do { rows.append(try Self.decodeRow(values, columns: columns, formats: formats, names: names)) } catch {
                     decodingError = error
                 }
             case .commandComplete(let commandTag): tag = commandTag
@@ -227,6 +219,18 @@ public final class PostgresConnection: @unchecked Sendable {
             default: throw violation("while reading rows", message)
             }
         }
+    }
+
+    /// A DataRow's values decoded by their columns' types, in the formats they were asked in.
+    private static func decodeRow(_ values: [[UInt8]?], columns: [PostgresColumn], formats: [PostgresFormat],
+                                  names: [String]) throws(PostgresError) -> PostgresRow {
+        var decoded: [PostgresValue] = []
+        decoded.reserveCapacity(values.count)
+        for (index, value) in values.enumerated() {
+            decoded.append(try PostgresValue.decode(value, typeOID: columns[index].typeOID, format: formats[index],
+                                                    column: names[index]))
+        }
+        return PostgresRow(values: decoded, columns: names)
     }
 
     // MARK: Simple query
@@ -252,12 +256,8 @@ public final class PostgresConnection: @unchecked Sendable {
             case .dataRow(let values):
                 guard values.count == columns.count else { throw violation("a row of the wrong width", message) }
                 do {
-                    var decoded: [PostgresValue] = []
-                    for (index, value) in values.enumerated() {
-                        decoded.append(try PostgresValue.decode(value, typeOID: columns[index].typeOID,
-                                                                format: columns[index].format, column: columns[index].name))
-                    }
-                    rows.append(PostgresRow(values: decoded, columns: columns.map(\.name)))
+                    rows.append(try Self.decodeRow(values, columns: columns, formats: columns.map(\.format),
+                                                   names: columns.map(\.name)))
                 } catch {
                     decodingError = decodingError ?? error
                 }

@@ -1,4 +1,5 @@
 import ClaveCrypto
+import ClaveSocket
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -18,71 +19,17 @@ final class PostgresSocket {
     private var closed = false
 
     init(host: String, port: Int, connectTimeout: TimeInterval, ioTimeout: TimeInterval) throws(PostgresError) {
-        // A write to a socket the server closed must be an error, not a process-killing SIGPIPE
-        // (OpenSSL writes with write(2), where MSG_NOSIGNAL cannot be passed).
-        signal(SIGPIPE, SIG_IGN)
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, String(port), &hints, &list)
-        guard status == 0, list != nil else {
-            throw .connectionFailed("cannot resolve \(host): \(String(cString: gai_strerror(status)))")
+        switch BlockingTCP.connect(host: host, port: port, connectTimeout: connectTimeout, ioTimeout: ioTimeout) {
+        case .success(let fd): descriptor = fd
+        case .failure(let failure): throw .connectionFailed(failure.message)
         }
-        defer { freeaddrinfo(list) }
-        var failures: [String] = []
-        var entry = list
-        while let info = entry?.pointee {
-            entry = info.ai_next
-            let fd = socket(info.ai_family, info.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), info.ai_protocol)
-            guard fd >= 0 else { failures.append(String(cString: strerror(errno))); continue }
-            if let failure = Self.connect(fd, info.ai_addr, info.ai_addrlen, timeout: connectTimeout) {
-                failures.append(failure)
-                Glibc.close(fd)
-                continue
-            }
-            Self.configure(fd, ioTimeout: ioTimeout)
-            descriptor = fd
-            return
-        }
-        throw .connectionFailed("cannot connect to \(host):\(port): \(failures.last ?? "no address")")
+        var on: Int32 = 1
+        // A server that vanishes without a FIN (machine lost) is noticed on an idle
+        // connection too, not only at the next query.
+        setsockopt(descriptor, SOL_SOCKET, SO_KEEPALIVE, &on, socklen_t(MemoryLayout<Int32>.size))
     }
 
     deinit { close() }
-
-    private static func configure(_ fd: Int32, ioTimeout: TimeInterval) {
-        var on: Int32 = 1
-        // Bind+Execute+Sync go out as one write; Nagle would only add latency to the reply.
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
-        // A server that vanishes without a FIN (machine lost) is noticed on an idle
-        // connection too, not only at the next query.
-        setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, socklen_t(MemoryLayout<Int32>.size))
-        let whole = ioTimeout.rounded(.down)
-        var time = timeval(tv_sec: Int(whole), tv_usec: Int((ioTimeout - whole) * 1_000_000))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-    }
-
-    /// Non-blocking connect bounded by `poll`, so an unreachable host costs `timeout` and not
-    /// the kernel's minutes of SYN retries.
-    private static func connect(_ fd: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: socklen_t,
-                                timeout: TimeInterval) -> String? {
-        let flags = fcntl(fd, F_GETFL)
-        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
-        defer { _ = fcntl(fd, F_SETFL, flags) }
-        guard Glibc.connect(fd, address, length) != 0 else { return nil }
-        guard errno == EINPROGRESS else { return String(cString: strerror(errno)) }
-        var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-        switch poll(&poller, 1, Int32(timeout * 1000)) {
-        case 0: return "connect timed out after \(timeout)s"
-        case ..<0: return String(cString: strerror(errno))
-        default:
-            var error: Int32 = 0
-            var size = socklen_t(MemoryLayout<Int32>.size)
-            getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size)
-            return error == 0 ? nil : String(cString: strerror(error))
-        }
-    }
 
     /// Runs the TLS handshake on the connected socket and sends everything through it from
     /// now on.
@@ -97,7 +44,7 @@ final class PostgresSocket {
     var isTLS: Bool { tls != nil }
 
     /// Changes the read and write timeout (startup runs under the connect timeout).
-    func setTimeout(_ seconds: TimeInterval) { Self.configure(descriptor, ioTimeout: seconds) }
+    func setTimeout(_ seconds: TimeInterval) { BlockingTCP.setTimeouts(descriptor, seconds) }
 
     /// Reads at least one byte.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(PostgresError) -> Int {
@@ -111,13 +58,11 @@ final class PostgresSocket {
                 }
             }
         }
-        while true {
-            let n = recv(descriptor, buffer.baseAddress, buffer.count, 0)
-            if n > 0 { return n }
-            if n == 0 { throw .connectionLost("the server closed the connection") }
-            if errno == EINTR { continue }
-            if errno == EAGAIN || errno == EWOULDBLOCK { throw .connectionLost("no answer within the I/O timeout") }
-            throw .connectionLost("read: \(String(cString: strerror(errno)))")
+        switch BlockingTCP.read(descriptor, into: buffer) {
+        case .bytes(let n): return n
+        case .closed: throw .connectionLost("the server closed the connection")
+        case .timedOut: throw .connectionLost("no answer within the I/O timeout")
+        case .failed(let reason): throw .connectionLost(reason)
         }
     }
 
@@ -128,15 +73,10 @@ final class PostgresSocket {
             do { try tls.write(bytes) } catch { throw .connectionLost("\(error)") }
             return
         }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { raw in
-                send(descriptor, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-            }
-            if n > 0 { offset += n; continue }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { throw .connectionLost("write timed out") }
-            throw .connectionLost("write: \(String(cString: strerror(errno)))")
+        switch BlockingTCP.write(descriptor, bytes) {
+        case .written: return
+        case .timedOut: throw .connectionLost("write timed out")
+        case .failed(let reason): throw .connectionLost(reason)
         }
     }
 
