@@ -119,6 +119,26 @@ struct PostgresPoolLiveTests {
         #expect(pool.openConnections == 2)
     }
 
+    @Test("a session the server terminates is lost for its owner and replaced by the pool")
+    func terminatedSession() throws {
+        let pool = try PostgresPool(configuration: live.configuration(), limits: PostgresPoolLimits(maximumConnections: 1))
+        let admin = try live.connect()
+        let victim = try pool.withConnection { $0.processID }
+        #expect(try admin.queryOne("SELECT pg_terminate_backend($1::int)", [.int64(Int64(victim))])?.bool(0) == true)
+        Thread.sleep(forTimeInterval: 0.2)
+        let replacement = try pool.withConnection { $0.processID }
+        #expect(replacement != victim)
+        let bare = try live.connect()
+        _ = try admin.query("SELECT pg_terminate_backend($1::int)", [.int64(Int64(bare.processID))])
+        Thread.sleep(forTimeInterval: 0.2)
+        do {
+            _ = try bare.query("SELECT 1")
+            Issue.record("a terminated session answered")
+        } catch {
+            #expect(error.isConnectionLost, "\(error)")
+        }
+    }
+
     @Test("a connection left inside a transaction is not given out again")
     func leftInTransaction() throws {
         let pool = try PostgresPool(configuration: live.configuration(), limits: PostgresPoolLimits(maximumConnections: 1))
