@@ -76,6 +76,8 @@ let package = Package(
         .executableTarget(name: "store-crash-helper", dependencies: ["UserStore"], path: "Tests/StoreCrashHelper"),
         // `make bench` store figures (scripts/bench.d/store.sh, release build).
         .executableTarget(name: "bench-store", dependencies: ["UserStore", "ClaveCrypto"], path: "Benchmarks/Store"),
+        // PostgreSQL client round trips against a given server (bench-postgres URL).
+        .executableTarget(name: "bench-postgres", dependencies: ["PostgresClient"], path: "Benchmarks/Postgres"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -113,11 +113,6 @@ public final class PostgresPool: @unchecked Sendable {
 
     private func begin(_ connection: PostgresConnection, _ options: PostgresTransactionOptions) throws(PostgresError) {
         try connection.simpleQuery(options.beginStatement)
-        if let timeout = options.statementTimeout {
-            // set_config(..., true) is SET LOCAL: it ends with the transaction.
-            _ = try connection.query("SELECT set_config('statement_timeout', $1, true)",
-                                     [.text("\(max(1, Int((timeout * 1000).rounded())))ms")])
-        }
     }
 
     private func backoff(_ attempt: Int) {
