@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "ClaveTime"),
         .target(name: "HTTPCore", dependencies: ["ClaveLog", "ClaveTime", "CLinux"]),
         .target(name: "ClaveCrypto", dependencies: ["COpenSSL"]),
+        // HTTPS: HTTPCore's connection security made of ClaveCrypto's TLS server context.
+        .target(name: "ClaveHTTPS", dependencies: ["HTTPCore", "ClaveCrypto"]),
         // Blocking TCP client sockets with timeouts, shared by the SMTP and PostgreSQL clients.
         .target(name: "ClaveSocket"),
         // The PostgreSQL wire protocol (v3) over our own sockets and OpenSSL: codec, state
@@ -45,7 +47,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "clave",
-            dependencies: ["HTTPCore", "UserStore", "Mailer", "ClaveCrypto", "RecoveryFlows", "ClaveLog", "CLinux"]
+            dependencies: ["HTTPCore", "UserStore", "Mailer", "ClaveCrypto", "ClaveHTTPS", "RecoveryFlows", "ClaveLog", "CLinux"]
         ),
 
         // Fuzz targets: libFuzzer entry points when built with -DFUZZING, corpus replayers otherwise.
@@ -56,14 +58,15 @@ let package = Package(
         .executableTarget(name: "fuzz-forwarded", dependencies: ["HTTPCore", "FuzzSupport"], path: "Fuzz/Forwarded"),
         .executableTarget(name: "fuzz-template", dependencies: ["Templates", "FuzzSupport"], path: "Fuzz/Template", exclude: ["corpus"]),
         .executableTarget(name: "fuzz-smtp-reply", dependencies: ["Mailer", "FuzzSupport"], path: "Fuzz/SMTPReply", exclude: ["corpus"]),
+        .executableTarget(name: "fuzz-tls-records", dependencies: ["ClaveCrypto", "FuzzSupport"], path: "Fuzz/TLSRecords", exclude: ["corpus"]),
         .executableTarget(name: "fuzz-postgres-messages", dependencies: ["PostgresClient", "FuzzSupport"], path: "Fuzz/PostgresMessages", exclude: ["corpus"]),
         // `make bench` mail figures (scripts/bench.d/mail.sh, against a local aiosmtpd).
         .executableTarget(name: "bench-mail", dependencies: ["Mailer"], path: "Benchmarks/Mail"),
 
         // Tests, in three layers (shared/STYLE.md).
-        .target(name: "TestSupport", dependencies: ["HTTPCore", "RecoveryFlows", "UserStore", "Mailer", "ClaveCrypto", "ClaveLog", "ClaveTime"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["HTTPCore", "RecoveryFlows", "UserStore", "Mailer", "ClaveCrypto", "ClaveHTTPS", "ClaveLog", "ClaveTime"], path: "Tests/TestSupport"),
         .testTarget(name: "ClaveLogTests", dependencies: ["ClaveLog"]),
-        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "ClaveTime", "TestSupport"]),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "ClaveTime", "ClaveHTTPS", "ClaveCrypto", "TestSupport"]),
         .testTarget(name: "ClaveCryptoTests", dependencies: ["ClaveCrypto", "TestSupport"]),
         .testTarget(name: "UserStoreTests", dependencies: ["UserStore", "ClaveCrypto", "ClaveLog", "ClaveTime", "TestSupport"]),
         .testTarget(name: "MailerTests", dependencies: ["Mailer", "UserStore", "ClaveCrypto", "ClaveTime", "TestSupport"]),

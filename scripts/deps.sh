@@ -3,12 +3,14 @@
 # apt: retried, because a cleanup hook on some machines can delete downloaded .deb files mid-install.
 # `scripts/deps.sh build` installs only what compiling needs (for `make run` and `make build`).
 # nginx-light: the real reverse proxy the behind-a-proxy tests start unprivileged in front of clave.
+# libnss3-tools: certutil, so the production browser journeys make Chromium trust the test CA.
+# curl: one of the real HTTPS clients of the HTTPS live tests.
 # postgresql: the real PostgreSQL 15 the PostgresClient tests initdb and start as the `postgres` user.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES=(libsqlite3-dev libssl-dev pkg-config)
-TEST_PACKAGES=(openssl wrk chromium chromium-driver nginx-light postgresql)
+TEST_PACKAGES=(openssl curl wrk chromium chromium-driver nginx-light libnss3-tools postgresql)
 APT_PACKAGES=("${BUILD_PACKAGES[@]}")
 [ "${1:-all}" = build ] || APT_PACKAGES+=("${TEST_PACKAGES[@]}")
 missing=()

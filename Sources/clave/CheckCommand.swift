@@ -24,8 +24,10 @@ enum CheckCommand: Command {
       smtp       connects to --smtp-url, EHLO, STARTTLS when the URL asks for it, AUTH, QUIT;
                  a refusal shows the server's reply
 
-    TLS certificates are not checked: 'clave serve' has no --tls-cert/--tls-key yet (HTTPS is
-    served by a proxy in front of it).
+      tls        (with --tls-cert) --tls-cert and --tls-key: both readable, the key the certificate's, valid now,
+                 the chain in order; the days left (warn under 21), and whether the chain
+                 verifies against this machine's trust store (warn if not: a private CA's
+                 clients must trust it themselves)
 
     Each line starts with ok, warn (works, but read it), skip (not configured) or FAIL (with
     the reason and what to do). Exit status: 0 when nothing failed, 1 when a check failed,
@@ -40,11 +42,13 @@ enum CheckCommand: Command {
         } catch let error as CLIError {
             // The remaining checks need usable settings; `serve` would stop here too.
             print(CheckResult(.fail, "settings", error.message + " (clave serve would refuse to start)"))
-            print(CheckResult(.skip, "database, dkim, smtp", "fix the settings first"))
+            print(CheckResult(.skip, "database, dkim, smtp, tls", "fix the settings first"))
             return 1
         }
         try arguments.finish()
+        // The tls line only when HTTPS is served here: behind a proxy, the proxy's certificate matters.
         let results = [settingsCheck(settings), databaseCheck(settings), dkimCheck(settings), smtpCheck(settings)]
+            + (settings.tls == nil ? [] : [tlsCheck(settings)])
         for result in results { print(result) }
         return results.contains { $0.outcome == .fail } ? 1 : 0
     }

@@ -1,6 +1,7 @@
 import ClaveLog
 import Foundation
 import ClaveCrypto
+import ClaveHTTPS
 import HTTPCore
 import Mailer
 import RecoveryFlows
@@ -53,6 +54,12 @@ enum ServeCommand: Command {
       --trusted-proxy CIDR      a reverse proxy whose Forwarded / X-Forwarded-For names the
                                 client (address or block, IPv4 or IPv6; repeatable;
                                 CLAVE_TRUSTED_PROXIES comma-separated; default none)
+      --tls-cert FILE           serve HTTPS: the certificate chain (PEM, leaf first, then
+      --tls-key FILE            its issuers) and its private key (PEM); TLS 1.2 and 1.3 only.
+                                SIGHUP reads both again for new connections; a bad pair keeps
+                                the old one and logs why (CLAVE_TLS_CERT, CLAVE_TLS_KEY)
+      --redirect-http PORT      with --tls-cert: a plain HTTP listener on PORT answering every
+                                request with 308 to the https public URL (CLAVE_REDIRECT_HTTP)
       --unsafe-development-on-network   let development mode (every user's mail at /_correo,
                                 the captcha answers) listen beyond loopback or take an https URL
 
@@ -77,7 +84,9 @@ enum ServeCommand: Command {
         MemoryPolicy.apply()
 
         let logger = Logger(label: "http")
+        let tlsContext = try settings.makeTLSContext()
         var configuration = HTTPServerConfiguration(host: settings.host, port: settings.port)
+        configuration.security = tlsContext.map(TLSConnectionSecurity.init)
         configuration.accessLog = settings.accessLog
         configuration.trustedProxies = settings.trustedProxies
         configuration.logger = logger
@@ -96,10 +105,13 @@ enum ServeCommand: Command {
 
         let metrics = Metrics()
         OperationsRoutes.registerOutboxGauges(metrics, database: database, clock: { Date() })
+        metrics.counters("clave_mail_delivery_failures_total", label: "reason",
+                         help: "Failed delivery attempts since start, by reason.") { worker.failures.snapshot }
         let app = LateResponder()
         let server = HTTPServer(configuration: configuration, responder: app, metrics: metrics)
         // Before the server starts; a signal that came during the migrations is read at once.
         let signals = try SignalWatcher { signal in
+            if signal == SIGHUP { return ServeConfiguration.reloadCertificate(tlsContext, logger: logger) }
             logger.info("shutting down", ["signal": String(signal)])
             server.shutdown()
         }
@@ -114,12 +126,22 @@ enum ServeCommand: Command {
                                 wakeOutbox: { worker.wake() }))
         worker.start()
         let admin = try startAdminListener(settings, database: database, metrics: metrics, logger: logger)
+        let redirect = try settings.redirectHTTPPort.map {
+            try RedirectToHTTPS.start(host: settings.host, port: $0, publicURL: settings.listening(on: port).publicURL, logger: logger)
+        }
         // Expired sessions, captchas, counters and old tokens go every 15 minutes (and now).
         let housekeeping = Housekeeping(database: database, policy: settings.purgePolicy)
         housekeeping.start()
         let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
         // The URL line first: scripts and tests read it to find the port.
-        var banner = "Clave escuchando en http://\(shownHost):\(port)/ (modo \(settings.mode.rawValue))\nCorreo: \(route.summary)\n"
+        var banner = "Clave escuchando en \(tlsContext == nil ? "http" : "https")://\(shownHost):\(port)/ (modo \(settings.mode.rawValue))\nCorreo: \(route.summary)\n"
+        if let tlsContext {
+            let certificate = tlsContext.summary
+            banner += "HTTPS: \(certificate.subject), vence en \(certificate.daysLeft) días\n"
+        }
+        if let redirect, let redirectPort = redirect.port {
+            banner += "Redirección HTTP: http://\(shownHost):\(redirectPort)/ → 308 a \(settings.listening(on: port).publicURL.absoluteString)\n"
+        }
         for warning in settings.warnings { banner += "Advertencia: \(warning)\n" }
         if !seeded.isEmpty {
             banner += "Usuarios de demostración (solo desarrollo; contraseñas públicas):\n\(SeedDemoCommand.table(seeded))\n"
@@ -131,6 +153,8 @@ enum ServeCommand: Command {
         server.wait()
         admin?.shutdown()
         admin?.wait()
+        redirect?.shutdown()
+        redirect?.wait()
         housekeeping.stop()
         // Requests have finished: send what they enqueued before exiting.
         if !worker.stop(drainWithin: 10) { logger.warning("outbox not drained at shutdown; it resumes at next start") }

@@ -1,3 +1,4 @@
+import ClaveCrypto
 import Foundation
 import Mailer
 import HTTPCore
@@ -46,6 +47,10 @@ struct ServeConfiguration: Equatable {
     var soiTemporaryPasswordLifetime = SOIRecoveryConfiguration.defaultTemporaryPasswordLifetime
     /// Reverse proxies whose forwarding fields name the client (`--trusted-proxy`).
     var trustedProxies = TrustedProxies.none
+    /// HTTPS served by Clave itself (`--tls-cert`, `--tls-key`); nil for plain HTTP.
+    var tls: TLSCertificateFiles?
+    /// `--redirect-http PORT`: a plain listener answering 308 to the https public URL.
+    var redirectHTTPPort: Int?
 
     /// Reads every option (flag, then `CLAVE_*` environment variable, then default) and
     /// rejects inconsistent ones with a one-line `CLIError` (exit status 2).
@@ -82,6 +87,7 @@ struct ServeConfiguration: Equatable {
             mailDomain = text
         }
         guard !databasePath.isEmpty else { throw CLIError("--db must name a file") }
+        (tls, redirectHTTPPort) = try Self.tlsOptions(&arguments)
         smtpURL = try MailCommandOptions.smtpURL(&arguments)
         ehloName = arguments.option("ehlo-name") ?? ehloName
         dkim = try MailCommandOptions.dkimOptions(&arguments)
@@ -95,7 +101,7 @@ struct ServeConfiguration: Equatable {
             }
             publicURL = url
         } else {
-            publicURL = Self.defaultPublicURL(host: host, port: port)
+            publicURL = Self.defaultPublicURL(host: host, port: port, https: tls != nil)
             publicURLIsDefault = true
         }
         if mode == .development, !arguments.flag(Self.unsafeDevelopmentFlag) {
@@ -105,7 +111,8 @@ struct ServeConfiguration: Equatable {
                 throw CLIError("development mode listens only on this machine (127.0.0.1, ::1 or localhost), not '\(host)': "
                                + "it serves every user's mail; use --mode production, or --\(Self.unsafeDevelopmentFlag)")
             }
-            guard publicURL.scheme != "https" else {
+            // HTTPS served here on loopback is a developer trying TLS, not a deployment.
+            guard publicURL.scheme != "https" || tls != nil else {
                 throw CLIError("development mode with an https public URL looks like a deployment: use --mode production, "
                                + "or --\(Self.unsafeDevelopmentFlag)")
             }
@@ -135,10 +142,10 @@ struct ServeConfiguration: Equatable {
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
-    /// `http://HOST:PORT`, the public URL when none is given.
-    static func defaultPublicURL(host: String, port: Int) -> URL {
+    /// `http://HOST:PORT` (`https://` when Clave serves TLS), the public URL when none is given.
+    static func defaultPublicURL(host: String, port: Int, https: Bool = false) -> URL {
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        return URL(string: "http://\(shownHost):\(port)") ?? URL(fileURLWithPath: "/")
+        return URL(string: "\(https ? "https" : "http")://\(shownHost):\(port)") ?? URL(fileURLWithPath: "/")
     }
 
     /// These settings once the server listens on `port`: a default public URL names the
@@ -146,7 +153,7 @@ struct ServeConfiguration: Equatable {
     func listening(on port: Int) -> ServeConfiguration {
         var settings = self
         settings.port = port
-        if publicURLIsDefault { settings.publicURL = Self.defaultPublicURL(host: host, port: port) }
+        if publicURLIsDefault { settings.publicURL = Self.defaultPublicURL(host: host, port: port, https: tls != nil) }
         return settings
     }
 }

@@ -47,4 +47,33 @@ import Testing
         #expect(snapshot.responsesByStatus.isEmpty)
         #expect(snapshot.requestCount == 1)
     }
+
+    @Test("a counter with a label shows its known series at 0 and one line per value, escaped")
+    func labeledCounters() {
+        let metrics = Metrics()
+        let refusals = metrics.counterFamily("clave_rate_limit_refusals_total", label: "route", help: "429 by route.",
+                                             known: ["POST /secop/recuperar", "POST /soi/recuperar"])
+        refusals.increment("POST /secop/recuperar")
+        metrics.counterFamily("clave_rate_limit_refusals_total", label: "route", help: "429 by route.").increment("POST /secop/recuperar")
+        refusals.increment("odd \"value\"\\\n")
+        let text = metrics.render()
+        #expect(text.contains("""
+            # HELP clave_rate_limit_refusals_total 429 by route.
+            # TYPE clave_rate_limit_refusals_total counter
+            clave_rate_limit_refusals_total{route="POST /secop/recuperar"} 2
+            clave_rate_limit_refusals_total{route="POST /soi/recuperar"} 0
+            clave_rate_limit_refusals_total{route="odd \\"value\\"\\\\\\n"} 1
+
+            """))
+    }
+
+    @Test("a labeled read-out is read at each render and replaced by a second registration")
+    func labeledReadOuts() {
+        let metrics = Metrics()
+        metrics.counters("clave_mail_delivery_failures_total", label: "reason", help: "Failures.") { ["deferred": 1] }
+        metrics.counters("clave_mail_delivery_failures_total", label: "reason", help: "Failures.") { ["deferred": 4, "rejected": 2] }
+        let text = metrics.render()
+        #expect(text.contains("clave_mail_delivery_failures_total{reason=\"deferred\"} 4\nclave_mail_delivery_failures_total{reason=\"rejected\"} 2\n"))
+        #expect(text.components(separatedBy: "# TYPE clave_mail_delivery_failures_total counter").count == 2)
+    }
 }

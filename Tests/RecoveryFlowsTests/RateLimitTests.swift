@@ -52,6 +52,25 @@ import TestSupport
         #expect(try browser.fillAndSubmit("/cajacopi/ingreso", ["correo": "otro@example.com", "contrasena": "x"]).status == 429)
     }
 
+    @Test("every 429 is counted in /metrics under its route; limited routes show 0 from the start")
+    func refusalsAreCountedByRoute() throws {
+        let harness = try AppHarness(configure: Self.tight)
+        let before = harness.metrics.render()
+        #expect(before.contains("clave_rate_limit_refusals_total{route=\"POST /cajacopi/ingreso\"} 0\n"))
+        let browser = harness.browser()
+        for index in 0..<5 {
+            _ = try browser.fillAndSubmit("/cajacopi/ingreso", ["correo": "n\(index)@example.com", "contrasena": "x"])
+        }
+        // The login throttle's 429 (two failures on one identifier) is counted too.
+        for _ in 0..<3 {
+            _ = try harness.browser().fillAndSubmit("/secop/ingreso", ["usuario": "no.existe", "contrasena": "x"])
+        }
+        let text = harness.metrics.render()
+        #expect(text.contains("clave_rate_limit_refusals_total{route=\"POST /cajacopi/ingreso\"} 2\n"))
+        #expect(text.contains("clave_rate_limit_refusals_total{route=\"POST /secop/ingreso\"} 1\n"))
+        #expect(!text.contains("route=\"/"), "labels are routes with their method, never raw paths")
+    }
+
     @Test func forwardedForIsIgnoredFromAnUntrustedPeer() throws {
         let harness = try AppHarness(configure: Self.tight)
         for index in 0..<4 {

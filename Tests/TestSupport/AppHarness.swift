@@ -36,6 +36,8 @@ public final class AppHarness: @unchecked Sendable {
     public let worker: OutboxWorker
     /// Where the browsers' requests go: the app in process, or its live server.
     public let endpoint: TestEndpoint
+    /// The app's metrics (what `/metrics` renders).
+    public let metrics = Metrics()
     /// The live server, with `transport: .socket` only.
     public var server: LiveServer? { endpoint.server }
 
@@ -83,7 +85,7 @@ public final class AppHarness: @unchecked Sendable {
         context = try AppContext(configuration: configuration, database: database, clock: clock, logger: quiet,
                                  wakeOutbox: { worker.wake() })
         if seedDemo { try AppHarness.seedDemoUsers(database, hasher: context.hasher, now: clock.now()) }
-        let app = try ClaveApp(context: context)
+        let app = try ClaveApp(context: context, metrics: metrics)
         endpoint = try TestEndpoint(app, over: transport)
         worker.start()
     }

@@ -88,6 +88,11 @@ public final class ChildProcess: @unchecked Sendable {
         output.wait(until: { $0.contains(marker) }, deadline: deadline(timeout), clock: clock)
     }
 
+    /// Whether standard error came to contain `marker` within `timeout` seconds (a log line).
+    public func waitForError(containing marker: String, timeout: TimeInterval) -> Bool {
+        errors.wait(until: { $0.contains(marker) }, deadline: deadline(timeout), clock: clock) != nil
+    }
+
     /// The first line of standard output (without its newline), or nil as for `waitForOutput`.
     public func firstLine(timeout: TimeInterval = 30) -> String? {
         waitForOutput(containing: "\n", timeout: timeout).map { String($0.prefix { $0 != "\n" }) }

@@ -46,7 +46,7 @@ import TestSupport
         let store = try StoreFixture()
         func fields(_ value: Any) -> [String] { Mirror(reflecting: value).children.map { "\(type(of: $0.value))" } }
         try store.database.write { tx in
-            #expect(fields(tx) == ["Connection"])
+            #expect(fields(tx) == ["SQLiteConnection"])
             let repositories: [Any] = [tx.users, tx.sessions, tx.resetTokens, tx.captchas, tx.outbox, tx.auditLog,
                                        tx.mailbox, tx.rateLimits, tx.migrations]
             for repository in repositories {
@@ -54,7 +54,7 @@ import TestSupport
             }
         }
         try store.database.read { tx in
-            #expect(fields(tx) == ["Connection"])
+            #expect(fields(tx) == ["SQLiteConnection"])
             #expect(fields(tx.users) == ["Transaction<ReadAccess>"])
         }
     }

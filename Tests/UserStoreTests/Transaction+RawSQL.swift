@@ -20,6 +20,4 @@ extension Transaction {
     func executeScript(_ sql: String) throws(StoreError) {
         try connection.executeScript(sql)
     }
-
-    var lastInsertRowID: Int64 { connection.lastInsertRowID }
 }

@@ -3,7 +3,9 @@
 /// The server records requests by status code, a latency histogram, open connections, the
 /// worker queue depth and requests shed with 503. Each event loop writes its own shard under
 /// its own lock, so loops never contend; `render()` adds the shards up. Other modules register
-/// extra counters and gauges with `counter(_:help:)` and `gauge(_:help:read:)`.
+/// extra counters and gauges with `counter(_:help:)` and `gauge(_:help:read:)`, counters with a
+/// label with `counterFamily(_:label:help:known:)`, and counters kept by a module that cannot
+/// see this one (the mailer) with `counters(_:label:help:read:)`.
 ///
 /// ```swift
 /// let sent = metrics.counter("clave_mail_sent_total", help: "Correos enviados.")
@@ -16,6 +18,8 @@ public final class Metrics: @unchecked Sendable {
     private var shards: [MetricsShard] = []
     private var counters: [(name: String, help: String, counter: MetricsCounter)] = []
     private var gauges: [(name: String, help: String, read: @Sendable () -> Double)] = []
+    private var familyCounters: [String: MetricsCounterFamily] = [:]
+    private var families: [(name: String, help: String, label: String, read: @Sendable () -> [String: UInt64])] = []
 
     /// `latencyBuckets` defaults to 100 µs … 10 s, dense below 10 ms where this server lives.
     public init(latencyBuckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]) {
@@ -45,6 +49,28 @@ public final class Metrics: @unchecked Sendable {
         lock.withLock {
             gauges.removeAll { $0.name == name }
             gauges.append((name, help, read))
+        }
+    }
+
+    /// Registers (or returns the already registered) counter `name` with one label; the series
+    /// of `known` values start at 0.
+    public func counterFamily(_ name: String, label: String, help: String, known: [String] = []) -> MetricsCounterFamily {
+        lock.withLock {
+            if let existing = familyCounters[name] { return existing }
+            let family = MetricsCounterFamily(label: label, known: known)
+            familyCounters[name] = family
+            families.append((name, help, label, { family.values }))
+            return family
+        }
+    }
+
+    /// Registers counter `name` with one label whose counts `read` returns when metrics are
+    /// rendered (by label value); a second registration of `name` replaces the first.
+    public func counters(_ name: String, label: String, help: String, read: @escaping @Sendable () -> [String: UInt64]) {
+        lock.withLock {
+            families.removeAll { $0.name == name }
+            familyCounters[name] = nil
+            families.append((name, help, label, read))
         }
     }
 
@@ -84,12 +110,18 @@ public final class Metrics: @unchecked Sendable {
         out += "# HELP clave_http_accept_pauses_total Times accepting paused at the connection cap (--max-connections).\n"
         out += "# TYPE clave_http_accept_pauses_total counter\n"
         out += "clave_http_accept_pauses_total \(total.acceptPauses)\n"
-        let (extraCounters, extraGauges) = lock.withLock { (counters, gauges) }
+        out += "# HELP clave_tls_handshake_failures_total TLS handshakes refused or abandoned by the client.\n"
+        out += "# TYPE clave_tls_handshake_failures_total counter\n"
+        out += "clave_tls_handshake_failures_total \(total.tlsHandshakeFailures)\n"
+        let (extraCounters, extraGauges, extraFamilies) = lock.withLock { (counters, gauges, families) }
         for entry in extraGauges {
             out += "# HELP \(entry.name) \(entry.help)\n# TYPE \(entry.name) gauge\n\(entry.name) \(Self.number(entry.read()))\n"
         }
         for entry in extraCounters {
             out += "# HELP \(entry.name) \(entry.help)\n# TYPE \(entry.name) counter\n\(entry.name) \(entry.counter.value)\n"
+        }
+        for entry in extraFamilies {
+            out += Self.renderFamily(name: entry.name, help: entry.help, label: entry.label, values: entry.read())
         }
         return out
     }
@@ -110,6 +142,8 @@ public struct MetricsSnapshot: Sendable, Equatable {
     public var shed: UInt64 = 0
     /// Times a loop stopped accepting because it held its share of ``HTTPServerConfiguration/maxConnections``.
     public var acceptPauses: UInt64 = 0
+    /// TLS handshakes refused (old protocol, no shared cipher, bad record) or abandoned.
+    public var tlsHandshakeFailures: UInt64 = 0
 
     init(bucketCount: Int) { bucketCounts = Array(repeating: 0, count: bucketCount) }
 }

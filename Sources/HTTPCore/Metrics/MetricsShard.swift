@@ -13,6 +13,7 @@ final class MetricsShard: @unchecked Sendable {
     private var openConnections = 0
     private var shed: UInt64 = 0
     private var acceptPauses: UInt64 = 0
+    private var tlsHandshakeFailures: UInt64 = 0
 
     init(buckets: [UInt64]) {
         bounds = buckets
@@ -35,6 +36,8 @@ final class MetricsShard: @unchecked Sendable {
     func connectionClosed() { lock.withLock { openConnections -= 1 } }
     func requestShed() { lock.withLock { shed &+= 1 } }
     func acceptPaused() { lock.withLock { acceptPauses &+= 1 } }
+    /// A TLS client went away or was refused before its handshake finished.
+    func tlsHandshakeFailed() { lock.withLock { tlsHandshakeFailures &+= 1 } }
 
     func add(to total: inout MetricsSnapshot) {
         lock.withLock {
@@ -47,6 +50,7 @@ final class MetricsShard: @unchecked Sendable {
             total.openConnections += openConnections
             total.shed += shed
             total.acceptPauses += acceptPauses
+            total.tlsHandshakeFailures += tlsHandshakeFailures
         }
     }
 }

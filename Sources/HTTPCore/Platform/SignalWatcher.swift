@@ -3,7 +3,8 @@ import CLinux
 import Glibc
 #endif
 
-/// Turns SIGTERM and SIGINT into a callback, for graceful shutdown of `clave serve`.
+/// Turns SIGTERM and SIGINT into a callback, for graceful shutdown of `clave serve`, and
+/// SIGHUP, for reloading the TLS certificate.
 ///
 /// The signals are blocked for the process and read from a `signalfd` on a small thread of
 /// its own, so the handler runs as ordinary code (it may take locks and log) instead of inside
@@ -14,7 +15,7 @@ public final class SignalWatcher: @unchecked Sendable {
     private let thread: ThreadHandle?
 
     /// Starts watching; `handler` receives the signal number (`SIGTERM` = 15, `SIGINT` = 2) each
-    /// time one arrives. Call it before other threads start so they inherit the blocked mask.
+    /// time one arrives (and `SIGHUP` = 1, which must not shut down). Call it before other threads start so they inherit the blocked mask.
     /// A signal that came before (while blocked by ``blockTerminationSignals()``) is read at
     /// once: it stays pending until the `signalfd` exists.
     public init(_ handler: @escaping @Sendable (Int32) -> Void) throws {
@@ -39,7 +40,7 @@ public final class SignalWatcher: @unchecked Sendable {
         }
     }
 
-    /// Blocks SIGTERM and SIGINT on the calling thread, and so on every thread it starts
+    /// Blocks SIGTERM, SIGINT and SIGHUP on the calling thread, and so on every thread it starts
     /// afterwards (they inherit the mask). `clave serve` calls it first of all: a thread started
     /// before it (the log writer's, on a first start that migrates and logs) would keep the
     /// default action, and a SIGTERM delivered there would kill the process with requests in
@@ -54,6 +55,7 @@ public final class SignalWatcher: @unchecked Sendable {
         sigemptyset(&set)
         sigaddset(&set, SIGTERM)
         sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGHUP)
         return set
     }
 

@@ -22,6 +22,9 @@ final class Connection {
 
     /// The response being written.
     var output = PendingResponse()
+    /// The TLS session when the server serves HTTPS (``HTTPServerConfiguration/security``);
+    /// nil on a plain connection.
+    var session: (any SecureSession)?
 
     /// The request being answered, for the access log and metrics.
     var currentMethod: HTTPMethod = .get

@@ -24,21 +24,30 @@ extension EventLoop {
             case .needMore:
                 connection.machine.parserAdvanced(to: connection.parser.phase, now: clock.uptime())
                 guard connection.mayRead else { return }
-                switch ConnectionSocket.read(connection.descriptor, into: readBuffer) {
-                case .bytes(let count):
+                switch readInput(connection) {
+                case (.bytes(let count), let drained):
                     // A short read drained the socket: the next arrival raises a new edge. Not
                     // after a hang-up, whose end-of-file must still be read to close.
-                    if count < readBuffer.count && !connection.inputClosed { connection.mayRead = false }
+                    if drained && !connection.inputClosed { connection.mayRead = false }
                     connection.parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
-                case .wouldBlock:
+                case (.wouldBlock, _):
                     connection.mayRead = false
                     return
-                case .endOfFile, .failed:
+                case (.endOfFile, _), (.failed, _):
                     connections.close(connection)
                     return
                 }
             }
         }
+    }
+
+    /// Reads request bytes into `readBuffer`: from the socket, or decrypted by the session.
+    /// `drained`: no further byte is readable before the next epoll edge.
+    private func readInput(_ connection: Connection) -> (result: IOResult, drained: Bool) {
+        if let session = connection.session { return secureRead(connection, session) }
+        let result = ConnectionSocket.read(connection.descriptor, into: readBuffer)
+        if case .bytes(let count) = result { return (result, count < readBuffer.count) }
+        return (result, true)
     }
 
     /// Answers a request the parser refused with its status page, then closes: after a

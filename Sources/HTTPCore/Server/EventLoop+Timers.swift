@@ -31,6 +31,8 @@ extension EventLoop {
         }
         connections.forEach { connection in
             guard let timeout = connection.machine.expired(at: now) else { return }
+            // A TLS client still in its handshake at the deadline (silent, or trickling its hello).
+            if let session = connection.session, !session.isHandshakeComplete { metrics.tlsHandshakeFailed() }
             if connection.machine.answersRequestTimeout {
                 logger.info("request timeout", ["client": connection.remoteAddress, "timeout": "\(timeout)"])
                 writeRequestTimeout(on: connection)

@@ -31,6 +31,12 @@ extension EventLoop {
     /// `100 Continue` before an expected body; small enough that a full socket buffer here
     /// means a client not reading, which the write timeout will catch.
     func sendInterim(on connection: Connection) {
+        if let session = connection.session {
+            _ = Self.continueHead.withUnsafeBytes {
+                secureWrite(connection, session, head: $0, body: UnsafeRawBufferPointer(start: nil, count: 0))
+            }
+            return
+        }
         _ = Self.continueHead.withUnsafeBytes {
             ConnectionSocket.write(connection.descriptor, head: $0, body: UnsafeRawBufferPointer(start: nil, count: 0))
         }
@@ -41,8 +47,18 @@ extension EventLoop {
     /// Writes what the socket takes of the pending response, if it may be written now.
     func flush(_ connection: Connection) {
         guard connection.mayWrite || connection.output.remaining == 0 else { return }
-        switch connection.output.write(to: connection.descriptor) {
+        switch write(&connection.output, on: connection) {
         case .done:
+            // Over TLS the last record may still wait in the session: done once it left.
+            if let session = connection.session {
+                switch flushCiphertext(connection, session) {
+                case .done: break
+                case .blocked: return
+                case .failed:
+                    connections.close(connection)
+                    return
+                }
+            }
             responseWritten(connection)
         case .blocked:
             connection.mayWrite = false
@@ -57,7 +73,13 @@ extension EventLoop {
         let page = ErrorPage.response(.requestTimeout)
         let head = HTTPResponseWriter.head(for: page, keepAlive: false, date: dates.current(at: clock.now()), isHeadRequest: false)
         var output = PendingResponse(head: head, body: page.body)
-        _ = output.write(to: connection.descriptor)
+        _ = write(&output, on: connection)
+    }
+
+    /// Writes `output` to the socket, or through the connection's TLS session.
+    private func write(_ output: inout PendingResponse, on connection: Connection) -> PendingResponse.Progress {
+        guard let session = connection.session else { return output.write(to: connection.descriptor) }
+        return output.write { head, body in secureWrite(connection, session, head: head, body: body) }
     }
 
     private func responseWritten(_ connection: Connection) {
@@ -79,6 +101,7 @@ extension EventLoop {
         connection.output = PendingResponse()
         connection.currentPath = ""
         if connection.machine.responseWritten(now: now) == .close {
+            sendCloseNotify(connection)
             ConnectionSocket.shutdownWrite(connection.descriptor)
             discardInput(connection)
         }

@@ -32,6 +32,9 @@ final class EventLoop: @unchecked Sendable {
     let connections: ConnectionTable
     var timers: LoopTimers
     var readBuffer: UnsafeMutableRawBufferPointer
+    /// Ciphertext read from a TLS connection's socket before it is decrypted into
+    /// `readBuffer`, and a response's head and body joined into one record (unused when plain).
+    var cipherBuffer: UnsafeMutableRawBufferPointer
     var dates = HTTPDateCache()
     var requestCounter: UInt64 = 0
     let requestIDPrefix: String
@@ -72,11 +75,15 @@ final class EventLoop: @unchecked Sendable {
         timers = LoopTimers(timeouts: configuration.timeouts)
         wakeUp = try WakeUp()
         readBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
+        cipherBuffer = .allocate(byteCount: configuration.security == nil ? 0 : 17 * 1024, alignment: 16)
         try poller.addReadable(wakeUp.descriptor, token: Self.wakeToken)
         try poller.addListener(listener.descriptor, token: Self.listenerToken)
     }
 
-    deinit { readBuffer.deallocate() }
+    deinit {
+        readBuffer.deallocate()
+        cipherBuffer.deallocate()
+    }
 
     // MARK: Calls from other threads
 
@@ -134,7 +141,7 @@ final class EventLoop: @unchecked Sendable {
             guard let connection = connections.connection(for: event.token) else { return }
             if event.writable {
                 connection.mayWrite = true
-                if connection.machine.state == .writing { flush(connection) }
+                if connection.machine.state == .writing { flush(connection) } else { flushSessionOutput(connection) }
             }
             if event.readable { connection.mayRead = true }
             if event.hangUp { connection.inputClosed = true }
@@ -157,8 +164,15 @@ final class EventLoop: @unchecked Sendable {
             switch listener.accept() {
             case .connection(let fd, let address):
                 do {
-                    _ = try connections.open(descriptor: fd, remoteAddress: address, limits: configuration.limits,
-                                             timeouts: configuration.timeouts, now: clock.uptime())
+                    let connection = try connections.open(descriptor: fd, remoteAddress: address, limits: configuration.limits,
+                                                          timeouts: configuration.timeouts, now: clock.uptime())
+                    if let security = configuration.security {
+                        guard let session = security.makeSession() else {
+                            connections.close(connection)
+                            continue
+                        }
+                        connection.session = session
+                    }
                 } catch {
                     logger.warning("epoll_ctl failed", ["error": "\(error)"])
                 }

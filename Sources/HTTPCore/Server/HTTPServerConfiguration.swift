@@ -53,6 +53,10 @@ public struct HTTPServerConfiguration: Sendable {
     /// `Date` header (its `now()`). Default `SystemClock()`; tests pass a `ManualClock` to fire
     /// timeouts without sleeping.
     public var clock: any ClaveClock
+    /// TLS for every connection (HTTPS), or nil for plain HTTP (default). `clave serve
+    /// --tls-cert` passes ClaveCrypto's `TLSServerContext`. The handshake runs on the event
+    /// loops and is bounded by ``HTTPTimeouts/headerRead``, which runs from accept.
+    public var security: (any ConnectionSecurity)? = nil
 
     public init(
         host: String = "127.0.0.1",

@@ -37,16 +37,22 @@ struct PendingResponse {
 
     /// Writes as much as the socket `fd` takes now.
     mutating func write(to fd: Int32) -> Progress {
+        write { head, body in ConnectionSocket.write(fd, head: head, body: body) }
+    }
+
+    /// Writes as much as `send` takes now; `send` has the contract of
+    /// ``ConnectionSocket/write(_:head:body:)`` (a TLS session's writer takes the same shape).
+    mutating func write(using send: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> IOResult) -> Progress {
         while remaining > 0 {
             let headCount = head.count
             let offset = written
             let result: IOResult = head.withUnsafeBytes { head in
                 body.withUnsafeBytes { body in
                     if offset < headCount {
-                        return ConnectionSocket.write(fd, head: UnsafeRawBufferPointer(rebasing: head[offset...]), body: body)
+                        return send(UnsafeRawBufferPointer(rebasing: head[offset...]), body)
                     }
-                    return ConnectionSocket.write(fd, head: UnsafeRawBufferPointer(start: nil, count: 0),
-                                                  body: UnsafeRawBufferPointer(rebasing: body[(offset - headCount)...]))
+                    return send(UnsafeRawBufferPointer(start: nil, count: 0),
+                                UnsafeRawBufferPointer(rebasing: body[(offset - headCount)...]))
                 }
             }
             switch result {

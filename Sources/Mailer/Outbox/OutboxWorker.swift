@@ -32,6 +32,8 @@ public final class OutboxWorker: @unchecked Sendable {
     public let transport: any MailTransport
     /// Batch size, lease, idle interval and retry policy.
     public let configuration: OutboxWorkerConfiguration
+    /// Failed attempts by reason since start (`clave_mail_delivery_failures_total`).
+    public let failures = DeliveryFailures()
     private let log: Logger
     private let clock: any ClaveClock
     private let random: @Sendable () -> Double
@@ -178,6 +180,7 @@ public final class OutboxWorker: @unchecked Sendable {
     private func record(_ result: DeliveryResult, attempts previous: Int, claim: OutboxClaim) {
         let at = clock.now()
         let attempts = previous + 1
+        failures.count(result)
         do {
             try database.write { tx in
                 try record(result, attempts: attempts, at: at, in: tx.outbox)

@@ -28,20 +28,25 @@ public struct ClaveApp: HTTPResponder {
         var tables = [ClaveApp.shellRoutes(metrics: metrics, context: context), PortalChooser.routes]
         tables += ClaveApp.portals.map { $0.routes(in: context) }
         if context.configuration.mode == .development { tables.append(DevMailboxRoutes.routes(in: context)) }
-        try self.init(context: context, tables: tables)
+        try self.init(context: context, tables: tables, metrics: metrics)
     }
 
     /// The app serving exactly `tables` (the initializer above, and tests of the checks).
-    init(context: AppContext, tables: [RouteTable]) throws {
+    /// Page routes count their 429 answers in `metrics` (``WebShell/refusalsMetric``).
+    init(context: AppContext, tables: [RouteTable], metrics: Metrics = Metrics()) throws {
         self.context = context
         var router = Router(unmatched: .throwError)
         var listing: [RouteListing] = []
+        let limited = tables.flatMap(\.routes).filter { $0.limit != nil }.map(WebShell.refusalLabel)
+        let refusals = metrics.counterFamily(WebShell.refusalsMetric, label: "route",
+                                             help: "Requests answered 429 (rate limits, login throttles), by route.",
+                                             known: limited)
         for table in tables {
             guard !table.routes.isEmpty else { throw ClaveAppError.portalWithoutRoutes(table.owner) }
             for route in table.routes {
                 let handler: ResourceHandler
                 switch route.handler {
-                case .page(let page): handler = { http in WebShell.run(http, route: route, context: context, page) }
+                case .page(let page): handler = { http in WebShell.run(http, route: route, context: context, refusals: refusals, page) }
                 case .resource(let resource): handler = resource
                 }
                 do {

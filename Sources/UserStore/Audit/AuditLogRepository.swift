@@ -6,7 +6,7 @@ import Foundation
 /// with it (`tx.outbox.markDead` records `outbox.dead` this way).
 public struct AuditLogRepository<Access: TransactionAccess> {
     let transaction: Transaction<Access>
-    var connection: Connection { transaction.connection }
+    var connection: any StoreConnection { transaction.connection }
 
     init(transaction: Transaction<Access>) { self.transaction = transaction }
 
@@ -45,10 +45,9 @@ extension AuditLogRepository where Access == WriteAccess {
     @discardableResult
     public func record(portal: String, userID: Int64?, event: String, clientAddress: String? = nil,
                        detail: String = "", at: Date) throws -> Int64 {
-        try connection.execute(
-            "INSERT INTO audit_log (at, portal, user_id, event, client_address, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        try connection.insert(
+            "INSERT INTO audit_log (at, portal, user_id, event, client_address, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
             [at, portal, userID, event, clientAddress, detail])
-        return connection.lastInsertRowID
     }
 
     /// Deletes entries older than `cutoff` (the retention of ``PurgePolicy/auditRetention``).

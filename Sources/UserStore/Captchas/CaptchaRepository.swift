@@ -20,7 +20,7 @@ public enum CaptchaCheck: String, Sendable, Equatable {
 /// record of the same id fails. Rows are useless once the id has expired, and purged then.
 public struct CaptchaRepository<Access: TransactionAccess> {
     let transaction: Transaction<Access>
-    var connection: Connection { transaction.connection }
+    var connection: any StoreConnection { transaction.connection }
 
     init(transaction: Transaction<Access>) { self.transaction = transaction }
 
@@ -35,7 +35,7 @@ extension CaptchaRepository where Access == WriteAccess {
     /// so two concurrent checks of one captcha cannot both pass. `expiresAt` is the id's own
     /// expiry: the row is kept until then, after which the id is refused anyway.
     public func spend(id: String, expiresAt: Date, now: Date) throws -> Bool {
-        try connection.execute("INSERT OR IGNORE INTO spent_captchas (id, expires_at, spent_at) VALUES (?1, ?2, ?3)",
+        try connection.execute("INSERT INTO spent_captchas (id, expires_at, spent_at) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO NOTHING",
                                [id, expiresAt, now]) == 1
     }
 

@@ -44,11 +44,11 @@ public final class Database: @unchecked Sendable {
     /// How connections were opened.
     public let configuration: DatabaseConfiguration
 
-    private let writer: Connection
+    private let writer: SQLiteConnection
     private let writeLock = NSLock()
 
     private let readersCondition = NSCondition()
-    private var idleReaders: [Connection] = []
+    private var idleReaders: [SQLiteConnection] = []
     private var openReaders = 0
 
     let log = Logger(label: "store")
@@ -63,7 +63,7 @@ public final class Database: @unchecked Sendable {
         }
         self.path = path
         self.configuration = configuration
-        self.writer = try Connection(path: path, readOnly: false, configuration: configuration)
+        self.writer = try SQLiteConnection(path: path, readOnly: false, configuration: configuration)
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer connection: commits when it
@@ -117,7 +117,7 @@ public final class Database: @unchecked Sendable {
         return idleReaders.reduce(written) { $0 + $1.fullScanSteps }
     }
 
-    private func checkoutReader() throws(StoreError) -> Connection {
+    private func checkoutReader() throws(StoreError) -> SQLiteConnection {
         readersCondition.lock()
         defer { readersCondition.unlock() }
         while true {
@@ -125,7 +125,7 @@ public final class Database: @unchecked Sendable {
             if openReaders < configuration.maximumReaders {
                 openReaders += 1
                 do {
-                    return try Connection(path: path, readOnly: true, configuration: configuration)
+                    return try SQLiteConnection(path: path, readOnly: true, configuration: configuration)
                 } catch {
                     openReaders -= 1
                     throw error
@@ -135,7 +135,7 @@ public final class Database: @unchecked Sendable {
         }
     }
 
-    private func checkin(_ connection: Connection) {
+    private func checkin(_ connection: SQLiteConnection) {
         readersCondition.lock()
         idleReaders.append(connection)
         readersCondition.signal()

@@ -9,13 +9,13 @@ private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 final class Statement {
     let handle: OpaquePointer
     let sql: String
-    private unowned let connection: Connection
+    private unowned let connection: SQLiteConnection
     /// Column names, read once: they do not change between executions of one statement.
     private lazy var columnNames: [String] = (0..<sqlite3_column_count(handle)).map { i in
         sqlite3_column_name(handle, i).map { String(cString: $0) } ?? "#\(i)"
     }
 
-    init(connection: Connection, sql: String) throws(StoreError) {
+    init(connection: SQLiteConnection, sql: String) throws(StoreError) {
         var handle: OpaquePointer?
         let code = sqlite3_prepare_v3(connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
         guard code == SQLITE_OK, let handle else {

@@ -33,9 +33,9 @@ public enum WriteAccess: TransactionAccess {}
 public struct Transaction<Access: TransactionAccess> {
     /// The connection the transaction runs on: for migrations, the store's own low-level tests
     /// and the crash-test helper (`@_spi(RawSQL) import UserStore`), never for the flows.
-    @_spi(RawSQL) public let connection: Connection
+    @_spi(RawSQL) public let connection: any StoreConnection
 
-    init(connection: Connection) { self.connection = connection }
+    init(connection: any StoreConnection) { self.connection = connection }
 
     /// Users and aportantes.
     public var users: UserRepository<Access> { UserRepository(transaction: self) }

@@ -4,7 +4,7 @@ import Foundation
 /// that follow a reset link end to end. Production never mounts it.
 public struct MailboxRepository<Access: TransactionAccess> {
     let transaction: Transaction<Access>
-    var connection: Connection { transaction.connection }
+    var connection: any StoreConnection { transaction.connection }
 
     init(transaction: Transaction<Access>) { self.transaction = transaction }
 
@@ -37,11 +37,10 @@ extension MailboxRepository where Access == WriteAccess {
     @discardableResult
     public func deliver(sender: String, recipient: String, subject: String, textBody: String,
                         htmlBody: String, rawSource: String, at: Date) throws -> Int64 {
-        try connection.execute("""
+        try connection.insert("""
             INSERT INTO mailbox (sender, recipient, subject, text_body, html_body, raw_source, created_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id
             """, [sender, recipient, subject, textBody, htmlBody, rawSource, at])
-        return connection.lastInsertRowID
     }
 
     /// Empties the mailbox (`DELETE /_correo/api/mensajes`).

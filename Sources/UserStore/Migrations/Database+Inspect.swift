@@ -54,7 +54,7 @@ extension Database {
             throw .cannotOpen(path: path, message: "the file does not open for writing (\(String(cString: strerror(errno))))")
         }
         close(fileDescriptor)
-        let connection = try Connection(path: path, readOnly: true, configuration: .default)
+        let connection = try SQLiteConnection(path: path, readOnly: true, configuration: .default)
         do {
             let version = try connection.queryOne("PRAGMA user_version") { try $0.int(0) } ?? 0
             if version > supported { throw StoreError.newerSchema(found: version, supported: supported) }

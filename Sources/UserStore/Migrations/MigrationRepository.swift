@@ -2,7 +2,7 @@
 /// `Database.migrate` checks before each step.
 public struct MigrationRepository<Access: TransactionAccess> {
     let transaction: Transaction<Access>
-    var connection: Connection { transaction.connection }
+    var connection: any StoreConnection { transaction.connection }
 
     init(transaction: Transaction<Access>) { self.transaction = transaction }
 

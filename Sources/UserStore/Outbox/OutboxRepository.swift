@@ -9,7 +9,7 @@ import Foundation
 /// delivery the row keeps its metadata but not its bodies.
 public struct OutboxRepository<Access: TransactionAccess> {
     let transaction: Transaction<Access>
-    var connection: Connection { transaction.connection }
+    var connection: any StoreConnection { transaction.connection }
 
     init(transaction: Transaction<Access>) { self.transaction = transaction }
 
@@ -42,11 +42,10 @@ extension OutboxRepository where Access == WriteAccess {
     /// Adds a pending message, due now; returns its id.
     @discardableResult
     public func enqueue(_ message: NewOutboxMessage, now: Date) throws -> Int64 {
-        try connection.execute("""
+        try connection.insert("""
             INSERT INTO outbox (portal, sender, recipient, subject, text_body, html_body, state, attempts, next_attempt_at, created_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', 0, ?7, ?7)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', 0, ?7, ?7) RETURNING id
             """, [message.portal, message.sender, message.recipient, message.subject, message.textBody, message.htmlBody, now])
-        return connection.lastInsertRowID
     }
 
     /// Claims up to `limit` due rows (state pending, or sending whose lease ran out): sets

@@ -21,7 +21,7 @@ public struct RateLimitDecision: Sendable, Equatable {
 /// every process using the file. Every method writes: counting is a read-modify-write.
 public struct RateLimitRepository<Access: TransactionAccess> {
     let transaction: Transaction<Access>
-    var connection: Connection { transaction.connection }
+    var connection: any StoreConnection { transaction.connection }
 
     init(transaction: Transaction<Access>) { self.transaction = transaction }
 }

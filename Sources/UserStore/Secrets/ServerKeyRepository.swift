@@ -14,7 +14,7 @@ import Foundation
 /// tables, logs or cookies, not from someone holding the whole file.
 public struct ServerKeyRepository<Access: TransactionAccess> {
     let transaction: Transaction<Access>
-    var connection: Connection { transaction.connection }
+    var connection: any StoreConnection { transaction.connection }
 
     init(transaction: Transaction<Access>) { self.transaction = transaction }
 

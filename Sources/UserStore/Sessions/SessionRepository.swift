@@ -3,7 +3,7 @@ import Foundation
 /// Sessions by the hash of their id: create, find while active, touch, rotate at login, end.
 public struct SessionRepository<Access: TransactionAccess> {
     let transaction: Transaction<Access>
-    var connection: Connection { transaction.connection }
+    var connection: any StoreConnection { transaction.connection }
 
     init(transaction: Transaction<Access>) { self.transaction = transaction }
 

@@ -22,7 +22,7 @@ public struct LoginThrottleState: Sendable, Equatable {
 /// numbers; `LoginThrottlePolicy` (RecoveryFlows) decides what they mean.
 public struct LoginThrottleRepository<Access: TransactionAccess> {
     let transaction: Transaction<Access>
-    var connection: Connection { transaction.connection }
+    var connection: any StoreConnection { transaction.connection }
 
     init(transaction: Transaction<Access>) { self.transaction = transaction }
 

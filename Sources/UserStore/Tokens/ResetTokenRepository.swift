@@ -20,7 +20,7 @@ import Foundation
 /// password from Cajacopi's page, skipping Cajacopi's rules and notice, and the reverse.
 public struct ResetTokenRepository<Access: TransactionAccess> {
     let transaction: Transaction<Access>
-    var connection: Connection { transaction.connection }
+    var connection: any StoreConnection { transaction.connection }
 
     init(transaction: Transaction<Access>) { self.transaction = transaction }
 
@@ -83,10 +83,9 @@ extension ResetTokenRepository where Access == WriteAccess {
             UPDATE reset_tokens SET superseded_at = ?3
             WHERE user_id = ?1 AND purpose = ?2 AND used_at IS NULL AND superseded_at IS NULL
             """, [userID, purpose.rawValue, now])
-        try connection.execute("""
-            INSERT INTO reset_tokens (user_id, purpose, token_hash, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)
+        let id = try connection.insert("""
+            INSERT INTO reset_tokens (user_id, purpose, token_hash, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id
             """, [userID, purpose.rawValue, tokenHash, now, expiresAt])
-        let id = connection.lastInsertRowID
         _ = try transaction.outbox.enqueue(email, now: now)
         return id
     }

@@ -11,7 +11,7 @@ import Foundation
 /// ```
 public struct UserRepository<Access: TransactionAccess> {
     let transaction: Transaction<Access>
-    var connection: Connection { transaction.connection }
+    var connection: any StoreConnection { transaction.connection }
 
     init(transaction: Transaction<Access>) { self.transaction = transaction }
 
@@ -107,10 +107,10 @@ extension UserRepository where Access == WriteAccess {
 
     /// Adds an aportante; a duplicate document is `StoreError.constraint(.unique, ...)`.
     public func createAportante(document: Document, name: String, now: Date) throws -> Aportante {
-        try connection.execute(
-            "INSERT INTO aportantes (document_type, document_number, name, created_at) VALUES (?1, ?2, ?3, ?4)",
+        let id = try connection.insert(
+            "INSERT INTO aportantes (document_type, document_number, name, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
             [document.type.rawValue, document.number, name, now])
-        return Aportante(id: connection.lastInsertRowID, document: document, name: name, createdAt: now)
+        return Aportante(id: id, document: document, name: name, createdAt: now)
     }
 
     /// The aportante with `document`, created with `name` if there is none (names of existing
@@ -130,14 +130,14 @@ extension UserRepository where Access == WriteAccess {
     /// name, same SOI aportante + document, same Cajacopi email or document) is
     /// `StoreError.constraint(.unique, ...)`; an unknown aportante is `.constraint(.foreignKey, ...)`.
     public func create(_ user: NewUser, passwordHash: String, mustChangePassword: Bool = false, now: Date) throws -> User {
-        try connection.execute("""
+        let id = try connection.insert("""
             INSERT INTO users (portal, username, document_type, document_number, aportante_id, email, phone,
                                birth_date, password_hash, must_change_password, failed_logins, created_at, updated_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11) RETURNING id
             """, [user.portal.rawValue, user.username, user.document?.type.rawValue, user.document?.number,
                   user.aportanteID, user.email.value, user.phone, user.birthDate?.description, passwordHash,
                   mustChangePassword, now])
-        return try require(id: connection.lastInsertRowID)
+        return try require(id: id)
     }
 
     /// Creates a SOI user and, when `aportanteName` is given and the aportante is new, its

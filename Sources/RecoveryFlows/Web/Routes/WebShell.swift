@@ -8,8 +8,23 @@ import UserStore
 /// (403 page, nothing changed), sets the cookies the handler asked for, and renders whatever
 /// the handler throws through the one error renderer, ``ErrorPages/response(for:request:context:)``.
 enum WebShell {
-    /// Runs `handler` for `http` on `route` with the shell's checks around it.
-    static func run(_ http: HTTPRequest, route: WebRoute, context: AppContext, _ handler: WebHandler) -> HTTPResponse {
+    /// The counter of 429 answers by route (`METHOD /pattern`), on the admin listener's `/metrics`.
+    static let refusalsMetric = "clave_rate_limit_refusals_total"
+
+    /// The `route` label of `route` in ``refusalsMetric``: its method and pattern, never the
+    /// request's own path, so the series stay as few as the routes.
+    static func refusalLabel(_ route: WebRoute) -> String { "\(route.method.rawValue) \(route.path)" }
+
+    /// Runs `handler` for `http` on `route` with the shell's checks around it; a 429 answer
+    /// (a rate limit or a login throttle) is counted in `refusals`.
+    static func run(_ http: HTTPRequest, route: WebRoute, context: AppContext, refusals: MetricsCounterFamily? = nil,
+                    _ handler: WebHandler) -> HTTPResponse {
+        let response = respond(http, route: route, context: context, handler)
+        if response.status == .tooManyRequests { refusals?.increment(refusalLabel(route)) }
+        return response
+    }
+
+    private static func respond(_ http: HTTPRequest, route: WebRoute, context: AppContext, _ handler: WebHandler) -> HTTPResponse {
         var request: WebRequest?
         do {
             let web = try WebRequest(http, context: context, routeLimit: route.limit)

@@ -2,12 +2,13 @@ import CSQLite
 import ClaveLog
 import Foundation
 
-/// One SQLite connection with its prepared-statement cache.
+/// One SQLite connection with its prepared-statement cache: the embedded engine's
+/// ``StoreConnection``.
 ///
-/// A `Connection` is only ever used by one thread at a time: `Database` hands the writer out
+/// A `SQLiteConnection` is only ever used by one thread at a time: `Database` hands the writer out
 /// under its lock and each reader from its pool, wrapped in a ``Transaction``. Repositories
 /// reach it through their transaction; code outside the store does not see it.
-public final class Connection {
+public final class SQLiteConnection: StoreConnection {
     let handle: OpaquePointer
     let path: String
     private var cache: [String: Statement] = [:]
@@ -92,7 +93,7 @@ public final class Connection {
     /// try connection.execute("UPDATE users SET locked_until = ?1 WHERE id = ?2", [until, id])
     /// ```
     @discardableResult
-    public func execute(_ sql: String, _ arguments: [any SQLBindable] = []) throws(StoreError) -> Int {
+    public func execute(_ sql: String, _ arguments: [any SQLBindable]) throws(StoreError) -> Int {
         let statement = try statement(sql)
         defer { statement.reset() }
         try statement.bind(arguments)
@@ -101,7 +102,7 @@ public final class Connection {
     }
 
     /// Runs a query and maps every row.
-    public func query<T>(_ sql: String, _ arguments: [any SQLBindable] = [], _ map: (Row) throws -> T) throws -> [T] {
+    public func query<T>(_ sql: String, _ arguments: [any SQLBindable], _ map: (Row) throws -> T) throws -> [T] {
         let statement = try statement(sql)
         defer { statement.reset() }
         try statement.bind(arguments)
@@ -111,7 +112,7 @@ public final class Connection {
     }
 
     /// Runs a query and maps its first row, or returns nil when there is none.
-    public func queryOne<T>(_ sql: String, _ arguments: [any SQLBindable] = [], _ map: (Row) throws -> T) throws -> T? {
+    public func queryOne<T>(_ sql: String, _ arguments: [any SQLBindable], _ map: (Row) throws -> T) throws -> T? {
         let statement = try statement(sql)
         defer { statement.reset() }
         try statement.bind(arguments)
@@ -119,11 +120,8 @@ public final class Connection {
         return try map(statement.row())
     }
 
-    /// The rowid of the last row this connection inserted.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-
     /// Runs several statements with no parameters (migrations only: never for input).
-    func executeScript(_ sql: String) throws(StoreError) {
+    public func executeScript(_ sql: String) throws(StoreError) {
         var message: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, sql, nil, nil, &message)
         if code != SQLITE_OK {
