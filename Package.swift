@@ -32,8 +32,13 @@ let package = Package(
         .target(name: "ClaveCrypto", dependencies: ["COpenSSL"]),
         // HTTPS: HTTPCore's connection security made of ClaveCrypto's TLS server context.
         .target(name: "ClaveHTTPS", dependencies: ["HTTPCore", "ClaveCrypto"]),
+        // Blocking TCP client sockets with timeouts, shared by the SMTP and PostgreSQL clients.
+        .target(name: "ClaveSocket"),
+        // The PostgreSQL wire protocol (v3) over our own sockets and OpenSSL: codec, state
+        // machines, connection, pool (README "PostgreSQL client").
+        .target(name: "PostgresClient", dependencies: ["ClaveCrypto", "ClaveLog", "ClaveSocket"]),
         .target(name: "UserStore", dependencies: ["CSQLite", "ClaveCrypto", "ClaveLog", "ClaveTime"]),
-        .target(name: "Mailer", dependencies: ["ClaveCrypto", "UserStore", "ClaveLog", "ClaveTime"]),
+        .target(name: "Mailer", dependencies: ["ClaveCrypto", "ClaveSocket", "UserStore", "ClaveLog", "ClaveTime"]),
         .target(name: "Templates"),
         .target(name: "CaptchaImage"),
         .target(
@@ -54,6 +59,7 @@ let package = Package(
         .executableTarget(name: "fuzz-template", dependencies: ["Templates", "FuzzSupport"], path: "Fuzz/Template", exclude: ["corpus"]),
         .executableTarget(name: "fuzz-smtp-reply", dependencies: ["Mailer", "FuzzSupport"], path: "Fuzz/SMTPReply", exclude: ["corpus"]),
         .executableTarget(name: "fuzz-tls-records", dependencies: ["ClaveCrypto", "FuzzSupport"], path: "Fuzz/TLSRecords", exclude: ["corpus"]),
+        .executableTarget(name: "fuzz-postgres-messages", dependencies: ["PostgresClient", "FuzzSupport"], path: "Fuzz/PostgresMessages", exclude: ["corpus"]),
         // `make bench` mail figures (scripts/bench.d/mail.sh, against a local aiosmtpd).
         .executableTarget(name: "bench-mail", dependencies: ["Mailer"], path: "Benchmarks/Mail"),
 
@@ -67,11 +73,14 @@ let package = Package(
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "TestSupport"]),
         .testTarget(name: "CaptchaImageTests", dependencies: ["CaptchaImage", "TestSupport"]),
         .testTarget(name: "ClaveCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "ClaveCrypto", "ClaveLog", "TestSupport"]),
         .testTarget(name: "RecoveryFlowsTests", dependencies: ["RecoveryFlows", "HTTPCore", "UserStore", "Mailer", "ClaveCrypto", "ClaveTime", "TestSupport"]),
         // The crash test's child process: dies by SIGKILL inside a write transaction.
         .executableTarget(name: "store-crash-helper", dependencies: ["UserStore"], path: "Tests/StoreCrashHelper"),
         // `make bench` store figures (scripts/bench.d/store.sh, release build).
         .executableTarget(name: "bench-store", dependencies: ["UserStore", "ClaveCrypto"], path: "Benchmarks/Store"),
+        // PostgreSQL client round trips against a given server (bench-postgres URL).
+        .executableTarget(name: "bench-postgres", dependencies: ["PostgresClient"], path: "Benchmarks/Postgres"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,11 +5,12 @@
 # nginx-light: the real reverse proxy the behind-a-proxy tests start unprivileged in front of clave.
 # libnss3-tools: certutil, so the production browser journeys make Chromium trust the test CA.
 # curl: one of the real HTTPS clients of the HTTPS live tests.
+# postgresql: the real PostgreSQL 15 the PostgresClient tests initdb and start as the `postgres` user.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES=(libsqlite3-dev libssl-dev pkg-config)
-TEST_PACKAGES=(openssl curl wrk chromium chromium-driver nginx-light libnss3-tools)
+TEST_PACKAGES=(openssl curl wrk chromium chromium-driver nginx-light libnss3-tools postgresql)
 APT_PACKAGES=("${BUILD_PACKAGES[@]}")
 [ "${1:-all}" = build ] || APT_PACKAGES+=("${TEST_PACKAGES[@]}")
 missing=()
@@ -35,6 +36,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ "${1:-all}" = build ] && exit 0
+
+# initdb and postgres refuse to run as root; the tests run them as `postgres` (which the
+# Debian package creates; made here if a machine lacks it).
+if ! id postgres >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO useradd --system --no-create-home --shell /usr/sbin/nologin postgres
+fi
 
 # The Python venv: aiosmtpd (real SMTP peer), dkimpy (independent DKIM verifier),
 # selenium (real browser driver), pytest.

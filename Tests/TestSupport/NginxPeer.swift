@@ -84,7 +84,7 @@ public final class NginxPeer: @unchecked Sendable {
     deinit { process.kill() }
 
     /// A port the kernel says is free now (bound to port 0, then released).
-    private static func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw PeerError("socket failed: errno \(errno)") }
         defer { close(descriptor) }
