@@ -1,11 +1,12 @@
 """The SOI journey over HTTPS served by Clave itself (issue 12), in a real Chromium that
-verifies the certificate chain: a test CA made for the run with the `openssl` command (production.py's
-`TestPKI`), and Chromium trusting it through its own NSS database (certutil, in a temporary
-HOME: production.py's `trusting_browser`), so no certificate check is switched off. A second server whose certificate another CA issued gets
-Chromium's certificate error, which shows the chain is really verified.
+verifies the certificate chain: a test CA made for the run with the `openssl` command
+(production.py's `TestPKI`), and Chromium trusting it through its own NSS database (certutil,
+in a temporary HOME: production.py's `trusting_browser`), so no certificate check is switched
+off. A second server whose certificate another CA issued gets Chromium's certificate error,
+which shows the chain is really verified.
 
 The 308 listener (--redirect-http) takes the browser from http:// to the https URL.
-Fixtures are this file's own (conftest.py's `app` serves plain HTTP).
+Fixtures are this file's own (conftest.py's `app` serves plain HTTP; its `shot` is used).
 """
 
 import os
@@ -24,7 +25,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
 from conftest import App, ROOT, clave_binary
-from production import TestPKI, trusting_browser
+import production  # (not `from`: pytest would try to collect TestPKI as a test class)
 from test_soi import APORTANTE, field, log_in, wait_for_heading
 from waits import wait_for_text, wait_until
 
@@ -77,7 +78,7 @@ def pki():
     folder = Path(tempfile.mkdtemp(prefix="clave-https-pki-"))
     (folder / "trusted").mkdir()
     (folder / "stranger").mkdir()
-    yield TestPKI(folder / "trusted"), TestPKI(folder / "stranger")
+    yield production.TestPKI(folder / "trusted"), production.TestPKI(folder / "stranger")
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -93,7 +94,7 @@ def https_app(pki):
 @pytest.fixture(scope="module")
 def https_browser(pki):
     """Chromium whose NSS database trusts the first test CA (production.py's `trusting_browser`)."""
-    driver = trusting_browser(pki[0])
+    driver = production.trusting_browser(pki[0])
     yield driver
     driver.quit()
 

@@ -52,6 +52,9 @@ start_nginx() { # sets URL and PID (the master; its workers are its children)
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   mkdir -p "$WORK/nginx/static"
   cp Resources/static/bench-4k.html "$WORK/nginx/static/"
+  # nginx's workers run as an unprivileged user: they must reach the file (mktemp made 0700).
+  chmod 0711 "$WORK"
+  chmod -R a+rX "$WORK/nginx"
   cat > "$WORK/nginx/nginx.conf" <<CONF
 worker_processes 2;
 error_log $WORK/nginx/error.log warn;

@@ -19,8 +19,13 @@ extension EventLoop {
     /// session are both empty, so the next input will raise a new epoll edge.
     func secureRead(_ connection: Connection, _ session: any SecureSession) -> (result: IOResult, drained: Bool) {
         var socketDrained = false
+        // Between requests the session holds nothing: read the socket first instead of asking
+        // the session for a record it cannot have (one SSL_read less per request).
+        var sessionEmpty = session.isHandshakeComplete && !session.hasBufferedInput
         while true {
-            switch session.read(into: readBuffer) {
+            let step: SecureSessionRead = sessionEmpty ? .needInput : session.read(into: readBuffer)
+            sessionEmpty = false
+            switch step {
             case .bytes(let count):
                 guard flushCiphertext(connection, session) != .failed else { return (.failed(EPIPE), true) }
                 return (.bytes(count), socketDrained && !session.hasBufferedInput)
