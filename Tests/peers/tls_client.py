@@ -2,11 +2,16 @@
 
   keepalive PORT CA N [--tls12]   N GETs of / on one connection
   resume PORT CA                  two connections, the second resuming the first's session
-  hammer PORT CA SECONDS          keep-alive connections in a loop; per connection: the
-                                  certificate's serial and how many requests it answered
+  hammer PORT CA SECONDS [DIR]    keep-alive connections in a loop; per connection: the
+                                  certificate's serial and how many requests it answered.
+                                  With DIR: appends each finished connection's serial to
+                                  DIR/serials and stops when DIR/stop appears (SECONDS is then
+                                  the limit), so a test acts mid-traffic however slowly this
+                                  process started
   silent PORT BYTES               connect, send BYTES of a ClientHello, time until closed
 """
 import json
+import os
 import socket
 import ssl
 import sys
@@ -68,10 +73,13 @@ def main():
             print(json.dumps({"reused": second.session_reused, "status": status}))
     elif mode == "hammer":
         port, ca, seconds = int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
+        folder = sys.argv[5] if len(sys.argv) > 5 else None
         ctx = context(ca)
         end = time.monotonic() + seconds
         connections, errors = [], []
         while time.monotonic() < end:
+            if folder and os.path.exists(os.path.join(folder, "stop")):
+                break
             try:
                 with connect(port, ctx) as conn:
                     serial = conn.getpeercert()["serialNumber"]
@@ -80,6 +88,9 @@ def main():
                         status, _ = get(conn)
                         served += status == 200
                     connections.append({"serial": serial, "served": served})
+                    if folder:
+                        with open(os.path.join(folder, "serials"), "a") as f:
+                            f.write(serial + "\n")
             except Exception as error:  # reported, never hidden
                 errors.append(repr(error))
         print(json.dumps({"connections": connections, "errors": errors}))
