@@ -237,3 +237,29 @@ def test_the_mailbox_opens_a_clicked_link_in_the_whole_window_and_fits_a_phone(a
     wait_for_url(browser, "/secop/cambiar-contrasena?token=")
     wait_for_text(browser, "Cambiar contraseña")
     assert browser.execute_script("return window.self === window.top")
+
+
+def test_soi_login_takes_the_temporary_password_pasted_with_spaces_and_line_breaks(app, browser):
+    document = app.unique_digits(10)
+    email = app.unique("soi.pega") + "@example.com"
+    app.add_user("soi", "Clave-Olvidada-2025", aportante="NIT:900123456-8", aportante_name="Andina S.A.S.",
+                 document="CC:" + document, email=email)
+    browser.get(app.url("/soi/olvido-clave"))
+    Select(browser.find_element(By.ID, "aportante_tipo")).select_by_value("NIT")
+    browser.find_element(By.ID, "aportante_numero").send_keys("900123456-8")
+    Select(browser.find_element(By.ID, "usuario_tipo")).select_by_value("CC")
+    browser.find_element(By.ID, "usuario_numero").send_keys(document)
+    browser.find_element(By.ID, "correo").send_keys(email + Keys.ENTER)
+    wait_for_text(browser, "Si los datos corresponden", "main")
+    message = app.wait_for_mail(email)
+    temporary = re.search(r"Su clave temporal es: (\S+)", message["text"]).group(1)
+    browser.get(app.url("/soi/ingreso"))
+    Select(browser.find_element(By.ID, "empresa_tipo")).select_by_value("NIT")
+    browser.find_element(By.ID, "empresa_numero").send_keys("900123456-8")
+    Select(browser.find_element(By.ID, "usuario_tipo")).select_by_value("CC")
+    browser.find_element(By.ID, "usuario_numero").send_keys(document)
+    # As a mail client copies it: a line break before, spaces and a line break after.
+    browser.execute_script("arguments[0].value = arguments[1];", browser.find_element(By.ID, "clave"),
+                           "\n  " + temporary + "  \r\n")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Ingresar']").click()
+    wait_for_text(browser, "Cambio de Clave", "h1")

@@ -3,7 +3,8 @@ import UserStore
 
 /// How one portal looks and where its pages are: name, colours (a CSS class), footer lines.
 ///
-/// No logos are copied: each portal is recognisable by its name, colours and wording only.
+/// No logos are copied: each portal is recognisable by a wordmark drawn for Clave (inline SVG,
+/// `partials/marcas/`), its colours and its guide's wording.
 public struct PortalTheme: Sendable, Equatable {
     /// The portal.
     public var portal: Portal
@@ -84,6 +85,8 @@ public struct PortalTheme: Sendable, Equatable {
             "salir": .string(prefix + "/salir"),
             "pie": .list(footer.map { .string($0) }),
             "recuperar": .string(recoveryRequestPath),
+            // Which wordmark the layout draws (`partials/marcas/…`: inline SVG drawn for Clave).
+            "es_soi": .bool(portal == .soi), "es_secop": .bool(portal == .secop), "es_cajacopi": .bool(portal == .cajacopi),
         ])
     }
 }
