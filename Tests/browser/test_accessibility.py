@@ -263,3 +263,24 @@ def test_soi_login_takes_the_temporary_password_pasted_with_spaces_and_line_brea
                            "\n  " + temporary + "  \r\n")
     browser.find_element(By.XPATH, "//button[normalize-space()='Ingresar']").click()
     wait_for_text(browser, "Cambio de Clave", "h1")
+
+
+def test_the_page_checks_themselves_catch_a_violation_and_an_html_error(browser, tmp_path):
+    """The checks could pass by checking nothing: show each one failing on a broken page."""
+    import json
+    import subprocess
+
+    import page_checks
+
+    browser.get("data:text/html;charset=utf-8,<!doctype html><html><head><title>x</title></head>"
+                "<body><img src='x.png'><input type='text'></body></html>")
+    browser.execute_script(page_checks.axe_source())
+    found = json.loads(browser.execute_async_script(page_checks.AXE_RUN, page_checks.AXE_TAGS))
+    blocking = {v["id"] for v in found if v["impact"] in page_checks.BLOCKING_IMPACTS}
+    assert {"image-alt", "label", "html-has-lang"} <= blocking
+    bad = tmp_path / "roto.html"
+    bad.write_text("<!doctype html><html lang='es'><head><title>x</title></head><body><p><div></p></span></body></html>")
+    result = subprocess.run(["java", "-jar", str(page_checks.vnu_jar()), "--errors-only", "--format", "json", str(bad)],
+                            capture_output=True, text=True, timeout=120)
+    errors = [m for m in json.loads(result.stderr)["messages"] if m["type"] == "error"]
+    assert any("span" in m["message"] for m in errors), errors
