@@ -10,9 +10,9 @@ import shutil
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.select import Select
 
 from conftest import ROOT
+from journeys import soi_login_form, soi_user_with_temporary_password
 from waits import wait_for_text
 
 FOLDER = ROOT / ".build" / "screenshots" / "pages"
@@ -44,6 +44,14 @@ def link_in(message, path):
     return re.search(re.escape(path) + r"\?token=[A-Za-z0-9_-]+", message["text"]).group(0)
 
 
+def new_password(browser, camera, password, shows, name):
+    """Types `password` in both fields of a new-password form, sends it, and takes `name`."""
+    browser.find_element(By.ID, "contrasena_nueva").send_keys(password)
+    browser.find_element(By.ID, "contrasena_confirmacion").send_keys(password + Keys.ENTER)
+    wait_for_text(browser, shows)
+    camera.take(name)
+
+
 def submit(browser, caption):
     browser.find_element(By.XPATH, f"//button[normalize-space()='{caption}']").click()
 
@@ -58,10 +66,6 @@ def test_screenshots_of_every_page_state(app, browser):
     camera.take("pagina-no-encontrada")
 
     # SOI
-    document = app.unique_digits(10)
-    soi_email = app.unique("soi.foto") + "@example.com"
-    app.add_user("soi", "Clave-Olvidada-2025", aportante="NIT:900123456-8", aportante_name="Andina S.A.S.",
-                 document="CC:" + document, email=soi_email)
     b.get(app.url("/soi/ingreso"))
     camera.take("soi-ingreso")
     submit(b, "Ingresar")
@@ -72,22 +76,12 @@ def test_screenshots_of_every_page_state(app, browser):
     submit(b, "Enviar")
     wait_for_text(b, "Hay un problema")
     camera.take("soi-olvido-clave-error")
-    Select(b.find_element(By.ID, "aportante_tipo")).select_by_value("NIT")
-    b.find_element(By.ID, "aportante_numero").send_keys("900123456-8")
-    Select(b.find_element(By.ID, "usuario_tipo")).select_by_value("CC")
-    b.find_element(By.ID, "usuario_numero").send_keys(document)
-    b.find_element(By.ID, "correo").send_keys(soi_email + Keys.ENTER)
-    wait_for_text(b, "Si los datos corresponden", "main")
+    document, soi_email, temporary = soi_user_with_temporary_password(app, b, "soi.foto")
     camera.take("soi-olvido-clave-enviado")
     message = app.wait_for_mail(soi_email)
     b.get(app.url(f"/_correo/{message['id']}/html"))
     camera.take("correo-soi-clave-temporal")
-    temporary = re.search(r"Su clave temporal es: (\S+)", message["text"]).group(1)
-    b.get(app.url("/soi/ingreso"))
-    Select(b.find_element(By.ID, "empresa_tipo")).select_by_value("NIT")
-    b.find_element(By.ID, "empresa_numero").send_keys("900123456-8")
-    Select(b.find_element(By.ID, "usuario_tipo")).select_by_value("CC")
-    b.find_element(By.ID, "usuario_numero").send_keys(document)
+    soi_login_form(app, b, document)
     b.find_element(By.ID, "clave").send_keys(temporary + Keys.ENTER)
     wait_for_text(b, "Cambio de Clave")
     camera.take("soi-cambio-clave")
@@ -122,14 +116,8 @@ def test_screenshots_of_every_page_state(app, browser):
     link = link_in(reset, "/secop/cambiar-contrasena")
     b.get(app.url(link))
     camera.take("secop-cambiar-contrasena")
-    b.find_element(By.ID, "contrasena_nueva").send_keys(user)
-    b.find_element(By.ID, "contrasena_confirmacion").send_keys(user + Keys.ENTER)
-    wait_for_text(b, "Hay un problema")
-    camera.take("secop-cambiar-contrasena-error")
-    b.find_element(By.ID, "contrasena_nueva").send_keys("Mirador-Alto-4471")
-    b.find_element(By.ID, "contrasena_confirmacion").send_keys("Mirador-Alto-4471" + Keys.ENTER)
-    wait_for_text(b, "Contraseña cambiada")
-    camera.take("secop-contrasena-cambiada")
+    new_password(b, camera, user, "Hay un problema", "secop-cambiar-contrasena-error")
+    new_password(b, camera, "Mirador-Alto-4471", "Contraseña cambiada", "secop-contrasena-cambiada")
     b.get(app.url(link))
     camera.take("secop-enlace-usado")
     b.get(app.url("/secop/cambiar-contrasena?token=cortado"))
@@ -156,14 +144,8 @@ def test_screenshots_of_every_page_state(app, browser):
     camera.take("correo-cajacopi-restablecer")
     b.get(app.url(link_in(message, "/cajacopi/nueva-contrasena")))
     camera.take("cajacopi-nueva-contrasena")
-    b.find_element(By.ID, "contrasena_nueva").send_keys("corta")
-    b.find_element(By.ID, "contrasena_confirmacion").send_keys("corta" + Keys.ENTER)
-    wait_for_text(b, "Hay un problema")
-    camera.take("cajacopi-nueva-contrasena-error")
-    b.find_element(By.ID, "contrasena_nueva").send_keys("Tinaja-Roja-38")
-    b.find_element(By.ID, "contrasena_confirmacion").send_keys("Tinaja-Roja-38" + Keys.ENTER)
-    wait_for_text(b, "Contraseña actualizada")
-    camera.take("cajacopi-contrasena-actualizada")
+    new_password(b, camera, "corta", "Hay un problema", "cajacopi-nueva-contrasena-error")
+    new_password(b, camera, "Tinaja-Roja-38", "Contraseña actualizada", "cajacopi-contrasena-actualizada")
     confirmation = app.wait_for_mail(email, count=2)
     b.get(app.url(f"/_correo/{confirmation['id']}/html"))
     camera.take("correo-cajacopi-confirmacion")

@@ -7,8 +7,8 @@ import re
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.select import Select
 
+from journeys import soi_login_form, soi_user_with_temporary_password
 from waits import wait_for_text, wait_for_url, wait_until
 
 PHONE = (375, 812)
@@ -178,17 +178,7 @@ def test_every_email_reads_on_a_phone_and_shows_its_link_as_text(app, browser):
         browser.get(app.url(path))
         browser.find_element(By.NAME, field).send_keys(value + Keys.ENTER)
         wait_for_text(browser, "le enviamos un")
-    soi_document = app.unique_digits(10)
-    soi_email = app.unique("soi.fono") + "@example.com"
-    app.add_user("soi", "Clave-Olvidada-2025", aportante="NIT:900123456-8", aportante_name="Andina S.A.S.",
-                 document="CC:" + soi_document, email=soi_email)
-    browser.get(app.url("/soi/olvido-clave"))
-    Select(browser.find_element(By.ID, "aportante_tipo")).select_by_value("NIT")
-    browser.find_element(By.ID, "aportante_numero").send_keys("900123456-8")
-    Select(browser.find_element(By.ID, "usuario_tipo")).select_by_value("CC")
-    browser.find_element(By.ID, "usuario_numero").send_keys(soi_document)
-    browser.find_element(By.ID, "correo").send_keys(soi_email + Keys.ENTER)
-    wait_for_text(browser, "Si los datos corresponden", "main")
+    _, soi_email, _ = soi_user_with_temporary_password(app, browser, "soi.fono")
     email = cajacopi_user(app)
     browser.get(app.url("/cajacopi/restablecer"))
     browser.find_element(By.ID, "correo").send_keys(email)
@@ -240,24 +230,8 @@ def test_the_mailbox_opens_a_clicked_link_in_the_whole_window_and_fits_a_phone(a
 
 
 def test_soi_login_takes_the_temporary_password_pasted_with_spaces_and_line_breaks(app, browser):
-    document = app.unique_digits(10)
-    email = app.unique("soi.pega") + "@example.com"
-    app.add_user("soi", "Clave-Olvidada-2025", aportante="NIT:900123456-8", aportante_name="Andina S.A.S.",
-                 document="CC:" + document, email=email)
-    browser.get(app.url("/soi/olvido-clave"))
-    Select(browser.find_element(By.ID, "aportante_tipo")).select_by_value("NIT")
-    browser.find_element(By.ID, "aportante_numero").send_keys("900123456-8")
-    Select(browser.find_element(By.ID, "usuario_tipo")).select_by_value("CC")
-    browser.find_element(By.ID, "usuario_numero").send_keys(document)
-    browser.find_element(By.ID, "correo").send_keys(email + Keys.ENTER)
-    wait_for_text(browser, "Si los datos corresponden", "main")
-    message = app.wait_for_mail(email)
-    temporary = re.search(r"Su clave temporal es: (\S+)", message["text"]).group(1)
-    browser.get(app.url("/soi/ingreso"))
-    Select(browser.find_element(By.ID, "empresa_tipo")).select_by_value("NIT")
-    browser.find_element(By.ID, "empresa_numero").send_keys("900123456-8")
-    Select(browser.find_element(By.ID, "usuario_tipo")).select_by_value("CC")
-    browser.find_element(By.ID, "usuario_numero").send_keys(document)
+    document, _, temporary = soi_user_with_temporary_password(app, browser, "soi.pega")
+    soi_login_form(app, browser, document)
     # As a mail client copies it: a line break before, spaces and a line break after.
     browser.execute_script("arguments[0].value = arguments[1];", browser.find_element(By.ID, "clave"),
                            "\n  " + temporary + "  \r\n")

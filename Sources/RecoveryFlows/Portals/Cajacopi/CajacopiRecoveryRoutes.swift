@@ -139,29 +139,26 @@ extension CajacopiRecovery {
     /// `GET /cajacopi/captcha/{id}.png`: the image of a live captcha, drawn again from its id
     /// and the asking browser's form cookie (another browser gets a 404), never cached.
     func captchaImage(_ request: HTTPRequest) throws -> HTTPResponse {
-        let browser = request.cookies[FormCookie.name].flatMap { FormCookie.cookie.isWellFormed($0) ? $0 : nil }
-        guard let id = request.parameters["id"], let png = try captcha.image(id: id, browser: browser, now: clock.now()) else {
-            var missing = HTTPResponse.text("Captcha no encontrado o vencido.", status: .notFound)
-            missing.headers.replace("Cache-Control", "no-store")
-            return missing
-        }
-        var response = HTTPResponse(status: .ok, body: png)
-        response.headers.replace("Content-Type", "image/png")
-        response.headers.replace("Cache-Control", "no-store")
-        return response
+        try captchaResource(request, type: "image/png") { id, browser, now in try captcha.image(id: id, browser: browser, now: now) }
     }
 
     /// `GET /cajacopi/captcha/{id}.wav`: the audio alternative of a live captcha (the same
     /// conditions as the image), composed again from its id, never cached.
     func captchaAudio(_ request: HTTPRequest) throws -> HTTPResponse {
+        try captchaResource(request, type: "audio/wav") { id, browser, now in try captcha.audio(id: id, browser: browser, now: now)?.wav }
+    }
+
+    /// The bytes `make` gives for the request's id and form cookie as `type`, or a 404; never cached.
+    private func captchaResource(_ request: HTTPRequest, type: String,
+                                 make: (String, String?, Date) throws -> [UInt8]?) throws -> HTTPResponse {
         let browser = request.cookies[FormCookie.name].flatMap { FormCookie.cookie.isWellFormed($0) ? $0 : nil }
-        guard let id = request.parameters["id"], let audio = try captcha.audio(id: id, browser: browser, now: clock.now()) else {
-            var missing = HTTPResponse.text("Captcha no encontrado o vencido.", status: .notFound)
-            missing.headers.replace("Cache-Control", "no-store")
-            return missing
+        var response: HTTPResponse
+        if let id = request.parameters["id"], let bytes = try make(id, browser, clock.now()) {
+            response = HTTPResponse(status: .ok, body: bytes)
+            response.headers.replace("Content-Type", type)
+        } else {
+            response = HTTPResponse.text("Captcha no encontrado o vencido.", status: .notFound)
         }
-        var response = HTTPResponse(status: .ok, body: audio.wav)
-        response.headers.replace("Content-Type", "audio/wav")
         response.headers.replace("Cache-Control", "no-store")
         return response
     }
