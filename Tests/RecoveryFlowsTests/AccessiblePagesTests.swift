@@ -124,5 +124,9 @@ struct AccessiblePagesTests {
         record("soi form", try harness.browser().get("/soi/olvido-clave"))
         record("soi error", try harness.browser().fillAndSubmit("/soi/olvido-clave", [
             "aportante_tipo": "NIT", "aportante_numero": "", "usuario_tipo": "CC", "usuario_numero": "", "correo": ""]))
+        record("soi sent", try harness.browser().fillAndSubmit("/soi/olvido-clave", [
+            "aportante_tipo": "NIT", "aportante_numero": "900123456-8", "usuario_tipo": "CC", "usuario_numero": "1234567",
+            "correo": "nadie@example.com"]))
+        record("soi login", try harness.browser().get("/soi/ingreso"))
     }
 }
