@@ -8,7 +8,7 @@ PORT       ?= 8080
 DB         ?= var/clave-dev.sqlite
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps deps-build build release run test bench fuzz tsan clean
+.PHONY: all deps deps-build build release run test bench fuzz tsan clean screenshots
 
 all: build
 
@@ -34,6 +34,11 @@ run: build
 ## Every test: Swift Testing units, components and live servers, then the real-browser suite.
 test: deps
 	@bash scripts/test.sh
+
+## Every page state at 375 and 1366 px, full page, into .build/screenshots/pages/ (README: Accessibility).
+screenshots: deps
+	$(SWIFT) build --product clave
+	SE_OFFLINE=true CLAVE_BIN="$$($(SWIFT) build --show-bin-path)/clave" .venv/bin/python -m pytest -q -p no:cacheprovider Tests/browser/page_screenshots.py
 
 ## wrk against a release build, plus the store and mailer figures.
 bench: deps

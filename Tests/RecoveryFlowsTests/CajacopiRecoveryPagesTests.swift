@@ -41,11 +41,13 @@ import UserStore
             #expect(page.status == .unprocessableContent)
             #expect(page.context["correo"] == "luz@example.com")
             #expect(page.context["captcha_id"] == .string(Self.captcha.id))
-            guard case .list(let errors) = page.context["errores"], case .string(let message) = errors.first else {
+            // Beside the captcha field, and in the error summary linking to it.
+            guard case .string(let message)? = page.context["error_captcha"] else {
                 Issue.record("no error for \(check)")
                 continue
             }
             #expect(message.contains(words))
+            #expect(page.context["resumen_errores"] == ErrorSummary([ErrorSummary.Item(field: "captcha", message: message)]).templateValue)
         }
     }
 

@@ -190,17 +190,21 @@ struct CajacopiRecoveryRoutesTests {
         #expect(try harness.mail(to: "ana@example.com").isEmpty)
     }
 
-    @Test("Refrescar is a plain form POST: new captcha, email kept, old one gone")
+    @Test("Refrescar is a plain form POST and a redirect (Post/Redirect/Get): new captcha, email kept, old one gone")
     func refresh() throws {
         let harness = try CajacopiHarness()
         let browser = harness.browser()
         let (form, old) = try browser.cajacopiRequestForm()
-        let refreshed = try browser.post("/cajacopi/captcha", [
-            ("csrf", try #require(form.field("csrf"))), ("captcha_id", old), ("correo", "escrito@example.com"),
+        let redirect = try browser.post("/cajacopi/captcha", [
+            ("csrf", try #require(form.field("csrf"))), ("captcha_id", old), ("correo", "escrito+1@example.com"),
             ("captcha", ""), ("refrescar", "1"),
         ])
+        #expect(redirect.status == 303)
+        let location = try #require(redirect.header("Location"))
+        #expect(location == "/cajacopi/restablecer?correo=escrito%2B1%40example.com")
+        let refreshed = try browser.get(location)
         #expect(refreshed.status == 200)
-        #expect(refreshed.field("correo") == "escrito@example.com")
+        #expect(refreshed.field("correo") == "escrito+1@example.com")
         let new = try #require(refreshed.field("captcha_id"))
         #expect(new != old)
         #expect(try browser.get("/cajacopi/captcha/\(old).png").status == 404)

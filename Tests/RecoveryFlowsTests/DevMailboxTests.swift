@@ -71,10 +71,12 @@ import UserStore
         #expect(list.status == 200)
         #expect(list.text.contains("Prueba &lt;i&gt;"))
         let page = try harness.browser().get("/_correo/\(mail.id)")
-        #expect(page.text.contains("<iframe class=\"mail-html\" sandbox=\"\""))
+        // No scripts, forms or same-origin; a link clicked inside opens in the whole window.
+        #expect(page.text.contains("<iframe class=\"mail-html\" sandbox=\"allow-top-navigation-by-user-activation\""))
         #expect(page.text.contains("Hola Prueba &lt;i&gt;"), "the text part, escaped")
         #expect(page.text.contains("Subject:") || page.text.contains("From:"), "the raw source")
         let html = try harness.browser().get("/_correo/\(mail.id)/html")
+        #expect(html.text.hasPrefix("<base target=\"_top\">"), "an email without a head gets it first")
         let csp = try #require(html.header("Content-Security-Policy"))
         #expect(csp.contains("default-src 'none'"))
         #expect(csp.contains("style-src 'unsafe-inline'"))
@@ -128,5 +130,15 @@ import UserStore
         #expect(missing.header("Content-Security-Policy") != nil)
         #expect(try harness.browser().get("/_correo/api/mensajes").status == 404)
         #expect(try harness.browser().request("DELETE", "/_correo/api/mensajes").status == 404)
+    }
+}
+
+@Suite("Development mailbox: links leave the frame")
+struct DevMailboxLinkTargetTests {
+    @Test("the email's links open in the whole window: <base target=_top> first in its head")
+    func baseTarget() {
+        #expect(DevMailboxRoutes.linksOpenInWholeWindow("<!doctype html><html><HEAD><title>x</title></HEAD></html>")
+            == "<!doctype html><html><head><base target=\"_top\"><title>x</title></HEAD></html>")
+        #expect(DevMailboxRoutes.linksOpenInWholeWindow("<p>sin cabecera</p>") == "<base target=\"_top\"><p>sin cabecera</p>")
     }
 }

@@ -62,7 +62,7 @@ import UserStore
         for user in accounts {
             let message = try PasswordChangedNotice.message(for: user, at: at, composer: composer)
             #expect(message.sender == EmailSenders().sender(for: user.portal))
-            #expect(message.subject == "\(user.portal.displayName): su contraseña fue cambiada")
+            #expect(message.subject == "\(user.portal.displayName) - Su contraseña fue cambiada")
             for body in [message.textBody, message.htmlBody] {
                 #expect(body.contains("¿No fue usted?"))
                 #expect(body.contains("21 de septiembre de 2026, 9:13 a. m. (hora de Colombia)"))

@@ -47,7 +47,7 @@ import UserStore
                       "GET /secop/olvide-usuario", "POST /secop/olvide-usuario", "GET /secop/cambiar-contrasena",
                       "POST /secop/cambiar-contrasena", "GET /secop/inicio", "POST /secop/salir",
                       "GET /cajacopi/ingreso", "POST /cajacopi/ingreso", "GET /cajacopi/restablecer", "POST /cajacopi/restablecer",
-                      "GET /cajacopi/captcha/{id}.png", "POST /cajacopi/captcha", "GET /cajacopi/nueva-contrasena",
+                      "GET /cajacopi/captcha/{id}.png", "GET /cajacopi/captcha/{id}.wav", "POST /cajacopi/captcha", "GET /cajacopi/nueva-contrasena",
                       "POST /cajacopi/nueva-contrasena", "GET /cajacopi/inicio", "POST /cajacopi/salir",
                       "GET /", "GET /healthz", "GET /readyz", "GET /metrics", "GET /_correo", "GET /_correo/api/mensajes",
                       "GET /_correo/api/mensajes/{id}", "DELETE /_correo/api/mensajes"] {

@@ -87,7 +87,7 @@ import UserStore
                                                               ("contrasena_confirmacion", "Girasol marino 2026!")])
         #expect(done.status == 200)
         let notice = try #require(try app.mailbox(to: "ana@example.com", count: 3).first)
-        #expect(notice["subject"] as? String == "SECOP II: su contraseña fue cambiada")
+        #expect(notice["subject"] as? String == "SECOP II - Su contraseña fue cambiada")
         #expect((notice["text"] as? String)?.contains("¿No fue usted?") == true)
         // Once delivered, the outbox keeps no link.
         let sent = try app.fixture.database.read { tx in try tx.outbox.list(states: [.sent], limit: 10) }

@@ -146,7 +146,7 @@ import UserStore
                                                     clientAddress: nil) == .unusableLink(.used))
 
         let notice = try #require(try fixture.outbox().last)
-        #expect(notice.subject == "SECOP II: su contraseña fue cambiada")
+        #expect(notice.subject == "SECOP II - Su contraseña fue cambiada")
         #expect(notice.sender == "SECOP II <registro@secop.example>")
         for body in [notice.textBody, notice.htmlBody] {
             #expect(body.contains("¿No fue usted?"))

@@ -22,6 +22,14 @@ extension WebClient {
         return try get("/_dev/captcha/\(id)").text
     }
 
+    /// The digits the audio of captcha `id` speaks, from the development route.
+    func cajacopiCaptchaAudioAnswer(_ id: String) throws -> String {
+        let own = host
+        host = "127.0.0.1"
+        defer { host = own }
+        return try get("/_dev/captcha/\(id)?tipo=audio").text
+    }
+
     /// The request page with its captcha id and the answer to it.
     func answeredCajacopiCaptcha() throws -> (page: WebResponse, captchaID: String, answer: String) {
         let (form, captchaID) = try cajacopiRequestForm()

@@ -7,6 +7,10 @@ Fixtures:
   browser  a headless Chromium (Debian's chromium + chromedriver).
   shot     shot("name") saves a screenshot of the current page under .build/screenshots/TEST/.
 
+Every page a test's browser reaches is checked by axe-core (WCAG 2.1 AA) and the Nu HTML
+Checker (page_checks.py): after each browser.get, each successful wait in waits.py and at the
+test's end. The hook is autouse, so every test file gets it.
+
 Run by scripts/test.d/browser.sh from `make test`.
 """
 
@@ -24,6 +28,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+import page_checks
+import waits
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / ".build" / "screenshots"
@@ -159,8 +166,12 @@ def _driver():
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
+    # The performance log carries the documents' responses, whose bodies page_checks validates.
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--window-size=1280,900", "--lang=es-CO"):
+                     "--window-size=1280,900", "--lang=es-CO",
+                     # The audio captcha test plays the WAV without a click on the player.
+                     "--autoplay-policy=no-user-gesture-required"):
         options.add_argument(argument)
     for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
         if os.path.exists(candidate):
@@ -168,8 +179,46 @@ def _driver():
             break
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.set_page_load_timeout(30)
+    if CHECKS is not None:
+        plain_get = driver.get
+
+        def get_and_check(url):
+            plain_get(url)
+            CHECKS.audit(driver)
+
+        driver.get = get_and_check
+        waits.AFTER_WAIT.append(CHECKS.audit)
     yield driver
     driver.quit()
+
+
+# The page checks of the whole run (None when CLAVE_PAGE_CHECKS=0).
+CHECKS = page_checks.PageChecks() if page_checks.enabled() else None
+
+
+@pytest.fixture(autouse=True)
+def _check_every_page(request):
+    """axe-core and the Nu HTML Checker on every page this test's browser reached."""
+    if CHECKS is None or "browser" not in request.fixturenames:
+        yield
+        return
+    CHECKS.begin(request.node.name)
+    yield
+    CHECKS.audit(request.getfixturevalue("_driver"))
+    failures = CHECKS.end()
+    if failures:
+        pytest.fail("pages failed the accessibility or HTML checks:\n" + "\n".join(failures), pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if CHECKS is None:
+        return
+    figures = CHECKS.summary()
+    terminalreporter.write_line(
+        f"page checks: {figures['pages_checked']} pages ({figures['distinct_paths']} paths) checked by axe-core "
+        f"{'/'.join(figures['axe_rules'])} and the Nu HTML Checker; axe violations by impact "
+        f"{figures['axe_violations_by_impact'] or '{}'} ({figures['axe_serious_or_critical']} serious or critical); "
+        f"HTML errors {figures['html_errors']} (.build/a11y/summary.json)")
 
 
 @pytest.fixture

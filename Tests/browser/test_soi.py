@@ -29,7 +29,7 @@ def field(browser, label_text):
 def log_in(browser, app, document, clave, navigate=True):
     if navigate:
         browser.get(app.url("/soi/ingreso"))
-    wait_for_heading(browser, "Ingreso")
+    wait_for_heading(browser, "Autenticación")
     Select(field(browser, "Tipo de documento de la empresa")).select_by_value("NIT")
     field(browser, "Número de documento de la empresa").send_keys(APORTANTE)
     Select(field(browser, "Tipo de documento del usuario")).select_by_value("CC")
@@ -46,7 +46,7 @@ def test_soi_recovery_journey(app, browser, shot):
 
     # The login page and its "¿Olvidó su clave?" link.
     browser.get(app.url("/soi/ingreso"))
-    wait_for_heading(browser, "Ingreso")
+    wait_for_heading(browser, "Autenticación")
     shot("ingreso")
     browser.find_element(By.LINK_TEXT, "¿Olvidó su clave?").click()
     wait_for_heading(browser, "¿Olvidó su clave?")
@@ -118,7 +118,7 @@ def test_soi_recovery_journey(app, browser, shot):
 
     # Salir, then the new clave works and the temporary one no longer does.
     browser.find_element(By.XPATH, "//button[normalize-space(.)='Cerrar sesión']").click()
-    wait_for_heading(browser, "Ingreso")
+    wait_for_heading(browser, "Autenticación")
     shot("salir")
     log_in(browser, app, document, temporary)
     wait_for_text(browser, "no son correctos", "main")

@@ -13,6 +13,8 @@ import time
 from selenium.common.exceptions import WebDriverException
 
 POLL_SECONDS = 0.1
+# Called with the browser after every successful wait (conftest registers the page checks).
+AFTER_WAIT = []
 
 
 def wait_until(browser, check, description, timeout=15):
@@ -23,13 +25,18 @@ def wait_until(browser, check, description, timeout=15):
         try:
             result = check(browser)
             if result:
-                return result
+                break
             last_error = None
         except WebDriverException as error:  # the page is changing under us: ask again
             last_error = error
         if time.monotonic() >= deadline:
+            result = None
             break
         time.sleep(POLL_SECONDS)
+    if result:
+        for hook in AFTER_WAIT:
+            hook(browser)
+        return result
     raise AssertionError(f"timed out after {timeout}s waiting for {description}; "
                          f"the browser is at {safe_url(browser)} showing:\n{page_text(browser)[:1500]}"
                          + (f"\nlast WebDriver error: {last_error.msg}" if last_error else ""))

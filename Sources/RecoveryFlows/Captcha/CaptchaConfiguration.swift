@@ -10,12 +10,17 @@ public struct CaptchaConfiguration: Sendable, Equatable {
     /// Whether answers of live captchas are kept in memory for `GET /_dev/captcha/{id}`.
     /// Default false; only development mode turns it on, and production never mounts the route.
     public var recordsAnswersForDevelopment: Bool
+    /// How many digits the audio alternative speaks. Default 6: about 20 bits, as hard to
+    /// guess blind as the image's letters are in practice (each check uses the captcha up and
+    /// drawing captchas has its own limit), and short enough to hold in mind while typing.
+    public var audioDigits: Int
 
     /// A configuration; every parameter has the default documented on its property.
     public init(lifetime: TimeInterval = 5 * 60, length: ClosedRange<Int> = 6...8,
-                recordsAnswersForDevelopment: Bool = false) {
+                recordsAnswersForDevelopment: Bool = false, audioDigits: Int = 6) {
         self.lifetime = lifetime
         self.length = length
+        self.audioDigits = max(1, audioDigits)
         self.recordsAnswersForDevelopment = recordsAnswersForDevelopment
     }
 }

@@ -1,3 +1,4 @@
+import CaptchaAudio
 import CaptchaImage
 import ClaveCrypto
 import ClaveLog
@@ -36,6 +37,12 @@ public struct IssuedCaptcha: Sendable, Equatable {
 ///
 /// One use per captcha: the check (a POST) records the id in `spent_captchas` before comparing,
 /// right or wrong; a second check, or the image, of a spent id is refused.
+///
+/// Each id also has an audio alternative (WCAG 2.1 SC 1.1.1 asks for a CAPTCHA in another
+/// modality): digits only, derived the same way under their own label (`clave-captcha-audio`),
+/// spoken from committed clips with pauses, gains and noise from that stream
+/// (``AudioCaptchaComposer``). It is the same captcha: one id, one expiry, one browser, one use;
+/// the answer field takes the image's letters or the audio's digits.
 public struct CaptchaService: Sendable {
     /// The name of the server key answers are derived from.
     public static let serverKeyName = "captcha"
@@ -51,18 +58,20 @@ public struct CaptchaService: Sendable {
     public let developmentAnswers: DevelopmentCaptchaAnswers?
     private let key: [UInt8]
     private let renderer: CaptchaRenderer
+    private let audioComposer: AudioCaptchaComposer?
     private let logger = Logger(label: "captcha")
 
     /// A service over `database` deriving answers with `key` (the stored `captcha` server key,
     /// so every process and every restart derives the same). `developmentAnswers` is created
     /// here when the configuration asks for it, so there is no way to record answers with the
-    /// flag off.
+    /// flag off. Without `spokenDigits` the captcha has no audio (and digits answer nothing).
     public init(database: Database, key: [UInt8], configuration: CaptchaConfiguration = CaptchaConfiguration(),
-                renderer: CaptchaRenderer = CaptchaRenderer()) {
+                renderer: CaptchaRenderer = CaptchaRenderer(), spokenDigits: SpokenDigits? = nil) {
         self.database = database
         self.key = key
         self.configuration = configuration
         self.renderer = renderer
+        self.audioComposer = spokenDigits.map { AudioCaptchaComposer(digits: $0) }
         self.developmentAnswers = configuration.recordsAnswersForDevelopment ? DevelopmentCaptchaAnswers() : nil
     }
 
@@ -80,16 +89,20 @@ public struct CaptchaService: Sendable {
         let expiresAt = Date(timeIntervalSince1970: TimeInterval(expiry))
         if let developmentAnswers {
             var stream = self.stream(id: id, browser: browser)
-            developmentAnswers.record(id: id, answer: text(from: &stream), expiresAt: expiresAt, now: now)
+            var audio = audioStream(id: id, browser: browser)
+            developmentAnswers.record(id: id, answer: text(from: &stream),
+                                      audioAnswer: hasAudio ? digits(from: &audio) : nil, expiresAt: expiresAt, now: now)
         }
         return IssuedCaptcha(id: id, expiresAt: expiresAt)
     }
 
+    /// Whether the captcha has its audio alternative (the spoken clips were given).
+    public var hasAudio: Bool { audioComposer != nil }
+
     /// The PNG of a live captcha drawn for `browser`, or nil when the id is not ours, was drawn
     /// for another browser, is used or expired. The same id gives the same bytes every time.
     public func image(id: String, browser: String?, now: Date) throws -> [UInt8]? {
-        guard let browser, let expiresAt = verifiedExpiry(id: id, browser: browser), expiresAt > now,
-              try !database.read({ tx in try tx.captchas.isSpent(id: id) }) else { return nil }
+        guard let browser, try isLive(id: id, browser: browser, now: now) else { return nil }
         var stream = self.stream(id: id, browser: browser)
         let text = text(from: &stream)
         do {
@@ -98,6 +111,15 @@ public struct CaptchaService: Sendable {
             logger.error("captcha rendering failed", ["error": "\(error)"])
             throw CaptchaServiceError.rendering
         }
+    }
+
+    /// The audio alternative of a live captcha drawn for `browser` (digits only), under the
+    /// same conditions as ``image(id:browser:now:)``; nil also when there is no audio.
+    public func audio(id: String, browser: String?, now: Date) throws -> ComposedAudio? {
+        guard let audioComposer, let browser, try isLive(id: id, browser: browser, now: now) else { return nil }
+        var stream = audioStream(id: id, browser: browser)
+        let digits = digits(from: &stream)
+        return try? audioComposer.compose(digits, random: &stream)
     }
 
     /// Checks `answer` exactly (case-sensitive, no trimming: the page asks for no spaces) and
@@ -112,7 +134,11 @@ public struct CaptchaService: Sendable {
         guard try database.write({ tx in try tx.captchas.spend(id: id, expiresAt: expiresAt, now: now) }) else { return .unknown }
         developmentAnswers?.forget(id: id)
         var stream = self.stream(id: id, browser: browser)
-        return ConstantTime.equals(answer, text(from: &stream)) ? .passed : .wrongAnswer
+        var audio = audioStream(id: id, browser: browser)
+        // Both compared every time, so the time taken does not say which one was tried.
+        let image = ConstantTime.equals(answer, text(from: &stream))
+        let spoken = ConstantTime.equals(answer, digits(from: &audio))
+        return image || (hasAudio && spoken) ? .passed : .wrongAnswer
     }
 
     /// Whether `id` has the shape of one of ours (54 base64url characters, 40 bytes), so junk
@@ -122,6 +148,12 @@ public struct CaptchaService: Sendable {
     }
 
     // MARK: Derivation
+
+    /// Whether `id` is ours for `browser`, not expired and not spent (a read, no write).
+    private func isLive(id: String, browser: String, now: Date) throws -> Bool {
+        guard let expiresAt = verifiedExpiry(id: id, browser: browser), expiresAt > now else { return false }
+        return try !database.read { tx in try tx.captchas.isSpent(id: id) }
+    }
 
     /// The expiry of `id` when its tag holds for `browser`; nil for anything else.
     private func verifiedExpiry(id: String, browser: String) -> Date? {
@@ -141,6 +173,17 @@ public struct CaptchaService: Sendable {
     /// The secret stream of captcha `id` for `browser`: its answer, then its drawing.
     private func stream(id: String, browser: String) -> CaptchaStream {
         CaptchaStream(seed: HMACSHA256.authenticate(Array("clave-captcha-answer\u{0}\(id)\u{0}\(browser)".utf8), key: key))
+    }
+
+    /// The secret stream of the audio alternative: its own label, so knowing the digits says
+    /// nothing about the letters.
+    private func audioStream(id: String, browser: String) -> CaptchaStream {
+        CaptchaStream(seed: HMACSHA256.authenticate(Array("clave-captcha-audio\u{0}\(id)\u{0}\(browser)".utf8), key: key))
+    }
+
+    /// The audio's answer: `audioDigits` digits.
+    private func digits(from stream: inout CaptchaStream) -> String {
+        String((0..<configuration.audioDigits).map { _ in Character(String(stream.uniform(10))) })
     }
 
     /// The answer: a length in the configured range, then characters of the standard alphabet.

@@ -7,17 +7,18 @@ import Synchronization
 /// `GET /_dev/captcha/{id}` reads the answer from here. Production never creates this store, so
 /// no answer is ever kept in clear there. Entries leave when their captcha expires or is checked.
 public final class DevelopmentCaptchaAnswers: Sendable {
-    private struct Entry { var answer: String; var expiresAt: Date }
+    private struct Entry { var answer: String; var audioAnswer: String?; var expiresAt: Date }
     private let entries = Mutex<[String: Entry]>([:])
 
     /// An empty store.
     public init() {}
 
-    /// Keeps `answer` for captcha `id` until `expiresAt`; drops expired entries on the way.
-    public func record(id: String, answer: String, expiresAt: Date, now: Date) {
+    /// Keeps `answer` (and the audio's digits, `audioAnswer`) for captcha `id` until
+    /// `expiresAt`; drops expired entries on the way.
+    public func record(id: String, answer: String, audioAnswer: String? = nil, expiresAt: Date, now: Date) {
         entries.withLock { entries in
             entries = entries.filter { $0.value.expiresAt > now }
-            entries[id] = Entry(answer: answer, expiresAt: expiresAt)
+            entries[id] = Entry(answer: answer, audioAnswer: audioAnswer, expiresAt: expiresAt)
         }
     }
 
@@ -26,6 +27,15 @@ public final class DevelopmentCaptchaAnswers: Sendable {
         entries.withLock { entries in
             guard let entry = entries[id], entry.expiresAt > now else { return nil }
             return entry.answer
+        }
+    }
+
+    /// The digits the audio of a live captcha speaks, or nil when unknown, used, expired or
+    /// without audio.
+    public func audioAnswer(id: String, now: Date) -> String? {
+        entries.withLock { entries in
+            guard let entry = entries[id], entry.expiresAt > now else { return nil }
+            return entry.audioAnswer
         }
     }
 

@@ -8,8 +8,17 @@ import UserStore
 ///
 /// Emails' HTML is shown in a sandboxed iframe (`sandbox=""`: no scripts, no forms, no
 /// same-origin) loaded from `/_correo/{id}/html`, whose CSP allows nothing but inline styles
-/// and images, since emails need inline styles.
+/// and images, since emails need inline styles. A link clicked in it opens in the whole window
+/// (`<base target="_top">` and the sandbox's `allow-top-navigation-by-user-activation`): the
+/// pages it leads to refuse to be framed.
 enum DevMailboxRoutes {
+    /// The email's HTML with `<base target="_top">` first in its head (a `base` without `href`,
+    /// which `base-uri 'none'` does not concern), so its links leave the frame.
+    static func linksOpenInWholeWindow(_ html: String) -> String {
+        guard let head = html.range(of: "<head>", options: .caseInsensitive) else { return "<base target=\"_top\">" + html }
+        return html.replacingCharacters(in: head, with: "<head><base target=\"_top\">")
+    }
+
     /// How many messages the list and the API return at most.
     static let listLimit = 200
     /// The policy of the email HTML view: nothing but the inline styles and images emails need,
@@ -45,7 +54,7 @@ enum DevMailboxRoutes {
         },
         .resource("/_correo/{id}/html") { http in
             try requireLoopback(http)
-            var response = HTTPResponse.html(try find(http, context: context).htmlBody)
+            var response = HTTPResponse.html(linksOpenInWholeWindow(try find(http, context: context).htmlBody))
             response.headers.replace("Content-Security-Policy", emailContentSecurityPolicy.headerValue)
             response.headers.replace("X-Frame-Options", "SAMEORIGIN")
             response.headers.replace("Referrer-Policy", "no-referrer")

@@ -20,8 +20,9 @@ public struct PasswordChangedNotice: Sendable {
                                        "portal": .string(user.portal.displayName)])
     }
 
-    /// The subject line for `portal`.
+    /// The subject line for `portal`, in the portal's one style of subject («SECOP II - …»,
+    /// as its other emails).
     public static func subject(for portal: Portal) -> String {
-        "\(portal.displayName): su contraseña fue cambiada"
+        "\(portal.displayName) - Su contraseña fue cambiada"
     }
 }

@@ -1,3 +1,4 @@
+import CaptchaAudio
 import ClaveCrypto
 import ClaveLog
 import ClaveTime
@@ -29,6 +30,10 @@ public final class AppContext: Sendable {
     /// (`Resources/data/common-passwords.txt`). Loaded at start: a missing or empty file stops
     /// `clave serve` with a clear message rather than leaving one portal with a weaker policy.
     public let commonPasswords: CommonPasswordList
+    /// The spoken digits of Cajacopi's audio captcha (`Resources/audio/captcha`, made by
+    /// `scripts/captcha-audio-clips.sh`). Loaded at start: missing clips stop `clave serve`
+    /// rather than leave the captcha without its audio alternative.
+    public let spokenDigits: SpokenDigits
     /// Hashes new passwords at the configured cost.
     public let hasher: PasswordHasher
     /// Checks login passwords in equal time for known and unknown accounts.
@@ -77,6 +82,7 @@ public final class AppContext: Sendable {
                                     options: TemplateOptions(reloadOnChange: configuration.reloadTemplates,
                                                              strict: configuration.strictTemplates))
         commonPasswords = try CommonPasswordList.shared(resources: configuration.resources.path)
+        spokenDigits = try SpokenDigits(directory: configuration.resources.appendingPathComponent("audio/captcha"))
         hasher = PasswordHasher(cost: configuration.hashCost)
         verifier = try PasswordVerifier(hasher: hasher)
         hashingPool = PasswordHashingPool(concurrency: configuration.hashingConcurrency, wait: configuration.hashingWait)

@@ -41,7 +41,11 @@ extension FormState {
     /// when it is empty and ``controlCharacterMessage`` when it holds a control character (the
     /// join controls of emoji sequences are allowed, ``ControlCharacters``).
     public mutating func password(_ field: String, in request: WebRequest, missing: String) -> String {
-        let typed = request.rawField(field)
+        password(field, typed: request.rawField(field), missing: missing)
+    }
+
+    /// The same checks on `typed`, a value of `field` the caller already read (and cleaned).
+    public mutating func password(_ field: String, typed: String, missing: String) -> String {
         if typed.isEmpty {
             fail(field, missing)
         } else if ControlCharacters.contains(typed, allowingJoinControls: true) {

@@ -10,12 +10,16 @@ public struct FormState: Sendable, Equatable {
     public var errors: [String: String]
     /// An error about the whole form (shown above it).
     public var formError: String?
+    /// The fields with an error, in the order they failed (the checks follow the form's order),
+    /// so the error summary lists them as the page shows them.
+    public private(set) var failedFields: [String]
 
     /// An empty form.
     public init(values: [String: String] = [:], errors: [String: String] = [:], formError: String? = nil) {
         self.values = values
         self.errors = errors
         self.formError = formError
+        failedFields = errors.keys.sorted()
     }
 
     /// The submitted values of `fields` (trimmed), to show again. Pass only non-secret fields.
@@ -37,7 +41,10 @@ public struct FormState: Sendable, Equatable {
 
     /// Records `message` for `field` unless it already has one.
     public mutating func fail(_ field: String, _ message: String) {
-        if errors[field] == nil { errors[field] = message }
+        if errors[field] == nil {
+            errors[field] = message
+            failedFields.append(field)
+        }
     }
 
     /// Checks that `field` is not empty; records "Este campo es obligatorio." otherwise.

@@ -14,15 +14,23 @@ import UserStore
 /// | `titulo` | the page title |
 /// | `desarrollo` | true in development mode |
 /// | `valores`, `errores`, `error_formulario`, `hay_errores` | from ``FormState`` |
+/// | `resumen_errores` | the ``ErrorSummary`` (from the form unless the page gives its own) |
+///
+/// A page with an error summary is titled «Error: …».
 ///
 /// Page templates start with `{{#extends "layout"}}` and fill the `contenido` block.
 extension WebRequest {
     /// Renders `template` with `values` (which win over the common keys) and `form`.
     public func page(_ template: String, title: String, values: [String: TemplateValue] = [:],
                      form: FormState = FormState(), status: HTTPStatus = .ok) throws -> HTTPResponse {
+        let summary = ErrorSummary(form)
         var context = try commonValues(title: title)
+        context["resumen_errores"] = summary.templateValue
         context.merge(form.templateValues) { _, new in new }
         context.merge(values) { _, new in new }
+        if case .list(let items)? = context["resumen_errores"], !items.isEmpty {
+            context["titulo"] = .string(ErrorSummary.errorTitle(title))
+        }
         let html = try self.context.templates.render(template, context)
         return .html(html, status: status)
     }

@@ -93,6 +93,8 @@ public struct RateLimited: HTTPResponseError, Equatable {
     public var status: HTTPStatus { .tooManyRequests }
     /// `Retry-After` in whole seconds.
     public var headers: HTTPHeaders { ["Retry-After": String(retryAfterSeconds)] }
-    /// The status's default sentence (the same whatever the identifier was).
-    public var message: String? { nil }
+    /// How long to wait, from the limit's real window (the same words whatever the identifier was).
+    public var message: String? {
+        "Ha realizado demasiados intentos. Por seguridad, espere \(WaitDuration.spanish(retryAfter)) antes de intentar de nuevo."
+    }
 }

@@ -1,3 +1,4 @@
+import CaptchaAudio
 import ClaveCrypto
 import ClaveLog
 import ClaveTime
@@ -45,18 +46,20 @@ public struct CajacopiRecovery: Sendable {
     /// The flow over `database` and `templates`; captcha answers are derived with `captchaKey`
     /// (the stored `captcha` server key: ``AppContext`` loads it). `wakeOutbox` nudges the outbox worker after an
     /// email is enqueued; `clock` is the time (tests pass their own to expire tokens and
-    /// captchas without sleeping). `hashingPool`, when given, bounds how many scrypt hashes run
+    /// captchas without sleeping). `spokenDigits` gives the captcha its audio alternative. `hashingPool`, when given, bounds how many scrypt hashes run
     /// at once (503 when busy), as the shell's login does. CSRF, client addresses and rate
     /// limits are the shell's: see `CajacopiRecoveryRoutes`.
     public init(database: Database, templates: TemplateSet, configuration: CajacopiRecoveryConfiguration,
                 captchaKey: [UInt8], hasher: PasswordHasher = PasswordHasher(), hashingPool: PasswordHashingPool? = nil,
                 clock: any ClaveClock = SystemClock(),
                 wakeOutbox: @escaping @Sendable () -> Void = {},
-                loginThrottleKeys: @escaping @Sendable (User) -> [String] = { _ in [] }) {
+                loginThrottleKeys: @escaping @Sendable (User) -> [String] = { _ in [] },
+                spokenDigits: SpokenDigits? = nil) {
         self.database = database
         self.templates = templates
         self.configuration = configuration
-        self.captcha = CaptchaService(database: database, key: captchaKey, configuration: configuration.captcha)
+        self.captcha = CaptchaService(database: database, key: captchaKey, configuration: configuration.captcha,
+                                      spokenDigits: spokenDigits)
         self.mail = CajacopiRecoveryMail(templates: templates, configuration: configuration)
         self.hasher = hasher
         self.hashingPool = hashingPool
@@ -121,9 +124,15 @@ public struct CajacopiRecovery: Sendable {
     /// answer; only the browser it was drawn for can burn it) and draws a new one for the same
     /// browser (its form cookie, `browser`).
     public func refreshCaptcha(replacing old: String?, browser: String, clientAddress: String) throws -> IssuedCaptcha {
+        try burnCaptcha(old, browser: browser, clientAddress: clientAddress)
+        return try captcha.create(browser: browser, now: clock.now())
+    }
+
+    /// "Refrescar" as Post/Redirect/Get: burns the captcha the page showed (only the browser it
+    /// was drawn for can) and records the refresh; the page the redirect leads to draws the new one.
+    public func burnCaptcha(_ old: String?, browser: String, clientAddress: String) throws {
         if let old { _ = try captcha.check(id: old, answer: "", browser: browser, now: clock.now()) }
         audit.record(.captchaRefreshed, client: clientAddress)
-        return try captcha.create(browser: browser, now: clock.now())
     }
 
     /// A new captcha for the request page of the browser whose form cookie is `browser`.

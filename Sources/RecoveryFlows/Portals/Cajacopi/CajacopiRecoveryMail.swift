@@ -34,7 +34,7 @@ public struct CajacopiRecoveryMail: Sendable {
     /// The confirmation after a change, with the "¿No fue usted?" contact.
     public func passwordChangedEmail(to email: String, at date: Date) throws -> NewOutboxMessage {
         let context: [String: TemplateValue] = [
-            "correo": .string(email), "fecha": .string(Self.colombianTime(date)),
+            "correo": .string(email), "fecha": .string(ColombiaTime.text(date)),
             "enlace_ingreso": .string(configuration.publicURL + "/cajacopi/ingreso"),
         ]
         return try message(to: email, subject: "Su contraseña fue actualizada - Cajacopi",
@@ -46,14 +46,5 @@ public struct CajacopiRecoveryMail: Sendable {
         NewOutboxMessage(portal: Portal.cajacopi.rawValue, sender: configuration.sender, recipient: email, subject: subject,
                          textBody: try templates.render(template + ".txt", context),
                          htmlBody: try templates.render(template + ".html", context))
-    }
-
-    /// `dd/MM/yyyy hh:mm a` in Bogotá time (UTC-5, no daylight saving), as Colombians write it.
-    static func colombianTime(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "es_CO")
-        formatter.timeZone = TimeZone(secondsFromGMT: -5 * 3600)
-        formatter.dateFormat = "dd/MM/yyyy hh:mm a"
-        return formatter.string(from: date)
     }
 }

@@ -11,23 +11,47 @@ public struct CajacopiRecoveryPages: Sendable {
     public let policy: PasswordPolicy
     /// The captcha image's size, for the `<img>` element.
     public let captchaSize: (width: Int, height: Int)
+    /// Whether the captcha has its audio alternative («Escuchar»).
+    public let captchaHasAudio: Bool
+    /// How many digits the audio speaks (the hint says so).
+    public let audioDigits: Int
 
     /// Pages for `recovery`'s rules and captcha.
     public init(recovery: CajacopiRecovery) {
         policy = recovery.configuration.policy
         let style = recovery.captcha.imageSize
         captchaSize = (style.width, style.height)
+        captchaHasAudio = recovery.captcha.hasAudio
+        audioDigits = recovery.captcha.configuration.audioDigits
     }
 
-    /// The request page with `captcha`, keeping what the user typed.
-    public func requestForm(captcha: IssuedCaptcha, email: String = "", errors: [String] = [],
-                            status: HTTPStatus = .ok) -> PortalPage {
-        PortalPage(status: status, template: "cajacopi/restablecer", title: "Olvide mi Contraseña", context: [
+    /// Where «Refrescar» leads (Post/Redirect/Get): the request page, with the typed email
+    /// when there is one, so it is not lost and a reload of that address is harmless.
+    public static func requestPath(email: String) -> String {
+        guard !email.isEmpty else { return "/cajacopi/restablecer" }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return "/cajacopi/restablecer?correo=" + (email.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+    }
+
+    /// The request page with `captcha`, keeping what the user typed; `emailError` and
+    /// `captchaError` are shown beside their fields and in the error summary.
+    public func requestForm(captcha: IssuedCaptcha, email: String = "", emailError: String? = nil,
+                            captchaError: String? = nil, status: HTTPStatus = .ok) -> PortalPage {
+        let summary = ErrorSummary([emailError.map { ErrorSummary.Item(field: "correo", message: $0) },
+                                    captchaError.map { ErrorSummary.Item(field: "captcha", message: $0) }].compactMap { $0 })
+        var context: [String: TemplateValue] = [
             "correo": .string(email), "captcha_id": .string(captcha.id),
             "captcha_url": .string("/cajacopi/captcha/\(captcha.id).png"),
             "captcha_ancho": .int(captchaSize.width), "captcha_alto": .int(captchaSize.height),
-            "errores": .list(errors.map { .string($0) }),
-        ], carriesToken: true)
+            "captcha_audio": .bool(captchaHasAudio), "captcha_audio_url": .string("/cajacopi/captcha/\(captcha.id).wav"),
+            "captcha_digitos": .int(audioDigits),
+            "resumen_errores": summary.templateValue,
+        ]
+        if let emailError { context["error_correo"] = .string(emailError) }
+        if let captchaError { context["error_captcha"] = .string(captchaError) }
+        return PortalPage(status: status, template: "cajacopi/restablecer", title: "Olvide mi Contraseña", context: context,
+                          carriesToken: true)
     }
 
     /// What the request step decided, as a page (`captcha` is the next one to show).
@@ -35,10 +59,10 @@ public struct CajacopiRecoveryPages: Sendable {
                               nextCaptcha captcha: () throws -> IssuedCaptcha) rethrows -> PortalPage {
         switch outcome {
         case .captchaRejected(let check):
-            return requestForm(captcha: try captcha(), email: email, errors: [Self.captchaMessage(check)],
+            return requestForm(captcha: try captcha(), email: email, captchaError: Self.captchaMessage(check),
                                status: .unprocessableContent)
         case .invalidEmail:
-            return requestForm(captcha: try captcha(), email: email, errors: ["Escriba un correo electrónico válido."],
+            return requestForm(captcha: try captcha(), email: email, emailError: "Escriba un correo electrónico válido.",
                                status: .unprocessableContent)
         case .accepted:
             // Known or unknown account: the same page.
@@ -52,6 +76,7 @@ public struct CajacopiRecoveryPages: Sendable {
             "token": .string(token), "correo": .string(user.email),
             "reglas": .list(policy.requirements.map { .string($0) }),
             "errores": .list(errors.map { .string($0) }),
+            "resumen_errores": ErrorSummary(errors.map { ErrorSummary.Item(field: "contrasena_nueva", message: $0) }).templateValue,
         ], carriesToken: true)
     }
 

@@ -40,7 +40,11 @@ extension CajacopiPortal {
         ] + PortalSession.routes(theme, template: "cajacopi/inicio.html", title: "Inicio: Hanna") + [
             .page("/cajacopi/restablecer", limit: RecoveryLimit.captcha) { request in
                 try request.rateLimit(identifier: nil)
-                return try request.render(pages.requestForm(captcha: try flow.newCaptcha(browser: try request.formCookieValue())))
+                // After «Refrescar» the typed email comes back in the query (the redirect's).
+                let email = (request.http.queryItems["correo"] ?? "").trimmingCharacters(in: .whitespaces)
+                let shown = ControlCharacters.contains(email) || email.count > 254 ? "" : email
+                return try request.render(pages.requestForm(captcha: try flow.newCaptcha(browser: try request.formCookieValue()),
+                                                            email: shown))
             },
             .form("/cajacopi/restablecer", limit: RecoveryLimit.forgotPassword) { request in
                 let typed = request.rawField("correo")
@@ -51,7 +55,7 @@ extension CajacopiPortal {
                     try request.rateLimit(identifier: nil)
                     return try request.render(pages.requestForm(captcha: try flow.newCaptcha(browser: browser),
                                                                 email: FormState.visible(typed),
-                                                                errors: [FormState.controlCharacterMessage],
+                                                                emailError: FormState.controlCharacterMessage,
                                                                 status: .unprocessableContent))
                 }
                 // The step looks up what is counted here: both are the Identifier's normal form.
@@ -68,12 +72,15 @@ extension CajacopiPortal {
                 return outcome == .accepted ? flow.configuration.timing.padded(response) : response
             },
             .form("/cajacopi/captcha", limit: RecoveryLimit.captcha) { request in
+                // Post/Redirect/Get: the old captcha is burnt here, and the address bar ends on
+                // the request page, which reloads cleanly (a reload draws another captcha).
                 try request.rateLimit(identifier: nil)
-                let issued = try flow.refreshCaptcha(replacing: request.form["captcha_id"],
-                                                     browser: try request.formCookieValue(), clientAddress: request.client)
-                return try request.render(pages.requestForm(captcha: issued, email: request.field("correo")))
+                try flow.burnCaptcha(request.form["captcha_id"], browser: try request.formCookieValue(),
+                                     clientAddress: request.client)
+                return request.redirect(to: CajacopiRecoveryPages.requestPath(email: request.field("correo")))
             },
             .resource("/cajacopi/captcha/{id}.png") { http in try flow.captchaImage(http) },
+            .resource("/cajacopi/captcha/{id}.wav") { http in try flow.captchaAudio(http) },
             .page("/cajacopi/nueva-contrasena", limit: RecoveryLimit.openLink) { request in
                 try request.rateLimit(identifier: nil)
                 let token = request.http.queryItems["token"] ?? ""
@@ -123,7 +130,8 @@ extension CajacopiPortal {
             loginThrottleKeys: { user in
                 // The login counts attempts per typed email: the account's own email is that key.
                 [context.rateLimiter.identifierKey(route: RecoveryLimit.login, identifier: user.email)]
-            })
+            },
+            spokenDigits: context.spokenDigits)
     }
 }
 
@@ -131,23 +139,38 @@ extension CajacopiRecovery {
     /// `GET /cajacopi/captcha/{id}.png`: the image of a live captcha, drawn again from its id
     /// and the asking browser's form cookie (another browser gets a 404), never cached.
     func captchaImage(_ request: HTTPRequest) throws -> HTTPResponse {
+        try captchaResource(request, type: "image/png") { id, browser, now in try captcha.image(id: id, browser: browser, now: now) }
+    }
+
+    /// `GET /cajacopi/captcha/{id}.wav`: the audio alternative of a live captcha (the same
+    /// conditions as the image), composed again from its id, never cached.
+    func captchaAudio(_ request: HTTPRequest) throws -> HTTPResponse {
+        try captchaResource(request, type: "audio/wav") { id, browser, now in try captcha.audio(id: id, browser: browser, now: now)?.wav }
+    }
+
+    /// The bytes `make` gives for the request's id and form cookie as `type`, or a 404; never cached.
+    private func captchaResource(_ request: HTTPRequest, type: String,
+                                 make: (String, String?, Date) throws -> [UInt8]?) throws -> HTTPResponse {
         let browser = request.cookies[FormCookie.name].flatMap { FormCookie.cookie.isWellFormed($0) ? $0 : nil }
-        guard let id = request.parameters["id"], let png = try captcha.image(id: id, browser: browser, now: clock.now()) else {
-            var missing = HTTPResponse.text("Captcha no encontrado o vencido.", status: .notFound)
-            missing.headers.replace("Cache-Control", "no-store")
-            return missing
+        var response: HTTPResponse
+        if let id = request.parameters["id"], let bytes = try make(id, browser, clock.now()) {
+            response = HTTPResponse(status: .ok, body: bytes)
+            response.headers.replace("Content-Type", type)
+        } else {
+            response = HTTPResponse.text("Captcha no encontrado o vencido.", status: .notFound)
         }
-        var response = HTTPResponse(status: .ok, body: png)
-        response.headers.replace("Content-Type", "image/png")
         response.headers.replace("Cache-Control", "no-store")
         return response
     }
 
-    /// `GET /_dev/captcha/{id}` (development only): the live captcha's answer as text, to
-    /// direct loopback clients only (not through a proxy).
+    /// `GET /_dev/captcha/{id}` (development only): the live captcha's answer as text
+    /// (`?tipo=audio`: the audio's digits), to direct loopback clients only (not through a proxy).
     func developmentCaptchaAnswer(_ request: HTTPRequest) -> HTTPResponse {
         guard ClientAddress.isDirectFromThisMachine(request) else { return .text("Solo desde esta máquina.", status: .forbidden) }
-        guard let id = request.parameters["id"], let answer = captcha.developmentAnswers?.answer(id: id, now: clock.now()) else {
+        let answers = captcha.developmentAnswers
+        let audio = request.queryItems["tipo"] == "audio"
+        guard let id = request.parameters["id"],
+              let answer = audio ? answers?.audioAnswer(id: id, now: clock.now()) : answers?.answer(id: id, now: clock.now()) else {
             return .text("Captcha no encontrado o vencido.", status: .notFound)
         }
         var response = HTTPResponse.text(answer)

@@ -21,8 +21,7 @@ enum LoginService {
     /// What the user reads while the identifier's throttle asks to wait: what happened, how
     /// long, and the way through that needs no wait (the portal's own recovery link).
     static func throttledMessage(portal: Portal, retryAfter: TimeInterval) -> String {
-        let minutes = max(1, Int((retryAfter / 60).rounded(.up)))
-        let wait = minutes == 1 ? "1 minuto" : minutes < 120 ? "\(minutes) minutos" : "\(minutes / 60) horas"
+        let wait = WaitDuration.spanish(retryAfter)
         let recovery = switch portal {
         case .soi: "su clave, use «¿Olvidó su clave?»"
         case .secop: "su contraseña, use «Olvidé la contraseña»"

@@ -44,14 +44,15 @@ public struct SECOPRecoveryPages: Sendable {
             try recovery.requestPasswordReset(username: username, clientAddress: clientAddress, spendLimit: spendLimit)
         } catch SECOPRecoveryError.input(let problem) {
             context["usuario"] = .string(String(FormState.visible(username).prefix(recovery.configuration.maximumUsernameLength)))
-            context["error"] = problem == .controlCharacter ? .string(FormState.controlCharacterMessage)
-                                                            : "Escriba su nombre de usuario del SECOP II."
+            let message = problem == .controlCharacter ? FormState.controlCharacterMessage : "Escriba su nombre de usuario del SECOP II."
+            context["error"] = .string(message)
+            context["resumen_errores"] = ErrorSummary([ErrorSummary.Item(field: "usuario", message: message)]).templateValue
             return PortalPage(status: .unprocessableContent, template: "secop/olvide-contrasena", title: "Recuperar contraseña", context: context)
         }
         context["enviado"] = true
         context["remitente"] = .string(senderAddress)
         context["minutos"] = .int(Int(recovery.configuration.linkLifetime / 60))
-        return PortalPage(template: "secop/olvide-contrasena", title: "Recuperar contraseña", context: context)
+        return PortalPage(template: "secop/olvide-contrasena", title: "Correo enviado: recuperar contraseña", context: context)
     }
 
     // MARK: Olvidé el usuario
@@ -71,13 +72,15 @@ public struct SECOPRecoveryPages: Sendable {
             try recovery.requestUsernameReminder(email: email, clientAddress: clientAddress, spendLimit: spendLimit)
         } catch SECOPRecoveryError.input(let problem) {
             context["correo"] = .string(String(FormState.visible(email).prefix(EmailAddress.maximumLength)))
-            context["error"] = problem == .controlCharacter ? .string(FormState.controlCharacterMessage)
-                                                            : "Escriba un correo electrónico válido, por ejemplo nombre@entidad.gov.co."
+            let message = problem == .controlCharacter ? FormState.controlCharacterMessage
+                                                       : "Escriba un correo electrónico válido, por ejemplo nombre@entidad.gov.co."
+            context["error"] = .string(message)
+            context["resumen_errores"] = ErrorSummary([ErrorSummary.Item(field: "correo", message: message)]).templateValue
             return PortalPage(status: .unprocessableContent, template: "secop/olvide-usuario", title: "Recuperar usuario", context: context)
         }
         context["enviado"] = true
         context["remitente"] = .string(senderAddress)
-        return PortalPage(template: "secop/olvide-usuario", title: "Recuperar usuario", context: context)
+        return PortalPage(template: "secop/olvide-usuario", title: "Correo enviado: recuperar usuario", context: context)
     }
 
     // MARK: Cambiar contraseña
@@ -118,6 +121,10 @@ public struct SECOPRecoveryPages: Sendable {
             "accion": .string(SECOPRoutes.changePassword), "token": .string(token), "usuario": .string(username),
             "minimo": .int(policy.minimumLength),
             "problemas": .list(problems.map { .string($0.message(policy: policy)) }),
+            "resumen_errores": ErrorSummary(problems.map { problem in
+                ErrorSummary.Item(field: problem == .mismatchedConfirmation ? "contrasena_confirmacion" : "contrasena_nueva",
+                                  message: problem.message(policy: policy))
+            }).templateValue,
         ]) { $1 }
         return PortalPage(template: "secop/cambiar-contrasena", title: "Cambiar contraseña", context: context, carriesToken: true)
     }

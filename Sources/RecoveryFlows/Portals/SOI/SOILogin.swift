@@ -8,7 +8,9 @@ enum SOILogin {
         var form = FormState(keeping: ["empresa_tipo", "empresa_numero", "usuario_tipo", "usuario_numero"], from: request)
         let company = document(request, type: "empresa_tipo", number: "empresa_numero", form: &form)
         let person = document(request, type: "usuario_tipo", number: "usuario_numero", form: &form)
-        let password = form.password("clave", in: request, missing: "Escriba su clave.")
+        // A temporary password pasted from the email with spaces or line breaks around it.
+        let password = form.password("clave", typed: SOIPastedPassword.cleaned(request.rawField("clave")),
+                                     missing: "Escriba su clave.")
         guard let company, let person, !form.hasErrors else {
             return try SOIPortal.loginPage(request, form: form, status: .unprocessableContent)
         }

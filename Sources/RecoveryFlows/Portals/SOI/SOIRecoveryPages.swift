@@ -35,7 +35,7 @@ public struct SOIRecoveryPages: Sendable {
 
     /// The answer to every usable request, matched or not.
     public func forgotSent() -> PortalPage {
-        PortalPage(template: "soi/olvido-clave-enviado", title: "¿Olvidó su clave?")
+        PortalPage(template: "soi/olvido-clave-enviado", title: "Solicitud recibida: ¿Olvidó su clave?")
     }
 
     /// "Cambio de Clave" (forced after a temporary password when `mustChange`).

@@ -34,6 +34,11 @@ public enum ErrorPages {
         }
     }
 
+    /// The title of a 404 for a path that looks like a broken emailed link.
+    static let brokenLinkTitle = "Enlace no válido"
+    /// What a broken emailed link's page says.
+    static let brokenLinkMessage = "El enlace está incompleto o no es válido. Copie el enlace completo del correo o solicite un nuevo correo."
+
     /// The default sentence for `status`.
     static func message(_ status: HTTPStatus) -> String {
         switch status.code {
@@ -58,8 +63,20 @@ public enum ErrorPages {
             "mensaje": .string(message ?? Self.message(status)),
             "clase_cuerpo": .string(portal?.cssClass ?? "portal-chooser"),
             "desarrollo": .bool(context.configuration.mode == .development),
+            "resumen_errores": .list([]),
+            "pedir_correo": .bool(false),
         ]
-        if let portal { values["portal"] = portal.templateValue }
+        if let portal {
+            values["portal"] = portal.templateValue
+            // A 404 on a portal says what to do next: a broken emailed link is named as such.
+            if status.code == 404 {
+                values["pedir_correo"] = .bool(true)
+                if message == nil, portal.isBrokenEmailLink(request.path) {
+                    values["titulo"] = .string(brokenLinkTitle)
+                    values["mensaje"] = .string(brokenLinkMessage)
+                }
+            }
+        }
         if status.code >= 500, !request.requestID.isEmpty { values["codigo_solicitud"] = .string(request.requestID) }
         var response: HTTPResponse
         do {
