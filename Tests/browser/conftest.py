@@ -179,17 +179,26 @@ def _driver():
             break
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.set_page_load_timeout(30)
-    if CHECKS is not None:
-        plain_get = driver.get
-
-        def get_and_check(url):
-            plain_get(url)
-            CHECKS.audit(driver)
-
-        driver.get = get_and_check
-        waits.AFTER_WAIT.append(CHECKS.audit)
+    checked(driver)
     yield driver
     driver.quit()
+
+
+def checked(driver):
+    """`driver` with the page checks after every `get` and every successful wait (once per run
+    for the waits: they check whichever browser they waited on)."""
+    if CHECKS is None:
+        return driver
+    plain_get = driver.get
+
+    def get_and_check(url):
+        plain_get(url)
+        CHECKS.audit(driver)
+
+    driver.get = get_and_check
+    if CHECKS.audit not in waits.AFTER_WAIT:
+        waits.AFTER_WAIT.append(CHECKS.audit)
+    return driver
 
 
 # The page checks of the whole run (None when CLAVE_PAGE_CHECKS=0).
@@ -199,12 +208,14 @@ CHECKS = page_checks.PageChecks() if page_checks.enabled() else None
 @pytest.fixture(autouse=True)
 def _check_every_page(request):
     """axe-core and the Nu HTML Checker on every page this test's browser reached."""
-    if CHECKS is None or "browser" not in request.fixturenames:
+    # The development app's browser, or the production suites' (production.py's trusting_browser).
+    driver = next((d for f, d in (("browser", "_driver"), ("pbrowser", "_prod_driver")) if f in request.fixturenames), None)
+    if CHECKS is None or driver is None:
         yield
         return
     CHECKS.begin(request.node.name)
     yield
-    CHECKS.audit(request.getfixturevalue("_driver"))
+    CHECKS.audit(request.getfixturevalue(driver))
     failures = CHECKS.end()
     if failures:
         pytest.fail("pages failed the accessibility or HTML checks:\n" + "\n".join(failures), pytrace=False)

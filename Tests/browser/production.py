@@ -33,7 +33,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from conftest import App, ROOT, clave_binary
+from conftest import App, ROOT, checked, clave_binary
 
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 NGINX = next((p for p in ("/usr/sbin/nginx", "/usr/bin/nginx") if os.path.exists(p)), "nginx")
@@ -119,10 +119,12 @@ def trusting_browser(pki: TestPKI, width: int = 1280, height: int = 900):
         if os.path.exists(candidate):
             options.binary_location = candidate
             break
+    # The performance log carries the documents' responses, which the page checks validate.
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     environment = dict(os.environ, HOME=str(pki.nss_home()))
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver", env=environment), options=options)
     driver.set_page_load_timeout(30)
-    return driver
+    return checked(driver)
 
 
 class Mail:

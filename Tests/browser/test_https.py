@@ -115,7 +115,7 @@ def test_soi_recovery_over_https(https_app, browser, shot):
 
     # http:// on the redirect port lands on the https login page (308).
     browser.get(app.redirect_url + "/soi/ingreso")
-    wait_for_heading(browser, "Ingreso")
+    wait_for_heading(browser, "Autenticación")
     assert browser.current_url == app.url("/soi/ingreso")
     shot("ingreso-https")
     browser.find_element(By.LINK_TEXT, "¿Olvidó su clave?").click()
@@ -159,7 +159,7 @@ def test_a_certificate_from_another_ca_is_refused(pki, browser, shot):
         browser.get(server.url("/soi/ingreso"))
         body = wait_until(browser, lambda b: b.find_element(By.TAG_NAME, "body").text, "an error page")
         shot("certificado-desconocido")
-        assert "Ingreso" not in browser.title
+        assert "SOI" not in browser.title, browser.title
         assert "ERR_CERT_AUTHORITY_INVALID" in body, body
     finally:
         server.stop()
