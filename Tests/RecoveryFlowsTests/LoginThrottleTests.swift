@@ -169,6 +169,19 @@ struct LoginThrottleTests {
         #expect(try harness.database.read { tx in try tx.loginThrottles.state(key: key) }?.failures == 12)
     }
 
+    @Test("free failures never wait, even when a concurrent attempt recorded an instant just after this one's clock")
+    func freeFailuresIgnoreInstantsOutOfOrder() {
+        let policy = LoginThrottlePolicy()
+        let now = Date(timeIntervalSince1970: 1_795_320_000)
+        // The fifth failure was counted by an attempt whose clock read 3 ms later than ours.
+        var state: LoginThrottleState? = nil
+        for _ in 0..<5 { state = policy.afterFailure(state, now: now.addingTimeInterval(0.003)) }
+        #expect(policy.wait(state, at: now) == 0)
+        // The sixth sets the first real wait, which holds whatever the order of the clocks.
+        let sixth = policy.afterFailure(state, now: now.addingTimeInterval(0.003))
+        #expect(policy.wait(sixth, at: now) > 59)
+    }
+
     @Test("a failed login costs two scrypt verifications in every account state")
     func everyStateCostsTheSame() throws {
         let harness = try AppHarness { $0.login = LoginThrottlePolicy(freeFailures: 1, firstDelay: 600) }

@@ -74,8 +74,13 @@ public struct LoginThrottlePolicy: Sendable, Equatable {
     }
 
     /// Seconds an untrusted attempt at `now` must still wait under `state`; zero when it may go ahead.
+    ///
+    /// Within the free failures nothing waits, whatever instant the last attempt recorded: each
+    /// attempt reads the clock before it takes the write lock, so in a burst the attempt counted
+    /// last may carry an instant a little before the one counted just ahead of it, and must not
+    /// read that as a wait (it did under load: a sixth parallel guess answered 429, `Retry-After: 1`).
     public func wait(_ state: LoginThrottleState?, at now: Date) -> TimeInterval {
-        guard let state, isCurrent(state, at: now) else { return 0 }
+        guard let state, isCurrent(state, at: now), delay(afterFailures: state.failures) > 0 || state.failures >= dailyFailures else { return 0 }
         return max(0, state.nextAttemptAt.timeIntervalSince(now))
     }
 
