@@ -22,7 +22,7 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 do {
     let configuration = try PostgresConfiguration(url: arguments[1])
     let pool = try PostgresPool(configuration: configuration)
-    try pool.withConnection { connection in
+    _ = try pool.withConnection { connection in
         try connection.simpleQuery("DROP TABLE IF EXISTS bench_postgres; CREATE TABLE bench_postgres (id bigserial PRIMARY KEY, body text, at timestamptz)")
     }
     let select = try pool.withConnection { connection in
@@ -32,12 +32,12 @@ do {
     }
     let insert = try seconds {
         for n in 0..<transactions {
-            try pool.transaction(.write) { connection in
+            _ = try pool.transaction(.write) { connection in
                 try connection.execute("INSERT INTO bench_postgres (body, at) VALUES ($1, $2)", [.text("message \(n)"), .timestamptz(Date())])
             }
         }
     }
-    try pool.withConnection { try $0.simpleQuery("DROP TABLE bench_postgres") }
+    _ = try pool.withConnection { try $0.simpleQuery("DROP TABLE bench_postgres") }
     print("postgres \(configuration.sslMode.rawValue): prepared SELECT \(String(format: "%.0f", Double(queries) / select))/s "
         + "(\(String(format: "%.1f", select / Double(queries) * 1e6)) µs each); "
         + "INSERT transactions \(String(format: "%.0f", Double(transactions) / insert))/s")

@@ -24,17 +24,17 @@ public final class PostgresConnection: @unchecked Sendable {
     /// The server process serving this connection (`pg_backend_pid()`).
     public private(set) var processID: Int32
     /// What the last ReadyForQuery said.
-    public private(set) var transactionStatus: PostgresTransactionStatus = .idle
+    public internal(set) var transactionStatus: PostgresTransactionStatus = .idle
     public private(set) var isClosed = false
     /// Whether the link is TLS.
     public var isTLS: Bool { socket.isTLS }
 
-    private let socket: PostgresSocket
+    let socket: PostgresSocket
     private var decoder = PostgresBackendDecoder()
     /// Larger than a TLS record (see ``PostgresSocket/waitReadable(timeout:)``).
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 8)
     private var cache: StatementCache
-    private var pendingNotifications: [PostgresNotification] = []
+    var pendingNotifications: [PostgresNotification] = []
 
     private init(configuration: PostgresConfiguration, socket: PostgresSocket) {
         self.configuration = configuration
@@ -222,7 +222,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// A DataRow's values decoded by their columns' types, in the formats they were asked in.
-    private static func decodeRow(_ values: [[UInt8]?], columns: [PostgresColumn], formats: [PostgresFormat],
+    static func decodeRow(_ values: [[UInt8]?], columns: [PostgresColumn], formats: [PostgresFormat],
                                   names: [String]) throws(PostgresError) -> PostgresRow {
         var decoded: [PostgresValue] = []
         decoded.reserveCapacity(values.count)
@@ -231,111 +231,6 @@ public final class PostgresConnection: @unchecked Sendable {
                                                     column: names[index]))
         }
         return PostgresRow(values: decoded, columns: names)
-    }
-
-    // MARK: Simple query
-
-    /// Runs SQL with no parameters through the simple query protocol: one round trip, no
-    /// prepared statement, several statements allowed (migration scripts, `BEGIN`, `COMMIT`).
-    /// Never for SQL with input in it: use ``query(_:_:)`` and parameters.
-    @discardableResult
-    public func simpleQuery(_ sql: String) throws(PostgresError) -> [PostgresQueryResult] {
-        try checkOpen()
-        try send(PostgresFrontendMessage.query(sql).encoded())
-        var results: [PostgresQueryResult] = []
-        var columns: [PostgresColumn] = []
-        var rows: [PostgresRow] = []
-        var failure: PostgresServerError?
-        var decodingError: PostgresError?
-        while true {
-            let message = try nextReply()
-            switch message {
-            case .rowDescription(let described):
-                columns = described
-                rows = []
-            case .dataRow(let values):
-                guard values.count == columns.count else { throw violation("a row of the wrong width", message) }
-                do {
-                    rows.append(try Self.decodeRow(values, columns: columns, formats: columns.map(\.format),
-                                                   names: columns.map(\.name)))
-                } catch {
-                    decodingError = decodingError ?? error
-                }
-            case .commandComplete(let tag):
-                results.append(PostgresQueryResult(columns: columns.map(\.name), rows: rows, commandTag: tag))
-                columns = []
-                rows = []
-            case .emptyQueryResponse:
-                results.append(PostgresQueryResult(columns: [], rows: [], commandTag: ""))
-            case .error(let error): try record(error, into: &failure)
-            case .copyResponse: throw refuseCopy()
-            case .readyForQuery(let status):
-                transactionStatus = status
-                if let failure { throw .server(failure) }
-                if let decodingError { throw decodingError }
-                return results
-            default: throw violation("in a simple query", message)
-            }
-        }
-    }
-
-    // MARK: LISTEN / NOTIFY
-
-    /// Subscribes this connection to `channel`; notifications then arrive between calls and
-    /// are read with ``waitForNotifications(timeout:)``.
-    public func listen(_ channel: String) throws(PostgresError) {
-        try simpleQuery("LISTEN \(try Self.quoteIdentifier(channel))")
-    }
-
-    public func unlisten(_ channel: String) throws(PostgresError) {
-        try simpleQuery("UNLISTEN \(try Self.quoteIdentifier(channel))")
-    }
-
-    /// Sends `payload` to every connection listening on `channel` (delivered when the
-    /// surrounding transaction commits, or at once outside one).
-    public func notify(_ channel: String, payload: String = "") throws(PostgresError) {
-        _ = try query("SELECT pg_notify($1, $2)", [.text(channel), .text(payload)])
-    }
-
-    /// The notifications received so far, waiting up to `timeout` seconds for one when there
-    /// are none yet. An empty array means the time ran out.
-    public func waitForNotifications(timeout: TimeInterval) throws(PostgresError) -> [PostgresNotification] {
-        try checkOpen()
-        try drainIdleMessages()
-        let deadline = Date().addingTimeInterval(timeout)
-        while pendingNotifications.isEmpty {
-            let remaining = deadline.timeIntervalSinceNow
-            guard remaining > 0, socket.waitReadable(timeout: remaining) else { break }
-            try readChunk()
-            try drainIdleMessages()
-        }
-        defer { pendingNotifications.removeAll() }
-        return pendingNotifications
-    }
-
-    /// Whether an idle connection is still up: nothing has arrived (the usual case, no
-    /// round trip), or what arrived was only notices, notifications and parameter changes.
-    /// A server that shut down has sent FATAL 57P01 and closed: that makes this false.
-    public func isHealthy() -> Bool {
-        guard !isClosed, transactionStatus == .idle else { return false }
-        guard socket.waitReadable(timeout: 0) else { return true }
-        do {
-            try readChunk()
-            try drainIdleMessages()
-            return !isClosed
-        } catch {
-            return false
-        }
-    }
-
-    /// A SQL identifier in double quotes (`"clave outbox"`), for LISTEN's channel, which
-    /// cannot be a parameter. At most 63 bytes (NAMEDATALEN), no NUL.
-    public static func quoteIdentifier(_ name: String) throws(PostgresError) -> String {
-        let bytes = Array(name.utf8)
-        guard !bytes.isEmpty, bytes.count <= 63, !bytes.contains(0) else {
-            throw .invalidArgument("an identifier must be 1 to 63 bytes without NUL")
-        }
-        return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     // MARK: Closing
@@ -350,11 +245,11 @@ public final class PostgresConnection: @unchecked Sendable {
 
     // MARK: Reading
 
-    private func checkOpen() throws(PostgresError) {
+    func checkOpen() throws(PostgresError) {
         guard !isClosed else { throw .connectionLost("the connection is closed") }
     }
 
-    private func send(_ bytes: [UInt8]) throws(PostgresError) {
+    func send(_ bytes: [UInt8]) throws(PostgresError) {
         do { try socket.write(bytes) } catch {
             abandon()
             throw error
@@ -367,7 +262,7 @@ public final class PostgresConnection: @unchecked Sendable {
         socket.close()
     }
 
-    private func readChunk() throws(PostgresError) {
+    func readChunk() throws(PostgresError) {
         do {
             let count = try socket.read(into: readBuffer)
             decoder.feed(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
@@ -390,7 +285,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// The next message that answers the request, handling the ones that can come at any time.
-    private func nextReply() throws(PostgresError) -> PostgresBackendMessage {
+    func nextReply() throws(PostgresError) -> PostgresBackendMessage {
         while true {
             let message = try readMessage()
             if !handleAsynchronous(message) { return message }
@@ -409,7 +304,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Handles what is buffered while no request is out: only asynchronous messages may be
     /// there; an ErrorResponse is the server saying goodbye (FATAL: shutdown, terminated).
-    private func drainIdleMessages() throws(PostgresError) {
+    func drainIdleMessages() throws(PostgresError) {
         while true {
             let message: PostgresBackendMessage?
             do { message = try decoder.next() } catch {
@@ -428,7 +323,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Keeps the first ErrorResponse of a batch (the server skips to Sync after it); a FATAL
     /// one ends the connection at once.
-    private func record(_ error: PostgresServerError, into failure: inout PostgresServerError?) throws(PostgresError) {
+    func record(_ error: PostgresServerError, into failure: inout PostgresServerError?) throws(PostgresError) {
         if error.severity == "FATAL" || error.severity == "PANIC" {
             abandon()
             throw .server(error)
@@ -436,13 +331,13 @@ public final class PostgresConnection: @unchecked Sendable {
         if failure == nil { failure = error }
     }
 
-    private func violation(_ context: String, _ message: PostgresBackendMessage) -> PostgresError {
+    func violation(_ context: String, _ message: PostgresBackendMessage) -> PostgresError {
         abandon()
         return .protocolViolation("unexpected \(StartupStateMachine.name(message)) \(context)")
     }
 
     /// COPY would leave the server waiting for data this client never sends: close instead.
-    private func refuseCopy() -> PostgresError {
+    func refuseCopy() -> PostgresError {
         abandon()
         return .invalidArgument("COPY is not supported by this client")
     }
