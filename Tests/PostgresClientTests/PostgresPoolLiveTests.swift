@@ -169,7 +169,7 @@ struct PostgresRestartLiveTests {
         do {
             _ = try bare.query("SELECT 1")
             Issue.record("a query on a connection from before the restart succeeded")
-        } catch let error as PostgresError {
+        } catch {
             #expect(error.isConnectionLost, "\(error)")
         }
         #expect(bare.isClosed)

@@ -46,6 +46,25 @@ def clave_binary() -> str:
     return str(Path(path) / "clave")
 
 
+def wait_for_banner(process, lines: list, *patterns: str, timeout: float = 60):
+    """Reads a `clave serve` start banner into `lines` until each regular expression of
+    `patterns` has matched a line; returns each one's first group (its first match), or None
+    when the process ended or the time ran out first."""
+    found = [None] * len(patterns)
+    deadline = time.time() + timeout
+    while None in found and time.time() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            if process.poll() is not None:
+                break
+            continue
+        lines.append(line)
+        for index, pattern in enumerate(patterns):
+            if found[index] is None and (match := re.search(pattern, line)):
+                found[index] = match.group(1)
+    return None if None in found else found
+
+
 class App:
     """A `clave serve` process on a free loopback port with its own database."""
 
@@ -66,18 +85,10 @@ class App:
         threading.Thread(target=self._drain, daemon=True).start()
 
     def _wait_for_url(self) -> str:
-        deadline = time.time() + 60
         seen = []
-        while time.time() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                if self.process.poll() is not None:
-                    break
-                continue
-            seen.append(line)
-            match = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
-            if match:
-                return match.group(1)
+        found = wait_for_banner(self.process, seen, r"(http://127\.0\.0\.1:\d+)/")
+        if found:
+            return found[0]
         self.stop()
         raise RuntimeError("clave serve did not start:\n" + "".join(seen)
                            + (self.folder / "server.log").read_text())

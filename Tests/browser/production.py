@@ -15,6 +15,7 @@ Used by test_production_proxy.py; other suites (HTTPS served by Clave itself) re
 `SMTPServer`, `trusting_browser` and `Mail`.
 """
 
+import base64
 import email
 import email.policy
 import hashlib
@@ -33,7 +34,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from conftest import App, ROOT, checked, clave_binary
+import pytest
+
+from conftest import App, ROOT, checked, clave_binary, wait_for_banner
 
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 NGINX = next((p for p in ("/usr/sbin/nginx", "/usr/bin/nginx") if os.path.exists(p)), "nginx")
@@ -269,7 +272,6 @@ class ProductionApp:
         run(["openssl", "genrsa", "-out", self.dkim_key, "2048"])
         der = subprocess.run(["openssl", "rsa", "-in", self.dkim_key, "-pubout", "-outform", "DER"],
                              capture_output=True, check=True).stdout
-        import base64
         self.dkim_public = base64.b64encode(der).decode()
 
         public_port = free_port()
@@ -302,17 +304,9 @@ class ProductionApp:
                                                    upstream_tls=upstream_tls)
 
     def _wait_for_port(self) -> int:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                if self.process.poll() is not None:
-                    break
-                continue
-            self.banner.append(line)
-            match = re.search(r"https?://127\.0\.0\.1:(\d+)/", line)
-            if match:
-                return int(match.group(1))
+        found = wait_for_banner(self.process, self.banner, r"https?://127\.0\.0\.1:(\d+)/")
+        if found:
+            return int(found[0])
         raise RuntimeError("clave serve (production) did not start:\n" + "".join(self.banner)
                            + self.log_path.read_text())
 
@@ -371,6 +365,18 @@ class ProductionApp:
         low, high = self.LENGTH
         length = low + stream.uniform(high - low + 1)
         return "".join(self.ALPHABET[stream.uniform(len(self.ALPHABET))] for _ in range(length))
+
+
+def production_fixture(**options):
+    """A module-scoped `prod` fixture: a `ProductionApp(**options)`, stopped with SIGTERM at the
+    module's end, which must exit 0 (`prod = production_fixture(direct_tls=True)`)."""
+    @pytest.fixture(scope="module")
+    def prod():
+        app = ProductionApp(**options)
+        yield app
+        status = app.stop()
+        assert status == 0, f"clave serve exited {status} on SIGTERM:\n{app.server_log()[-3000:]}"
+    return prod
 
 
 class CaptchaStream:

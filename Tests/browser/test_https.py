@@ -16,7 +16,6 @@ import ssl
 import subprocess
 import tempfile
 import threading
-import time
 import urllib.request
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
-from conftest import App, ROOT, clave_binary
+from conftest import App, ROOT, clave_binary, wait_for_banner
 import production  # (not `from`: pytest would try to collect TestPKI as a test class)
 from test_soi import APORTANTE, field, log_in, wait_for_heading
 from waits import wait_for_text, wait_until
@@ -47,20 +46,11 @@ class HTTPSApp(App):
              "--tls-cert", str(chain), "--tls-key", str(key), "--redirect-http", "0"],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=self.log, text=True, env=env,
         )
-        self.base_url = None
-        self.redirect_url = None
-        deadline = time.time() + 60
         seen = []
-        while time.time() < deadline and not self.redirect_url:
-            line = self.process.stdout.readline()
-            if not line and self.process.poll() is not None:
-                break
-            seen.append(line)
-            if match := re.search(r"(https://127\.0\.0\.1:\d+)/", line):
-                self.base_url = self.base_url or match.group(1)
-            if match := re.search(r"Redirección HTTP: (http://127\.0\.0\.1:\d+)/", line):
-                self.redirect_url = match.group(1)
-        if not (self.base_url and self.redirect_url):
+        found = wait_for_banner(self.process, seen, r"(https://127\.0\.0\.1:\d+)/",
+                                r"Redirección HTTP: (http://127\.0\.0\.1:\d+)/")
+        self.base_url, self.redirect_url = found or (None, None)
+        if not found:
             self.stop()
             raise RuntimeError("clave serve did not start over HTTPS:\n" + "".join(seen)
                                + (self.folder / "server.log").read_text())

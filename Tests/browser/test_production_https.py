@@ -11,21 +11,14 @@ import socket
 import ssl
 import warnings
 
-import pytest
-
-from production import ProductionApp, ProxiedClient
+from production import production_fixture, ProxiedClient
 from test_production_proxy import _prod_driver, pbrowser  # noqa: F401 (fixtures, over this module's prod)
 from test_production_proxy import test_cajacopi_journey_over_the_proxy as test_cajacopi_journey_over_https  # noqa: F401
 from test_production_proxy import test_secop_journey_over_the_proxy as test_secop_journey_over_https  # noqa: F401
 from test_production_proxy import test_soi_journey_over_the_proxy as test_soi_journey_over_https  # noqa: F401
 
 
-@pytest.fixture(scope="module")
-def prod():
-    app = ProductionApp(direct_tls=True)
-    yield app
-    status = app.stop()
-    assert status == 0, f"clave serve exited {status} on SIGTERM:\n{app.server_log()[-3000:]}"
+prod = production_fixture(direct_tls=True)
 
 
 def test_production_serves_https_itself(prod):

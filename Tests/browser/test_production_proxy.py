@@ -13,16 +13,11 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
-from production import ProductionApp, ProxiedClient, trusting_browser
+from production import production_fixture, ProxiedClient, trusting_browser
 from waits import wait_for_text, wait_for_url, wait_until
 
 
-@pytest.fixture(scope="module")
-def prod():
-    app = ProductionApp()
-    yield app
-    status = app.stop()
-    assert status == 0, f"clave serve exited {status} on SIGTERM:\n{app.server_log()[-3000:]}"
+prod = production_fixture()
 
 
 @pytest.fixture(scope="module")

@@ -5,20 +5,13 @@ machine. The journeys and the per-client rate limits of test_production_proxy.py
 unchanged; SIGTERM must stop the server with exit status 0.
 """
 
-import pytest
-
-from production import ProductionApp
+from production import production_fixture
 from test_production_proxy import _prod_driver, pbrowser  # noqa: F401 (fixtures, over this module's prod)
 from test_production_proxy import test_rate_limits_count_each_client_behind_the_proxy as test_rate_limits_per_client_over_tls_upstream  # noqa: F401
 from test_production_proxy import test_secop_journey_over_the_proxy as test_secop_journey_over_tls_upstream  # noqa: F401
 
 
-@pytest.fixture(scope="module")
-def prod():
-    app = ProductionApp(upstream_tls=True)
-    yield app
-    status = app.stop()
-    assert status == 0, f"clave serve exited {status} on SIGTERM:\n{app.server_log()[-3000:]}"
+prod = production_fixture(upstream_tls=True)
 
 
 def test_nginx_reaches_clave_over_verified_tls(prod):

@@ -39,9 +39,7 @@ extension PostgresConnection {
             case .error(let error): try record(error, into: &failure)
             case .copyResponse: throw refuseCopy()
             case .readyForQuery(let status):
-                transactionStatus = status
-                if let failure { throw .server(failure) }
-                if let decodingError { throw decodingError }
+                try finishCommand(status, failure: failure, decodingError: decodingError)
                 return results
             default: throw violation("in a simple query", message)
             }

@@ -24,7 +24,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// The server process serving this connection (`pg_backend_pid()`).
     public private(set) var processID: Int32
     /// What the last ReadyForQuery said.
-    public internal(set) var transactionStatus: PostgresTransactionStatus = .idle
+    public private(set) var transactionStatus: PostgresTransactionStatus = .idle
     public private(set) var isClosed = false
     /// Whether the link is TLS.
     public var isTLS: Bool { socket.isTLS }
@@ -212,9 +212,7 @@ public final class PostgresConnection: @unchecked Sendable {
             case .error(let error): try record(error, into: &failure)
             case .copyResponse: throw refuseCopy()
             case .readyForQuery(let status):
-                transactionStatus = status
-                if let failure { throw .server(failure) }
-                if let decodingError { throw decodingError }
+                try finishCommand(status, failure: failure, decodingError: decodingError)
                 return PostgresQueryResult(columns: names, rows: rows, commandTag: tag)
             default: throw violation("while reading rows", message)
             }
@@ -329,6 +327,17 @@ public final class PostgresConnection: @unchecked Sendable {
             throw .server(error)
         }
         if failure == nil { failure = error }
+    }
+
+    /// The end of a command's replies (ReadyForQuery): the transaction status it reports, then
+    /// the server's error or, failing that, the first row that did not decode. Both are thrown
+    /// only here, once the connection is ready again, so a failed command never leaves replies
+    /// unread behind it.
+    func finishCommand(_ status: PostgresTransactionStatus, failure: PostgresServerError?,
+                       decodingError: PostgresError?) throws(PostgresError) {
+        transactionStatus = status
+        if let failure { throw .server(failure) }
+        if let decodingError { throw decodingError }
     }
 
     func violation(_ context: String, _ message: PostgresBackendMessage) -> PostgresError {
