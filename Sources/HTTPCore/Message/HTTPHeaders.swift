@@ -45,6 +45,11 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         fields.contains { HTTPHeaders.sameName($0.name, name) }
     }
 
+    /// Makes room for `count` fields in all, so that adding several grows the list once.
+    public mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     /// Appends a field, keeping any earlier field of the same name.
     public mutating func add(_ name: String, _ value: String) {
         fields.append((name: name, value: value))

@@ -48,6 +48,7 @@ public struct SecurityHeaders: HTTPMiddleware {
     public static func apply(to response: inout HTTPResponse, carriesToken: Bool, hsts: Bool) {
         let isHTML = response.headers["Content-Type"]?.hasPrefix("text/html") == true
         let needsNoStore = isHTML && !response.headers.contains("Cache-Control")
+        response.headers.reserveCapacity(response.headers.count + 7)
         if !response.headers.contains("Content-Security-Policy") {
             response.headers.add("Content-Security-Policy", ContentSecurityPolicy.pages.headerValue)
         }

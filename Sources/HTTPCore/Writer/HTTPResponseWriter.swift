@@ -58,7 +58,7 @@ public enum HTTPResponseWriter {
                 out.append(HTTPSyntax.lf)
             }
         }
-        if isSafeValue(date) { appendField("Date", date, to: &out) }
+        appendFieldIfSafe("Date", date, to: &out)
         if !keepAlive {
             appendField("Connection", "close", to: &out)
         } else if requestVersion == .http1_0 {
@@ -104,7 +104,7 @@ public enum HTTPResponseWriter {
         let fast: Bool? = name.utf8.withContiguousStorageIfAvailable { name in
             value.utf8.withContiguousStorageIfAvailable { value in
                 guard !name.isEmpty, name.allSatisfy(HTTPSyntax.isTokenByte),
-                      value.allSatisfy(HTTPSyntax.isFieldValueByte) else { return false }
+                      HTTPSyntax.areFieldValueBytes(value) else { return false }
                 out.append(contentsOf: name)
                 out.append(HTTPSyntax.colon)
                 out.append(HTTPSyntax.space)
