@@ -70,7 +70,6 @@ public struct StaticFiles: HTTPResponder {
     /// Such a path decodes to itself and normalises to the file's key, so one look-up of the
     /// raw path finds what the full decoding would, without its copies.
     private let direct: [Substring: File]
-    private let cacheControl: String
 
     /// Indexes `folder`. Throws `Failure.notADirectory` when it is missing.
     public init(folder: String, options: Options = Options()) throws {
@@ -78,7 +77,6 @@ public struct StaticFiles: HTTPResponder {
         self.folder = folder
         self.options = options
         let cacheControl = "public, max-age=\(options.maxAge)"
-        self.cacheControl = cacheControl
         var files: [String: File] = [:]
         var direct: [Substring: File] = [:]
         for info in FileSystem.regularFiles(under: folder) {
