@@ -49,6 +49,23 @@ struct DeferredBeginLiveTests {
         #expect(connection.transactionStatus == .idle)
     }
 
+    @Test("a body that catches a statement's error gets the error, not a COMMIT that kept nothing")
+    func caughtErrorIsNotASilentCommit() throws {
+        let pool = try PostgresPool(configuration: live.configuration(), limits: PostgresPoolLimits(maximumAttempts: 1))
+        #expect(throws: PostgresError.self) {
+            try pool.transaction(.write) { connection in
+                try connection.execute("INSERT INTO marks VALUES (20)")
+                _ = try? connection.execute("INSERT INTO marks VALUES (20)")   // a duplicate, caught
+                try? connection.execute("INSERT INTO marks VALUES (21)")       // refused: the transaction is aborted
+            }
+        }
+        let count = try pool.transaction(.read) { connection in
+            try connection.queryOne("SELECT count(*) FROM marks WHERE id IN (20, 21)")?.int64(0)
+        }
+        #expect(count == 0, "nothing committed, and the caller was told")
+        try pool.transaction(.write) { connection in try connection.execute("INSERT INTO marks VALUES (22)") }
+    }
+
     @Test("the pool's transactions: a statement before any Parse, a script, and a commit")
     func poolTransactionsStillCommit() throws {
         let pool = try PostgresPool(configuration: live.configuration())

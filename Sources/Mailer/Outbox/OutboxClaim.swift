@@ -54,7 +54,7 @@ final class OutboxClaim: @unchecked Sendable {
                 condition.unlock()
                 if done { return }
                 do {
-                    try database.write { tx in try renew(in: tx.outbox, now: clock.now()) }
+                    try database.writeLockingRows { tx in try renew(in: tx.outbox, now: clock.now()) }
                 } catch {
                     // The next renewal (or outcome) tries again; the lease covers a few misses.
                     log.warning("outbox lease renewal failed", ["error": "\(error)"])

@@ -176,25 +176,41 @@ public final class OutboxWorker: @unchecked Sendable {
         }
     }
 
-    /// Records one outcome in its own write, renewing in the same write the lease of the
-    /// batch's rows still waiting.
+    /// Records one outcome in its own write, then renews the lease of the batch's rows still
+    /// waiting in another: the outcome must be kept whatever the renewal meets (on PostgreSQL a
+    /// failed statement spoils the whole transaction, so the two cannot share one).
+    ///
+    /// A delivered message whose outcome cannot be written (the database is away) is written
+    /// again, with a growing pause, for as long as the claim's lease would keep others off the
+    /// row: once the database is back the row is marked sent before its lease lapses and no
+    /// other node sends it a second time. After that the row is left to its lease.
     private func record(_ result: DeliveryResult, attempts previous: Int, claim: OutboxClaim) {
         let at = clock.now()
         let attempts = previous + 1
         failures.count(result)
-        do {
-            try database.write { tx in
-                try record(result, attempts: attempts, at: at, in: tx.outbox)
-                // The outcome must be kept even if the renewal fails; the timer renews again.
-                do {
-                    try claim.renew(in: tx.outbox, now: at)
-                } catch {
-                    log.warning("outbox lease renewal failed", ["error": "\(error)"])
-                }
+        let giveUp = Date().addingTimeInterval(configuration.lease)
+        var pause = 0.05
+        while true {
+            do {
+                // Rows by id and claim: READ COMMITTED on PostgreSQL, so other nodes' claims and
+                // outcomes do not make this one fail to serialize.
+                try database.writeLockingRows { tx in try record(result, attempts: attempts, at: at, in: tx.outbox) }
+                break
+            } catch let error as StoreError where error.isTemporary && Date().addingTimeInterval(pause) < giveUp {
+                log.warning("outbox update failed; writing it again", ["id": String(result.id), "error": "\(error)"])
+                Thread.sleep(forTimeInterval: pause)
+                pause = min(pause * 2, 1)
+            } catch {
+                // The row keeps its lease and is claimed again when it ends.
+                log.error("outbox update failed", ["id": String(result.id), "error": "\(error)"])
+                return
             }
+        }
+        do {
+            try database.writeLockingRows { tx in try claim.renew(in: tx.outbox, now: at) }
         } catch {
-            // The row keeps its lease and is claimed again when it ends.
-            log.error("outbox update failed", ["id": String(result.id), "error": "\(error)"])
+            // The timer renews again; the lease covers a few misses.
+            log.warning("outbox lease renewal failed", ["error": "\(error)"])
         }
     }
 

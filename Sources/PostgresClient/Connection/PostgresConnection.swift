@@ -37,6 +37,9 @@ public final class PostgresConnection: @unchecked Sendable {
     var pendingNotifications: [PostgresNotification] = []
     /// Transaction-opening statements not sent yet (``deferBegin(_:)``).
     var deferredBegin: [String] = []
+    /// The last ErrorResponse a command ended with: what failed a transaction even when the
+    /// caller caught the error (the pool reports it instead of committing nothing).
+    public private(set) var lastServerError: PostgresServerError?
 
     private init(configuration: PostgresConfiguration, socket: PostgresSocket) {
         self.configuration = configuration
@@ -346,7 +349,10 @@ public final class PostgresConnection: @unchecked Sendable {
     func finishCommand(_ status: PostgresTransactionStatus, failure: PostgresServerError?,
                        decodingError: PostgresError?) throws(PostgresError) {
         transactionStatus = status
-        if let failure { throw .server(failure) }
+        if let failure {
+            lastServerError = failure
+            throw .server(failure)
+        }
         if let decodingError { throw decodingError }
     }
 

@@ -108,9 +108,19 @@ public final class PostgresPool: @unchecked Sendable {
             if let postgres = error as? PostgresError, postgres.isTransactionRetryable { return .retryable(postgres) }
             throw error
         }
+        if connection.transactionStatus == .failed {
+            // The body caught a statement's error and returned: the server has already thrown
+            // the transaction away, and COMMIT would answer ROLLBACK without an error. Every
+            // write of the body would be lost in silence; report the error instead.
+            _ = try? connection.simpleQuery("ROLLBACK")
+            let error = connection.lastServerError.map(PostgresError.server)
+                ?? .protocolViolation("the transaction failed inside its body")
+            if error.isTransactionRetryable { return .retryable(error) }
+            throw error
+        }
+        let tags: [String]
         do {
-            try connection.simpleQuery("COMMIT")
-            return .committed(result)
+            tags = try connection.simpleQuery("COMMIT").map(\.commandTag)
         } catch {
             if !connection.isClosed && connection.transactionStatus != .idle {
                 _ = try? connection.simpleQuery("ROLLBACK")
@@ -118,6 +128,10 @@ public final class PostgresPool: @unchecked Sendable {
             if error.isTransactionRetryable { return .retryable(error) }
             throw error
         }
+        guard tags.isEmpty || tags == ["COMMIT"] else {
+            throw PostgresError.protocolViolation("COMMIT answered \(tags.joined(separator: ", ")): nothing was committed")
+        }
+        return .committed(result)
     }
 
     private func backoff(_ attempt: Int) {

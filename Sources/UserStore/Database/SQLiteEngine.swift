@@ -25,6 +25,11 @@ final class SQLiteEngine: @unchecked Sendable {
         guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else {
             throw .cannotOpen(path: path, message: "a database file path is required (readers open the same file)")
         }
+        // A server's URL (or its redacted form) taken for a path would make a file named after it.
+        let lowered = path.lowercased()
+        guard !lowered.hasPrefix("postgres:"), !lowered.hasPrefix("postgresql:") else {
+            throw .cannotOpen(path: path, message: "this is a PostgreSQL URL, not a file path: open it as a DatabaseLocation")
+        }
         self.path = path
         self.configuration = configuration
         self.writer = try SQLiteConnection(path: path, readOnly: false, configuration: configuration)

@@ -86,12 +86,12 @@ extension OutboxRepository where Access == WriteAccess {
     /// Extends to `until` the lease of the rows claim `token` still holds (claimed, no outcome
     /// recorded, not claimed since by another process after the lease lapsed), and returns
     /// their ids: a row missing from the answer is no longer ours and must not be sent.
+    /// One statement, so the rows renewed are exactly the rows answered, also under READ
+    /// COMMITTED (``Database/writeLockingRows(_:)``).
     public func renewLease(token: String, until: Date) throws -> Set<Int64> {
-        let held = try connection.query("SELECT id FROM outbox WHERE claim_token = ?1 AND state = 'sending'",
-                                        [token]) { try $0.int64(0) }
-        try connection.execute("UPDATE outbox SET next_attempt_at = ?1 WHERE claim_token = ?2 AND state = 'sending'",
-                               [until, token])
-        return Set(held)
+        Set(try connection.query(
+            "UPDATE outbox SET next_attempt_at = ?1 WHERE claim_token = ?2 AND state = 'sending' RETURNING id",
+            [until, token]) { try $0.int64(0) })
     }
 
     /// After a delivery succeeded, the server is reachable again: rows waiting out a back-off
