@@ -19,6 +19,9 @@
 Nothing here depends on pytest; test_multinode.py makes fixtures of it.
 """
 
+import atexit
+import ctypes
+import json
 import os
 import re
 import shutil
@@ -36,6 +39,15 @@ from production import (NGINX, VENV_PYTHON, CaptchaStream, ProductionApp, SMTPSe
                         wait_for_port)
 
 PG_BINARIES = Path("/usr/lib/postgresql/15/bin")
+_LIBC = ctypes.CDLL(None, use_errno=True)
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    """In a child before exec: SIGKILL it if the test process dies, however it dies (a test
+    run killed with SIGKILL leaves no node or nginx behind). PostgreSQL is stopped by
+    `destroy()` or atexit instead: pg_ctl detaches it."""
+    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 PG_SERVICE_USER = "postgres"
 
 
@@ -136,25 +148,36 @@ class RestartableSMTPServer(SMTPServer):
     started again on the same port and folder: an outage of the mail relay."""
 
     def __init__(self, folder: Path, pki: TestPKI):
-        super().__init__(folder, pki)
-        self.pki = pki
+        # Not SMTPServer.__init__: it cannot name the port, which a restart must keep.
+        self.folder, self.pki, self.port = folder, pki, 0
+        folder.mkdir(parents=True, exist_ok=True)
+        self.start()
 
     def start(self):
-        assert self.process.poll() is not None, "the SMTP server is running"
+        """Starts the server, on the port it had if it ran before (asyncio sets SO_REUSEADDR)."""
+        assert not getattr(self, "process", None) or self.process.poll() is not None, "the SMTP server is running"
         self.log = open(self.folder / "peer.log", "a")
         self.process = subprocess.Popen(
             [str(VENV_PYTHON), str(ROOT / "Tests" / "peers" / "smtp_peer.py"), "--dir", str(self.folder),
              "--cert", str(self.pki.cert), "--key", str(self.pki.key), "--user", self.user,
              "--password", self.password, "--port", str(self.port)],
-            stdout=subprocess.PIPE, stderr=self.log, text=True)
+            stdout=subprocess.PIPE, stderr=self.log, text=True, preexec_fn=_die_with_parent)
         line = self.process.stdout.readline().strip()
-        if line != str(self.port):
-            raise RuntimeError(f"the SMTP peer did not start again on {self.port}: {line!r} "
+        if not line.isdigit() or (self.port and int(line) != self.port):
+            raise RuntimeError(f"the SMTP peer did not start on {self.port or 'a free port'}: {line!r} "
                                + (self.folder / "peer.log").read_text()[-2000:])
+        self.port = int(line)
+
+    def arrivals(self, to: str) -> list:
+        """When each message to `to` was accepted (its file's time), oldest first."""
+        times = []
+        for envelope in self.folder.glob("msg-*.json"):
+            if to.lower() in (r.lower() for r in json.loads(envelope.read_text())["rcpt_tos"]):
+                times.append(envelope.with_suffix(".eml").stat().st_mtime)
+        return sorted(times)
 
     def recipients(self) -> dict:
         """How many messages each recipient received (from the envelopes; cheap for thousands)."""
-        import json
         counts = {}
         for envelope in self.folder.glob("msg-*.json"):
             for to in json.loads(envelope.read_text())["rcpt_tos"]:
@@ -200,6 +223,12 @@ class Cluster:
         self.smtp = None
         self.nginx = None
         self.nodes = []
+        self.destroyed = False
+        # Whatever ends the test run (a failure, Ctrl-C, SIGTERM from a CI timeout), this cluster's
+        # processes go with it.
+        atexit.register(self.destroy)
+        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _exit_on_sigterm)
         try:
             if db == "postgres":
                 self.postgres = PostgresServer(self.pki)
@@ -253,7 +282,8 @@ class Cluster:
         log.flush()
         node.banner = []
         node.process = subprocess.Popen(self.node_arguments(node), cwd=ROOT, stdout=subprocess.PIPE, stderr=log,
-                                        text=True, env=dict(os.environ, CLAVE_LOG_LEVEL=self.log_level))
+                                        text=True, env=dict(os.environ, CLAVE_LOG_LEVEL=self.log_level),
+                                        preexec_fn=_die_with_parent)
         log.close()
 
     def _wait_started(self, node: Node):
@@ -367,7 +397,11 @@ class Cluster:
     # Everything ------------------------------------------------------------------------------
 
     def destroy(self):
-        """Stops everything this cluster started (nginx, nodes, SMTP, PostgreSQL), whatever state it is in."""
+        """Stops everything this cluster started (nginx, nodes, SMTP, PostgreSQL), whatever state it
+        is in; a second call does nothing."""
+        if self.destroyed:
+            return
+        self.destroyed = True
         errors = []
         for step in ([lambda: self.nginx and self.nginx.stop()]
                      + [lambda n=n: self._stop_node(n) for n in self.nodes]
@@ -388,6 +422,11 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 node.process.kill()
                 node.process.wait()
+
+
+def _exit_on_sigterm(signum, frame):
+    """SIGTERM as SystemExit, so fixtures' finalizers and atexit stop the cluster."""
+    raise SystemExit(128 + signum)
 
 
 class LoadBalancer:
@@ -445,7 +484,8 @@ http {{
 }}
 """)
         self.process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"),
-                                         "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                         "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        preexec_fn=_die_with_parent)
         wait_for_port(port, self.process, "nginx", folder / "error.log")
 
     def log_lines(self) -> int:

@@ -8,8 +8,11 @@ nginx doing round-robin with TLS (multinode.py), mail to a real SMTP server with
    response headers, so its requests' nodes are read from nginx's access log (the same
    $upstream_addr, for every request the browser made: pages, form posts, CSS, captcha image).
 2. 1,000 reset requests from 16 clients at once while one node is killed with SIGKILL: every
-   request that got its "sent" page has its email exactly once; a request that got no answer
-   may have its email (its node committed it and died before answering), never two.
+   request that got its "sent" page has its email; a request that got no answer may have its
+   email (its node committed it and died before answering). None twice, but for the one
+   message no SMTP client can save (RFC 1047): the one the killed node's worker had just
+   handed over when it died, before its database recorded it; the test accepts that one only
+   when its first copy arrived at the instant of the kill and the second after the lease.
 3. PostgreSQL stopped (fast shutdown) for a few seconds under load, then started: answers
    during the outage are 503 pages from Clave, never nginx's 502/504, never slower than the
    bound below; afterwards the same processes answer 200 again, none restarted.
@@ -252,7 +255,7 @@ def test_a_node_killed_mid_run_loses_and_duplicates_nothing(cluster):
             done["count"] += 1
             if done["count"] == 300:
                 cluster.kill_node(victim.index)
-                done["killed_after"] = done["count"]
+                done["killed_after"], done["killed_at"] = done["count"], time.time()
         return outcome
 
     started = time.monotonic()
@@ -267,7 +270,8 @@ def test_a_node_killed_mid_run_loses_and_duplicates_nothing(cluster):
     # POST it had sent there), at most one per client in flight.
     assert len(unanswered) <= 16, [(o["status"], o["error"], o["upstream"]) for o in unanswered]
     assert all(o["status"] == 502 or o["error"] for o in unanswered), [(o["status"], o["page"][:200]) for o in unanswered]
-    served = {o["upstream"] for o in answered}
+    # "A, B": nginx found A dead (connection refused) and passed the request on to B.
+    served = {o["upstream"].split(", ")[-1] for o in answered}
     assert victim.address in served and len(served) == 3, served
 
     # The dead node's claimed messages come back when their lease (15 s) ends; a node started
@@ -276,14 +280,26 @@ def test_a_node_killed_mid_run_loses_and_duplicates_nothing(cluster):
     drained = cluster.wait_for_outbox_drained(120)
     assert cluster.outbox_dead() == 0
     counts = emails_per_recipient(cluster, usernames)
+    # RFC 1047's duplicate: the SMTP server accepted a message (its reply to the final dot) and
+    # the node died before its database recorded that; when the lease ends another node sends it
+    # again. A node's worker sends one message at a time, so at most one can be caught so. Any
+    # other second copy fails the test.
     twice = {name: n for name, n in counts.items() if n > 1}
-    assert not twice, f"sent more than once: {twice}"
+    caught = {}
+    for name, n in twice.items():
+        first, second = cluster.smtp.arrivals(f"{name}@example.com")[:2]
+        if n == 2 and abs(first - done["killed_at"]) < 1 and second - done["killed_at"] > 10:
+            caught[name] = (round(first - done["killed_at"], 3), round(second - done["killed_at"], 1))
+    assert len(caught) <= 1 and set(caught) == set(twice), (
+        f"sent more than once: {twice}; arrivals after the kill (s): "
+        f"{ {name: [round(t - done['killed_at'], 3) for t in cluster.smtp.arrivals(name + '@example.com')] for name in twice} }")
     missing = [o["username"] for o in answered if counts[o["username"]] != 1]
     assert not missing, f"answered 'sent' but no email: {missing}"
     print(f"\n1,000 reset requests over 3 nodes in {elapsed:.1f} s ({len(usernames) / elapsed:.0f}/s), node "
           f"{victim.address} killed after 300: {len(answered)} answered 'sent', {len(unanswered)} not "
           f"({sum(counts[o['username']] for o in unanswered)} of those emailed anyway); outbox drained "
-          f"{drained:.1f} s after the run; {sum(counts.values())} emails, none twice")
+          f"{drained:.1f} s after the run; {sum(counts.values())} emails, "
+          + (f"one twice (accepted by SMTP {caught} s after the kill: RFC 1047)" if caught else "none twice"))
 
 
 @pytest.mark.skipif(DATABASE != "postgres", reason="a PostgreSQL outage needs the PostgreSQL store")
