@@ -37,7 +37,7 @@ let package = Package(
         // The PostgreSQL wire protocol (v3) over our own sockets and OpenSSL: codec, state
         // machines, connection, pool (README "PostgreSQL client").
         .target(name: "PostgresClient", dependencies: ["ClaveCrypto", "ClaveLog", "ClaveSocket"]),
-        .target(name: "UserStore", dependencies: ["CSQLite", "ClaveCrypto", "ClaveLog", "ClaveTime"]),
+        .target(name: "UserStore", dependencies: ["CSQLite", "ClaveCrypto", "ClaveLog", "ClaveTime", "PostgresClient"]),
         .target(name: "Mailer", dependencies: ["ClaveCrypto", "ClaveSocket", "UserStore", "ClaveLog", "ClaveTime"]),
         .target(name: "Templates"),
         .target(name: "CaptchaImage"),

@@ -10,6 +10,10 @@ export CLAVE_LOG_LEVEL="${CLAVE_LOG_LEVEL:-warning}"
 swift build --build-tests
 swift test --skip-build
 
+# One store, two engines: the store's, the mailer's and the flows' suites again, every store a
+# fresh database on a real PostgreSQL 15 the run starts (TLS, SCRAM) and stops (TestStore).
+CLAVE_TEST_STORE=postgres swift test --skip-build --filter 'UserStoreTests|MailerTests|RecoveryFlowsTests'
+
 # Every fuzz target's corpus (crash inputs included) replayed through its invariants.
 bin="$(swift build --show-bin-path)"
 for dir in Fuzz/*/; do

@@ -1,5 +1,7 @@
 // Store figures for `make bench`: issue-token-and-enqueue-email transactions per second and
-// token look-ups per second, on a file database in a temporary folder (release build).
+// token look-ups per second, on a file database in a temporary folder (release build), or on
+// the PostgreSQL database STORE_BENCH_DB names (a postgres:// URL; scripts/bench.d/store.sh
+// starts a server for it). The same repositories and transactions on both engines.
 // Usage: bench-store [TRANSACTIONS] [LOOKUPS]
 import ClaveCrypto
 import Foundation
@@ -15,6 +17,14 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 }
 
 func format(_ value: Double) -> String { String(format: "%.0f", value) }
+
+/// Failures counted across threads.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
 
 /// User plus system CPU seconds this process has used: on a shared machine, throughput per CPU
 /// second says more about the code than wall-clock throughput does.
@@ -33,8 +43,11 @@ do {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clave-bench-store-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    let database = try Database(path: folder.appendingPathComponent("bench.sqlite").path)
+    let location = try ProcessInfo.processInfo.environment["STORE_BENCH_DB"].map { try DatabaseLocation($0) }
+        ?? .sqlite(path: folder.appendingPathComponent("bench.sqlite").path)
+    let database = try Database(location: location)
     try database.migrate()
+    let engine = location.isPostgres ? "postgres" : "sqlite"
     let now = Date()
     var userIDs: [Int64] = []
     try database.write { tx in
@@ -49,27 +62,42 @@ do {
     for _ in 0..<transactions { hashes.append(SHA256.hex(try SecureRandom.token())) }
 
     // 1. Issue a token (supersede older ones, insert, enqueue its email): one transaction each.
-    print("store: machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage())")
+    print("store (\(engine)): machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage())")
+    let users = userIDs
+    @Sendable func issue(_ i: Int, _ hash: String) throws {
+        let link = "https://secop.example/secop/cambiar-contrasena?token=" + hash
+        try database.write { tx in try tx.resetTokens.issue(
+            userID: users[i % users.count], purpose: .passwordReset, tokenHash: hash,
+            expiresAt: now.addingTimeInterval(1800), now: now,
+            email: NewOutboxMessage(portal: "secop", sender: "SECOP II <registro@secop.example>",
+                                    recipient: "bench\(i % users.count)@example.com",
+                                    subject: "Restablecer contraseña", textBody: "Abra: \(link)",
+                                    htmlBody: "<p><a href=\"\(link)\">Restablecer</a></p>")) }
+    }
+    let half = transactions / 2
     let cpuBefore = cpuSeconds()
     let issueTime = try seconds {
-        for (i, hash) in hashes.enumerated() {
-            let link = "https://secop.example/secop/cambiar-contrasena?token=" + hash
-            try database.write { tx in try tx.resetTokens.issue(
-                userID: userIDs[i % userIDs.count], purpose: .passwordReset, tokenHash: hash,
-                expiresAt: now.addingTimeInterval(1800), now: now,
-                email: NewOutboxMessage(portal: "secop", sender: "SECOP II <registro@secop.example>",
-                                        recipient: "bench\(i % userIDs.count)@example.com",
-                                        subject: "Restablecer contraseña", textBody: "Abra: \(link)",
-                                        htmlBody: "<p><a href=\"\(link)\">Restablecer</a></p>")) }
+        for (i, hash) in hashes.prefix(half).enumerated() { try issue(i, hash) }
+    }
+    print("store (\(engine)): issue-token+enqueue-email, 1 thread: \(half) transactions in \(String(format: "%.2f", issueTime)) s = \(format(Double(half) / issueTime)) tx/s (\(format(Double(half) / (cpuSeconds() - cpuBefore))) per CPU second of this process)")
+    // A server's request threads issue at once: 8 at a time (a node's pool has 8 connections).
+    let issuers = 8
+    let rest = Array(hashes.dropFirst(half))
+    let failures = Counter()
+    let parallelIssueTime = seconds {
+        DispatchQueue.concurrentPerform(iterations: issuers) { t in
+            for i in stride(from: t, to: rest.count, by: issuers) {
+                do { try issue(i, rest[i]) } catch { failures.add() }
+            }
         }
     }
-    print("store: issue-token+enqueue-email: \(transactions) transactions in \(String(format: "%.2f", issueTime)) s = \(format(Double(transactions) / issueTime)) tx/s (\(format(Double(transactions) / (cpuSeconds() - cpuBefore))) per CPU second)")
+    print("store (\(engine)): issue-token+enqueue-email, \(issuers) threads: \(rest.count) transactions in \(String(format: "%.2f", parallelIssueTime)) s = \(format(Double(rest.count) / parallelIssueTime)) tx/s, \(failures.value) failed")
 
     // 2. Token look-ups (what a GET on the link does), one thread, then one per core.
     let lookupTime = try seconds {
         for i in 0..<lookups { _ = try database.read { tx in try tx.resetTokens.lookup(tokenHash: hashes[i % hashes.count], portal: .secop, purpose: .passwordReset, now: now) } }
     }
-    print("store: token look-ups, 1 thread: \(lookups) in \(String(format: "%.2f", lookupTime)) s = \(format(Double(lookups) / lookupTime)) look-ups/s")
+    print("store (\(engine)): token look-ups, 1 thread: \(lookups) in \(String(format: "%.2f", lookupTime)) s = \(format(Double(lookups) / lookupTime)) look-ups/s")
 
     let threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
     let sharedHashes = hashes
@@ -80,14 +108,14 @@ do {
             }
         }
     }
-    print("store: token look-ups, \(threads) threads: \(lookups) in \(String(format: "%.2f", parallelTime)) s = \(format(Double(lookups) / parallelTime)) look-ups/s")
+    print("store (\(engine)): token look-ups, \(threads) threads: \(lookups) in \(String(format: "%.2f", parallelTime)) s = \(format(Double(lookups) / parallelTime)) look-ups/s")
 
     // 3. Redeem each token once (single-use UPDATE guard), for scale.
     let redeemCount = min(transactions, 10_000)
     let redeemTime = try seconds {
         for hash in hashes.prefix(redeemCount) { _ = try database.write { tx in try tx.resetTokens.redeem(tokenHash: hash, portal: .secop, purpose: .passwordReset, now: now) } }
     }
-    print("store: token redemptions: \(redeemCount) in \(String(format: "%.2f", redeemTime)) s = \(format(Double(redeemCount) / redeemTime)) tx/s")
+    print("store (\(engine)): token redemptions: \(redeemCount) in \(String(format: "%.2f", redeemTime)) s = \(format(Double(redeemCount) / redeemTime)) tx/s")
 
     // 4. Account checks at the default scrypt cost: a known user and an unknown one should cost
     //    the same (PasswordVerifier hashes against a dummy), so the two figures should match.
@@ -105,7 +133,7 @@ do {
         unknownTime += seconds { _ = verifier.check("Clave-Equivocada-2", for: nil, now: now) }
     }
     for (label, time) in [("known user, wrong password", knownTime), ("unknown user", unknownTime)] {
-        print("store: password check (\(label)), scrypt ln=14,r=8,p=5: \(String(format: "%.1f", time / Double(checks) * 1000)) ms each")
+        print("store (\(engine)): password check (\(label)), scrypt ln=14,r=8,p=5: \(String(format: "%.1f", time / Double(checks) * 1000)) ms each")
     }
 } catch {
     FileHandle.standardError.write(Data("bench-store: \(error)\n".utf8))

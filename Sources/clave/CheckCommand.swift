@@ -63,6 +63,9 @@ enum CheckCommand: Command {
     /// Opens nothing for writing: ``Database/inspect(path:migrations:)`` reads the file.
     static func databaseCheck(_ settings: ServeConfiguration) -> CheckResult {
         let path = settings.databasePath
+        if let location = try? DBCommand.location(path), location.isPostgres {
+            return postgresCheck(location)
+        }
         let inspection: DatabaseInspection
         do {
             inspection = try Database.inspect(path: path)
@@ -83,6 +86,29 @@ enum CheckCommand: Command {
         case .present(let version, _):
             return CheckResult(.ok, "database", "\(path) opens for writing, needs migration \(version)→\(target) "
                                + "(serve applies it at start, or run 'clave db migrate')")
+        }
+    }
+
+    /// A PostgreSQL store: connects (TLS and SCRAM as serve would), reads the schema version,
+    /// changes nothing.
+    static func postgresCheck(_ location: DatabaseLocation) -> CheckResult {
+        let target = Database.supportedSchemaVersion
+        do {
+            let database = try Database(location: location)
+            defer { database.close() }
+            let version = try database.read { tx in try tx.migrations.schemaVersion() }
+            if version > target {
+                return CheckResult(.fail, "database", "\(location): schema version \(version) is newer than the \(target) this Clave knows; "
+                                   + "run the Clave release that wrote it")
+            }
+            if version == target {
+                return CheckResult(.ok, "database", "\(location) answers, schema version \(version) (current)")
+            }
+            return CheckResult(.ok, "database", "\(location) answers, needs migration \(version)→\(target) "
+                               + "(serve applies it at start, one node at a time, or run 'clave db migrate')")
+        } catch {
+            return CheckResult(.fail, "database", "\(location): \(error); check the URL, the password, sslrootcert "
+                               + "and that the server accepts this host (pg_hba.conf)")
         }
     }
 

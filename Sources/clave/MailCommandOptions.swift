@@ -65,9 +65,7 @@ struct MailCommandOptions {
 
     /// Opens and migrates the database.
     func openDatabase() throws -> Database {
-        let database = try Database(path: databasePath)
-        try database.migrate()
-        return database
+        try DBCommand.open(databasePath)
     }
 
     func makeTransport(database: Database) throws -> any MailTransport {

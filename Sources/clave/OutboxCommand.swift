@@ -44,8 +44,7 @@ enum OutboxCommand: Command {
         let limit = try arguments.integer("limit", default: 50, in: 1...10_000)
         let json = arguments.flag("json")
         try arguments.finish()
-        let database = try Database(path: databasePath)
-        try database.migrate()
+        let database = try DBCommand.open(databasePath)
         let rows = try database.read { tx in try tx.outbox.list(states: states, limit: limit) }
         if json {
             let objects: [[String: Any]] = rows.map { row in
@@ -82,8 +81,7 @@ enum OutboxCommand: Command {
             throw CLIError("retry needs the message id (see 'clave outbox list --state dead')")
         }
         try arguments.finish()
-        let database = try Database(path: databasePath)
-        try database.migrate()
+        let database = try DBCommand.open(databasePath)
         guard try database.write({ tx in try tx.outbox.retry(id: id, now: Date()) }) else {
             throw CLIError("message \(id) is not dead (only dead messages can be retried)", status: 1)
         }

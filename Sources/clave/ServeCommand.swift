@@ -125,6 +125,8 @@ enum ServeCommand: Command {
         app.install(try makeApp(settings: settings.listening(on: port), database: database, metrics: metrics,
                                 wakeOutbox: { worker.wake() }))
         worker.start()
+        // PostgreSQL: an email enqueued on any node wakes this node's worker too.
+        let outboxListener = OutboxNotifications.listen(database) { worker.wake() }
         let admin = try startAdminListener(settings, database: database, metrics: metrics, logger: logger)
         let redirect = try settings.redirectHTTPPort.map {
             try RedirectToHTTPS.start(host: settings.host, port: $0, publicURL: settings.listening(on: port).publicURL, logger: logger)
@@ -134,7 +136,7 @@ enum ServeCommand: Command {
         housekeeping.start()
         let shownHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
         // The URL line first: scripts and tests read it to find the port.
-        var banner = "Clave escuchando en \(tlsContext == nil ? "http" : "https")://\(shownHost):\(port)/ (modo \(settings.mode.rawValue))\nCorreo: \(route.summary)\n"
+        var banner = "Clave escuchando en \(tlsContext == nil ? "http" : "https")://\(shownHost):\(port)/ (modo \(settings.mode.rawValue))\nCorreo: \(route.summary)\nBase de datos: \(database.location)\n"
         if let tlsContext {
             let certificate = tlsContext.summary
             banner += "HTTPS: \(certificate.subject), vence en \(certificate.daysLeft) días\n"
@@ -156,6 +158,7 @@ enum ServeCommand: Command {
         redirect?.shutdown()
         redirect?.wait()
         housekeeping.stop()
+        outboxListener?.stop()
         // Requests have finished: send what they enqueued before exiting.
         if !worker.stop(drainWithin: 10) { logger.warning("outbox not drained at shutdown; it resumes at next start") }
         withExtendedLifetime(signals) {}

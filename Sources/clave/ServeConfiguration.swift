@@ -86,7 +86,8 @@ struct ServeConfiguration: Equatable {
             self.senders = senders
             mailDomain = text
         }
-        guard !databasePath.isEmpty else { throw CLIError("--db must name a file") }
+        guard !databasePath.isEmpty else { throw CLIError("--db must name a file or a postgres:// URL") }
+        _ = try DBCommand.location(databasePath)
         (tls, redirectHTTPPort) = try Self.tlsOptions(&arguments)
         smtpURL = try MailCommandOptions.smtpURL(&arguments)
         ehloName = arguments.option("ehlo-name") ?? ehloName
@@ -123,6 +124,7 @@ struct ServeConfiguration: Equatable {
     /// `--db`'s folder exists (SQLite creates the file, not its folder); `clave serve` checks
     /// it before opening, `clave check` as part of its database check.
     func checkDatabaseFolder() throws {
+        guard case .sqlite = try DBCommand.location(databasePath) else { return }
         let folder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {

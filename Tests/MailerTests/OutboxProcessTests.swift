@@ -27,7 +27,7 @@ struct OutboxProcessTests {
         try peer.queueFaults(Array(repeating: "slow", count: 6))
         try fixture.enqueue(6, at: Date())
         let url = "smtp+plain://127.0.0.1:\(peer.port)"
-        let dbPath = fixture.folder.path("clave.sqlite")
+        let dbPath = fixture.location
         let worker = try launch(["outbox", "run", "--db", dbPath, "--smtp-url", url, "--lease", "2", "--batch", "6"])
         // The first message arrives after its slow DATA; the second is then in flight.
         #expect(peer.waitForMessages(1, timeout: 30).count >= 1)
@@ -58,7 +58,7 @@ struct OutboxProcessTests {
         let count = 20
         try fixture.enqueue(count, at: Date())
         let url = "smtp+plain://127.0.0.1:\(peer.port)"
-        let dbPath = fixture.folder.path("clave.sqlite")
+        let dbPath = fixture.location
         // The default lease and one batch for every message: what production runs.
         let first = try launch(["outbox", "run", "--db", dbPath, "--smtp-url", url, "--batch", String(count)])
         #expect(peer.waitForMessages(8, timeout: 30).count >= 8)
@@ -94,7 +94,7 @@ struct OutboxProcessTests {
     func drainsOnSIGTERM() throws {
         let fixture = try OutboxFixture()
         let peer = try SMTPPeer(SMTPPeer.Options())
-        let dbPath = fixture.folder.path("clave.sqlite")
+        let dbPath = fixture.location
         try fixture.database.migrate()
         let worker = try launch(["outbox", "run", "--db", dbPath, "--smtp-url", "smtp+plain://127.0.0.1:\(peer.port)"])
         // Let it reach its idle wait (5 s), then enqueue from "another process" and stop it at once.
@@ -112,7 +112,7 @@ struct OutboxProcessTests {
         let fixture = try OutboxFixture()
         let id = try #require(try fixture.enqueue(1, at: Date()).first)
         try fixture.database.write { tx in try tx.outbox.markDead(id: id, reason: "RCPT: 550 5.1.1 unknown", at: Date()) }
-        let dbPath = fixture.folder.path("clave.sqlite")
+        let dbPath = fixture.location
 
         let (status, output) = try capture(["outbox", "list", "--state", "dead", "--json", "--db", dbPath])
         #expect(status == 0)

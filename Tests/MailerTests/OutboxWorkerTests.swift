@@ -5,14 +5,17 @@ import UserStore
 import ClaveTime
 @testable import Mailer
 
-/// A real SQLite file in a temporary folder, migrated.
+/// A real SQLite file in a temporary folder (or a PostgreSQL database: ``TestStore``), migrated.
 struct OutboxFixture {
     let folder: TemporaryDirectory
+    /// What `--db` takes for it, for `clave outbox` child processes.
+    let location: String
     let database: Database
 
     init() throws {
         folder = try TemporaryDirectory(prefix: "clave-outbox")
-        database = try Database(path: folder.path("clave.sqlite"))
+        location = try TestStore.newLocation(in: folder)
+        database = try Database(location: DatabaseLocation(location))
         try database.migrate()
     }
 
@@ -59,7 +62,8 @@ struct OutboxWorkerTests {
         #expect(worker.deliverBatch() == 0)
     }
 
-    @Test("once delivered, no reset link survives anywhere on disk: not in the file, its -wal or its -shm")
+    @Test("once delivered, no reset link survives anywhere on disk: not in the file, its -wal or its -shm",
+          .enabled(if: TestStore.isSQLite))
     func noSecretSurvivesDeliveryOnDisk() throws {
         let fixture = try OutboxFixture()
         let peer = try SMTPPeer(SMTPPeer.Options())

@@ -74,7 +74,7 @@ struct AnonymousCSRFTests {
         let cookie = try #require(browser.cookies[FormCookie.name])
 
         // A "restart": a new Database and AppContext over the same file.
-        let restarted = try FlashRestartTests.app(over: try Database(path: harness.database.path), like: harness)
+        let restarted = try FlashRestartTests.app(over: try harness.database.reopened(), like: harness)
         let after = WebClient(transport: restarted.transport, host: "127.0.0.1")
         after.setCookie(FormCookie.name, cookie)
         let sent = try after.submit(page, to: Self.forgot, ["usuario": Demo.secopUser])

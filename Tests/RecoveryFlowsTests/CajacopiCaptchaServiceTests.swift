@@ -16,7 +16,7 @@ struct CajacopiCaptchaServiceTests {
 
     static func database() throws -> (TemporaryDirectory, Database) {
         let directory = try TemporaryDirectory(prefix: "captcha")
-        let database = try Database(path: directory.path("clave.sqlite"))
+        let database = try TestStore.open(in: directory)
         _ = try database.migrate()
         return (directory, database)
     }

@@ -38,7 +38,7 @@ final class CajacopiHarness: @unchecked Sendable {
     init(development: Bool = true, smtpPort: Int? = nil, transport: TestTransport = .inProcess,
          configure: (inout AppConfiguration) -> Void = { _ in }) throws {
         directory = try TemporaryDirectory(prefix: "cajacopi")
-        database = try Database(path: directory.path("clave.sqlite"))
+        database = try TestStore.open(in: directory)
         _ = try database.migrate()
         var configuration = AppConfiguration(
             mode: development ? .development : .production, publicURL: try #require(URL(string: Self.publicURL)),

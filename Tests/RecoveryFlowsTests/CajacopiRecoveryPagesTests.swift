@@ -16,7 +16,7 @@ import UserStore
 
     init() throws {
         directory = try TemporaryDirectory(prefix: "cajacopi-pages")
-        database = try Database(path: directory.path("clave.sqlite"))
+        database = try TestStore.open(in: directory)
         try database.migrate()
         let templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"))
         pages = CajacopiRecoveryPages(recovery: CajacopiRecovery(

@@ -20,7 +20,7 @@ import UserStore
 
     init() throws {
         directory = try TemporaryDirectory(prefix: "cajacopi-steps")
-        database = try Database(path: directory.path("clave.sqlite"))
+        database = try TestStore.open(in: directory)
         try database.migrate()
         let templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"),
                                         options: TemplateOptions(strict: true))

@@ -93,7 +93,9 @@ struct CookielessVisitTests {
 }
 
 /// A connection of its own on the app's file, which the app never uses: its `PRAGMA
-/// data_version` changes when any other connection commits, and its reads list every row.
+/// data_version` changes when any other connection commits, and its reads list every row. On
+/// PostgreSQL the rows alone are compared (with the sequences' positions, which a rolled-back
+/// insert moves too).
 struct DatabaseObserver {
     struct Snapshot: Equatable {
         /// Every row of every table, as text, by table.
@@ -104,12 +106,13 @@ struct DatabaseObserver {
 
     let database: Database
 
-    init(_ watched: Database) throws { database = try Database(path: watched.path) }
+    init(_ watched: Database) throws { database = try watched.reopened() }
 
     func snapshot() throws -> Snapshot {
         // The writer connection of this Database is the observer's own: one connection, so
         // its data_version compares across calls.
-        try database.write { tx in
+        if database.dialect == .postgres { return try postgresSnapshot() }
+        return try database.write { tx in
             let tables = try tx.connection.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") { try $0.string(0) }
             var rows: [String: [String]] = [:]
             for table in tables {
@@ -117,6 +120,21 @@ struct DatabaseObserver {
             }
             let version = try tx.connection.queryOne("PRAGMA data_version") { try $0.int(0) } ?? -1
             return Snapshot(rows: rows, dataVersion: version)
+        }
+    }
+
+    private func postgresSnapshot() throws -> Snapshot {
+        try database.read { tx in
+            let tables = try tx.connection.query(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name") { try $0.string(0) }
+            var rows: [String: [String]] = [:]
+            for table in tables {
+                rows[table] = try tx.connection.query("SELECT * FROM \"\(table)\" ORDER BY 1") { "\($0.values)" }
+            }
+            let sequences = try tx.connection.query(
+                "SELECT sequencename || ':' || COALESCE(last_value, 0) FROM pg_sequences ORDER BY 1") { try $0.string(0) }
+            rows["(sequences)"] = sequences
+            return Snapshot(rows: rows, dataVersion: 0)
         }
     }
 }

@@ -18,7 +18,7 @@ import UserStore
         #expect(try browser.get("/secop/ingreso").text.contains("Ingrese para continuar."), "the same process reads it")
 
         // A "restart": a new Database and AppContext over the same file.
-        let restarted = try Self.app(over: try Database(path: harness.database.path), like: harness)
+        let restarted = try Self.app(over: try harness.database.reopened(), like: harness)
         let after = WebClient(transport: restarted.transport, host: "127.0.0.1")
         after.setCookie(FlashNotice.cookieName, cookie)
         #expect(try after.get("/secop/ingreso").text.contains("Ingrese para continuar."), "the restarted process reads it")

@@ -56,7 +56,7 @@ import TestSupport
         #expect(first != two.context.rateLimiter.identifierKey(route: "secop.login", identifier: Demo.secopUser))
         #expect(first == (try Self.expectedKey(one.database, route: "secop.login", identifier: Demo.secopUser)))
         #expect(first == one.context.rateLimiter.identifierKey(route: "secop.login", identifier: " DEMO.secop "), "one normal form")
-        let restarted = try RateLimiter(database: try Database(path: one.database.path), policy: RateLimitPolicy(), clock: one.clock)
+        let restarted = try RateLimiter(database: try one.database.reopened(), policy: RateLimitPolicy(), clock: one.clock)
         #expect(restarted.identifierKey(route: "secop.login", identifier: Demo.secopUser) == first)
     }
 }

@@ -16,7 +16,7 @@ import UserStore
     @Test func readyUntilTheOldestMessageWaitsPastTheLimitThenSaysWhy() throws {
         // A database of its own: no outbox worker delivers behind the test's back.
         let directory = try TemporaryDirectory(prefix: "readiness")
-        let database = try Database(path: directory.path("listo.sqlite"))
+        let database = try TestStore.open(in: directory)
         try database.migrate()
         let readiness = Readiness(database: database, mailStallLimit: 600, warnings: ["mail is sent without DKIM (--no-dkim)"])
         let start = Date(timeIntervalSince1970: 1_800_000_000)

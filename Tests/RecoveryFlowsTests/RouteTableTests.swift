@@ -15,7 +15,7 @@ import UserStore
 
     init() throws {
         directory = try TemporaryDirectory(prefix: "clave-routes")
-        let database = try Database(path: directory.path("clave.sqlite"))
+        let database = try TestStore.open(in: directory)
         try database.migrate()
         context = try AppContext(configuration: try Self.configuration(.development, "http://clave.test"), database: database,
                                  clock: ManualClock(followsRealTime: true))

@@ -19,7 +19,7 @@ final class SECOPFixture: Sendable {
 
     init() throws {
         directory = try TemporaryDirectory(prefix: "clave-secop")
-        database = try Database(path: directory.path("clave.sqlite"))
+        database = try TestStore.open(in: directory)
         _ = try database.migrate()
         let templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"),
                                         options: TemplateOptions(strict: true))

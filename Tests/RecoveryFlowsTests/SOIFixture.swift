@@ -26,7 +26,7 @@ final class SOIFixture: Sendable {
     init(configuration: SOIRecoveryConfiguration = SOIRecoveryConfiguration(publicURL: SOIFixture.publicURL),
          limits: RateLimitPolicy = RateLimitPolicy()) throws {
         directory = try TemporaryDirectory(prefix: "clave-soi")
-        database = try Database(path: directory.path("clave.sqlite"))
+        database = try TestStore.open(in: directory)
         _ = try database.migrate()
         let templates = try TemplateSet(directory: PackagePaths.resources.appendingPathComponent("templates"),
                                         options: TemplateOptions(strict: true))

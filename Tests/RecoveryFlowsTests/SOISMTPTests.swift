@@ -23,7 +23,7 @@ struct SOISMTPTests {
 
         init(smtpPort: Int) throws {
             directory = try TemporaryDirectory(prefix: "clave-soi-smtp")
-            database = try Database(path: directory.path("clave.sqlite"))
+            database = try TestStore.open(in: directory)
             try database.migrate()
             let clock = ClaveTime.ManualClock(followsRealTime: true)
             var quiet = Logger(label: "smtp-test")

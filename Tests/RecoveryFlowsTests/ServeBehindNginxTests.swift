@@ -12,12 +12,15 @@ import UserStore
 @Suite("clave serve behind nginx", .enabled(if: NginxPeer.shouldRun), .serialized)
 struct ServeBehindNginxTests {
     let folder: TemporaryDirectory
+    /// The store `--db` names (``TestStore``).
+    let location: String
     let server: ServeProcess
     let nginx: NginxPeer
 
     init() throws {
         folder = try TemporaryDirectory(prefix: "serve-nginx")
-        server = try ServeProcess(["--port", "0", "--db", folder.path("clave.sqlite"), "--resources", PackagePaths.resources.path,
+        location = try TestStore.newLocation(in: folder)
+        server = try ServeProcess(["--port", "0", "--db", location, "--resources", PackagePaths.resources.path,
                                    "--trusted-proxy", "127.0.0.1"], environment: ["CLAVE_LOG_LEVEL": "info"])
         nginx = try NginxPeer(upstreamPort: server.port)
     }
@@ -28,7 +31,7 @@ struct ServeBehindNginxTests {
     }
 
     func auditClients(_ event: String) throws -> [String] {
-        let database = try Database(path: folder.path("clave.sqlite"))
+        let database = try Database(location: DatabaseLocation(location))
         return try database.read { tx in try tx.auditLog.recent(event: event, limit: 100) }.compactMap(\.clientAddress)
     }
 

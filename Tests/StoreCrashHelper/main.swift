@@ -1,7 +1,7 @@
 // A child process for the crash test: opens the database, begins a write transaction, writes a
 // few megabytes of marker rows (more than the page cache, so pages spill to the WAL file),
 // changes a user, prints "ready", and sleeps inside the transaction until the test SIGKILLs it.
-// Usage: store-crash-helper DB_PATH MARKER
+// Usage: store-crash-helper DB_PATH_OR_URL MARKER
 import Foundation
 // RawSQL: the one statement below that no repository offers (every user's email at once).
 @_spi(RawSQL) import UserStore
@@ -12,7 +12,7 @@ guard arguments.count == 3 else {
     exit(2)
 }
 do {
-    let database = try Database(path: arguments[1])
+    let database = try Database(location: DatabaseLocation(arguments[1]))
     try database.migrate()
     try database.write { tx in
         for i in 0..<4_000 {

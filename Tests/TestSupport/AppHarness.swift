@@ -61,7 +61,7 @@ public final class AppHarness: @unchecked Sendable {
     public init(transport: TestTransport = .inProcess, seedDemo: Bool = true,
                 configure: (inout AppConfiguration) -> Void = { _ in }) throws {
         directory = try TemporaryDirectory(prefix: "clave-app")
-        database = try Database(path: directory.path("clave.sqlite"))
+        database = try TestStore.open(in: directory)
         try database.migrate()
         let clock = ManualClock(followsRealTime: true)
         self.clock = clock

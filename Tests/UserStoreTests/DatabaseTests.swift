@@ -5,7 +5,7 @@ import TestSupport
 @testable import UserStore
 
 @Suite struct DatabaseTests {
-    @Test func opensInWALWithForeignKeysAndNormalSync() throws {
+    @Test(.enabled(if: TestStore.isSQLite)) func opensInWALWithForeignKeysAndNormalSync() throws {
         let store = try StoreFixture()
         let pragmas = try store.database.write { c in
             (try c.queryOne("PRAGMA journal_mode") { try $0.string(0) },
@@ -45,8 +45,9 @@ import TestSupport
     @Test func nestingIsATypeErrorNotARuntimeCheck() throws {
         let store = try StoreFixture()
         func fields(_ value: Any) -> [String] { Mirror(reflecting: value).children.map { "\(type(of: $0.value))" } }
+        let connection = TestStore.isSQLite ? "SQLiteConnection" : "PostgresStoreConnection"
         try store.database.write { tx in
-            #expect(fields(tx) == ["SQLiteConnection"])
+            #expect(fields(tx) == [connection])
             let repositories: [Any] = [tx.users, tx.sessions, tx.resetTokens, tx.captchas, tx.outbox, tx.auditLog,
                                        tx.mailbox, tx.rateLimits, tx.migrations]
             for repository in repositories {
@@ -54,7 +55,7 @@ import TestSupport
             }
         }
         try store.database.read { tx in
-            #expect(fields(tx) == ["SQLiteConnection"])
+            #expect(fields(tx) == [connection])
             #expect(fields(tx.users) == ["Transaction<ReadAccess>"])
         }
     }
@@ -148,7 +149,7 @@ import TestSupport
         #expect(seen == 1)
     }
 
-    @Test func busyFromAnotherConnectionIsTypedAfterTheTimeout() throws {
+    @Test(.enabled(if: TestStore.isSQLite)) func busyFromAnotherConnectionIsTypedAfterTheTimeout() throws {
         let store = try StoreFixture()
         // A second Database on the same file stands in for another process (the CLI).
         let other = try Database(path: store.path, configuration: .init(busyTimeoutMilliseconds: 50))

@@ -107,7 +107,7 @@ import TestSupport
                 VALUES ('secop', 's@x.co', 'r@x.co', 'asunto', 't', 'h', 'sending', 0, 300, 0)
                 """)
         }
-        #expect(try database.migrate() == [10])
+        #expect(try database.migrate() == Schema.migrations.map(\.version).filter { $0 >= 10 }, "10 and any later step")
         #expect(try database.write { tx in try tx.outbox.claimDue(now: Date(timeIntervalSince1970: 299), limit: 5, lease: 15) }.isEmpty)
         let claimed = try database.write { tx in
             try tx.outbox.claimDue(now: Date(timeIntervalSince1970: 300), limit: 5, lease: 15, token: "t1")

@@ -111,7 +111,7 @@ import Testing
 
     @Test func concurrentWorkersNeverClaimTheSameRow() throws {
         let store = try StoreFixture()
-        let other = try Database(path: store.path)   // a second process, as far as SQLite knows
+        let other = try store.database.reopened()   // a second process, as far as SQLite knows
         for n in 0..<50 { _ = try store.database.write { tx in try tx.outbox.enqueue(message(n), now: now) } }
         let workers = [store.database, other]
         let claimed = ClaimLog()

@@ -210,7 +210,7 @@ import Testing
         // UPDATE guard, not our in-process lock, keep redemption single-use.
         let store = try StoreFixture()
         let user = try Self.makeUser(store)
-        let other = try Database(path: store.path)
+        let other = try store.database.reopened()
         let a = store.database, b = other
         for i in 0..<30 {
             try a.write { tx in

@@ -9,7 +9,7 @@ import TestSupport
 @Suite struct ServerKeyRepositoryTests {
     let now = StoreFixture.now
 
-    @Test func migrationSixCreatesTheServerKeysTable() throws {
+    @Test(.enabled(if: TestStore.isSQLite)) func migrationSixCreatesTheServerKeysTable() throws {
         #expect(Schema.migrations.contains { $0.version == 6 && $0.name == "server keys" })
         let store = try StoreFixture()
         let columns = try store.database.read { tx in try tx.query("SELECT name FROM pragma_table_info('server_keys')") { try $0.string(0) } }
@@ -27,7 +27,7 @@ import TestSupport
         let created = try store.database.read { tx in try tx.queryOne("SELECT created_at FROM server_keys WHERE name = 'flash'") { try $0.date(0) } }
         #expect(created == now, "dated by the first use, never rewritten")
         // A restart: a new Database over the same file reads the same key.
-        let reopened = try Database(path: store.path)
+        let reopened = try store.database.reopened()
         #expect(try reopened.write { tx in try tx.serverKeys.key(named: "flash", now: now) } == first)
     }
 
@@ -44,7 +44,7 @@ import TestSupport
     /// new file end up with one key: the insert happens inside the write lock.
     @Test func concurrentFirstUsesFromTwoDatabasesAgreeOnOneKey() throws {
         let store = try StoreFixture()
-        let other = try Database(path: store.path)
+        let other = try store.database.reopened()
         let databases = [store.database, other]
         let keys = KeyLog()
         DispatchQueue.concurrentPerform(iterations: 16) { index in
@@ -57,7 +57,7 @@ import TestSupport
         #expect(try store.database.read { tx in try tx.queryOne("SELECT COUNT(*) FROM server_keys") { try $0.int(0) } } == 1)
     }
 
-    @Test func aStoredKeyOfTheWrongLengthIsRefusedNotUsed() throws {
+    @Test(.enabled(if: TestStore.isSQLite)) func aStoredKeyOfTheWrongLengthIsRefusedNotUsed() throws {
         let store = try StoreFixture()
         // The CHECK constraint keeps a short key out of the table...
         #expect(throws: StoreError.self) {

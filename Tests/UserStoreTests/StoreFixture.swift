@@ -2,15 +2,19 @@ import Foundation
 import TestSupport
 @testable import UserStore
 
-/// A migrated database in a fresh temporary folder, one per test.
+/// A migrated database in a fresh temporary folder (or a fresh PostgreSQL database, with
+/// `CLAVE_TEST_STORE=postgres`: ``TestStore``), one per test.
 final class StoreFixture: @unchecked Sendable {
     let directory: TemporaryDirectory
     let database: Database
     var path: String { database.path }
+    /// What `--db` takes to reach this store from a child process (``TestStore/newLocation(in:name:)``).
+    let locationArgument: String
 
     init(configuration: DatabaseConfiguration = .default) throws {
         directory = try TemporaryDirectory(prefix: "clave-store")
-        database = try Database(path: directory.path("clave.sqlite"), configuration: configuration)
+        locationArgument = try TestStore.newLocation(in: directory)
+        database = try Database(location: DatabaseLocation(locationArgument), configuration: configuration)
         try database.migrate()
     }
 

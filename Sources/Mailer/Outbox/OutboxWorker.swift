@@ -109,7 +109,8 @@ public final class OutboxWorker: @unchecked Sendable {
         let token = UUID().uuidString
         let rows: [OutboxMessage]
         do {
-            rows = try database.write { tx in
+            // Locking rows: on PostgreSQL the nodes' workers skip each other's claims.
+            rows = try database.writeLockingRows { tx in
                 try tx.outbox.claimDue(now: started, limit: configuration.batchSize, lease: configuration.lease, token: token)
             }
         } catch {

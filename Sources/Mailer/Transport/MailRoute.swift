@@ -38,7 +38,7 @@ public enum MailRoute: Sendable, Equatable {
     public var summary: String {
         switch self {
         case .smtp(let configuration): configuration.url.description
-        case .developmentMailbox: "development mailbox (SQLite, shown at /_correo)"
+        case .developmentMailbox: "development mailbox (in the database, shown at /_correo)"
         }
     }
 }

@@ -25,7 +25,7 @@ public struct AuditLogRepository<Access: TransactionAccess> {
     public func recent(userID: Int64? = nil, event: String? = nil, limit: Int = 100) throws -> [AuditEntry] {
         try connection.query("""
             SELECT id, at, portal, user_id, event, client_address, detail FROM audit_log
-            WHERE (?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR event = ?2)
+            WHERE (CAST(?1 AS BIGINT) IS NULL OR user_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR event = ?2)
             ORDER BY id DESC LIMIT ?3
             """, [userID, event, max(0, limit)], AuditEntry.init(row:))
     }

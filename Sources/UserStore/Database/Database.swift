@@ -2,8 +2,9 @@ import CSQLite
 import ClaveLog
 import Foundation
 
-/// The SQLite file behind every repository: one writer connection behind a lock, and a small
-/// pool of reader connections that run in parallel with it.
+/// The store behind every repository: a SQLite file (``SQLiteEngine``: one writer, pooled
+/// readers) or a PostgreSQL server shared by several nodes (``PostgresEngine``: a pool,
+/// serializable writes run again on conflicts). The repositories run unchanged on both.
 ///
 /// There is one way to run a unit of work: `read { tx in ... }` or `write { tx in ... }`. The
 /// body gets a ``Transaction`` and takes the repositories from it (`tx.users`, `tx.outbox`,
@@ -21,10 +22,9 @@ import Foundation
 /// cannot forget half of them: `tx.resetTokens.issue(...)` writes the token and enqueues its
 /// email through `tx.outbox` in the same transaction.
 ///
-/// WAL mode is what makes this split safe: readers see the last committed state while the
-/// writer works, and writes are serialized in-process by the lock (and across processes by
-/// SQLite's own lock plus the busy timeout), so no write ever fails with SQLITE_BUSY because a
-/// sibling thread held the lock.
+/// On PostgreSQL a write body may run more than once (a serialization failure with another
+/// node's transaction runs it again), so it must do nothing outside the database that cannot
+/// be repeated: repositories, hashing, building values, as every body does now.
 ///
 /// ```swift
 /// let database = try Database(path: "var/clave.sqlite")
@@ -39,126 +39,131 @@ import Foundation
 /// }
 /// ```
 public final class Database: @unchecked Sendable {
-    /// The file's path.
-    public let path: String
-    /// How connections were opened.
+    /// Where the store is (the file, or the server).
+    public let location: DatabaseLocation
+    /// The file's path, or the server's URL without its password.
+    public var path: String { location.description }
+    /// How SQLite connections were opened (ignored for PostgreSQL).
     public let configuration: DatabaseConfiguration
 
-    private let writer: SQLiteConnection
-    private let writeLock = NSLock()
+    enum Engine {
+        case sqlite(SQLiteEngine)
+        case postgres(PostgresEngine)
+    }
 
-    private let readersCondition = NSCondition()
-    private var idleReaders: [SQLiteConnection] = []
-    private var openReaders = 0
+    let engine: Engine
+    private let postgresLimits: PostgresStoreLimits
 
     let log = Logger(label: "store")
 
-    /// Opens (creating if needed) the file at `path` in WAL mode with foreign keys on, the
-    /// busy timeout and `synchronous=NORMAL`. Does not migrate: call `migrate()`.
-    public init(path: String, configuration: DatabaseConfiguration = .default) throws(StoreError) {
-        // Readers open the path again: an in-memory or temporary database would give each
-        // connection its own empty database, so only real files are accepted.
-        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else {
-            throw .cannotOpen(path: path, message: "a database file path is required (readers open the same file)")
-        }
-        self.path = path
-        self.configuration = configuration
-        self.writer = try SQLiteConnection(path: path, readOnly: false, configuration: configuration)
+    /// Opens (creating if needed) the SQLite file at `path` in WAL mode with foreign keys on,
+    /// the busy timeout and `synchronous=NORMAL`. Does not migrate: call `migrate()`.
+    public convenience init(path: String, configuration: DatabaseConfiguration = .default) throws(StoreError) {
+        try self.init(location: .sqlite(path: path), configuration: configuration)
     }
 
-    /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer connection: commits when it
-    /// returns, rolls back when it throws (and rethrows). IMMEDIATE takes the write lock up front,
-    /// so a transaction never fails half-way with SQLITE_BUSY on its first write.
+    /// Opens the store at `location`. For SQLite the file is opened now; for PostgreSQL the pool
+    /// connects on first use (``checkConnection()`` connects at once). Does not migrate.
+    public init(location: DatabaseLocation, configuration: DatabaseConfiguration = .default,
+                postgres: PostgresStoreLimits = .default) throws(StoreError) {
+        self.location = location
+        self.configuration = configuration
+        self.postgresLimits = postgres
+        switch location {
+        case .sqlite(let path):
+            engine = .sqlite(try SQLiteEngine(path: path, configuration: configuration))
+        case .postgres(let server):
+            engine = .postgres(try PostgresEngine(configuration: server, limits: postgres.pool,
+                                                  statementTimeout: postgres.statementTimeout))
+        }
+    }
+
+    /// The same store opened again, as a second process would (its own connections).
+    public func reopened() throws(StoreError) -> Database {
+        try Database(location: location, configuration: configuration, postgres: postgresLimits)
+    }
+
+    /// The engine's SQL dialect.
+    public var dialect: SQLDialect {
+        switch engine {
+        case .sqlite: .sqlite
+        case .postgres: .postgres
+        }
+    }
+
+    /// Runs `body` in a write transaction: commits when it returns, rolls back when it throws
+    /// (and rethrows). SQLite: `BEGIN IMMEDIATE` on the writer, which takes the write lock up
+    /// front. PostgreSQL: SERIALIZABLE, the body run again on a serialization failure.
     @discardableResult
     public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
-        writeLock.lock()
-        defer { writeLock.unlock() }
-        try writer.execute("BEGIN IMMEDIATE")
-        do {
-            let result = try body(Transaction(connection: writer))
-            try writer.execute("COMMIT")
-            return result
-        } catch {
-            // If COMMIT itself failed the transaction may still be open; ROLLBACK then cleans
-            // up, and a "no transaction is active" error is harmless.
-            _ = try? writer.execute("ROLLBACK")
-            throw error
+        switch engine {
+        case .sqlite(let sqlite): try sqlite.write { try body(Transaction(connection: $0)) }
+        case .postgres(let postgres): try postgres.write { try body(Transaction(connection: $0)) }
         }
     }
 
-    /// Runs `body` in a read transaction on a pooled reader connection, in parallel with other
-    /// readers and with the writer. The body sees one consistent snapshot (the last commit, not
-    /// an enclosing `write`'s uncommitted rows). Only reading methods exist on its repositories.
+    /// A write whose body locks the rows it changes (`FOR UPDATE SKIP LOCKED` on PostgreSQL,
+    /// where it runs READ COMMITTED, so that nodes claiming from one queue skip each other's
+    /// rows instead of failing to serialize); the same as ``write(_:)`` on SQLite.
+    @discardableResult
+    public func writeLockingRows<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        switch engine {
+        case .sqlite(let sqlite): try sqlite.write { try body(Transaction(connection: $0)) }
+        case .postgres(let postgres): try postgres.write(.readCommitted) { try body(Transaction(connection: $0)) }
+        }
+    }
+
+    /// Runs `body` in a read transaction, in parallel with other readers and with writers. The
+    /// body sees one consistent snapshot (the last commit, not an enclosing `write`'s
+    /// uncommitted rows). Only reading methods exist on its repositories.
     public func read<T>(_ body: (ReadTransaction) throws -> T) throws -> T {
-        let connection = try checkoutReader()
-        defer { checkin(connection) }
-        try connection.execute("BEGIN DEFERRED")
-        do {
-            let result = try body(Transaction(connection: connection))
-            try connection.execute("COMMIT")
-            return result
-        } catch {
-            _ = try? connection.execute("ROLLBACK")
-            throw error
+        switch engine {
+        case .sqlite(let sqlite): try sqlite.read { try body(Transaction(connection: $0)) }
+        case .postgres(let postgres): try postgres.read { try body(Transaction(connection: $0)) }
         }
     }
 
     /// Rows stepped through in full table scans so far by this database's connections
     /// (SQLite's `SQLITE_STMTSTATUS_FULLSCAN_STEP`; a reader in use at the moment is not
-    /// counted until it is back). A request path must add none that grows with a table: a scan
-    /// of the audit log in a failed login would make real accounts answer slower than unknown
-    /// ones as the log grows. Tests read it around a request.
+    /// counted until it is back; always 0 on PostgreSQL). A request path must add none that
+    /// grows with a table: a scan of the audit log in a failed login would make real accounts
+    /// answer slower than unknown ones as the log grows. Tests read it around a request.
     public var fullScanSteps: Int {
-        writeLock.lock()
-        let written = writer.fullScanSteps
-        writeLock.unlock()
-        readersCondition.lock()
-        defer { readersCondition.unlock() }
-        return idleReaders.reduce(written) { $0 + $1.fullScanSteps }
-    }
-
-    private func checkoutReader() throws(StoreError) -> SQLiteConnection {
-        readersCondition.lock()
-        defer { readersCondition.unlock() }
-        while true {
-            if let connection = idleReaders.popLast() { return connection }
-            if openReaders < configuration.maximumReaders {
-                openReaders += 1
-                do {
-                    return try SQLiteConnection(path: path, readOnly: true, configuration: configuration)
-                } catch {
-                    openReaders -= 1
-                    throw error
-                }
-            }
-            readersCondition.wait()
+        switch engine {
+        case .sqlite(let sqlite): sqlite.fullScanSteps
+        case .postgres: 0
         }
-    }
-
-    private func checkin(_ connection: SQLiteConnection) {
-        readersCondition.lock()
-        idleReaders.append(connection)
-        readersCondition.signal()
-        readersCondition.unlock()
     }
 
     /// Copies every committed page from the WAL into the file and truncates the WAL to zero
     /// bytes (`PRAGMA wal_checkpoint(TRUNCATE)`), so older versions of rewritten rows leave
     /// the disk: called after email bodies are scrubbed, since the WAL still holds the frames
     /// written before. Returns whether the whole WAL was checkpointed (false when a reader's
-    /// snapshot still needed part of it; the next call finishes the job).
+    /// snapshot still needed part of it; the next call finishes the job). On PostgreSQL,
+    /// where autovacuum reclaims the old row versions, it does nothing and returns true.
     @discardableResult
     public func checkpointAndTruncate() throws -> Bool {
-        writeLock.lock()
-        defer { writeLock.unlock() }
-        let busy = try writer.queryOne("PRAGMA wal_checkpoint(TRUNCATE)") { try $0.int(0) }
-        return busy == 0
+        switch engine {
+        case .sqlite(let sqlite): try sqlite.checkpointAndTruncate()
+        case .postgres: true
+        }
     }
 
-    /// `PRAGMA integrity_check`: "ok" for a sound file, else SQLite's list of problems.
+    /// `PRAGMA integrity_check`: "ok" for a sound file, else SQLite's list of problems. On
+    /// PostgreSQL, which checks its own pages, "ok" once a query answers.
     public func integrityCheck() throws -> String {
-        try write { tx in
-            try tx.connection.query("PRAGMA integrity_check") { try $0.string(0) }.joined(separator: "\n")
+        switch engine {
+        case .sqlite:
+            try write { tx in
+                try tx.connection.query("PRAGMA integrity_check") { try $0.string(0) }.joined(separator: "\n")
+            }
+        case .postgres:
+            try read { tx in try tx.connection.queryOne("SELECT 'ok'") { try $0.string(0) } ?? "no answer" }
         }
+    }
+
+    /// Closes the pool's connections (PostgreSQL); SQLite's close with the object.
+    public func close() {
+        if case .postgres(let postgres) = engine { postgres.close() }
     }
 }

@@ -17,6 +17,8 @@ public final class SQLiteConnection: StoreConnection {
     /// Rows this connection's statements stepped through in full table scans
     /// (`SQLITE_STMTSTATUS_FULLSCAN_STEP`), added up as each statement is reset.
     var fullScanSteps = 0
+    /// SQLite's.
+    public var dialect: SQLDialect { .sqlite }
 
     /// Opens `path` (creating it unless `readOnly`) and sets the pragmas every connection needs.
     init(path: String, readOnly: Bool, configuration: DatabaseConfiguration) throws(StoreError) {

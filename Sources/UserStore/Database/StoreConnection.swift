@@ -3,11 +3,16 @@
 /// a PostgreSQL connection is the several-node engine's (shared/DESIGN.md: the same
 /// repositories on both), so the SQL the repositories write keeps to what both accept: no
 /// `lastInsertRowID` but `INSERT … RETURNING id`, `ON CONFLICT … DO NOTHING` rather than
-/// `INSERT OR IGNORE`, dates as seconds (REAL), flags as integers.
+/// `INSERT OR IGNORE`, dates as seconds (REAL), flags as integers, `CASE` rather than the
+/// two-argument `MIN`/`MAX`, and a parameter tested for NULL cast to its type
+/// (`CAST(?1 AS TEXT) IS NULL OR portal = ?1`: PostgreSQL cannot tell a bare NULL's type).
 ///
 /// A connection is used by one thread at a time: the ``Database`` hands it out inside a
 /// ``Transaction`` and takes it back when the body returns.
 public protocol StoreConnection: AnyObject {
+    /// The engine's SQL, for the few statements that differ.
+    var dialect: SQLDialect { get }
+
     /// Runs a statement that returns no rows; returns how many rows it changed.
     @discardableResult
     func execute(_ sql: String, _ arguments: [any SQLBindable]) throws(StoreError) -> Int

@@ -10,6 +10,11 @@ import CSQLite
 ///   tell the operator; nothing the user does helps.
 /// - `newerSchema`: the file was migrated by a newer Clave. Refuse to run rather than guess.
 /// - `notFound`: the row a command named does not exist.
+/// - `unavailable`: the database server cannot be reached, or the connection to it was lost
+///   (PostgreSQL only): nothing was committed that the caller does not know of. Answer 503
+///   with Retry-After; the pool reconnects by itself when the server is back.
+/// - `conflict`: concurrent transactions on other nodes kept conflicting with this one
+///   (PostgreSQL's serialization failure or deadlock) after every retry. Answer 503.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Which kind of constraint a write broke (SQLite's extended result codes).
     public enum ConstraintKind: String, Sendable, Equatable {
@@ -30,11 +35,26 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidValue(column: String, reason: String)
     /// Any other SQLite failure, with its extended result code.
     case sqlite(code: Int32, message: String)
+    /// The database server is away or the connection broke (PostgreSQL).
+    case unavailable(message: String)
+    /// Serialization failures or deadlocks outlasted the retries (PostgreSQL).
+    case conflict(message: String)
+    /// Any other PostgreSQL failure, with its SQLSTATE when the server sent one.
+    case postgres(sqlState: String?, message: String)
 
     /// Whether this is a uniqueness violation: the caller is adding something that exists.
     public var isDuplicate: Bool {
         if case .constraint(let kind, _) = self { return kind == .unique || kind == .primaryKey }
         return false
+    }
+
+    /// Whether a later attempt may succeed without anything changing on the caller's side:
+    /// the database was busy, away or in conflict. The web layer answers these with 503.
+    public var isTemporary: Bool {
+        switch self {
+        case .busy, .unavailable, .conflict: true
+        default: false
+        }
     }
 
     /// A one-line message for logs and the command line.
@@ -53,6 +73,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound(let what): "not found: \(what)"
         case .invalidValue(let column, let reason): "invalid value in column \(column): \(reason)"
         case .sqlite(let code, let message): "SQLite error \(code): \(message)"
+        case .unavailable(let message): "database unavailable: \(message)"
+        case .conflict(let message): "database conflict, retries exhausted: \(message)"
+        case .postgres(let state, let message): "PostgreSQL error\(state.map { " \($0)" } ?? ""): \(message)"
         }
     }
 

@@ -57,6 +57,8 @@ public struct Transaction<Access: TransactionAccess> {
     public var loginThrottles: LoginThrottleRepository<Access> { LoginThrottleRepository(transaction: self) }
     /// The server's own secret keys (rate-limit keying, flash-notice signing).
     public var serverKeys: ServerKeyRepository<Access> { ServerKeyRepository(transaction: self) }
+    /// Leases on periodic jobs (housekeeping) shared by every process on the store.
+    public var maintenanceLeases: MaintenanceLeaseRepository<Access> { MaintenanceLeaseRepository(transaction: self) }
     /// The schema version and the migrations applied.
     public var migrations: MigrationRepository<Access> { MigrationRepository(transaction: self) }
 }

@@ -12,7 +12,7 @@ public struct MailboxRepository<Access: TransactionAccess> {
     public func list(recipient: String?, limit: Int) throws -> [MailboxMessage] {
         try connection.query("""
             SELECT \(MailboxMessage.columns) FROM mailbox
-            WHERE ?1 IS NULL OR recipient = ?1 COLLATE NOCASE
+            WHERE CAST(?1 AS TEXT) IS NULL OR recipient = ?1 COLLATE NOCASE
             ORDER BY id DESC LIMIT ?2
             """, [recipient, max(0, limit)], MailboxMessage.init(row:))
     }

@@ -44,7 +44,7 @@ extension Database {
         guard probeDescriptor >= 0 else {
             throw .cannotOpen(path: path, message: "folder \(folder) does not take new files (\(String(cString: strerror(errno))))")
         }
-        close(probeDescriptor)
+        Glibc.close(probeDescriptor)
         unlink(probe)
         guard FileManager.default.fileExists(atPath: path) else {
             return DatabaseInspection(path: path, state: .absent, supportedVersion: supported)
@@ -53,7 +53,7 @@ extension Database {
         guard fileDescriptor >= 0 else {
             throw .cannotOpen(path: path, message: "the file does not open for writing (\(String(cString: strerror(errno))))")
         }
-        close(fileDescriptor)
+        Glibc.close(fileDescriptor)
         let connection = try SQLiteConnection(path: path, readOnly: true, configuration: .default)
         do {
             let version = try connection.queryOne("PRAGMA user_version") { try $0.int(0) } ?? 0

@@ -6,13 +6,17 @@ public struct Migration: Sendable {
     public let version: Int
     /// A short name, recorded for operators (`create users`).
     public let name: String
-    /// The statements, fixed text with no input in it.
+    /// The statements, fixed text with no input in it, in SQLite's types (PostgreSQL's text
+    /// is derived from it: ``sql(for:)``).
     public let sql: String
+    /// PostgreSQL's text when the derived one will not do; nil for nearly every step.
+    public let postgresSQL: String?
 
     /// Creates a value from its fields.
-    public init(version: Int, name: String, sql: String) {
+    public init(version: Int, name: String, sql: String, postgresSQL: String? = nil) {
         self.version = version
         self.name = name
         self.sql = sql
+        self.postgresSQL = postgresSQL
     }
 }

@@ -192,5 +192,29 @@ public enum Schema {
             CREATE INDEX outbox_claim ON outbox (claim_token) WHERE claim_token IS NOT NULL;
             CREATE INDEX outbox_waiting_for_server ON outbox (next_attempt_at) WHERE state = 'pending' AND waiting_for_server = 1;
             """),
+        Migration(version: 11, name: "maintenance leases", sql: """
+            -- Who runs a periodic job across the processes sharing the store (several nodes on
+            -- one PostgreSQL, or serve and a CLI on one file), and until when: housekeeping
+            -- takes the lease before purging, so one node purges per interval, not all of them.
+            CREATE TABLE maintenance_leases (
+                name TEXT PRIMARY KEY,
+                holder TEXT NOT NULL,
+                expires_at REAL NOT NULL
+            );
+            """),
+        Migration(version: 12, name: "outbox notifications", sql: """
+            -- PostgreSQL only: SQLite has no LISTEN, its worker wakes in-process.
+            """, postgresSQL: """
+            -- Every statement that adds outbox rows notifies 'clave_outbox' (OutboxNotifications):
+            -- PostgreSQL delivers it at COMMIT, once per transaction, to every node's listener.
+            -- A trigger rather than a statement in enqueue: no round trip more per email.
+            CREATE FUNCTION clave_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('clave_outbox', '');
+                RETURN NULL;
+            END
+            $$;
+            CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION clave_outbox_notify();
+            """),
     ]
 }

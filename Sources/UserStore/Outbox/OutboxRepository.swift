@@ -40,6 +40,11 @@ public struct OutboxRepository<Access: TransactionAccess> {
 
 extension OutboxRepository where Access == WriteAccess {
     /// Adds a pending message, due now; returns its id.
+    ///
+    /// On PostgreSQL the insert also notifies ``OutboxNotifications/channel`` (a trigger,
+    /// migration 12; delivered when the transaction commits, never before, once per
+    /// transaction), so the outbox worker of every node wakes at once rather than at its next
+    /// idle check.
     @discardableResult
     public func enqueue(_ message: NewOutboxMessage, now: Date) throws -> Int64 {
         try connection.insert("""
@@ -53,15 +58,19 @@ extension OutboxRepository where Access == WriteAccess {
     /// process that died become due again after the lease, and only the claim's owner can renew
     /// it (`renewLease`). Oldest first.
     ///
-    /// `token` names this claim (one per batch); the default is a fresh random one.
+    /// `token` names this claim (one per batch); the default is a fresh random one. Several
+    /// nodes claiming at once on PostgreSQL each get rows of their own (`FOR UPDATE SKIP LOCKED`).
     public func claimDue(now: Date, limit: Int, lease: TimeInterval,
                          token: String = UUID().uuidString) throws -> [OutboxMessage] {
         guard limit > 0 else { return [] }
+        // PostgreSQL: rows another node's claim has locked are skipped, not waited for (run it
+        // in `database.writeLockingRows`). SQLite has one writer: nothing to skip.
+        let skipLocked = connection.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         let due = try connection.query("""
             SELECT \(OutboxMessage.columns) FROM outbox
             WHERE state IN ('pending', 'sending') AND next_attempt_at <= ?1
             ORDER BY next_attempt_at, id LIMIT ?2
-            """, [now, limit], OutboxMessage.init(row:))
+            """ + skipLocked, [now, limit], OutboxMessage.init(row:))
         let leaseEnd = now.addingTimeInterval(lease)
         var claimed: [OutboxMessage] = []
         for var message in due {

@@ -34,7 +34,7 @@ extension SessionRepository where Access == WriteAccess {
     @discardableResult
     public func touch(idHash: String, lifetime: SessionLifetime = .default, now: Date) throws -> Bool {
         try connection.execute("""
-            UPDATE sessions SET last_seen_at = ?2, idle_expires_at = MIN(?3, absolute_expires_at)
+            UPDATE sessions SET last_seen_at = ?2, idle_expires_at = CASE WHEN ?3 < absolute_expires_at THEN ?3 ELSE absolute_expires_at END
             WHERE id_hash = ?1 AND idle_expires_at > ?2 AND absolute_expires_at > ?2
             """, [idHash, now, now.addingTimeInterval(lifetime.idle)]) == 1
     }

@@ -59,7 +59,7 @@ struct TokenScope {
     /// The SQL guard, with the portal as `?2` and the purpose as `?3` (NULL: no restriction).
     /// Users never change portal, so the user's portal is the token's.
     static let condition = """
-        (?3 IS NULL OR purpose = ?3) AND (?2 IS NULL OR user_id IN (SELECT id FROM users WHERE portal = ?2))
+        (CAST(?3 AS TEXT) IS NULL OR purpose = ?3) AND (CAST(?2 AS TEXT) IS NULL OR user_id IN (SELECT id FROM users WHERE portal = ?2))
         """
 }
 
@@ -157,7 +157,7 @@ extension ResetTokenRepository where Access == WriteAccess {
         try connection.execute(
             "UPDATE reset_tokens SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL AND superseded_at IS NULL",
             [userID, now])
-        try connection.execute("DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR id_hash <> ?2)", [userID, keepingSession])
+        try connection.execute("DELETE FROM sessions WHERE user_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR id_hash <> ?2)", [userID, keepingSession])
     }
 
     /// Deletes tokens that expired before `cutoff`; returns how many.

@@ -91,7 +91,7 @@ public struct UserRepository<Access: TransactionAccess> {
     /// Users oldest first, of one portal when given.
     public func list(portal: Portal? = nil, limit: Int = 1_000) throws -> [User] {
         try connection.query(
-            "SELECT \(User.columns) FROM users WHERE ?1 IS NULL OR portal = ?1 ORDER BY id LIMIT ?2",
+            "SELECT \(User.columns) FROM users WHERE CAST(?1 AS TEXT) IS NULL OR portal = ?1 ORDER BY id LIMIT ?2",
             [portal?.rawValue, max(0, limit)], User.init(row:))
     }
 

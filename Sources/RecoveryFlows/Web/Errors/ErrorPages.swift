@@ -1,6 +1,7 @@
 import ClaveLog
 import HTTPCore
 import Templates
+import UserStore
 
 /// The one place errors become pages: in Spanish, in the portal's theme when the path names a
 /// portal, from `errores/error.html`.
@@ -15,10 +16,25 @@ public enum ErrorPages {
         if let error = error as? any HTTPResponseError {
             return response(error.status, message: error.message, request: request, context: context, headers: error.headers)
         }
+        if let error = error as? StoreError, error.isTemporary {
+            // The database is away, busy or in conflict (a PostgreSQL restart, a lock held past
+            // the timeout): nothing was committed, and asking again soon will work.
+            context.logger.warning("database unavailable", ["path": String(request.path.prefix(80)), "request": request.requestID,
+                                                            "error": "\(error)"])
+            var headers = HTTPHeaders()
+            headers.add("Retry-After", String(storeRetryAfterSeconds))
+            return response(.serviceUnavailable, message: storeUnavailableMessage, request: request, context: context, headers: headers)
+        }
         context.logger.error("handler failed", ["path": String(request.path.prefix(80)), "request": request.requestID,
                                                 "error": String(describing: type(of: error)) + ": \(error)"])
         return response(.internalServerError, request: request, context: context)
     }
+
+    /// What the page says while the database cannot be reached: nothing the person did was
+    /// wrong, and nothing was changed.
+    static let storeUnavailableMessage = "El servicio no está disponible en este momento. No se guardó ningún cambio: intente de nuevo en unos segundos."
+    /// `Retry-After` on that page.
+    static let storeRetryAfterSeconds = 5
 
     /// The page title for `status`.
     static func title(_ status: HTTPStatus) -> String {
