@@ -16,9 +16,9 @@ Each answer is padded to at least 250 ms (UniformTiming), so a connection makes 
 
 import os
 import re
+import shutil
 import subprocess
 import sys
-import tempfile
 import urllib.parse
 from pathlib import Path
 
@@ -96,7 +96,8 @@ def bench(nodes: int, direct: bool) -> list:
     try:
         cluster.add_secop_users("bench", USERS)
         cookie, csrf = form_credentials(cluster)
-        folder = Path(tempfile.mkdtemp(prefix="clave-multinode-bench-"))
+        folder = cluster.folder / "wrk"
+        folder.mkdir()
         results = []
         if direct:
             figures = run_wrk(f"http://127.0.0.1:{cluster.nodes[0].port}", cookie, csrf, folder)
@@ -108,6 +109,7 @@ def bench(nodes: int, direct: bool) -> list:
         return results
     finally:
         cluster.destroy()
+        shutil.rmtree(cluster.folder, ignore_errors=True)
 
 
 def main():

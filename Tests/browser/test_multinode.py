@@ -28,6 +28,7 @@ own (127.x.y.z, bound by the client; nginx's X-Forwarded-For names it and the no
 
 import os
 import re
+import shutil
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -46,10 +47,14 @@ ANSWER_BOUND_SECONDS = 10
 
 
 @pytest.fixture(scope="module")
-def cluster():
+def cluster(request):
+    failed_before = request.session.testsfailed
     nodes = Cluster(nodes=3, db=DATABASE)
     yield nodes
     nodes.destroy()
+    # Its folder (node and nginx logs, every email) stays for a look only when a test failed.
+    if request.session.testsfailed == failed_before:
+        shutil.rmtree(nodes.folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
