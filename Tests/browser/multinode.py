@@ -11,12 +11,12 @@
   same --public-url, --db, SMTP server and DKIM key, `--trusted-proxy 127.0.0.1`) behind one
   nginx doing round-robin over them and terminating TLS with the test CA's certificate. Every
   answer carries `X-Clave-Upstream: $upstream_addr`, and nginx's access log names the node of
-  every request (with its start time, for a browser, whose response headers a test cannot read). The database is `db="postgres"` or `db="sqlite"` (one file
-  shared by every node).
+  every request with its start time (for a browser, whose response headers a test cannot
+  read). The database is `db="postgres"` or `db="sqlite"` (one file shared by every node).
 - Faults: `kill_node` (SIGKILL), `start_node` (the same port again), `PostgresServer.restart`,
   `stop`/`start`, and `RestartableSMTPServer.stop`/`start` (the same port and folder).
 
-Nothing here depends on pytest; test_multinode.py makes fixtures of it.
+No fixtures here: test_multinode.py makes them, multinode_bench.py runs without pytest.
 """
 
 import atexit
@@ -34,8 +34,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from conftest import ROOT, clave_binary, wait_for_banner
-from production import (NGINX, VENV_PYTHON, CaptchaStream, ProductionApp, SMTPServer, TestPKI, free_port, run,
+from conftest import App, ROOT, clave_binary, wait_for_banner
+from production import (NGINX, VENV_PYTHON, ProductionApp, SMTPServer, TestPKI, free_port, run,
                         wait_for_port)
 
 PG_BINARIES = Path("/usr/lib/postgresql/15/bin")
@@ -214,7 +214,7 @@ class Cluster:
     def __init__(self, nodes: int = 3, db: str = "postgres", workers: int | None = None, access_log: bool = True,
                  smtp: bool = True, worker_connections: int = 1024, log_level: str = "info"):
         assert db in ("postgres", "sqlite"), db
-        self.db = db
+        self.engine = db
         self.folder = Path(tempfile.mkdtemp(prefix="clave-multinode-"))
         self.binary = clave_binary()
         self.workers, self.access_log, self.log_level = workers, access_log, log_level
@@ -232,10 +232,10 @@ class Cluster:
         try:
             if db == "postgres":
                 self.postgres = PostgresServer(self.pki)
-                self.db_argument = self.postgres.url()
+                self.db = self.postgres.url()
             else:
                 self.sqlite_path = self.folder / "clave.sqlite"
-                self.db_argument = str(self.sqlite_path)
+                self.db = str(self.sqlite_path)
             if smtp:
                 self.smtp = RestartableSMTPServer(self.folder / "smtp", self.pki)
                 self.smtp_url = self.smtp.url(self.pki)
@@ -263,7 +263,7 @@ class Cluster:
     def node_arguments(self, node: Node) -> list:
         arguments = [self.binary, "serve", "--mode", "production", "--host", "127.0.0.1", "--port", str(node.port),
                      "--trusted-proxy", "127.0.0.1", "--admin-listen", f"127.0.0.1:{node.admin_port}",
-                     "--db", self.db_argument, "--resources", str(ROOT / "Resources"),
+                     "--db", self.db, "--resources", str(ROOT / "Resources"),
                      "--public-url", self.base_url, "--smtp-url", self.smtp_url,
                      "--mail-domain", self.mail_domain, "--ehlo-name", "clave.clave-pruebas.co",
                      "--dkim-domain", self.mail_domain, "--dkim-selector", self.dkim_selector,
@@ -333,16 +333,9 @@ class Cluster:
         with sqlite3.connect(f"file:{self.sqlite_path}?mode=ro", uri=True) as connection:
             return bytes(connection.execute("SELECT key FROM server_keys WHERE name = 'captcha'").fetchone()[0])
 
-    def captcha_answer(self, captcha_id: str, form_cookie: str) -> str:
-        """The Cajacopi captcha's answer, derived from the stored key (production.py's way)."""
-        import hashlib
-        import hmac
-        seed = hmac.new(self.captcha_key(), f"clave-captcha-answer\0{captcha_id}\0{form_cookie}".encode(),
-                        hashlib.sha256).digest()
-        stream = CaptchaStream(seed)
-        low, high = ProductionApp.LENGTH
-        length = low + stream.uniform(high - low + 1)
-        return "".join(ProductionApp.ALPHABET[stream.uniform(len(ProductionApp.ALPHABET))] for _ in range(length))
+    # The Cajacopi captcha's answer, derived from the stored key as production.py derives it.
+    ALPHABET, LENGTH = ProductionApp.ALPHABET, ProductionApp.LENGTH
+    captcha_answer = ProductionApp.captcha_answer
 
     def outbox_waiting(self) -> int:
         """Messages not yet sent nor given up (pending, or claimed by a node)."""
@@ -363,15 +356,8 @@ class Cluster:
             time.sleep(0.5)
         return time.time() - started
 
-    def add_user(self, portal: str, password: str, **fields) -> dict:
-        """`clave users add` against the shared database."""
-        args = [self.binary, "users", "add", "--portal", portal, "--db", self.db_argument, "--password-stdin"]
-        for key, value in fields.items():
-            args += ["--" + key.replace("_", "-"), str(value)]
-        result = subprocess.run(args, input=password + "\n", capture_output=True, text=True, cwd=ROOT, timeout=60)
-        if result.returncode != 0:
-            raise RuntimeError(f"clave users add failed: {result.stderr.strip()}")
-        return dict(fields, portal=portal, password=password)
+    # `clave users add` against `self.db`, the shared database's --db.
+    add_user = App.add_user
 
     def add_secop_users(self, prefix: str, count: int) -> list:
         """`count` SECOP II users `PREFIX.N` <PREFIX.N@example.com>: one made by `clave users add`
