@@ -50,10 +50,12 @@ do {
     let engine = location.isPostgres ? "postgres" : "sqlite"
     let now = Date()
     var userIDs: [Int64] = []
+    // Names of this run only: a second run on the same PostgreSQL database adds its own users.
+    let run = UUID().uuidString.prefix(8).lowercased()
     try database.write { tx in
         for i in 0..<100 {
             guard let email = EmailAddress("bench\(i)@example.com") else { continue }
-            userIDs.append(try tx.users.create(try NewUser(portal: .secop, username: "bench\(i)", email: email),
+            userIDs.append(try tx.users.create(try NewUser(portal: .secop, username: "bench\(i)-\(run)", email: email),
                                                passwordHash: "$scrypt$bench", now: now).id)
         }
     }

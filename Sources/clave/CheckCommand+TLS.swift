@@ -1,4 +1,5 @@
 import ClaveCrypto
+import Foundation
 
 extension CheckCommand {
     /// Certificates due within this many days are a warning: time to renew (ACME clients renew
@@ -6,8 +7,9 @@ extension CheckCommand {
     static let renewalWarningDays = 21
 
     /// `--tls-cert`/`--tls-key` checked as `clave serve` would at start, plus what an operator
-    /// wants to know before a client finds out: days left and whether the chain verifies.
-    static func tlsCheck(_ settings: ServeConfiguration) -> CheckResult {
+    /// wants to know before a client finds out: days left and whether the chain verifies
+    /// (against this machine's trust store, or the CA certificates in `caFile`: `--tls-ca`).
+    static func tlsCheck(_ settings: ServeConfiguration, caFile: String? = nil) -> CheckResult {
         guard let files = settings.tls else {
             return CheckResult(.skip, "tls", "no --tls-cert: HTTPS comes from a proxy in front of clave")
         }
@@ -22,10 +24,14 @@ extension CheckCommand {
         if summary.daysLeft < renewalWarningDays {
             return CheckResult(.warn, "tls", detail + ": renew it now")
         }
-        if let problem = files.chainProblem() {
-            return CheckResult(.warn, "tls", detail + "; the chain does not verify against this machine's trust store (\(problem)): "
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            return CheckResult(.fail, "tls", detail + "; --tls-ca \(caFile) cannot be read")
+        }
+        let trust = caFile.map { "the CA certificates in \($0)" } ?? "this machine's trust store"
+        if let problem = files.chainProblem(caFile: caFile) {
+            return CheckResult(.warn, "tls", detail + "; the chain does not verify against \(trust) (\(problem)): "
                                + "clients must trust its issuer themselves, or add the intermediate certificates to --tls-cert")
         }
-        return CheckResult(.ok, "tls", detail)
+        return CheckResult(.ok, "tls", detail + "; the chain verifies against \(trust)")
     }
 }

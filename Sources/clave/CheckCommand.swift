@@ -9,7 +9,7 @@ enum CheckCommand: Command {
     static let name = "check"
     static let summary = "Check a serve configuration (settings, database, DKIM, SMTP) without serving"
     static let usage = """
-    Usage: clave check [SERVE OPTIONS]
+    Usage: clave check [SERVE OPTIONS] [--tls-ca FILE]
 
     Takes the options and CLAVE_* environment variables of 'clave serve' (listed by
     'clave serve --help') and checks, without serving and without changing anything:
@@ -26,8 +26,9 @@ enum CheckCommand: Command {
 
       tls        (with --tls-cert) --tls-cert and --tls-key: both readable, the key the certificate's, valid now,
                  the chain in order; the days left (warn under 21), and whether the chain
-                 verifies against this machine's trust store (warn if not: a private CA's
-                 clients must trust it themselves)
+                 verifies against this machine's trust store, or against the CA
+                 certificates in --tls-ca FILE (PEM) when a private CA issued it (warn if not:
+                 its clients must trust the issuer themselves)
 
     Each line starts with ok, warn (works, but read it), skip (not configured) or FAIL (with
     the reason and what to do). Exit status: 0 when nothing failed, 1 when a check failed,
@@ -36,6 +37,7 @@ enum CheckCommand: Command {
 
     static func run(_ arguments: Arguments) throws -> Int32 {
         var arguments = arguments
+        let trustedCAs = arguments.option("tls-ca")
         let settings: ServeConfiguration
         do {
             settings = try ServeConfiguration(&arguments)
@@ -48,7 +50,7 @@ enum CheckCommand: Command {
         try arguments.finish()
         // The tls line only when HTTPS is served here: behind a proxy, the proxy's certificate matters.
         let results = [settingsCheck(settings), databaseCheck(settings), dkimCheck(settings), smtpCheck(settings)]
-            + (settings.tls == nil ? [] : [tlsCheck(settings)])
+            + (settings.tls == nil ? [] : [tlsCheck(settings, caFile: trustedCAs)])
         for result in results { print(result) }
         return results.contains { $0.outcome == .fail } ? 1 : 0
     }

@@ -138,4 +138,29 @@ import TestSupport
         let plain = try ChildProcess.run(PackagePaths.claveExecutable, base)
         #expect(!plain.standardOutput.contains(" tls: "), "no tls line without --tls-cert")
     }
+
+    @Test("clave check --tls-ca verifies a private CA's chain against that CA, not the machine's trust store")
+    func checkAgainstAPrivateCA() throws {
+        let authority = try Self.authority.get()
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMddHHmmss'Z'"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let lasting = try authority.issue(name: "check-ca-" + UUID().uuidString.prefix(8),
+                                          endDate: formatter.string(from: Date().addingTimeInterval(60 * 86_400)))
+        let folder = try TemporaryDirectory(prefix: "clave-check-tls-ca")
+        let base = ["check", "--db", folder.path("clave.sqlite"), "--resources", PackagePaths.resources.path,
+                    "--tls-cert", lasting.chainPath, "--tls-key", lasting.keyPath]
+        func tlsLine(_ extra: [String]) throws -> (Int32, String) {
+            let result = try ChildProcess.run(PackagePaths.claveExecutable, base + extra)
+            return (result.status, result.standardOutput.split(separator: "\n").first { $0.contains(" tls: ") }.map(String.init) ?? result.standardOutput)
+        }
+        let machine = try tlsLine([])
+        #expect(machine.1.hasPrefix("warn tls: ") && machine.1.contains("does not verify against this machine's trust store"), "\(machine.1)")
+        let ca = try tlsLine(["--tls-ca", authority.certificatePath])
+        #expect(ca.0 == 0)
+        #expect(ca.1.hasPrefix("ok ") && ca.1.contains("the chain verifies against the CA certificates in \(authority.certificatePath)"), "\(ca.1)")
+        let missing = try tlsLine(["--tls-ca", folder.path("no-such-ca.pem")])
+        #expect(missing.0 == 1)
+        #expect(missing.1.hasPrefix("FAIL tls: ") && missing.1.contains("cannot be read"), "\(missing.1)")
+    }
 }

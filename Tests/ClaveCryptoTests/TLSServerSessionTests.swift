@@ -102,6 +102,22 @@ import TestSupport
         }
     }
 
+    /// A response larger than one record (16 KiB) waits whole in the session's output queue,
+    /// and leaves intact whatever piece size the socket takes at a time.
+    @Test("a 100 KB response reaches the client intact in pieces of any size", arguments: [1, 1000, 16_384, .max])
+    func largeResponse(chunk: Int) throws {
+        let server = try #require(try Self.context().makeSession())
+        let client = try Self.client()
+        try MemoryTLSPump.run(client: client, server: server)
+        #expect(try client.handshake())
+        let body = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        #expect(body.withUnsafeBytes { server.write($0) } == body.count)
+        #expect(server.pendingOutput.count > body.count)
+        try MemoryTLSPump.run(client: client, server: server, chunk: chunk)
+        #expect(server.pendingOutput.isEmpty)
+        #expect(client.read() == body)
+    }
+
     @Test("garbage instead of a ClientHello fails the session with a reason, no crash")
     func garbage() throws {
         let server = try #require(try Self.context().makeSession())

@@ -19,6 +19,27 @@ import Testing
         #expect(!machine.answersRequestTimeout)
     }
 
+    /// HTTPS: the handshake has its own deadline from accept (5 s by default), and the header
+    /// timer starts only when the handshake ends, however long within its budget it took.
+    @Test func theHandshakeTimerRunsUntilTheHandshakeEndsThenTheHeaderTimerStarts() {
+        var machine = ConnectionStateMachine(timeouts: timeouts, now: start)
+        machine.handshakeStarted(now: start)
+        #expect(machine.awaitsHandshake)
+        #expect(machine.expired(at: start + 5 * second - 1) == nil)
+        #expect(machine.expired(at: start + 5 * second) == .handshake)
+        #expect(!machine.answersRequestTimeout)
+
+        machine.handshakeFinished(now: start + 4 * second)
+        #expect(!machine.awaitsHandshake)
+        #expect(machine.expired(at: start + 5 * second) == nil)
+        #expect(machine.expired(at: start + 14 * second - 1) == nil)
+        #expect(machine.expired(at: start + 14 * second) == .headerRead)
+        // The first bytes of the head do not restart the timer that began at the handshake's end.
+        machine.parserAdvanced(to: .head, now: start + 13 * second)
+        #expect(machine.expired(at: start + 14 * second) == .headerRead)
+        #expect(machine.answersRequestTimeout)
+    }
+
     @Test func tricklingBytesDoesNotExtendTheHeaderTimeout() {
         var machine = ConnectionStateMachine(timeouts: timeouts, now: start)
         for tick in 1...9 {

@@ -20,11 +20,13 @@ import TestSupport
     }
 
     /// A server on a free port with a fresh certificate; returns the server and its context.
-    static func serve(headerRead: Duration = .seconds(10), name: String = "server") throws -> (LiveServer, TLSServerContext, TestCertificateAuthority.Issued) {
+    static func serve(headerRead: Duration = .seconds(10), handshake: Duration = .seconds(5),
+                      name: String = "server") throws -> (LiveServer, TLSServerContext, TestCertificateAuthority.Issued) {
         let issued = try authority.get().issue(name: name + "-" + UUID().uuidString.prefix(8))
         let context = try TLSServerContext(files: TLSCertificateFiles(certificateChain: issued.chainPath, privateKey: issued.keyPath))
         var configuration = HTTPServerConfiguration(eventLoopCount: 2, workerCount: 4)
         configuration.timeouts.headerRead = headerRead
+        configuration.timeouts.handshake = handshake
         configuration.security = TLSConnectionSecurity(context: context)
         return (try LiveServer(router(), configuration: configuration), context, issued)
     }
@@ -112,16 +114,29 @@ import TestSupport
         #expect(!result.standardOutput.contains("HTTP/1.1 200"), "\(result.standardOutput)")
     }
 
-    @Test("a client that opens a TLS connection and sends nothing, or half a hello, is closed at the header timeout",
+    @Test("a client that opens a TLS connection and sends nothing, or half a hello, is closed at the handshake timeout",
           arguments: [0, 20])
     func silentHandshakeClosed(bytes: Int) throws {
-        let (live, _, _) = try Self.serve(headerRead: .milliseconds(500))
+        let (live, _, _) = try Self.serve(headerRead: .seconds(10), handshake: .milliseconds(500))
         let answer = try TLSTools.python(["silent", String(live.port), String(bytes)])
         #expect(answer["closed"] as? Bool == true)
         let seconds = answer["seconds"] as? Double ?? 99
-        #expect(seconds >= 0.4 && seconds < 5, "closed after \(seconds) s")
+        #expect(seconds >= 0.4 && seconds < 5, "closed after \(seconds) s, not at the 10 s header timeout")
         try waitUntil { live.server.metrics.snapshot().openConnections == 0 }
         #expect(live.server.metrics.snapshot().tlsHandshakeFailures == 1)
+    }
+
+    /// The header timer starts when the handshake ends: a client that finished it is not held
+    /// to the (shorter) handshake deadline while it prepares its request.
+    @Test("a client that finished the handshake and sends nothing is closed at the header timeout")
+    func idleAfterTheHandshakeClosedAtTheHeaderTimeout() throws {
+        let (live, _, _) = try Self.serve(headerRead: .milliseconds(1500), handshake: .milliseconds(300))
+        let answer = try TLSTools.python(["idle", String(live.port), Self.ca])
+        #expect(answer["closed"] as? Bool == true)
+        let seconds = answer["seconds"] as? Double ?? 99
+        #expect(seconds >= 1.3 && seconds < 6, "closed after \(seconds) s")
+        try waitUntil { live.server.metrics.snapshot().openConnections == 0 }
+        #expect(live.server.metrics.snapshot().tlsHandshakeFailures == 0)
     }
 
     @Test("plain HTTP sent to the HTTPS port is refused as a failed handshake, no crash, no answer")

@@ -32,4 +32,24 @@ struct QueryPercentEncodingTests {
     func decodePathRefuses(_ path: String) {
         #expect(PercentEncoding.decodePath(path[...]) == nil)
     }
+
+    /// A path without `%` takes a shortcut that checks its bytes in place; spelling its `x`s
+    /// as `%78` forces the full decoding, which must give the same answer.
+    @Test(arguments: [
+        ("/x/app.css", "/x/app.css"), ("/x", "/x"), ("/x//b/", "/x//b/"), ("/...x/.hidden", "/...x/.hidden"),
+        ("/x+b", "/x+b"), ("/.well-known/x", "/.well-known/x"), ("/x/.../y", "/x/.../y"), ("/x/..y", "/x/..y"),
+        ("/.x/", "/.x/"), ("/x/../secret", nil), ("/./x", nil), ("/x/..", nil), ("/x/.", nil),
+        ("/x\\b", nil), ("/x\u{0}b", nil),
+    ] as [(String, String?)])
+    func decodePathWithoutEscapesAnswersAsTheFullDecoding(_ path: String, _ expected: String?) {
+        let forced = path.split(separator: "x", omittingEmptySubsequences: false).joined(separator: "%78")
+        #expect(forced != path)
+        #expect(PercentEncoding.decodePath(path[...]) == expected)
+        #expect(PercentEncoding.decodePath(forced[...]) == expected)
+    }
+
+    @Test(arguments: ["/..", "/.", "/a/..", "/../a"])
+    func bareDotSegmentsAreRefused(_ path: String) {
+        #expect(PercentEncoding.decodePath(path[...]) == nil)
+    }
 }

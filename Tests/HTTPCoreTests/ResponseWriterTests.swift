@@ -13,6 +13,14 @@ struct ResponseWriterTests {
         #expect(text(head) == "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\nDate: \(date)\r\n\r\n")
     }
 
+    /// Lengths and status codes are written digit by digit, without a `String`.
+    @Test(arguments: [0, 9, 10, 99, 100, 4097, 1_000_000])
+    func contentLengthIsTheBodysLengthInDecimal(count: Int) {
+        let response = HTTPResponse(status: HTTPStatus(code: 299, reason: "Raro"), body: [UInt8](repeating: 0x61, count: count))
+        let head = HTTPResponseWriter.head(for: response, keepAlive: true, date: date, isHeadRequest: false)
+        #expect(text(head) == "HTTP/1.1 299 Raro\r\nContent-Length: \(count)\r\nDate: \(date)\r\n\r\n")
+    }
+
     @Test func connectionCloseWhenNotKeptAlive() {
         let response = HTTPResponse(status: .notFound, body: Array("no".utf8))
         let head = HTTPResponseWriter.head(for: response, keepAlive: false, date: date, isHeadRequest: false)

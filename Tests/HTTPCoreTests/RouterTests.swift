@@ -42,6 +42,26 @@ import Testing
         #expect(try router.respond(to: request(.get, "/cajacopi/captcha/ab12.png/x")).status == .notFound)
     }
 
+    /// The router splits a path only for patterns that pass a cheap test (segment count, first
+    /// literal); the test must never turn away a path that the full match accepts.
+    @Test(arguments: ["/a/1", "/a/1/2", "/ab/1", "/b/1", "/a", "/a/", "/es/inicio", "/a//", "//inicio", "/"])
+    func theCheapPatternTestNeverHidesAMatch(_ path: String) throws {
+        for text in ["/a/{x}", "/a/{x}/{y}", "/{lang}/inicio", "/a/{x}.png", "/{x}"] {
+            let pattern = try RoutePattern(text)
+            let slashes = path.utf8.filter { $0 == UInt8(ascii: "/") }.count
+            let parts = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+            if pattern.match(parts) != nil { #expect(pattern.mayMatch(path[...], segmentCount: slashes), "\(text) \(path)") }
+        }
+    }
+
+    @Test func aPatternWhoseFirstSegmentIsAParameterStillMatches() throws {
+        var router = Router()
+        router.get("/a/{x}") { _ in .text("uno") }
+        router.get("/{lang}/inicio") { _ in .text("inicio") }
+        #expect(try router.respond(to: request(.get, "/a/1")).body == Array("uno".utf8))
+        #expect(try router.respond(to: request(.get, "/es/inicio")).body == Array("inicio".utf8))
+    }
+
     @Test func unknownPathsAre404() throws {
         let response = try sample().respond(to: request(.get, "/no-existe"))
         #expect(response.status == .notFound)

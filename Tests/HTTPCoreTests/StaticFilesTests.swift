@@ -19,6 +19,7 @@ import TestSupport
         try Data("secreto".utf8).write(to: root.appendingPathComponent("public/.env"))
         try Data("fuera".utf8).write(to: root.appendingPathComponent("secret.txt"))
         try Data(repeating: 0x61, count: 2048).write(to: root.appendingPathComponent("public/grande.bin"))
+        try Data("por ciento".utf8).write(to: root.appendingPathComponent("public/por%41.txt"))
         try FileManager.default.createSymbolicLink(
             at: root.appendingPathComponent("public/enlace.txt"), withDestinationURL: root.appendingPathComponent("secret.txt"))
         files = try StaticFiles(folder: folder.path("public"), options: StaticFiles.Options(maxAge: 60, maxCachedFileSize: 1024))
@@ -69,6 +70,26 @@ import TestSupport
     ])
     func nothingOutsideTheIndexedFilesIsServed(target: String) throws {
         #expect(try get(target).status == .notFound)
+    }
+
+    /// A request path that names a file as it is takes a shortcut (one look-up of the raw path);
+    /// any other spelling of the same file goes through the full decoding to the same answer.
+    @Test func everySpellingOfAPathServesTheSameFile() throws {
+        let plain = try get("/css/app.css")
+        for spelling in ["/css/%61pp.css", "/css//app.css", "/%63ss/app.css", "/css/app.css?v=2"] {
+            let response = try get(spelling)
+            #expect(response.status == .ok, "\(spelling)")
+            #expect(response.body == plain.body)
+            #expect(response.headers == plain.headers)
+        }
+    }
+
+    /// A file whose name holds `%` is named by its escaped spelling: the raw name decodes to
+    /// another file, and the shortcut must not serve it under that name.
+    @Test func aFileNamedWithAPercentIsServedUnderItsEscapedName() throws {
+        #expect(try get("/por%2541.txt").body == Array("por ciento".utf8))
+        #expect(try get("/por%41.txt").status == .notFound)
+        #expect(try get("/porA.txt").status == .notFound)
     }
 
     @Test func onlyGetAndHeadAreAllowed() throws {

@@ -9,6 +9,7 @@
                                   the limit), so a test acts mid-traffic however slowly this
                                   process started
   silent PORT BYTES               connect, send BYTES of a ClientHello, time until closed
+  idle PORT CA                    finish the handshake, send nothing, time until closed
 """
 import json
 import os
@@ -102,6 +103,16 @@ def main():
         start = time.monotonic()
         raw.sendall(hello[:count])
         closed = raw.recv(100) == b""
+        print(json.dumps({"closed": closed, "seconds": time.monotonic() - start}))
+    elif mode == "idle":
+        port, ca = int(sys.argv[2]), sys.argv[3]
+        raw = socket.create_connection(("127.0.0.1", port), timeout=30)
+        conn = context(ca).wrap_socket(raw, server_hostname="localhost")
+        start = time.monotonic()
+        try:
+            closed = conn.recv(100) == b""
+        except (ssl.SSLError, ConnectionError):
+            closed = True  # closed without close_notify: still closed
         print(json.dumps({"closed": closed, "seconds": time.monotonic() - start}))
 
 

@@ -65,7 +65,7 @@ public final class TLSServerContext: @unchecked Sendable {
         guard let context = SSL_CTX_new(TLS_server_method()) else { throw .configuration(TLSErrorQueue.drain()) }
         SSL_CTX_ctrl(context, SSL_CTRL_SET_MIN_PROTO_VERSION, Int(TLS1_2_VERSION), nil)
         SSL_CTX_set_options(context, noCompression | noRenegotiation)
-        // Read every received byte out of the memory BIO at once instead of a record header,
+        // Read every received byte out of the input queue at once instead of a record header,
         // then its body: fewer BIO calls per request (SSL_has_pending still sees what is kept).
         SSL_CTX_ctrl(context, SSL_CTRL_SET_READ_AHEAD, 1, nil)
         guard SSL_CTX_set_cipher_list(context, tls12Ciphers) == 1,

@@ -1,33 +1,30 @@
 import COpenSSL
 
-/// One server-side TLS session over two memory BIOs: ciphertext goes in with ``receive(_:)``
-/// and comes out of ``pendingOutput``, plaintext comes out of ``read(into:)`` and goes in with
-/// ``write(_:)``. It never touches a socket, so the event loop decides when to read and write
-/// (epoll, edge-triggered), and tests and the fuzzer feed it any split of the bytes.
+/// One server-side TLS session over in-memory queues (``TLSTransport``): ciphertext goes in
+/// with ``receive(_:)`` and comes out of ``pendingOutput``, plaintext comes out of
+/// ``read(into:)`` and goes in with ``write(_:)``. It never touches a socket, so the event loop
+/// decides when to read and write (epoll, edge-triggered), and tests and the fuzzer feed it
+/// any split of the bytes.
 ///
 /// The handshake runs inside the first reads (`SSL_set_accept_state`). One thread at a time.
 public final class TLSServerSession {
     private let ssl: OpaquePointer
-    /// Ciphertext from the peer, read by libssl.
-    private let input: OpaquePointer
-    /// Ciphertext libssl wrote for the peer.
-    private let output: OpaquePointer
+    /// The ciphertext both ways; its BIO does not retain it, so `deinit` frees the `SSL` (and
+    /// with it the BIO) before this is released.
+    private let transport: TLSTransport
 
     /// A session on `context` (an `SSL_CTX` kept alive by the `SSL`'s own reference).
     init?(context: OpaquePointer) {
         guard let ssl = SSL_new(context) else { return nil }
-        guard let input = BIO_new(BIO_s_mem()), let output = BIO_new(BIO_s_mem()) else {
+        let transport = TLSTransport()
+        guard let bio = transport.makeBIO() else {
             SSL_free(ssl)
             return nil
         }
-        // An empty memory BIO means "retry later", not end of file.
-        BIO_ctrl(input, BIO_C_SET_BUF_MEM_EOF_RETURN, -1, nil)
-        BIO_ctrl(output, BIO_C_SET_BUF_MEM_EOF_RETURN, -1, nil)
-        SSL_set_bio(ssl, input, output)  // the SSL owns both BIOs now
+        SSL_set_bio(ssl, bio, bio)  // one BIO both ways: the SSL owns its one reference now
         SSL_set_accept_state(ssl)
         self.ssl = ssl
-        self.input = input
-        self.output = output
+        self.transport = transport
     }
 
     deinit { SSL_free(ssl) }
@@ -40,15 +37,9 @@ public final class TLSServerSession {
         case failed(String)
     }
 
-    /// Takes ciphertext from the peer (all of it: a memory BIO grows).
+    /// Takes ciphertext from the peer (all of it: the queue grows).
     public func receive(_ ciphertext: UnsafeRawBufferPointer) {
-        guard let base = ciphertext.baseAddress, !ciphertext.isEmpty else { return }
-        var offset = 0
-        while offset < ciphertext.count {
-            let n = BIO_write(input, base + offset, Int32(min(ciphertext.count - offset, Int(Int32.max))))
-            guard n > 0 else { return }
-            offset += Int(n)
-        }
+        transport.input.append(ciphertext)
     }
 
     /// Handshakes when needed, then decrypts into `buffer`.
@@ -81,27 +72,13 @@ public final class TLSServerSession {
     }
 
     /// The ciphertext waiting for the peer, without copying (valid until the next call).
-    public var pendingOutput: UnsafeRawBufferPointer {
-        var pointer: UnsafeMutablePointer<CChar>?
-        let count = BIO_ctrl(output, BIO_CTRL_INFO, 0, &pointer)
-        guard count > 0, let pointer else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        return UnsafeRawBufferPointer(start: pointer, count: count)
-    }
+    public var pendingOutput: UnsafeRawBufferPointer { transport.output.bytes }
 
     /// Drops the first `count` bytes of ``pendingOutput`` (they were sent).
-    public func consumeOutput(_ count: Int) {
-        var left = count
-        withUnsafeTemporaryAllocation(byteCount: 4096, alignment: 16) { scratch in
-            while left > 0 {
-                let n = BIO_read(output, scratch.baseAddress, Int32(min(left, scratch.count)))
-                guard n > 0 else { return }
-                left -= Int(n)
-            }
-        }
-    }
+    public func consumeOutput(_ count: Int) { transport.output.consume(count) }
 
     /// Undecrypted ciphertext or decrypted bytes wait inside.
-    public var hasBufferedInput: Bool { BIO_ctrl_pending(input) > 0 || SSL_has_pending(ssl) == 1 }
+    public var hasBufferedInput: Bool { transport.input.count > 0 || SSL_has_pending(ssl) == 1 }
 
     public var isHandshakeComplete: Bool { SSL_is_init_finished(ssl) == 1 }
 

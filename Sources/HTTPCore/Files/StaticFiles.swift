@@ -39,6 +39,21 @@ public struct StaticFiles: HTTPResponder {
         let etag: String
         /// The bytes, when cached.
         let body: [UInt8]?
+        /// The fields of a 304 and of a 200, built once at start-up rather than per request.
+        let notModifiedHeaders: HTTPHeaders
+        let okHeaders: HTTPHeaders
+
+        init(path: String, contentType: String, etag: String, body: [UInt8]?, cacheControl: String) {
+            self.path = path
+            self.contentType = contentType
+            self.etag = etag
+            self.body = body
+            notModifiedHeaders = ["ETag": etag, "Cache-Control": cacheControl]
+            var ok = notModifiedHeaders
+            ok.add("Content-Type", contentType)
+            ok.add("X-Content-Type-Options", "nosniff")
+            okHeaders = ok
+        }
     }
 
     /// Problems found while indexing the folder.
@@ -50,26 +65,45 @@ public struct StaticFiles: HTTPResponder {
     public let folder: String
     public let options: Options
     private let files: [String: File]
-    private let cacheControl: String
+    /// The same files under the request path that names them as it is (`/css/app.css`), when
+    /// that path needs no decoding: its name holds no `%` and no segment starts with a dot.
+    /// Such a path decodes to itself and normalises to the file's key, so one look-up of the
+    /// raw path finds what the full decoding would, without its copies.
+    private let direct: [Substring: File]
 
     /// Indexes `folder`. Throws `Failure.notADirectory` when it is missing.
     public init(folder: String, options: Options = Options()) throws {
         guard FileSystem.isDirectory(folder) else { throw Failure.notADirectory(folder) }
         self.folder = folder
         self.options = options
-        cacheControl = "public, max-age=\(options.maxAge)"
+        let cacheControl = "public, max-age=\(options.maxAge)"
         var files: [String: File] = [:]
+        var direct: [Substring: File] = [:]
         for info in FileSystem.regularFiles(under: folder) {
             let path = folder + "/" + info.relativePath
             let type = ContentTypes.forPath(info.relativePath)
+            let file: File
             if info.size <= options.maxCachedFileSize, let body = FileSystem.read(path) {
-                files[info.relativePath] = File(path: path, contentType: type, etag: Self.etag(of: body), body: body)
+                file = File(path: path, contentType: type, etag: Self.etag(of: body), body: body, cacheControl: cacheControl)
             } else {
                 let tag = "\"" + String(info.size, radix: 16) + "-" + String(info.modified, radix: 16) + "\""
-                files[info.relativePath] = File(path: path, contentType: type, etag: tag, body: nil)
+                file = File(path: path, contentType: type, etag: tag, body: nil, cacheControl: cacheControl)
             }
+            files[info.relativePath] = file
+            if Self.isItsOwnRequestPath(info.relativePath) { direct[("/" + info.relativePath)[...]] = file }
         }
         self.files = files
+        self.direct = direct
+    }
+
+    /// Whether `relativePath` (`css/app.css`), behind a slash, is a request path that
+    /// ``file(for:)`` would decode to itself and resolve to this very file: no `%`, backslash
+    /// or NUL, no empty segment and no segment starting with a dot.
+    static func isItsOwnRequestPath(_ relativePath: String) -> Bool {
+        let bytes = relativePath.utf8
+        guard !bytes.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "\\") || $0 == 0 }) else { return false }
+        return relativePath.split(separator: "/", omittingEmptySubsequences: false)
+            .allSatisfy { !$0.isEmpty && !$0.hasPrefix(".") }
     }
 
     /// How many files were indexed.
@@ -78,6 +112,7 @@ public struct StaticFiles: HTTPResponder {
     /// The indexed file a request path names, or nil. `path` is the percent-encoded path
     /// relative to the mount (`/css/app.css`).
     func file(for path: Substring) -> File? {
+        if let file = direct[path] { return file }
         // Dot segments, encoded slashes, backslashes and NUL never decode (PercentEncoding).
         guard let decoded = PercentEncoding.decodePath(path) else { return nil }
         var segments: [Substring] = []
@@ -102,22 +137,20 @@ public struct StaticFiles: HTTPResponder {
             if options.unmatched == .throwError { throw HTTPError(.notFound) }
             return ErrorPage.response(.notFound, requestID: request.requestID)
         }
-        var headers: HTTPHeaders = ["ETag": file.etag, "Cache-Control": cacheControl]
         // RFC 9110 §13.1.2: If-None-Match uses the weak comparison; `*` matches any file.
         if let condition = request.headers.first("If-None-Match"), Self.matches(condition, file.etag) {
-            return HTTPResponse(status: .notModified, headers: headers)
+            return HTTPResponse(status: .notModified, headers: file.notModifiedHeaders)
         }
         guard let body = file.body ?? FileSystem.read(file.path) else {
             throw HTTPError(.notFound)
         }
-        headers.add("Content-Type", file.contentType)
-        headers.add("X-Content-Type-Options", "nosniff")
-        return HTTPResponse(status: .ok, headers: headers, body: body)
+        return HTTPResponse(status: .ok, headers: file.okHeaders, body: body)
     }
 
     /// Inline for files in memory (and for the cheap 404/405 answers).
     public func respondsInline(to request: HTTPRequestHead) -> Bool {
-        file(for: request.path)?.body != nil || file(for: request.path) == nil
+        guard let file = file(for: request.path) else { return true }
+        return file.body != nil
     }
 
     static func matches(_ condition: String, _ etag: String) -> Bool {

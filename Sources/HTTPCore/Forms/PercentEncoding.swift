@@ -37,6 +37,8 @@ public enum PercentEncoding {
     /// PercentEncoding.decodePath("/static/%2E%2E/secret")  // nil
     /// ```
     public static func decodePath(_ path: Substring) -> String? {
+        // Without a `%` the path decodes to itself: the same checks on its bytes, no copies.
+        if !path.utf8.contains(UInt8(ascii: "%")) { return isServablePlainPath(path.utf8) ? String(path) : nil }
         var decodedSegments: [String] = []
         for segment in path.utf8.split(separator: 0x2F, omittingEmptySubsequences: false) {
             guard let bytes = decodeBytes(ArraySlice(segment), plusIsSpace: false) else { return nil }
@@ -46,6 +48,27 @@ public enum PercentEncoding {
             decodedSegments.append(text)
         }
         return decodedSegments.joined(separator: "/")
+    }
+
+    /// The rules of ``decodePath(_:)`` for a path without `%`: no NUL, no `\`, and no `.` or
+    /// `..` segment.
+    static func isServablePlainPath(_ bytes: Substring.UTF8View) -> Bool {
+        var segmentLength = 0
+        var segmentDots = 0
+        for byte in bytes {
+            switch byte {
+            case 0x00, 0x5C:
+                return false
+            case 0x2F:
+                if segmentLength > 0, segmentLength == segmentDots, segmentLength <= 2 { return false }
+                segmentLength = 0
+                segmentDots = 0
+            default:
+                segmentLength += 1
+                if byte == 0x2E { segmentDots += 1 }
+            }
+        }
+        return !(segmentLength > 0 && segmentLength == segmentDots && segmentLength <= 2)
     }
 
     /// Percent-decodes `bytes`, or nil when a `%` is not followed by two hex digits.

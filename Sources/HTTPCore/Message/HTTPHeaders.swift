@@ -24,7 +24,8 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     public subscript(name: String) -> String? {
         get { first(name) }
         set {
-            remove(name)
+            // Only a list that holds the name is rewritten (a shared one is then copied).
+            if contains(name) { remove(name) }
             if let newValue { fields.append((name: name, value: newValue)) }
         }
     }
@@ -42,6 +43,11 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     /// Whether a field named `name` is present.
     public func contains(_ name: String) -> Bool {
         fields.contains { HTTPHeaders.sameName($0.name, name) }
+    }
+
+    /// Makes room for `count` fields in all, so that adding several grows the list once.
+    public mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
     }
 
     /// Appends a field, keeping any earlier field of the same name.
@@ -67,15 +73,33 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     }
 
     /// ASCII case-insensitive comparison: field names are tokens, so no Unicode folding.
+    ///
+    /// Every look-up, `replace` and the response writer call it once per field, so it
+    /// compares the bytes in place when both strings are contiguous (native strings are).
     @inlinable
     public static func sameName(_ a: String, _ b: String) -> Bool {
         let a = a.utf8, b = b.utf8
         guard a.count == b.count else { return false }
+        let inPlace: Bool? = a.withContiguousStorageIfAvailable { a in
+            b.withContiguousStorageIfAvailable { b in
+                for index in 0..<a.count where a[index] != b[index] {
+                    guard foldsEqual(a[index], b[index]) else { return false }
+                }
+                return true
+            }
+        } ?? nil
+        if let inPlace { return inPlace }
         for (x, y) in zip(a, b) where x != y {
-            let lx = (x >= 0x41 && x <= 0x5A) ? x | 0x20 : x
-            let ly = (y >= 0x41 && y <= 0x5A) ? y | 0x20 : y
-            if lx != ly { return false }
+            guard foldsEqual(x, y) else { return false }
         }
         return true
+    }
+
+    /// Two bytes equal once ASCII letters are lowered.
+    @inlinable
+    static func foldsEqual(_ x: UInt8, _ y: UInt8) -> Bool {
+        let lx = (x >= 0x41 && x <= 0x5A) ? x | 0x20 : x
+        let ly = (y >= 0x41 && y <= 0x5A) ? y | 0x20 : y
+        return lx == ly
     }
 }

@@ -33,15 +33,19 @@ public struct HTTPRequestHead: Sendable {
     }
 
     /// The path part of the target, still percent-encoded.
+    ///
+    /// The target is visible ASCII (the parser refuses anything else), so the `?` is found in
+    /// its bytes: a search by `Character` would cost grapheme breaking on every request, and
+    /// the router and static files ask for the path several times per request.
     public var path: Substring {
-        if let q = target.firstIndex(of: "?") { return target[..<q] }
+        if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) { return target[..<q] }
         return target[...]
     }
 
     /// The query part of the target without the `?`, or nil when there is none.
     public var query: Substring? {
-        guard let q = target.firstIndex(of: "?") else { return nil }
-        return target[target.index(after: q)...]
+        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        return target[target.utf8.index(after: q)...]
     }
 
     /// Whether the connection stays open after this request (RFC 9112 §9.3).

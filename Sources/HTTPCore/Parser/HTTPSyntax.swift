@@ -31,6 +31,34 @@ enum HTTPSyntax {
         byte == tab || (byte >= 0x20 && byte != 0x7F)
     }
 
+    /// Whether every byte is a field-value byte (``isFieldValueByte(_:)``), eight at a time: a
+    /// word with no byte below 0x20 and none equal to 0x7F passes whole, and one that has any
+    /// (HTAB included, which is allowed) is checked byte by byte. The response writer checks
+    /// every field of every response, a page's `Content-Security-Policy` alone some 200 bytes.
+    static func areFieldValueBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            // The classic "has a byte less than n" test (n = 0x20), and "has a zero byte" of
+            // the word XOR 0x7F…; bytes from 0x80 up never trip either.
+            let control = (word &- ones &* 0x20) & ~word & highBits
+            let delete = word ^ (ones &* 0x7F)
+            let deleteFound = (delete &- ones) & ~delete & highBits
+            if control | deleteFound != 0 {
+                for offset in index..<(index + 8) where !isFieldValueByte(base[offset]) { return false }
+            }
+            index += 8
+        }
+        while index < bytes.count {
+            guard isFieldValueByte(base[index]) else { return false }
+            index += 1
+        }
+        return true
+    }
+
     /// A byte allowed in a request-target: visible ASCII only. Whitespace and controls would
     /// let a target smuggle framing; raw non-ASCII must be percent-encoded (RFC 3986 §2.1).
     @inline(__always)

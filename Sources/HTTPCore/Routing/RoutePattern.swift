@@ -41,6 +41,17 @@ struct RoutePattern: Sendable, Equatable {
         self.segments = segments
     }
 
+    /// A cheap test before ``match(_:)``, on the unsplit path: false when `path` (with
+    /// `segmentCount` slashes) cannot match, because its segment count or first literal
+    /// segment differs. True says only that ``match(_:)`` must decide.
+    func mayMatch(_ path: Substring, segmentCount: Int) -> Bool {
+        guard segmentCount == segments.count else { return false }
+        guard case .literal(let first)? = segments.first else { return true }
+        let rest = path.utf8.dropFirst()
+        let end = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
+        return rest[..<end].elementsEqual(first.utf8)
+    }
+
     /// The parameters when `path` (split at `/`, still percent-encoded) matches, else nil.
     /// Captured values are percent-decoded (`PercentEncoding.decodePath`); a value that does
     /// not decode, or decodes to a slash, NUL or dot segment, does not match.

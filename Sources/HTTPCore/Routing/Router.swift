@@ -20,7 +20,9 @@ public struct Router: HTTPResponder {
         let inline: Bool
     }
 
-    private var literal: [String: [HTTPMethod: Entry]] = [:]
+    /// Keyed by `Substring` so that a request's path is looked up as it is, without copying
+    /// it into a `String` first.
+    private var literal: [Substring: [HTTPMethod: Entry]] = [:]
     private var patterns: [(pattern: RoutePattern, methods: [HTTPMethod: Entry])] = []
     private var mounts: [(prefix: String, responder: any HTTPResponder)] = []
     /// Patterns `add` refused as malformed; start-up code checks it is empty.
@@ -63,8 +65,8 @@ public struct Router: HTTPResponder {
         let compiled = try RoutePattern(pattern)
         let entry = Entry(handler: handler, inline: inline)
         if compiled.isLiteral {
-            guard literal[pattern]?[method] == nil else { throw RouterError.duplicateRoute(method: method, pattern: pattern) }
-            literal[pattern, default: [:]][method] = entry
+            guard literal[pattern[...]]?[method] == nil else { throw RouterError.duplicateRoute(method: method, pattern: pattern) }
+            literal[pattern[...], default: [:]][method] = entry
         } else if let index = patterns.firstIndex(where: { $0.pattern == compiled }) {
             guard patterns[index].methods[method] == nil else {
                 throw RouterError.duplicateRoute(method: method, pattern: pattern)
@@ -114,18 +116,24 @@ public struct Router: HTTPResponder {
 
     func match(_ head: HTTPRequestHead) -> Match {
         let path = head.path
-        if let methods = literal[String(path)] {
+        if let methods = literal[path] {
             return choose(head.method, in: methods, parameters: [:])
         }
         if !patterns.isEmpty {
-            let parts = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-            for (pattern, methods) in patterns {
-                if let parameters = pattern.match(parts) {
+            // Split only when some pattern has as many segments and the same first literal:
+            // a static file's path then costs no array of segments.
+            let segmentCount = path.utf8.reduce(0) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 }
+            var parts: [Substring]?
+            for (pattern, methods) in patterns where pattern.mayMatch(path, segmentCount: segmentCount) {
+                let split = parts ?? path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+                parts = split
+                if let parameters = pattern.match(split) {
                     return choose(head.method, in: methods, parameters: parameters)
                 }
             }
         }
-        for (prefix, responder) in mounts where path.hasPrefix(prefix) {
+        // Byte comparison: the target is ASCII, and `Substring.hasPrefix` compares Characters.
+        for (prefix, responder) in mounts where path.utf8.starts(with: prefix.utf8) {
             var inner = head
             let rest = head.target.dropFirst(prefix.utf8.count)
             inner.target = rest.hasPrefix("/") ? String(rest) : "/" + rest

@@ -41,21 +41,25 @@ public struct SecurityHeaders: HTTPMiddleware {
     }
 
     /// Adds the headers to `response`; `carriesToken` makes the referrer policy `no-referrer`.
+    ///
+    /// Each check reads the live fields, not a copy taken first: a copy would make the first
+    /// change duplicate the whole list (copy on write) on every response, and no field added
+    /// here is one that a later check reads.
     public static func apply(to response: inout HTTPResponse, carriesToken: Bool, hsts: Bool) {
-        let headers = response.headers
-        if headers["Content-Security-Policy"] == nil {
-            response.headers.replace("Content-Security-Policy", ContentSecurityPolicy.pages.headerValue)
+        let isHTML = response.headers["Content-Type"]?.hasPrefix("text/html") == true
+        let needsNoStore = isHTML && !response.headers.contains("Cache-Control")
+        response.headers.reserveCapacity(response.headers.count + 7)
+        if !response.headers.contains("Content-Security-Policy") {
+            response.headers.add("Content-Security-Policy", ContentSecurityPolicy.pages.headerValue)
         }
         response.headers.replace("X-Content-Type-Options", "nosniff")
-        if headers["X-Frame-Options"] == nil { response.headers.replace("X-Frame-Options", "DENY") }
-        if headers["Referrer-Policy"] == nil {
-            response.headers.replace("Referrer-Policy", carriesToken ? "no-referrer" : "same-origin")
+        if !response.headers.contains("X-Frame-Options") { response.headers.add("X-Frame-Options", "DENY") }
+        if !response.headers.contains("Referrer-Policy") {
+            response.headers.add("Referrer-Policy", carriesToken ? "no-referrer" : "same-origin")
         }
-        if headers["Cross-Origin-Opener-Policy"] == nil { response.headers.replace("Cross-Origin-Opener-Policy", "same-origin") }
+        if !response.headers.contains("Cross-Origin-Opener-Policy") { response.headers.add("Cross-Origin-Opener-Policy", "same-origin") }
         if hsts { response.headers.replace("Strict-Transport-Security", strictTransportSecurity) }
-        if headers["Cache-Control"] == nil, headers["Content-Type"]?.hasPrefix("text/html") == true {
-            response.headers.replace("Cache-Control", "no-store")
-        }
+        if needsNoStore { response.headers.add("Cache-Control", "no-store") }
     }
 
     /// The fields of a page the server writes itself (parse errors, 413, 431, 503 when the

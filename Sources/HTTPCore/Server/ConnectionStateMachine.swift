@@ -35,7 +35,7 @@ struct ConnectionStateMachine: Sendable {
 
     /// Which timeout fired.
     enum Timeout: Equatable, Sendable {
-        case headerRead, bodyRead, keepAliveIdle, write, linger
+        case handshake, headerRead, bodyRead, keepAliveIdle, write, linger
     }
 
     /// What the loop does once a response is fully written.
@@ -65,6 +65,24 @@ struct ConnectionStateMachine: Sendable {
     init(timeouts: HTTPTimeouts, now: UInt64) {
         self.timeouts = timeouts
         deadline = now &+ timeouts.headerRead.nanoseconds
+    }
+
+    /// An HTTPS connection: until ``handshakeFinished(now:)`` the deadline is the handshake's,
+    /// counted from `now` (accept).
+    mutating func handshakeStarted(now: UInt64) {
+        guard state == .awaitingHead, requestsServed == 0 else { return }
+        deadline = now &+ timeouts.handshake.nanoseconds
+        timeout = .handshake
+    }
+
+    /// Whether the handshake timer runs (the TLS handshake is not finished yet).
+    var awaitsHandshake: Bool { timeout == .handshake }
+
+    /// The TLS handshake finished: the header-read timer starts now, as at a plain accept.
+    mutating func handshakeFinished(now: UInt64) {
+        guard timeout == .handshake else { return }
+        timeout = .headerRead
+        if state == .awaitingHead { deadline = now &+ timeouts.headerRead.nanoseconds }
     }
 
     /// The parser consumed bytes and is now in `phase`. Starts the header or body timer the

@@ -5,10 +5,11 @@ import Glibc
 /// TLS on the loop: a connection with a ``SecureSession`` reads and writes through it, and
 /// the ciphertext it produces goes to the socket here. A plain connection never comes here.
 ///
-/// The handshake needs no state of its own: the session runs it inside its first reads, the
-/// connection waits in `awaitingHead` meanwhile, and so the header-read timer that runs since
-/// accept closes a client that opens a TLS connection and sends nothing (or half a hello),
-/// exactly as it closes a slowloris.
+/// The handshake needs little state of its own: the session runs it inside its first reads and
+/// the connection waits in `awaitingHead` meanwhile, under the handshake timer
+/// (``HTTPTimeouts/handshake``) instead of the header-read one, which starts once the
+/// handshake is done. So a client that opens a TLS connection and sends nothing (or half a
+/// hello) is closed as a slowloris is, by a deadline of its own.
 extension EventLoop {
     /// The most plaintext one write encrypts before its ciphertext must leave: the ciphertext a
     /// connection holds is bounded by it, so a client that stops reading cannot make the
@@ -25,6 +26,9 @@ extension EventLoop {
         while true {
             let step: SecureSessionRead = sessionEmpty ? .needInput : session.read(into: readBuffer)
             sessionEmpty = false
+            if connection.machine.awaitsHandshake, session.isHandshakeComplete {
+                connection.machine.handshakeFinished(now: clock.uptime())
+            }
             switch step {
             case .bytes(let count):
                 guard flushCiphertext(connection, session) != .failed else { return (.failed(EPIPE), true) }

@@ -172,6 +172,7 @@ final class EventLoop: @unchecked Sendable {
                             continue
                         }
                         connection.session = session
+                        connection.machine.handshakeStarted(now: clock.uptime())
                     }
                 } catch {
                     logger.warning("epoll_ctl failed", ["error": "\(error)"])

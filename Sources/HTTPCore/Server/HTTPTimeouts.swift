@@ -1,6 +1,6 @@
 /// How long a connection may take at each stage before the server gives up on it.
 ///
-/// All four are on by default, because each stops a different cheap attack: a client that
+/// All are on by default, because each stops a different cheap attack: a client that
 /// trickles its head (slowloris), one that trickles its body, one that holds an idle
 /// keep-alive connection, and one that never reads its response. Values are in seconds as
 /// `Duration`s; tests lower them.
@@ -19,6 +19,12 @@ public struct HTTPTimeouts: Sendable, Equatable {
     /// How long graceful shutdown waits for requests in flight before closing them anyway.
     /// Default 10 s.
     public var shutdownGrace: Duration = .seconds(10)
+    /// HTTPS only: from accept to the end of the TLS handshake, after which the header-read
+    /// timer starts. A handshake takes a round trip or two, so this can be shorter than
+    /// `headerRead`: a client that connects and sends no hello, or trickles it, holds its
+    /// connection (and a TLS session's memory) this long at most. Over it: closed without a
+    /// word, as no HTTP answer can be written before the handshake. Default 5 s.
+    public var handshake: Duration = .seconds(5)
 
     public init() {}
 
@@ -27,19 +33,21 @@ public struct HTTPTimeouts: Sendable, Equatable {
         bodyRead: Duration = .seconds(30),
         keepAliveIdle: Duration = .seconds(15),
         write: Duration = .seconds(30),
-        shutdownGrace: Duration = .seconds(10)
+        shutdownGrace: Duration = .seconds(10),
+        handshake: Duration = .seconds(5)
     ) {
         self.headerRead = headerRead
         self.bodyRead = bodyRead
         self.keepAliveIdle = keepAliveIdle
         self.write = write
         self.shutdownGrace = shutdownGrace
+        self.handshake = handshake
     }
 
     /// How often a loop checks deadlines: a quarter of the shortest timeout, from 5 ms to 1 s,
     /// so that a timeout fires at most 25% late without waking idle loops often.
     var sweepInterval: Duration {
-        let shortest = [headerRead, bodyRead, keepAliveIdle, write].min() ?? .seconds(1)
+        let shortest = [headerRead, bodyRead, keepAliveIdle, write, handshake].min() ?? .seconds(1)
         return min(max(shortest / 4, .milliseconds(5)), .seconds(1))
     }
 }

@@ -10,6 +10,15 @@ extension PostgresConnection {
     @discardableResult
     public func simpleQuery(_ sql: String) throws(PostgresError) -> [PostgresQueryResult] {
         try checkOpen()
+        if hasDeferredBegin {
+            // A transaction that ran nothing ends without a word to the server.
+            let ending = sql.trimmingCharacters(in: .whitespaces).uppercased()
+            if ending == "COMMIT" || ending == "ROLLBACK" {
+                discardDeferredBegin()
+                return []
+            }
+            try sendDeferredBegin()
+        }
         try send(PostgresFrontendMessage.query(sql).encoded())
         var results: [PostgresQueryResult] = []
         var columns: [PostgresColumn] = []

@@ -35,6 +35,8 @@ public final class PostgresConnection: @unchecked Sendable {
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 8)
     private var cache: StatementCache
     var pendingNotifications: [PostgresNotification] = []
+    /// Transaction-opening statements not sent yet (``deferBegin(_:)``).
+    var deferredBegin: [String] = []
 
     private init(configuration: PostgresConfiguration, socket: PostgresSocket) {
         self.configuration = configuration
@@ -132,8 +134,15 @@ public final class PostgresConnection: @unchecked Sendable {
         try checkOpen()
         let key = StatementCache.Key(sql: sql, parameterTypes: parameters.map(\.typeOID))
         let statement: StatementCache.Entry
-        if let cached = cache.lookup(key) { statement = cached } else { statement = try prepare(key) }
+        if let cached = cache.lookup(key) {
+            statement = cached
+        } else {
+            try sendDeferredBegin()
+            statement = try prepare(key)
+        }
         var writer = PostgresMessageWriter()
+        // A deferred BEGIN rides in front, in the same Sync: one round trip for both.
+        try encodeDeferredBegin(into: &writer)
         try PostgresFrontendMessage.bind(portal: "", statement: statement.name, parameterFormats: [.binary],
                                          parameters: parameters.map(\.binary),
                                          resultFormats: statement.resultFormats).encode(into: &writer)
@@ -201,7 +210,8 @@ public final class PostgresConnection: @unchecked Sendable {
         while true {
             let message = try nextReply()
             switch message {
-            case .bindComplete, .emptyQueryResponse, .portalSuspended: continue
+            // parseComplete: a deferred BEGIN's unnamed statements, in front of ours.
+            case .parseComplete, .bindComplete, .emptyQueryResponse, .portalSuspended: continue
             case .dataRow(let values):
                 guard values.count == columns.count else { throw violation("a row of the wrong width", message) }
                 guard decodingError == nil else { continue }

@@ -60,19 +60,24 @@ public final class PostgresPool: @unchecked Sendable {
     /// Runs `body` in a transaction: commits when it returns, rolls back when it throws. On a
     /// serialization failure or deadlock (at any statement, or at COMMIT) the whole body runs
     /// again, up to ``PostgresPoolLimits/maximumAttempts`` times, so it must not have effects
-    /// outside the database. A connection found dead at BEGIN is replaced and the attempt made
-    /// again: nothing of the body ran on it.
+    /// outside the database. A connection lost before COMMIT was sent (a server restart that the
+    /// idle check could not see yet) is replaced and the attempt made again: the server rolled
+    /// back whatever of the body ran on it. (A connection lost during COMMIT is not retried: the
+    /// outcome is unknown, and the caller gets the error.)
+    ///
+    /// BEGIN is deferred (``PostgresConnection/deferBegin(_:)``): it travels with the body's
+    /// first statement, so a transaction costs one round trip fewer.
     public func transaction<T>(_ options: PostgresTransactionOptions = .write,
                                _ body: (PostgresConnection) throws -> T) throws -> T {
         var attempt = 1
-        var lostAtBegin = 0
+        var lostConnections = 0
         while true {
             switch try attemptTransaction(options, body) {
             case .committed(let result):
                 return result
-            case .lostAtBegin(let error):
-                lostAtBegin += 1
-                guard lostAtBegin <= limits.maximumConnections else { throw error }
+            case .lostBeforeCommit(let error):
+                lostConnections += 1
+                guard lostConnections <= limits.maximumConnections else { throw error }
             case .retryable(let error):
                 guard attempt < limits.maximumAttempts else { throw error }
                 backoff(attempt)
@@ -83,7 +88,7 @@ public final class PostgresPool: @unchecked Sendable {
 
     private enum Attempt<T> {
         case committed(T)
-        case lostAtBegin(PostgresError)
+        case lostBeforeCommit(any Error)
         case retryable(PostgresError)
     }
 
@@ -92,27 +97,27 @@ public final class PostgresPool: @unchecked Sendable {
                                        _ body: (PostgresConnection) throws -> T) throws -> Attempt<T> {
         let connection = try checkout()
         defer { checkin(connection) }
+        connection.deferBegin(options.beginStatements)
+        let result: T
         do {
-            try begin(connection, options)
+            result = try body(connection)
         } catch {
-            if error.isConnectionLost { return .lostAtBegin(error) }
+            connection.discardDeferredBegin()
+            if connection.isClosed { return .lostBeforeCommit(error) }
+            if connection.transactionStatus != .idle { _ = try? connection.simpleQuery("ROLLBACK") }
+            if let postgres = error as? PostgresError, postgres.isTransactionRetryable { return .retryable(postgres) }
             throw error
         }
         do {
-            let result = try body(connection)
             try connection.simpleQuery("COMMIT")
             return .committed(result)
         } catch {
             if !connection.isClosed && connection.transactionStatus != .idle {
                 _ = try? connection.simpleQuery("ROLLBACK")
             }
-            if let postgres = error as? PostgresError, postgres.isTransactionRetryable { return .retryable(postgres) }
+            if error.isTransactionRetryable { return .retryable(error) }
             throw error
         }
-    }
-
-    private func begin(_ connection: PostgresConnection, _ options: PostgresTransactionOptions) throws(PostgresError) {
-        try connection.simpleQuery(options.beginStatement)
     }
 
     private func backoff(_ attempt: Int) {

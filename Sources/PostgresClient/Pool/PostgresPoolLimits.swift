@@ -51,13 +51,14 @@ public struct PostgresTransactionOptions: Sendable, Equatable {
     /// same outcome as the SQLite store's one writer at a time.
     public static let write = PostgresTransactionOptions()
 
-    /// BEGIN and the statement timeout in one simple query, so a transaction costs one round
-    /// trip more than its statements and its COMMIT. The timeout is a whole number of
-    /// milliseconds from this struct, never input; `SET LOCAL` ends with the transaction.
-    var beginStatement: String {
+    /// BEGIN and the statement timeout, sent in front of the transaction's first statement
+    /// (``PostgresConnection/deferBegin(_:)``), so a transaction costs no round trip more than
+    /// its statements and its COMMIT. The timeout is a whole number of milliseconds from this
+    /// struct, never input; `SET LOCAL` ends with the transaction.
+    var beginStatements: [String] {
         let begin = "BEGIN ISOLATION LEVEL \(isolation.rawValue) \(readOnly ? "READ ONLY" : "READ WRITE")"
-        guard let statementTimeout else { return begin }
+        guard let statementTimeout else { return [begin] }
         let milliseconds = Int(max(1, min(2_147_483_647, (statementTimeout * 1000).rounded())))
-        return begin + "; SET LOCAL statement_timeout = \(milliseconds)"
+        return [begin, "SET LOCAL statement_timeout = \(milliseconds)"]
     }
 }

@@ -21,13 +21,7 @@ final class PostgresStoreConnection: StoreConnection {
 
     @discardableResult
     func execute(_ sql: String, _ arguments: [any SQLBindable]) throws(StoreError) -> Int {
-        let text = try postgresSQL(sql)
-        let values = try Self.values(arguments)
-        do {
-            return try connection.execute(text, values)
-        } catch {
-            throw Self.storeError(error)
-        }
+        try run(sql, arguments).affectedRows
     }
 
     func query<T>(_ sql: String, _ arguments: [any SQLBindable], _ map: (Row) throws -> T) throws -> [T] {

@@ -35,29 +35,27 @@ final class SQLiteEngine: @unchecked Sendable {
     func write<T>(_ body: (any StoreConnection) throws -> T) throws -> T {
         writeLock.lock()
         defer { writeLock.unlock() }
-        try writer.execute("BEGIN IMMEDIATE")
-        do {
-            let result = try body(writer)
-            try writer.execute("COMMIT")
-            return result
-        } catch {
-            // If COMMIT itself failed the transaction may still be open; ROLLBACK then cleans
-            // up, and a "no transaction is active" error is harmless.
-            _ = try? writer.execute("ROLLBACK")
-            throw error
-        }
+        return try Self.transaction(on: writer, begin: "BEGIN IMMEDIATE", body)
     }
 
     /// `BEGIN DEFERRED` on a pooled reader: one consistent snapshot, in parallel with the writer.
     func read<T>(_ body: (any StoreConnection) throws -> T) throws -> T {
         let connection = try checkoutReader()
         defer { checkin(connection) }
-        try connection.execute("BEGIN DEFERRED")
+        return try Self.transaction(on: connection, begin: "BEGIN DEFERRED", body)
+    }
+
+    /// `begin`, the body, then COMMIT; ROLLBACK (and rethrow) when the body or COMMIT throws.
+    private static func transaction<T>(on connection: SQLiteConnection, begin: String,
+                                       _ body: (any StoreConnection) throws -> T) throws -> T {
+        try connection.execute(begin)
         do {
             let result = try body(connection)
             try connection.execute("COMMIT")
             return result
         } catch {
+            // If COMMIT itself failed the transaction may still be open; ROLLBACK then cleans
+            // up, and a "no transaction is active" error is harmless.
             _ = try? connection.execute("ROLLBACK")
             throw error
         }

@@ -216,5 +216,17 @@ public enum Schema {
             $$;
             CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION clave_outbox_notify();
             """),
+        Migration(version: 13, name: "live tokens by user on PostgreSQL", sql: """
+            -- PostgreSQL only: SQLite keeps the partial index of step 2.
+            """, postgresSQL: """
+            -- SERIALIZABLE locks what a transaction read by index page. The partial index of live
+            -- tokens holds one row per waiting user, so it fits a page or two, and any two users'
+            -- reset requests at once read and write the same page: one of them fails to serialize
+            -- and runs again. Indexed by user over all tokens, each user's tokens sit on pages of
+            -- their own, so requests for different users no longer conflict (the statements are
+            -- unchanged: the planner takes this index for user_id and purpose).
+            DROP INDEX reset_tokens_live;
+            CREATE INDEX reset_tokens_user ON reset_tokens (user_id, purpose);
+            """),
     ]
 }

@@ -3,7 +3,7 @@
 /// in, and writes the ciphertext that comes out.
 ///
 /// HTTPCore defines the shape and never links a TLS library: `ClaveCrypto` implements it with
-/// OpenSSL over memory BIOs, and `clave serve` joins the two. Because a session never touches
+/// OpenSSL over in-memory queues, and `clave serve` joins the two. Because a session never touches
 /// a socket, tests and the fuzzer drive it with any split of the bytes.
 ///
 /// Loop-thread only: one session belongs to one connection.
