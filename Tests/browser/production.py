@@ -356,10 +356,14 @@ class ProductionApp:
     ALPHABET = "AEFHJLMNRTYadehmnrt34679"  # CaptchaAlphabet.standard
     LENGTH = (6, 8)                        # CaptchaConfiguration's default length
 
-    def captcha_answer(self, captcha_id: str, form_cookie: str) -> str:
+    def captcha_key(self) -> bytes:
+        """The stored `captcha` server key (another store overrides this; the derivation stays)."""
         with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True) as connection:
             (key,) = connection.execute("SELECT key FROM server_keys WHERE name = 'captcha'").fetchone()
-        seed = hmac.new(bytes(key), f"clave-captcha-answer\0{captcha_id}\0{form_cookie}".encode(),
+        return bytes(key)
+
+    def captcha_answer(self, captcha_id: str, form_cookie: str) -> str:
+        seed = hmac.new(self.captcha_key(), f"clave-captcha-answer\0{captcha_id}\0{form_cookie}".encode(),
                         hashlib.sha256).digest()
         stream = CaptchaStream(seed)
         low, high = self.LENGTH

@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import ssl
 import sys
 
@@ -23,7 +24,11 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 class Handler:
     def __init__(self, directory):
         self.directory = directory
-        self.count = 0
+        # A peer started again on the same folder (an SMTP outage in a test) numbers on from
+        # the messages already there instead of overwriting them.
+        numbers = [int(match.group(1)) for name in os.listdir(directory)
+                   if (match := re.fullmatch(r"msg-(\d+)\.eml", name))]
+        self.count = max(numbers, default=0)
 
     def next_fault(self):
         path = os.path.join(self.directory, "faults")
