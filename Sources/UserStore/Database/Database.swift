@@ -162,6 +162,12 @@ public final class Database: @unchecked Sendable {
         }
     }
 
+    /// Sends `NOTIFY channel` in a transaction of its own (PostgreSQL; nothing on SQLite).
+    func notify(channel: String) throws {
+        guard case .postgres(let postgres) = engine else { return }
+        try postgres.notify(channel: channel)
+    }
+
     /// Closes the pool's connections (PostgreSQL); SQLite's close with the object.
     public func close() {
         if case .postgres(let postgres) = engine { postgres.close() }

@@ -73,5 +73,14 @@ final class PostgresEngine: @unchecked Sendable {
         }
     }
 
+    /// `NOTIFY channel` outside any transaction (autocommit: nothing to flush).
+    func notify(channel: String) throws {
+        do {
+            try pool.withConnection { connection in try connection.notify(channel) }
+        } catch {
+            throw PostgresStoreConnection.translating(error)
+        }
+    }
+
     func close() { pool.close() }
 }

@@ -202,21 +202,7 @@ public enum Schema {
                 expires_at REAL NOT NULL
             );
             """),
-        Migration(version: 12, name: "outbox notifications", sql: """
-            -- PostgreSQL only: SQLite has no LISTEN, its worker wakes in-process.
-            """, postgresSQL: """
-            -- Every statement that adds outbox rows notifies 'clave_outbox' (OutboxNotifications):
-            -- PostgreSQL delivers it at COMMIT, once per transaction, to every node's listener.
-            -- A trigger rather than a statement in enqueue: no round trip more per email.
-            CREATE FUNCTION clave_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                PERFORM pg_notify('clave_outbox', '');
-                RETURN NULL;
-            END
-            $$;
-            CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION clave_outbox_notify();
-            """),
-        Migration(version: 13, name: "live tokens by user on PostgreSQL", sql: """
+        Migration(version: 12, name: "live tokens by user on PostgreSQL", sql: """
             -- PostgreSQL only: SQLite keeps the partial index of step 2.
             """, postgresSQL: """
             -- SERIALIZABLE locks what a transaction read by index page. The partial index of live

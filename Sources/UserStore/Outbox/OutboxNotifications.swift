@@ -5,7 +5,7 @@ import PostgresClient
 /// `LISTEN` on ``channel`` (PostgreSQL only; on SQLite the process that enqueues wakes its own
 /// worker, and other processes see the row at their next idle check).
 public enum OutboxNotifications {
-    /// The channel every insert into the outbox notifies (the trigger of migration 12).
+    /// The channel ``OutboxNotifier`` notifies.
     public static let channel = "clave_outbox"
 
     /// Starts listening on `database`'s server when it is PostgreSQL, calling `wake` on every

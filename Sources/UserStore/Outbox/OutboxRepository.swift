@@ -40,11 +40,7 @@ public struct OutboxRepository<Access: TransactionAccess> {
 
 extension OutboxRepository where Access == WriteAccess {
     /// Adds a pending message, due now; returns its id.
-    ///
-    /// On PostgreSQL the insert also notifies ``OutboxNotifications/channel`` (a trigger,
-    /// migration 12; delivered when the transaction commits, never before, once per
-    /// transaction), so the outbox worker of every node wakes at once rather than at its next
-    /// idle check.
+    /// (Other nodes hear of it from ``OutboxNotifier``, after the commit: see there.)
     @discardableResult
     public func enqueue(_ message: NewOutboxMessage, now: Date) throws -> Int64 {
         try connection.insert("""
