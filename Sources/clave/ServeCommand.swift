@@ -124,7 +124,6 @@ enum ServeCommand: Command {
         // Built once the port is known: with --port 0 and no --public-url, links use the bound port.
         // PostgreSQL: after a request enqueues, the other nodes hear of it too (OutboxNotifier).
         let notifier = OutboxNotifier(database: database)
-        notifier?.start()
         app.install(try makeApp(settings: settings.listening(on: port), database: database, metrics: metrics,
                                 wakeOutbox: { worker.wake(); notifier?.notify() }))
         worker.start()
@@ -162,7 +161,7 @@ enum ServeCommand: Command {
         redirect?.wait()
         housekeeping.stop()
         outboxListener?.stop()
-        notifier?.stop()
+        notifier?.flush()
         // Requests have finished: send what they enqueued before exiting.
         if !worker.stop(drainWithin: 10) { logger.warning("outbox not drained at shutdown; it resumes at next start") }
         withExtendedLifetime(signals) {}

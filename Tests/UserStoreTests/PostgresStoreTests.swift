@@ -69,8 +69,7 @@ import TestSupport
         defer { listener.stop() }
         #expect(listening.wait(timeout: .now() + 10) == .success, "the listener connects and looks for work once")
         let notifier = try #require(OutboxNotifier(database: first))
-        notifier.start()
-        defer { notifier.stop() }
+        defer { notifier.flush() }
         _ = try first.write { tx in try tx.outbox.enqueue(Self.message(1), now: now) }
         notifier.notify()
         #expect(woken.wait(timeout: .now() + 5) == .success, "the first node's notification after its commit woke the second")

@@ -2,7 +2,7 @@ import ClaveLog
 import Foundation
 
 /// Tells every node's outbox worker, after a commit, that this node enqueued email: one
-/// `NOTIFY` on ``OutboxNotifications/channel`` per burst, from a thread of its own, outside
+/// `NOTIFY` on ``OutboxNotifications/channel`` per burst, from a queue of its own, outside
 /// any request's transaction (PostgreSQL only).
 ///
 /// Why not in the enqueuing transaction (a trigger, or `pg_notify` beside the insert):
@@ -17,10 +17,10 @@ import Foundation
 public final class OutboxNotifier: @unchecked Sendable {
     private let database: Database
     private let logger: Logger
-    private let condition = NSCondition()
+    /// One send at a time, in order; `pending` absorbs the requests made while one is queued.
+    private let queue = DispatchQueue(label: "clave.outbox-notifier", qos: .utility)
+    private let lock = NSLock()
     private var pending = false
-    private var stopping = false
-    private var running = false
 
     /// A notifier for `database`; nil for SQLite, which has no one to notify.
     public init?(database: Database, logger: Logger = Logger(label: "outbox")) {
@@ -29,55 +29,27 @@ public final class OutboxNotifier: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Asks for a notification soon (after the commit that enqueued, which has returned).
+    /// Asks for a notification soon (after the commit that enqueued, which has returned). A
+    /// request made while one is still queued joins it.
     public func notify() {
-        condition.lock()
-        pending = true
-        condition.signal()
-        condition.unlock()
-    }
-
-    /// Starts the thread (once).
-    public func start() {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !running, !stopping else { return }
-        running = true
-        let thread = Thread { [self] in run() }
-        thread.name = "outbox-notifier"
-        thread.start()
-    }
-
-    /// Stops the thread after a notification still pending.
-    public func stop() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        let deadline = Date().addingTimeInterval(5)
-        while running, condition.wait(until: deadline) {}
-        condition.unlock()
-    }
-
-    private func run() {
-        while true {
-            condition.lock()
-            while !pending && !stopping { condition.wait() }
-            let send = pending, done = stopping
-            pending = false
-            condition.unlock()
-            if send {
-                do {
-                    try database.notify(channel: OutboxNotifications.channel)
-                } catch {
-                    logger.warning("outbox notification not sent; other nodes find the rows at their next check",
-                                   ["error": "\(error)"])
-                }
-            }
-            if done { break }
+        let queued = lock.withLock { () -> Bool in
+            defer { pending = true }
+            return pending
         }
-        condition.lock()
-        running = false
-        condition.broadcast()
-        condition.unlock()
+        guard !queued else { return }
+        queue.async { [self] in
+            lock.withLock { pending = false }
+            do {
+                try database.notify(channel: OutboxNotifications.channel)
+            } catch {
+                logger.warning("outbox notification not sent; other nodes find the rows at their next check",
+                               ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Waits for the notifications already asked for (at shutdown).
+    public func flush() {
+        queue.sync {}
     }
 }
