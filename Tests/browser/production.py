@@ -371,6 +371,23 @@ class ProductionApp:
         return "".join(self.ALPHABET[stream.uniform(len(self.ALPHABET))] for _ in range(length))
 
 
+def trusting_browser_fixtures(app: str):
+    """The module's Chromium that trusts the test CA of the module fixture named `app` (a
+    `ProductionApp` or a `Cluster`), and a fresh-cookies view of it per test:
+    `_prod_driver, pbrowser = trusting_browser_fixtures("prod")`."""
+    @pytest.fixture(scope="module")
+    def _prod_driver(request):
+        driver = trusting_browser(request.getfixturevalue(app).pki)
+        yield driver
+        driver.quit()
+
+    @pytest.fixture
+    def pbrowser(_prod_driver):
+        _prod_driver.delete_all_cookies()
+        yield _prod_driver
+    return _prod_driver, pbrowser
+
+
 def production_fixture(**options):
     """A module-scoped `prod` fixture: a `ProductionApp(**options)`, stopped with SIGTERM at the
     module's end, which must exit 0 (`prod = production_fixture(direct_tls=True)`)."""

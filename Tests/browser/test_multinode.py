@@ -37,7 +37,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from multinode import Cluster
-from production import ProxiedClient, trusting_browser
+from production import ProxiedClient, trusting_browser_fixtures
 from waits import wait_for_text, wait_for_url, wait_until
 
 DATABASE = os.environ.get("CLAVE_MULTINODE_DB", "postgres")
@@ -57,17 +57,7 @@ def cluster(request):
         shutil.rmtree(nodes.folder, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def _prod_driver(cluster):
-    driver = trusting_browser(cluster.pki)
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture
-def pbrowser(_prod_driver):
-    _prod_driver.delete_all_cookies()
-    yield _prod_driver
+_prod_driver, pbrowser = trusting_browser_fixtures("cluster")
 
 
 class HoppingClient(ProxiedClient):

@@ -13,24 +13,14 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
-from production import production_fixture, ProxiedClient, trusting_browser
+from production import production_fixture, ProxiedClient, trusting_browser_fixtures
 from waits import wait_for_text, wait_for_url, wait_until
 
 
 prod = production_fixture()
 
 
-@pytest.fixture(scope="module")
-def _prod_driver(prod):
-    driver = trusting_browser(prod.pki)
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture
-def pbrowser(_prod_driver):
-    _prod_driver.delete_all_cookies()
-    yield _prod_driver
+_prod_driver, pbrowser = trusting_browser_fixtures("prod")
 
 
 def fill(browser, name, value):

@@ -32,13 +32,9 @@ extension Database {
                 // (PostgreSQL would log a notice for every step the table already exists.)
                 let hasTable = connection.dialect == .sqlite
                     ? false : try connection.queryOne("SELECT to_regclass('schema_migrations') IS NOT NULL") { try $0.bool(0) } ?? false
-                if !hasTable { try connection.executeScript("""
-                    CREATE TABLE IF NOT EXISTS schema_migrations (
-                        version INTEGER PRIMARY KEY,
-                        name TEXT NOT NULL,
-                        applied_at REAL NOT NULL
-                    )
-                    """.replacingOccurrences(of: "REAL", with: connection.dialect == .postgres ? "DOUBLE PRECISION" : "REAL")) }
+                if !hasTable {
+                    try connection.executeScript(Migration.bookkeeping.sql(for: connection.dialect))
+                }
                 // Checked inside the transaction: two processes migrating at once see each
                 // other's result instead of applying a step twice.
                 let current = try tx.migrations.schemaVersion()

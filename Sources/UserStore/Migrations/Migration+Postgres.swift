@@ -23,6 +23,15 @@ extension Migration {
         }
     }
 
+    /// The table that records the steps applied, made before the first step by the same rules.
+    static let bookkeeping = Migration(version: 0, name: "schema migrations", sql: """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at REAL NOT NULL
+        )
+        """)
+
     /// The nondeterministic ICU collation the translated schema calls `nocase`: equal when
     /// only case differs (level 2), as SQLite's NOCASE. PostgreSQL folds the unquoted name
     /// `NOCASE` to `nocase`, so the repositories' `COLLATE NOCASE` finds it.
