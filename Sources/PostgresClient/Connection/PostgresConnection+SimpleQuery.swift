@@ -10,14 +10,20 @@ extension PostgresConnection {
     @discardableResult
     public func simpleQuery(_ sql: String) throws(PostgresError) -> [PostgresQueryResult] {
         try checkOpen()
-        if hasDeferredBegin {
-            // A transaction that ran nothing ends without a word to the server.
+        if !deferred.isEmpty {
             let ending = sql.trimmingCharacters(in: .whitespaces).uppercased()
-            if ending == "COMMIT" || ending == "ROLLBACK" {
-                discardDeferredBegin()
+            switch ending {
+            case "COMMIT" where deferred.statements == 0, "ROLLBACK" where hasDeferredBegin:
+                // The server has seen nothing of this transaction: it ends without a word.
+                discardDeferred()
                 return []
+            case "COMMIT":
+                return [try commitDeferred()]
+            case "ROLLBACK":
+                discardDeferred()
+            default:
+                try flushDeferred()
             }
-            try sendDeferredBegin()
         }
         try send(PostgresFrontendMessage.query(sql).encoded())
         var results: [PostgresQueryResult] = []

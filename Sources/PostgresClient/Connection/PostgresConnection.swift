@@ -35,11 +35,14 @@ public final class PostgresConnection: @unchecked Sendable {
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 8)
     private var cache: StatementCache
     var pendingNotifications: [PostgresNotification] = []
-    /// Transaction-opening statements not sent yet (``deferBegin(_:)``).
-    var deferredBegin: [String] = []
+    /// A BEGIN and statements not sent yet (``deferBegin(_:)``, ``executeDeferred(_:_:)``).
+    var deferred = DeferredMessages()
     /// The last ErrorResponse a command ended with: what failed a transaction even when the
     /// caller caught the error (the pool reports it instead of committing nothing).
     public private(set) var lastServerError: PostgresServerError?
+    /// How many batches of messages this connection has written since it was ready: each
+    /// costs a round trip (what the deferred BEGIN and deferred statements save, in tests).
+    public private(set) var batchesSent = 0
 
     private init(configuration: PostgresConfiguration, socket: PostgresSocket) {
         self.configuration = configuration
@@ -135,30 +138,42 @@ public final class PostgresConnection: @unchecked Sendable {
     /// repeated query costs one round trip: Bind, Execute, Sync.
     public func query(_ sql: String, _ parameters: [PostgresValue] = []) throws(PostgresError) -> PostgresQueryResult {
         try checkOpen()
-        let key = StatementCache.Key(sql: sql, parameterTypes: parameters.map(\.typeOID))
-        let statement: StatementCache.Entry
-        if let cached = cache.lookup(key) {
-            statement = cached
-        } else {
-            try sendDeferredBegin()
-            statement = try prepare(key)
-        }
+        let (key, statement) = try preparedStatement(sql, parameters)
         var writer = PostgresMessageWriter()
-        // A deferred BEGIN rides in front, in the same Sync: one round trip for both.
-        try encodeDeferredBegin(into: &writer)
+        // A deferred BEGIN and deferred statements ride in front, in the same Sync: one round
+        // trip for all of them.
+        let leading = try encodeDeferred(into: &writer)
+        try Self.encodeExecution(of: statement, parameters, into: &writer)
+        try PostgresFrontendMessage.sync.encode(into: &writer)
+        try send(writer.bytes)
+        do {
+            return try collectRows(columns: statement.columns, formats: statement.resultFormats, leading: leading)
+        } catch {
+            // A migration changed a table under a cached statement: prepare it afresh next time
+            // (every statement, when a deferred one in front may be the one that failed).
+            if error.sqlState == .cachedPlanChanged { leading > 0 ? forgetPreparedStatements() : cache.remove(key) }
+            throw error
+        }
+    }
+
+    /// The cached statement for `sql` with these parameters' types, prepared now if this
+    /// connection has not prepared it yet. Whatever is deferred goes first: preparing may close
+    /// an evicted statement that a deferred Bind names.
+    func preparedStatement(_ sql: String, _ parameters: [PostgresValue]) throws(PostgresError)
+        -> (StatementCache.Key, StatementCache.Entry) {
+        let key = StatementCache.Key(sql: sql, parameterTypes: parameters.map(\.typeOID))
+        if let cached = cache.lookup(key) { return (key, cached) }
+        try flushDeferred()
+        return (key, try prepare(key))
+    }
+
+    /// Bind (parameters in binary) and Execute of a prepared statement, without a Sync.
+    static func encodeExecution(of statement: StatementCache.Entry, _ parameters: [PostgresValue],
+                                into writer: inout PostgresMessageWriter) throws(PostgresError) {
         try PostgresFrontendMessage.bind(portal: "", statement: statement.name, parameterFormats: [.binary],
                                          parameters: parameters.map(\.binary),
                                          resultFormats: statement.resultFormats).encode(into: &writer)
         try PostgresFrontendMessage.execute(portal: "", maxRows: 0).encode(into: &writer)
-        try PostgresFrontendMessage.sync.encode(into: &writer)
-        try send(writer.bytes)
-        do {
-            return try collectRows(columns: statement.columns, formats: statement.resultFormats)
-        } catch {
-            // A migration changed a table under a cached statement: prepare it afresh next time.
-            if error.sqlState == .cachedPlanChanged { cache.remove(key) }
-            throw error
-        }
     }
 
     /// Runs a statement and returns how many rows it inserted, updated or deleted.
@@ -171,6 +186,11 @@ public final class PostgresConnection: @unchecked Sendable {
     public func queryOne(_ sql: String, _ parameters: [PostgresValue] = []) throws(PostgresError) -> PostgresRow? {
         try query(sql, parameters).rows.first
     }
+
+    /// Forgets every cached statement, so each is prepared again under a new name (the old
+    /// ones stay on the server until the connection closes): after a plan change on a batch
+    /// whose failing statement is not known.
+    func forgetPreparedStatements() { cache.removeAll() }
 
     /// How many named statements this connection holds prepared.
     public var preparedStatementCount: Int { cache.count }
@@ -204,24 +224,31 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    private func collectRows(columns: [PostgresColumn], formats: [PostgresFormat]) throws(PostgresError) -> PostgresQueryResult {
+    /// Reads one batch's replies up to ReadyForQuery. The first `leading` commands are the
+    /// deferred ones riding in front (``encodeDeferred(into:)``): their rows and tags are not
+    /// the caller's and are passed over; the result is the command after them.
+    func collectRows(columns: [PostgresColumn], formats: [PostgresFormat], leading: Int) throws(PostgresError) -> PostgresQueryResult {
         let names = columns.map(\.name)
         var rows: [PostgresRow] = []
         var tag = ""
+        var ahead = leading
         var failure: PostgresServerError?
         var decodingError: PostgresError?
         while true {
             let message = try nextReply()
             switch message {
             // parseComplete: a deferred BEGIN's unnamed statements, in front of ours.
-            case .parseComplete, .bindComplete, .emptyQueryResponse, .portalSuspended: continue
+            case .parseComplete, .bindComplete, .portalSuspended: continue
+            case .dataRow where ahead > 0: continue
             case .dataRow(let values):
                 guard values.count == columns.count else { throw violation("a row of the wrong width", message) }
                 guard decodingError == nil else { continue }
                 do { rows.append(try Self.decodeRow(values, columns: columns, formats: formats, names: names)) } catch {
                     decodingError = error
                 }
+            case .commandComplete where ahead > 0, .emptyQueryResponse where ahead > 0: ahead -= 1
             case .commandComplete(let commandTag): tag = commandTag
+            case .emptyQueryResponse: continue
             case .error(let error): try record(error, into: &failure)
             case .copyResponse: throw refuseCopy()
             case .readyForQuery(let status):
@@ -261,6 +288,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     func send(_ bytes: [UInt8]) throws(PostgresError) {
+        batchesSent += 1
         do { try socket.write(bytes) } catch {
             abandon()
             throw error

@@ -102,7 +102,7 @@ public final class PostgresPool: @unchecked Sendable {
         do {
             result = try body(connection)
         } catch {
-            connection.discardDeferredBegin()
+            connection.discardDeferred()
             if connection.isClosed { return .lostBeforeCommit(error) }
             if connection.transactionStatus != .idle { _ = try? connection.simpleQuery("ROLLBACK") }
             if let postgres = error as? PostgresError, postgres.isTransactionRetryable { return .retryable(postgres) }

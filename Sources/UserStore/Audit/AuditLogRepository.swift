@@ -45,10 +45,18 @@ extension AuditLogRepository where Access == WriteAccess {
     @discardableResult
     public func record(portal: String, userID: Int64?, event: String, clientAddress: String? = nil,
                        detail: String = "", at: Date) throws -> Int64 {
-        try connection.insert(
-            "INSERT INTO audit_log (at, portal, user_id, event, client_address, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-            [at, portal, userID, event, clientAddress, detail])
+        try connection.insert(Self.insertion + " RETURNING id", [at, portal, userID, event, clientAddress, detail])
     }
+
+    /// ``record(portal:userID:event:clientAddress:detail:at:)`` without reading the id back: on
+    /// PostgreSQL the INSERT travels with the COMMIT, so an audit entry of its own costs one
+    /// round trip (``StoreConnection/executeDeferred(_:_:)``).
+    public func recordDeferred(portal: String, userID: Int64?, event: String, clientAddress: String? = nil,
+                               detail: String = "", at: Date) throws(StoreError) {
+        try connection.executeDeferred(Self.insertion, [at, portal, userID, event, clientAddress, detail])
+    }
+
+    private static let insertion = "INSERT INTO audit_log (at, portal, user_id, event, client_address, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
 
     /// Deletes entries older than `cutoff` (the retention of ``PurgePolicy/auditRetention``).
     /// Returns how many.

@@ -24,6 +24,16 @@ final class PostgresStoreConnection: StoreConnection {
         try run(sql, arguments).affectedRows
     }
 
+    func executeDeferred(_ sql: String, _ arguments: [any SQLBindable]) throws(StoreError) {
+        let text = try postgresSQL(sql)
+        let values = try Self.values(arguments)
+        do {
+            try connection.executeDeferred(text, values)
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
     func query<T>(_ sql: String, _ arguments: [any SQLBindable], _ map: (Row) throws -> T) throws -> [T] {
         let result = try run(sql, arguments)
         return try result.rows.map { try map(Self.row($0)) }

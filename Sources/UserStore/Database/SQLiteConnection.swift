@@ -103,6 +103,11 @@ public final class SQLiteConnection: StoreConnection {
         return Int(sqlite3_changes(handle))
     }
 
+    /// Runs the statement now: an in-process engine has no round trip to save.
+    public func executeDeferred(_ sql: String, _ arguments: [any SQLBindable]) throws(StoreError) {
+        _ = try execute(sql, arguments)
+    }
+
     /// Runs a query and maps every row.
     public func query<T>(_ sql: String, _ arguments: [any SQLBindable], _ map: (Row) throws -> T) throws -> [T] {
         let statement = try statement(sql)

@@ -17,6 +17,12 @@ public protocol StoreConnection: AnyObject {
     @discardableResult
     func execute(_ sql: String, _ arguments: [any SQLBindable]) throws(StoreError) -> Int
 
+    /// Runs a statement whose outcome the caller does not read (no row count, no rows), as
+    /// soon as the engine finds cheapest: SQLite runs it now; PostgreSQL sends it with the
+    /// transaction's next statement or its COMMIT, in the same round trip. Its error, if any,
+    /// is thrown there instead of here, and fails the transaction: never catch around it.
+    func executeDeferred(_ sql: String, _ arguments: [any SQLBindable]) throws(StoreError)
+
     /// Runs a query and maps every row.
     func query<T>(_ sql: String, _ arguments: [any SQLBindable], _ map: (Row) throws -> T) throws -> [T]
 

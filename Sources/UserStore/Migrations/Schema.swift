@@ -214,5 +214,17 @@ public enum Schema {
             DROP INDEX reset_tokens_live;
             CREATE INDEX reset_tokens_user ON reset_tokens (user_id, purpose);
             """),
+        Migration(version: 13, name: "live tokens found by index on PostgreSQL", sql: """
+            -- PostgreSQL only: SQLite keeps the partial index of step 2.
+            """, postgresSQL: """
+            -- The index of step 12 finds all of a user's tokens, spent and superseded ones too,
+            -- so superseding read the user's whole history from the table: slower with every
+            -- request, and past a few dozen rows SERIALIZABLE locks the whole table for what it
+            -- read, so any two reset requests at once conflict. With the two NULL-tested columns
+            -- in the key, the supersede UPDATE reads only the live token's entries (IS NULL is
+            -- an index condition), still on the user's own pages.
+            CREATE INDEX reset_tokens_user_live ON reset_tokens (user_id, purpose, used_at, superseded_at);
+            DROP INDEX reset_tokens_user;
+            """),
     ]
 }

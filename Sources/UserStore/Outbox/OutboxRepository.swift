@@ -43,10 +43,23 @@ extension OutboxRepository where Access == WriteAccess {
     /// (Other nodes hear of it from ``OutboxNotifier``, after the commit: see there.)
     @discardableResult
     public func enqueue(_ message: NewOutboxMessage, now: Date) throws -> Int64 {
-        try connection.insert("""
-            INSERT INTO outbox (portal, sender, recipient, subject, text_body, html_body, state, attempts, next_attempt_at, created_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', 0, ?7, ?7) RETURNING id
-            """, [message.portal, message.sender, message.recipient, message.subject, message.textBody, message.htmlBody, now])
+        try connection.insert(Self.insertion + " RETURNING id", Self.arguments(message, now: now))
+    }
+
+    /// Enqueues `message` without reading its id back: on PostgreSQL the INSERT travels with
+    /// the transaction's next statement or its COMMIT (``StoreConnection/executeDeferred(_:_:)``),
+    /// so an email costs its transaction no round trip of its own.
+    public func enqueueDeferred(_ message: NewOutboxMessage, now: Date) throws(StoreError) {
+        try connection.executeDeferred(Self.insertion, Self.arguments(message, now: now))
+    }
+
+    private static let insertion = """
+        INSERT INTO outbox (portal, sender, recipient, subject, text_body, html_body, state, attempts, next_attempt_at, created_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', 0, ?7, ?7)
+        """
+
+    private static func arguments(_ message: NewOutboxMessage, now: Date) -> [any SQLBindable] {
+        [message.portal, message.sender, message.recipient, message.subject, message.textBody, message.htmlBody, now]
     }
 
     /// Claims up to `limit` due rows (state pending, or sending whose lease ran out): sets

@@ -38,11 +38,12 @@ extension RateLimitRepository where Access == WriteAccess {
             guard count < limit else {
                 return RateLimitDecision(allowed: false, retryAfter: start.addingTimeInterval(window).timeIntervalSince(now), remaining: 0)
             }
-            try connection.execute("UPDATE rate_limits SET count = count + 1 WHERE key = ?1", [key])
+            // Nothing is read back: on PostgreSQL the write travels with the COMMIT.
+            try connection.executeDeferred("UPDATE rate_limits SET count = count + 1 WHERE key = ?1", [key])
             return RateLimitDecision(allowed: true, retryAfter: 0, remaining: limit - count - 1)
         }
         guard limit > 0 else { return RateLimitDecision(allowed: false, retryAfter: window, remaining: 0) }
-        try connection.execute("""
+        try connection.executeDeferred("""
             INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
             ON CONFLICT (key) DO UPDATE SET window_start = excluded.window_start, count = 1
             """, [key, now])

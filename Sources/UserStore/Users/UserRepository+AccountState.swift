@@ -57,7 +57,7 @@ extension UserRepository where Access == WriteAccess {
                                confirmation: NewOutboxMessage? = nil, now: Date) throws {
         try setPassword(id: id, newHash: newHash, mustChange: mustChange, now: now)
         try transaction.resetTokens.dropAllTokensAndSessions(userID: id, keepingSession: keepingSession, now: now)
-        if let confirmation { _ = try transaction.outbox.enqueue(confirmation, now: now) }
+        if let confirmation { try transaction.outbox.enqueueDeferred(confirmation, now: now) }
     }
 
     /// The password columns of a change; `changePassword` and `redeemAndChangePassword` add the

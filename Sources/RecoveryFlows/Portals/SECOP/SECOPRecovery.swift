@@ -143,7 +143,7 @@ public struct SECOPRecovery: Sendable {
                              clientAddress: clientAddress, detail: "accounts=0", at: now)
             return
         }
-        _ = try database.write { tx in try tx.outbox.enqueue(message, now: now) }
+        try database.write { tx in try tx.outbox.enqueueDeferred(message, now: now) }
         record(userID: users.first?.id, event: .usernameReminderRequested,
                          clientAddress: clientAddress, detail: "accounts=\(names.count)", at: now)
         wakeOutbox()

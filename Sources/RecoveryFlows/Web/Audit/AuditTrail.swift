@@ -32,8 +32,8 @@ public struct AuditTrail: Sendable {
     public func record(_ event: AuditEvent, userID: Int64? = nil, client: String? = nil, detail: String = "") {
         do {
             try database.write { tx in
-                try tx.auditLog.record(portal: portal, userID: userID, event: event.rawValue, clientAddress: client,
-                                       detail: detail, at: clock.now())
+                try tx.auditLog.recordDeferred(portal: portal, userID: userID, event: event.rawValue, clientAddress: client,
+                                               detail: detail, at: clock.now())
             }
         } catch {
             logger.error("audit write failed", ["event": "\(portal).\(event.rawValue)", "error": "\(error)"])
