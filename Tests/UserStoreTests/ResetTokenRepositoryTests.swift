@@ -1,5 +1,6 @@
 import ClaveCrypto
 import Foundation
+import Synchronization
 import Testing
 @testable import UserStore
 
@@ -166,6 +167,45 @@ import Testing
         #expect(try store.database.read { tx in try tx.sessions.find(idHash: "elsewhere", now: now) } == nil)
         try store.database.write { tx in try tx.resetTokens.dropAllTokensAndSessions(userID: user.id, now: now) }
         #expect(try store.database.read { tx in try tx.sessions.find(idHash: "here", now: now) } == nil)
+    }
+
+    /// The row lock `issue` takes on PostgreSQL (READ COMMITTED, as the flows run it): eight
+    /// requests for one user at once, round after round, leave one live link each round.
+    @Test func concurrentRequestsLeaveOneLiveLink() throws {
+        let store = try StoreFixture()
+        let user = try Self.makeUser(store)
+        let failures = Mutex<[String]>([])
+        let threads = 8
+        for round in 0..<15 {
+            // Threads of their own (not the cooperative pool, as wide as the cores), released
+            // together so that their transactions overlap.
+            let start = DispatchSemaphore(value: 0)
+            let done = DispatchGroup()
+            for thread in 0..<threads {
+                done.enter()
+                Thread.detachNewThread {
+                    defer { done.leave() }
+                    start.wait()
+                    do {
+                        try store.database.writeLockingRows { tx in
+                            try tx.resetTokens.issue(userID: user.id, purpose: .passwordReset, tokenHash: "r\(round)-\(thread)",
+                                                     expiresAt: StoreFixture.now.addingTimeInterval(60), now: StoreFixture.now,
+                                                     email: Self.mail("r\(round)-\(thread)"))
+                        }
+                    } catch {
+                        failures.withLock { $0.append("\(error)") }
+                    }
+                }
+            }
+            for _ in 0..<threads { start.signal() }
+            done.wait()
+            let live = try (0..<threads).filter { thread in
+                try store.database.read { tx in try tx.resetTokens.lookup(tokenHash: "r\(round)-\(thread)", now: now) }.status == .valid
+            }
+            #expect(live.count == 1, "round \(round): live links from threads \(live)")
+        }
+        #expect(failures.withLock { $0 }.isEmpty)
+        #expect(try store.database.read { tx in try tx.outbox.list(states: [.pending], limit: 200) }.count == 15 * threads)
     }
 
     @Test func concurrentRedemptionsSucceedExactlyOncePerToken() async throws {

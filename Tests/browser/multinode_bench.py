@@ -90,6 +90,22 @@ def line(name: str, figures: dict) -> str:
             f"({figures['total']} requests, non-2xx {figures['bad']}, socket errors {figures['errors']})")
 
 
+def node_complaints(cluster, most: int = 6) -> list:
+    """The nodes' warning and error lines, by message, most frequent first: what the non-2xx
+    answers were."""
+    counts, first = {}, {}
+    for node in cluster.nodes:
+        for text in cluster.log_path(node).read_text(errors="replace").splitlines():
+            if "level=warning" in text or "level=error" in text:
+                message = re.search(r'msg="([^"]*)"|msg=(\S+)', text)
+                key = (message.group(1) or message.group(2)) if message else text[:80]
+                counts[key] = counts.get(key, 0) + 1
+                first.setdefault(key, text)
+    ranked = sorted(counts.items(), key=lambda item: -item[1])[:most]
+    return ([f"node log: {n} x {first[message][:300]}" for message, n in ranked]
+            or ["node logs: no warnings"])
+
+
 def bench(nodes: int, direct: bool) -> list:
     cluster = Cluster(nodes=nodes, db=DATABASE, access_log=False, smtp=False, log_level="warning",
                       worker_connections=4096)
@@ -106,6 +122,8 @@ def bench(nodes: int, direct: bool) -> list:
         results.append(line(f"{nodes} node{'s' if nodes > 1 else ''} behind nginx", figures))
         sent = cluster.sql("SELECT COUNT(*) FROM outbox")[0][0]
         results.append(f"{'':<28} (outbox rows written: {sent})")
+        if figures["bad"] not in ("0", 0):
+            results += [f"{'':<28} {line}" for line in node_complaints(cluster)]
         return results
     finally:
         cluster.destroy()

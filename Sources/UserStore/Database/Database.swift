@@ -104,7 +104,8 @@ public final class Database: @unchecked Sendable {
 
     /// A write whose body locks the rows it changes (`FOR UPDATE SKIP LOCKED` on PostgreSQL,
     /// where it runs READ COMMITTED, so that nodes claiming from one queue skip each other's
-    /// rows instead of failing to serialize); the same as ``write(_:)`` on SQLite.
+    /// rows instead of failing to serialize; a reset link's issue, which locks its user's row);
+    /// the same as ``write(_:)`` on SQLite.
     @discardableResult
     public func writeLockingRows<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
         switch engine {

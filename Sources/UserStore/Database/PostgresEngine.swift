@@ -21,6 +21,7 @@ final class PostgresEngine: @unchecked Sendable {
     private let limits: PostgresPoolLimits
     /// What one statement may take, in seconds.
     let statementTimeout: TimeInterval
+    private let translations = PlaceholderTranslations()
 
     init(configuration: PostgresConfiguration, limits: PostgresPoolLimits, statementTimeout: TimeInterval) throws(StoreError) {
         self.configuration = configuration
@@ -60,7 +61,7 @@ final class PostgresEngine: @unchecked Sendable {
         while true {
             do {
                 return try pool.transaction(options) { connection in
-                    try body(PostgresStoreConnection(connection))
+                    try body(PostgresStoreConnection(connection, translations: translations))
                 }
             } catch StoreError.conflict(let message) {
                 guard attempt < limits.maximumAttempts else { throw StoreError.conflict(message: message) }

@@ -4,17 +4,20 @@ import PostgresClient
 /// ``StoreConnection``.
 ///
 /// The repositories write SQLite's numbered parameters (`?1`); they become PostgreSQL's (`$1`)
-/// here, once per statement text (``PostgresPlaceholders``). Values cross as the five SQLite
-/// storage classes: integers as int8, reals as float8, text, blobs as bytea, NULL untyped (the
-/// server infers its type from where it stands). Every error becomes a ``StoreError`` shaped by
-/// what the caller does about it.
+/// here, once per statement text for the engine's life (``PlaceholderTranslations``). Values
+/// cross as the five SQLite storage classes: integers as int8, reals as float8, text, blobs as
+/// bytea, NULL untyped (the server infers its type from where it stands). Every error becomes a
+/// ``StoreError`` shaped by what the caller does about it.
 ///
 /// A connection is handed out for one transaction and used by one thread (as a SQLite one).
 final class PostgresStoreConnection: StoreConnection {
     let connection: PostgresConnection
-    private var translated: [String: String] = [:]
+    private let translations: PlaceholderTranslations
 
-    init(_ connection: PostgresConnection) { self.connection = connection }
+    init(_ connection: PostgresConnection, translations: PlaceholderTranslations) {
+        self.connection = connection
+        self.translations = translations
+    }
 
     /// PostgreSQL's.
     var dialect: SQLDialect { .postgres }
@@ -64,15 +67,7 @@ final class PostgresStoreConnection: StoreConnection {
     }
 
     private func postgresSQL(_ sql: String) throws(StoreError) -> String {
-        if let known = translated[sql] { return known }
-        let text: String
-        do {
-            text = try PostgresPlaceholders.fromSQLite(sql)
-        } catch {
-            throw Self.storeError(error)
-        }
-        translated[sql] = text
-        return text
+        try translations.postgres(sql)
     }
 
     /// The parameters as PostgreSQL values. Text holding U+0000 is refused here with a typed

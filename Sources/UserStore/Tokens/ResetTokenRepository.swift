@@ -69,9 +69,16 @@ extension ResetTokenRepository where Access == WriteAccess {
     /// no token without its email, no email lost if the process dies after the commit. There is
     /// no way to issue a token without its email.
     ///
-    /// Nothing is read back, so on PostgreSQL the three statements travel with the COMMIT: a
-    /// reset request costs one round trip (``StoreConnection/executeDeferred(_:_:)``). A clash
-    /// (the same hash twice) is thrown by the transaction, not by this call.
+    /// Nothing is read back, so on PostgreSQL the statements travel with the COMMIT: a reset
+    /// request costs one round trip (``StoreConnection/executeDeferred(_:_:)``). A clash (the
+    /// same hash twice) is thrown by the transaction, not by this call.
+    ///
+    /// On PostgreSQL it first locks the user's row, so two requests for one user, or a request
+    /// and a password change, take turns: "only the latest link works" then holds at any
+    /// isolation, and callers run it in ``Database/writeLockingRows(_:)`` (READ COMMITTED).
+    /// Under SERIALIZABLE the supersede's read of the live-token index would lock the page where
+    /// the user's entries go, and the requests of two new users whose entries share a page
+    /// would fail to serialize against each other.
     ///
     /// - Parameters:
     ///   - userID: whose token it is (and so which portal it works on).
@@ -82,6 +89,10 @@ extension ResetTokenRepository where Access == WriteAccess {
     ///   - email: the message carrying the link.
     public func issue(userID: Int64, purpose: TokenPurpose, tokenHash: String, expiresAt: Date,
                       now: Date, email: NewOutboxMessage) throws {
+        if connection.dialect == .postgres {
+            // SQLite has one writer at a time: the lock is its whole database's.
+            try connection.executeDeferred("SELECT 1 FROM users WHERE id = ?1 FOR NO KEY UPDATE", [userID])
+        }
         try connection.executeDeferred("""
             UPDATE reset_tokens SET superseded_at = ?3
             WHERE user_id = ?1 AND purpose = ?2 AND used_at IS NULL AND superseded_at IS NULL

@@ -107,7 +107,7 @@ public struct CajacopiRecovery: Sendable {
         let token = try SecureRandom.token()
         let message = try mail.resetEmail(to: user?.email ?? email.value, token: token)
         if let user {
-            try database.write { tx in try tx.resetTokens.issue(
+            try database.writeLockingRows { tx in try tx.resetTokens.issue(
                 userID: user.id, purpose: .passwordReset, tokenHash: SHA256.hex(token),
                 expiresAt: now.addingTimeInterval(configuration.tokenLifetime), now: now, email: message) }
             audit.record(.resetRequested, userID: user.id, client: clientAddress, detail: "account=found")

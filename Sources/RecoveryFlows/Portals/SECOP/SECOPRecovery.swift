@@ -104,7 +104,7 @@ public struct SECOPRecovery: Sendable {
                              detail: "account=unknown", at: now)
             return
         }
-        try database.write { tx in try tx.resetTokens.issue(
+        try database.writeLockingRows { tx in try tx.resetTokens.issue(
             userID: user.id, purpose: .passwordReset, tokenHash: tokenHash,
             expiresAt: now.addingTimeInterval(configuration.linkLifetime), now: now, email: message) }
         record(userID: user.id, event: .resetRequested, clientAddress: clientAddress,
