@@ -45,9 +45,12 @@ do {
     defer { try? FileManager.default.removeItem(at: folder) }
     let location = try ProcessInfo.processInfo.environment["STORE_BENCH_DB"].map { try DatabaseLocation($0) }
         ?? .sqlite(path: folder.appendingPathComponent("bench.sqlite").path)
-    let database = try Database(location: location)
+    // STORE_BENCH_SYNC=full: SQLite syncing every commit, PostgreSQL's durability; only the
+    // issue figures are printed then (look-ups do not commit).
+    let syncsEveryCommit = ProcessInfo.processInfo.environment["STORE_BENCH_SYNC"] == "full" && !location.isPostgres
+    let database = try Database(location: location, configuration: DatabaseConfiguration(syncsEveryCommit: syncsEveryCommit))
     try database.migrate()
-    let engine = location.isPostgres ? "postgres" : "sqlite"
+    let engine = location.isPostgres ? "postgres" : syncsEveryCommit ? "sqlite, synchronous=FULL" : "sqlite"
     let now = Date()
     var userIDs: [Int64] = []
     // Names of this run only: a second run on the same PostgreSQL database adds its own users.
@@ -96,6 +99,8 @@ do {
         }
     }
     print("store (\(engine)): issue-token+enqueue-email, \(issuers) threads: \(rest.count) transactions in \(String(format: "%.2f", parallelIssueTime)) s = \(format(Double(rest.count) / parallelIssueTime)) tx/s (\(format(Double(rest.count) / (cpuSeconds() - parallelCPUBefore))) per CPU second of this process), \(failures.value) failed")
+
+    if syncsEveryCommit { exit(0) }
 
     // 2. Token look-ups (what a GET on the link does), one thread, then one per core.
     let lookupTime = try seconds {

@@ -19,6 +19,14 @@ import TestSupport
         #expect(readerForeignKeys == 1)
     }
 
+    @Test(.enabled(if: TestStore.isSQLite)) func syncsEveryCommitWhenAskedOnEveryConnection() throws {
+        let directory = try TemporaryDirectory(prefix: "clave-sync")
+        let database = try Database(path: directory.path("full.sqlite"), configuration: DatabaseConfiguration(syncsEveryCommit: true))
+        let writer = try database.write { c in try c.queryOne("PRAGMA synchronous") { try $0.int(0) } }
+        let reader = try database.read { c in try c.queryOne("PRAGMA synchronous") { try $0.int(0) } }
+        #expect(writer == 2 && reader == 2, "2 is FULL")
+    }
+
     @Test func writeRollsBackWhenTheBodyThrows() throws {
         struct Boom: Error {}
         let store = try StoreFixture()

@@ -1,6 +1,7 @@
 import ClaveCrypto
 import ClaveLog
 import Foundation
+import Synchronization
 
 /// A bounded pool of ``PostgresConnection``s for worker threads, with transactions that run
 /// again on serialization failures and deadlocks.
@@ -29,6 +30,7 @@ public final class PostgresPool: @unchecked Sendable {
     private var idle: [PostgresConnection] = []
     private var open = 0
     private var closed = false
+    private let retries = Atomic<Int>(0)
 
     /// Makes the pool (and the TLS context, reading `sslrootcert` once); opens nothing yet.
     public init(configuration: PostgresConfiguration, limits: PostgresPoolLimits = PostgresPoolLimits()) throws(PostgresError) {
@@ -48,6 +50,11 @@ public final class PostgresPool: @unchecked Sendable {
         defer { condition.unlock() }
         return open
     }
+
+    /// Transactions run again so far because the server refused one to keep them serializable
+    /// or to break a deadlock: a figure for tests and benchmarks, which a store whose bodies
+    /// lock what they change keeps at zero.
+    public var retriedTransactions: Int { retries.load(ordering: .relaxed) }
 
     /// Runs `body` with a connection of its own. The connection goes back to the pool unless
     /// it was closed or left inside a transaction (then it is closed and dropped).
@@ -80,6 +87,7 @@ public final class PostgresPool: @unchecked Sendable {
                 guard lostConnections <= limits.maximumConnections else { throw error }
             case .retryable(let error):
                 guard attempt < limits.maximumAttempts else { throw error }
+                retries.add(1, ordering: .relaxed)
                 backoff(attempt)
                 attempt += 1
             }

@@ -47,13 +47,17 @@ public struct RateLimiter: Sendable {
     /// look-ups use too: every spelling that finds an account (`Ana`, ` ana`, full-width
     /// `ａｎａ`) spends one counter. Typed input should have passed ``Identifier/init(_:)``
     /// first, so text with control characters never gets this far.
+    ///
+    /// Each count is one upsert that locks its row (`Database.writeLockingRows`): requests
+    /// from one address at once (an office behind one NAT) take turns on its counter, where
+    /// under SERIALIZABLE all but one would fail to serialize and run again.
     public func check(route: String, address: String, identifier: String?, now: Date) throws {
         let limits = policy.limits(for: route)
-        let byAddress = try database.write { tx in try tx.rateLimits.hit(key: "ip:\(address):\(route)", window: limits.perAddress.window,
+        let byAddress = try database.writeLockingRows { tx in try tx.rateLimits.hit(key: "ip:\(address):\(route)", window: limits.perAddress.window,
                                                                          limit: limits.perAddress.limit, now: now) }
         guard byAddress.allowed else { throw RateLimited(retryAfter: byAddress.retryAfter) }
         if let identifier {
-            let byIdentifier = try database.write { tx in try tx.rateLimits.hit(key: key(route: route, identifier: identifier),
+            let byIdentifier = try database.writeLockingRows { tx in try tx.rateLimits.hit(key: key(route: route, identifier: identifier),
                                                                                 window: limits.perIdentifier.window,
                                                                                 limit: limits.perIdentifier.limit, now: now) }
             guard byIdentifier.allowed else { throw RateLimited(retryAfter: byIdentifier.retryAfter) }

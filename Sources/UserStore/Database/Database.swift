@@ -104,8 +104,8 @@ public final class Database: @unchecked Sendable {
 
     /// A write whose body locks the rows it changes (`FOR UPDATE SKIP LOCKED` on PostgreSQL,
     /// where it runs READ COMMITTED, so that nodes claiming from one queue skip each other's
-    /// rows instead of failing to serialize; a reset link's issue, which locks its user's row);
-    /// the same as ``write(_:)`` on SQLite.
+    /// rows instead of failing to serialize; a reset link's issue, which locks its user's row;
+    /// a login's throttle count, which locks its keys); the same as ``write(_:)`` on SQLite.
     @discardableResult
     public func writeLockingRows<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
         switch engine {
@@ -121,6 +121,16 @@ public final class Database: @unchecked Sendable {
         switch engine {
         case .sqlite(let sqlite): try sqlite.read { try body(Transaction(connection: $0)) }
         case .postgres(let postgres): try postgres.read { try body(Transaction(connection: $0)) }
+        }
+    }
+
+    /// Write transactions run again so far after a serialization failure or a deadlock (always
+    /// 0 on SQLite, whose one writer never meets either). Tests read it around concurrent work
+    /// that locks what it changes, which must need none.
+    public var retriedTransactions: Int {
+        switch engine {
+        case .sqlite: 0
+        case .postgres(let postgres): postgres.retriedTransactions
         }
     }
 

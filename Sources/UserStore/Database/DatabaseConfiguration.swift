@@ -17,9 +17,17 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     /// append-heavy outbox and token tables copy the same hot pages back four times as often.
     public var walAutoCheckpointPages: Int
 
+    /// Whether each commit waits for the WAL to reach the disk (`PRAGMA synchronous = FULL`).
+    /// Default false (`NORMAL`): a commit survives the process being killed, and a power cut
+    /// may lose the last transactions but never corrupts the file. True makes every commit
+    /// survive a power cut too, as PostgreSQL's default does, at the cost of a sync per commit
+    /// (`make bench` prints both, to compare the engines at equal durability).
+    public var syncsEveryCommit: Bool
+
     /// Creates a value from its fields.
     public init(busyTimeoutMilliseconds: Int32 = 5_000, maximumReaders: Int = 4, statementCacheCapacity: Int = 64,
-                walAutoCheckpointPages: Int = 4_000) {
+                walAutoCheckpointPages: Int = 4_000, syncsEveryCommit: Bool = false) {
+        self.syncsEveryCommit = syncsEveryCommit
         self.walAutoCheckpointPages = max(0, walAutoCheckpointPages)
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         self.maximumReaders = max(1, maximumReaders)

@@ -1,6 +1,7 @@
 import ClaveCrypto
 import Foundation
 import PostgresClient
+import Synchronization
 
 /// The several-node engine behind a ``Database``: a pool of connections to one PostgreSQL
 /// server that every `clave serve` node shares.
@@ -22,6 +23,11 @@ final class PostgresEngine: @unchecked Sendable {
     /// What one statement may take, in seconds.
     let statementTimeout: TimeInterval
     private let translations = PlaceholderTranslations()
+    private let bodyRetries = Atomic<Int>(0)
+
+    /// Transactions run again after a serialization failure or deadlock, by the pool (at a
+    /// statement or at COMMIT) or here (a body that met one through the store's errors).
+    var retriedTransactions: Int { pool.retriedTransactions + bodyRetries.load(ordering: .relaxed) }
 
     init(configuration: PostgresConfiguration, limits: PostgresPoolLimits, statementTimeout: TimeInterval) throws(StoreError) {
         self.configuration = configuration
@@ -65,6 +71,7 @@ final class PostgresEngine: @unchecked Sendable {
                 }
             } catch StoreError.conflict(let message) {
                 guard attempt < limits.maximumAttempts else { throw StoreError.conflict(message: message) }
+                bodyRetries.add(1, ordering: .relaxed)
                 let pause = limits.retryBackoff * Double(1 << min(attempt - 1, 10)) * Double.random(in: 0.5...1.5)
                 Thread.sleep(forTimeInterval: pause)
                 attempt += 1

@@ -50,8 +50,9 @@ public final class SQLiteConnection: StoreConnection {
                 }
             }
             // NORMAL in WAL mode: a commit is durable once the WAL is synced at checkpoint;
-            // a power cut may lose the last transactions but never corrupts the file.
-            try execute("PRAGMA synchronous = NORMAL")
+            // a power cut may lose the last transactions but never corrupts the file. FULL
+            // syncs the WAL at every commit (DatabaseConfiguration.syncsEveryCommit).
+            try execute(configuration.syncsEveryCommit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             if !readOnly {
                 // PRAGMA takes no parameters; the value is an Int from configuration, not input.
                 _ = try queryOne("PRAGMA wal_autocheckpoint = \(configuration.walAutoCheckpointPages)") { _ in () }

@@ -35,6 +35,24 @@ public struct LoginThrottleRepository<Access: TransactionAccess> {
 }
 
 extension LoginThrottleRepository where Access == WriteAccess {
+    /// Advisory-lock class of the throttle keys (the two-integer form: a space apart from the
+    /// migrations' one-integer key).
+    static var lockClass: Int { 7_402 }
+
+    /// The state under `key`, read after taking the key's turn until the transaction ends, for
+    /// a body that counts on it and saves (``save(_:key:userID:now:)``). On PostgreSQL, where
+    /// such bodies run READ COMMITTED (`Database.writeLockingRows`), the turn is a transaction
+    /// advisory lock on the key's hash: attempts under one key take turns, so none is lost,
+    /// and attempts under different keys never wait for or fail against each other, as they
+    /// did under SERIALIZABLE, whose check of an absent key locks the index page where it
+    /// would go. SQLite's one writer takes turns already. The lock travels with the read.
+    public func lockedState(key: String) throws -> LoginThrottleState? {
+        if connection.dialect == .postgres {
+            try connection.executeDeferred("SELECT pg_advisory_xact_lock(\(Self.lockClass), hashtext(?1))", [key])
+        }
+        return try state(key: key)
+    }
+
     /// Stores `state` under `key` for `userID` (nil for an identifier no account has). Called
     /// inside the write transaction that read the old state, so two failures at once both count.
     public func save(_ state: LoginThrottleState, key: String, userID: Int64?, now: Date) throws {

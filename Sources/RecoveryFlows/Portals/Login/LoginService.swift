@@ -72,7 +72,7 @@ enum LoginService {
         let policy = context.configuration.login
         let identifierKey = context.rateLimiter.identifierKey(route: "\(portal.rawValue).login", identifier: identifier)
         let device = DeviceCookie.presented(in: request.http, portal: portal, key: context.deviceKey, now: now)
-        let admission = try context.database.write { tx in
+        let admission = try context.database.writeLockingRows { tx in
             try LoginAdmission.count(in: tx, policy: policy, identifierKey: identifierKey, device: device,
                                      deviceServerKey: context.deviceKey, user: user, now: now)
         }
@@ -143,10 +143,11 @@ enum LoginService {
         let context = request.context
         let now = context.now
         // Also drops a pending temporary password when the current one was used: the owner
-        // knows it (`recordSuccessfulLogin`).
-        try context.database.write { tx in
-            try admission.refund(in: tx, userID: user.id, now: now)
+        // knows it (`recordSuccessfulLogin`). The account's row before the throttle key, the
+        // order an admission locks them in, so the two never wait for each other.
+        try context.database.writeLockingRows { tx in
             if password == .current { try tx.users.recordSuccessfulLogin(id: user.id, now: now) }
+            try admission.refund(in: tx, userID: user.id, now: now)
         }
         try request.logIn(user, portal: portal)
         let device = try DeviceCookie.issue(portal: portal, userID: user.id, lifetime: context.configuration.login.deviceLifetime, now: now)

@@ -5,7 +5,9 @@ import UserStore
 /// failure **before** its password is checked, in the write transaction that read the
 /// throttle, and refunded only if the password turns out right. So every failed guess is
 /// counted, a burst of parallel guesses cannot slip in under one reading of the counter, and a
-/// process killed mid-check has counted the guess.
+/// process killed mid-check has counted the guess. The body runs in
+/// `Database.writeLockingRows`: the account's row and each key are locked in that order
+/// (``count(in:policy:identifierKey:device:deviceServerKey:user:now:)``), never the reverse.
 struct LoginAdmission {
     /// Whether the browser's device cookie is trusted for the account.
     var trusted: Bool
@@ -26,14 +28,14 @@ struct LoginAdmission {
         if let user { failures = try tx.users.recordFailedLogin(id: user.id, now: now).failedLogins }
         if let device, let user, device.userID == user.id {
             let key = device.throttleKey(serverKey: deviceServerKey)
-            let state = try tx.loginThrottles.state(key: key)
+            let state = try tx.loginThrottles.lockedState(key: key)
             if policy.trustsDevice(state, at: now) {
                 let counted = policy.afterDeviceFailure(state, now: now)
                 try tx.loginThrottles.save(counted, key: key, userID: user.id, now: now)
                 return LoginAdmission(trusted: true, wait: 0, key: key, counted: counted, failures: failures)
             }
         }
-        let state = try tx.loginThrottles.state(key: identifierKey)
+        let state = try tx.loginThrottles.lockedState(key: identifierKey)
         let counted = policy.afterFailure(state, now: now)
         try tx.loginThrottles.save(counted, key: identifierKey, userID: user?.id, now: now)
         return LoginAdmission(trusted: false, wait: policy.wait(state, at: now), key: identifierKey, counted: counted,
@@ -49,7 +51,7 @@ struct LoginAdmission {
     /// the budget. The wait this attempt set is lifted too; the window and the failures of
     /// others stay, so a stranger's daily bound does not start again when the owner logs in.
     func refund(in tx: WriteTransaction, userID: Int64, now: Date) throws {
-        guard let state = try tx.loginThrottles.state(key: key) else { return }
+        guard let state = try tx.loginThrottles.lockedState(key: key) else { return }
         let refunded = LoginThrottleState(failures: max(0, state.failures - 1), windowStartedAt: state.windowStartedAt,
                                           nextAttemptAt: min(state.nextAttemptAt, now))
         try tx.loginThrottles.save(refunded, key: key, userID: userID, now: now)
