@@ -105,6 +105,7 @@ enum ServeCommand: Command {
 
         let metrics = Metrics()
         OperationsRoutes.registerOutboxGauges(metrics, database: database, clock: { Date() })
+        OperationsRoutes.registerStoreCounters(metrics, database: database)
         metrics.counters("clave_mail_delivery_failures_total", label: "reason",
                          help: "Failed delivery attempts since start, by reason.") { worker.failures.snapshot }
         let app = LateResponder()

@@ -25,6 +25,7 @@ import TestSupport
         #expect(metrics.text.contains("clave_outbox_oldest_waiting_seconds 0"))
         #expect(metrics.text.contains("clave_mail_delivery_failures_total{reason=\"session_refused\"} 0"))
         #expect(metrics.text.contains("clave_rate_limit_refusals_total{route=\"POST /secop/olvide-contrasena\"} 0"))
+        #expect(metrics.text.contains("clave_store_retried_transactions_total{engine=\"sqlite\"} 0"))
         try admin.send("GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
         let ready = try admin.readResponse()
         #expect(ready.status == 200)

@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 from multinode import Cluster
@@ -106,6 +107,16 @@ def node_complaints(cluster, most: int = 6) -> list:
             or ["node logs: no warnings"])
 
 
+def retried_transactions(cluster) -> int:
+    """The nodes' clave_store_retried_transactions_total, summed, from their admin listeners."""
+    total = 0
+    for node in cluster.nodes:
+        with urllib.request.urlopen(f"http://127.0.0.1:{node.admin_port}/metrics", timeout=10) as answer:
+            text = answer.read().decode()
+        total += sum(int(float(n)) for n in re.findall(r"^clave_store_retried_transactions_total\{[^}]*\} (\S+)$", text, re.M))
+    return total
+
+
 def bench(nodes: int, direct: bool) -> list:
     cluster = Cluster(nodes=nodes, db=DATABASE, access_log=False, smtp=False, log_level="warning",
                       worker_connections=4096)
@@ -121,7 +132,8 @@ def bench(nodes: int, direct: bool) -> list:
         figures = run_wrk(cluster.base_url.replace("localhost", "127.0.0.1"), cookie, csrf, folder)
         results.append(line(f"{nodes} node{'s' if nodes > 1 else ''} behind nginx", figures))
         sent = cluster.sql("SELECT COUNT(*) FROM outbox")[0][0]
-        results.append(f"{'':<28} (outbox rows written: {sent})")
+        results.append(f"{'':<28} (outbox rows written: {sent}; transactions run again after a serialization "
+                       f"failure, over the runs: {retried_transactions(cluster)})")
         if figures["bad"] not in ("0", 0):
             results += [f"{'':<28} {line}" for line in node_complaints(cluster)]
         return results

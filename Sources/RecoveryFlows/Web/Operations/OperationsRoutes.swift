@@ -29,6 +29,18 @@ public enum OperationsRoutes {
         }
     }
 
+    /// Adds the store's counter to `metrics`: write transactions run again after a
+    /// serialization failure or deadlock (``Database/retriedTransactions``; PostgreSQL only,
+    /// SQLite's is always 0). Nodes whose writes take turns keep it near zero; a climbing
+    /// count is requests that conflict, each a retry away from a 503.
+    public static func registerStoreCounters(_ metrics: Metrics, database: Database) {
+        let engine = database.location.isPostgres ? "postgres" : "sqlite"
+        metrics.counters("clave_store_retried_transactions_total", label: "engine",
+                         help: "Write transactions run again after a serialization failure or deadlock.") {
+            [engine: UInt64(database.retriedTransactions)]
+        }
+    }
+
     /// The admin listener's router: `/healthz`, `/readyz`, `/metrics`; anything else 404.
     public static func adminRouter(metrics: Metrics, readiness: Readiness, clock: @escaping @Sendable () -> Date) -> Router {
         var router = Router()
