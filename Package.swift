@@ -80,7 +80,7 @@ let package = Package(
         // The crash test's child process: dies by SIGKILL inside a write transaction.
         .executableTarget(name: "store-crash-helper", dependencies: ["UserStore"], path: "Tests/StoreCrashHelper"),
         // `make bench` store figures (scripts/bench.d/store.sh, release build).
-        .executableTarget(name: "bench-store", dependencies: ["UserStore", "ClaveCrypto"], path: "Benchmarks/Store"),
+        .executableTarget(name: "bench-store", dependencies: ["UserStore", "PostgresClient", "ClaveCrypto"], path: "Benchmarks/Store"),
         // PostgreSQL client round trips against a given server (bench-postgres URL).
         .executableTarget(name: "bench-postgres", dependencies: ["PostgresClient"], path: "Benchmarks/Postgres"),
     ],

@@ -5,6 +5,7 @@
 // Usage: bench-store [TRANSACTIONS] [LOOKUPS]
 import ClaveCrypto
 import Foundation
+import PostgresClient
 import UserStore
 
 let transactions = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 20_000 : 20_000
@@ -34,6 +35,19 @@ func cpuSeconds() -> Double {
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
+/// Runs `body(0..<count)` on `count` threads of their own at once, and waits for them all.
+/// Not `DispatchQueue.concurrentPerform`: it runs at most one iteration per core at a time,
+/// so "8 threads" doing blocking I/O were two on this machine, and PostgreSQL sat a third
+/// idle waiting for them (measured with `perf record -a`).
+func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let group = DispatchGroup()
+    for index in 0..<count {
+        group.enter()
+        Thread { body(index); group.leave() }.start()
+    }
+    group.wait()
+}
+
 /// The load average over the last minute, printed with the figures.
 func loadAverage() -> String {
     (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
@@ -46,9 +60,12 @@ do {
     let location = try ProcessInfo.processInfo.environment["STORE_BENCH_DB"].map { try DatabaseLocation($0) }
         ?? .sqlite(path: folder.appendingPathComponent("bench.sqlite").path)
     // STORE_BENCH_SYNC=full: SQLite syncing every commit, PostgreSQL's durability; only the
-    // issue figures are printed then (look-ups do not commit).
+    // issue figures then (look-ups do not commit).
     let syncsEveryCommit = ProcessInfo.processInfo.environment["STORE_BENCH_SYNC"] == "full" && !location.isPostgres
-    let database = try Database(location: location, configuration: DatabaseConfiguration(syncsEveryCommit: syncsEveryCommit))
+    // STORE_BENCH_ISSUERS (8): threads issuing at once, and the PostgreSQL pool's connections.
+    let issuers = max(1, Int(ProcessInfo.processInfo.environment["STORE_BENCH_ISSUERS"] ?? "") ?? 8)
+    let database = try Database(location: location, configuration: DatabaseConfiguration(syncsEveryCommit: syncsEveryCommit),
+                                postgres: PostgresStoreLimits(pool: PostgresPoolLimits(maximumConnections: issuers)))
     try database.migrate()
     let engine = location.isPostgres ? "postgres" : syncsEveryCommit ? "sqlite, synchronous=FULL" : "sqlite"
     let now = Date()
@@ -87,12 +104,11 @@ do {
     }
     print("store (\(engine)): issue-token+enqueue-email, 1 thread: \(half) transactions in \(String(format: "%.2f", issueTime)) s = \(format(Double(half) / issueTime)) tx/s (\(format(Double(half) / (cpuSeconds() - cpuBefore))) per CPU second of this process)")
     // A server's request threads issue at once: 8 at a time (a node's pool has 8 connections).
-    let issuers = 8
     let rest = Array(hashes.dropFirst(half))
     let failures = Counter()
     let parallelCPUBefore = cpuSeconds()
     let parallelIssueTime = seconds {
-        DispatchQueue.concurrentPerform(iterations: issuers) { t in
+        onThreads(issuers) { t in
             for i in stride(from: t, to: rest.count, by: issuers) {
                 do { try issue(i, rest[i]) } catch { failures.add() }
             }
@@ -100,7 +116,8 @@ do {
     }
     print("store (\(engine)): issue-token+enqueue-email, \(issuers) threads: \(rest.count) transactions in \(String(format: "%.2f", parallelIssueTime)) s = \(format(Double(rest.count) / parallelIssueTime)) tx/s (\(format(Double(rest.count) / (cpuSeconds() - parallelCPUBefore))) per CPU second of this process), \(failures.value) failed")
 
-    if syncsEveryCommit { exit(0) }
+    // LOOKUPS 0: the issue figures only (as with STORE_BENCH_SYNC=full).
+    if syncsEveryCommit || lookups == 0 { exit(0) }
 
     // 2. Token look-ups (what a GET on the link does), one thread, then one per core.
     let lookupTime = try seconds {
@@ -111,7 +128,7 @@ do {
     let threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
     let sharedHashes = hashes
     let parallelTime = seconds {
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
+        onThreads(threads) { t in
             for i in stride(from: t, to: lookups, by: threads) {
                 _ = try? database.read { tx in try tx.resetTokens.lookup(tokenHash: sharedHashes[i % sharedHashes.count], portal: .secop, purpose: .passwordReset, now: now) }
             }

@@ -30,7 +30,7 @@ struct LoginThrottleConcurrencyTests {
     /// Every thread's guesses, `name(thread, round)` the user name of each, all at once.
     func guess(_ harness: AppHarness, name: @Sendable @escaping (Int, Int) -> String) -> [Int] {
         let statuses = Mutex<[Int]>([])
-        DispatchQueue.concurrentPerform(iterations: Self.threads) { thread in
+        onThreads(Self.threads) { thread in
             let browser = harness.browser()
             for round in 0..<Self.rounds {
                 let response = try? browser.fillAndSubmit("/secop/ingreso", ["usuario": name(thread, round), "contrasena": "Rafaga-\(round)"])

@@ -157,7 +157,7 @@ struct LoginThrottleTests {
             return (browser, try browser.get("/secop/ingreso"))
         }
         let statuses = Mutex<[Int]>([])
-        DispatchQueue.concurrentPerform(iterations: pages.count) { index in
+        onThreads(pages.count) { index in
             let (browser, page) = pages[index]
             let status = (try? browser.submit(page, to: "/secop/ingreso", ["usuario": Demo.secopUser, "contrasena": "Rafaga-\(index)"]))?.status
             statuses.withLock { $0.append(status ?? 0) }

@@ -5,6 +5,7 @@ import Synchronization
 import RecoveryFlows
 import Testing
 import UserStore
+import TestSupport
 
 /// The SECOP II steps against a real SQLite file, the real templates and a hand-moved clock.
 @Suite struct SECOPRecoveryTests {
@@ -167,7 +168,7 @@ import UserStore
         let token = try fixture.latestToken()
         let outcomes = Mutex<[SECOPChangeOutcome]>([])
         let recovery = fixture.recovery
-        DispatchQueue.concurrentPerform(iterations: 4) { index in
+        onThreads(4) { index in
             let password = "Clave-Concurrente-\(index)-9931"
             let outcome = (try? recovery.changePassword(token: token, newPassword: password, confirmation: password,
                                                         clientAddress: nil)) ?? .unusableLink(.unknown)

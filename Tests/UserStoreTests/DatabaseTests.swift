@@ -190,7 +190,7 @@ import TestSupport
         let message = NewOutboxMessage(portal: "system", sender: "s", recipient: "r@example.com", subject: "s", textBody: "t", htmlBody: "h")
         let id = try store.database.write { tx in try tx.outbox.enqueue(message, now: StoreFixture.now) }
         let found = WinCounter()
-        DispatchQueue.concurrentPerform(iterations: 64) { n in
+        onThreads(64) { n in
             if n % 8 == 0 { _ = try? store.database.write({ tx in try tx.outbox.enqueue(message, now: StoreFixture.now) }) }
             if (try? store.database.read({ tx in try tx.outbox.find(id: id) }))?.recipient == "r@example.com" { found.add(0) }
         }

@@ -27,7 +27,7 @@ import TestSupport
         let store = try StoreFixture()
         let handles = [store.database, try store.database.reopened()]
         let wins = WinCounter()
-        DispatchQueue.concurrentPerform(iterations: 8) { i in
+        onThreads(8) { i in
             let won = (try? handles[i % 2].write { tx in
                 try tx.maintenanceLeases.acquire("job", holder: "holder-\(i)", until: now.addingTimeInterval(60), now: now)
             }) ?? false

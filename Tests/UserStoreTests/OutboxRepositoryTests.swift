@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import UserStore
+import TestSupport
 
 @Suite struct OutboxRepositoryTests {
     let now = StoreFixture.now
@@ -115,7 +116,7 @@ import Testing
         for n in 0..<50 { _ = try store.database.write { tx in try tx.outbox.enqueue(message(n), now: now) } }
         let workers = [store.database, other]
         let claimed = ClaimLog()
-        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+        onThreads(4) { worker in
             while let batch = try? workers[worker % 2].write({ tx in try tx.outbox.claimDue(now: StoreFixture.now, limit: 3, lease: 300) }),
                   !batch.isEmpty {
                 claimed.add(batch.map(\.id))

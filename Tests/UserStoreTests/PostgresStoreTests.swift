@@ -23,7 +23,7 @@ import TestSupport
         let nodes = try (0..<4).map { _ in try Database(location: DatabaseLocation(url)) }
         let applied = ClaimLog()
         let failures = WinCounter()
-        DispatchQueue.concurrentPerform(iterations: nodes.count) { i in
+        onThreads(nodes.count) { i in
             do {
                 applied.add(try nodes[i].migrate().map(Int64.init))
             } catch {
@@ -44,7 +44,7 @@ import TestSupport
         let nodes = [first, try first.reopened(), try first.reopened()]
         for n in 0..<120 { _ = try first.write { tx in try tx.outbox.enqueue(Self.message(n), now: now) } }
         let claimed = ClaimLog()
-        DispatchQueue.concurrentPerform(iterations: 6) { worker in
+        onThreads(6) { worker in
             while let batch = try? nodes[worker % 3].writeLockingRows({ tx in
                 try tx.outbox.claimDue(now: StoreFixture.now, limit: 4, lease: 300)
             }), !batch.isEmpty {

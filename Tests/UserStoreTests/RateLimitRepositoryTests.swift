@@ -2,6 +2,7 @@ import ClaveCrypto
 import Foundation
 import Testing
 @testable import UserStore
+import TestSupport
 
 @Suite struct RateLimitRepositoryTests {
     let now = StoreFixture.now
@@ -24,7 +25,7 @@ import Testing
     @Test func concurrentHitsNeverExceedTheLimit() throws {
         let store = try StoreFixture()
         let wins = WinCounter()
-        DispatchQueue.concurrentPerform(iterations: 50) { _ in
+        onThreads(50) { _ in
             if (try? store.database.write({ tx in try tx.rateLimits.hit(key: "k", window: 60, limit: 7, now: StoreFixture.now) }).allowed) == true { wins.add(0) }
         }
         #expect(wins.counts[0] == 7)

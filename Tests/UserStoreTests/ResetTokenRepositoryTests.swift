@@ -3,6 +3,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import UserStore
+import TestSupport
 
 @Suite struct ResetTokenRepositoryTests {
     let now = StoreFixture.now
@@ -259,7 +260,7 @@ import Testing
             }
         }
         let wins = WinCounter()
-        DispatchQueue.concurrentPerform(iterations: 60) { n in
+        onThreads(60) { n in
             let database = n % 2 == 0 ? a : b
             if (try? database.write({ tx in try tx.resetTokens.redeem(tokenHash: "x\(n / 2)", now: StoreFixture.now) }).status) == .valid {
                 wins.add(n / 2)

@@ -47,7 +47,7 @@ import TestSupport
         let other = try store.database.reopened()
         let databases = [store.database, other]
         let keys = KeyLog()
-        DispatchQueue.concurrentPerform(iterations: 16) { index in
+        onThreads(16) { index in
             if let key = try? databases[index % 2].write({ tx in try tx.serverKeys.key(named: "rate-limit", now: StoreFixture.now) }) {
                 keys.add(key)
             }
