@@ -1,3 +1,4 @@
+import Foundation
 import PostgresClient
 
 /// A ``PostgresConnection`` as the repositories see it: the several-node engine's
@@ -79,12 +80,22 @@ final class PostgresStoreConnection: StoreConnection {
         values.reserveCapacity(arguments.count)
         for (index, argument) in arguments.enumerated() {
             let value = argument.sqlValue
-            if case .text(let text) = value, text.utf8.contains(0) {
+            if case .text(let text) = value, Self.containsNUL(text) {
                 throw .invalidValue(column: "parameter \(index + 1)", reason: "text holds a NUL character, which PostgreSQL cannot store")
             }
             values.append(Self.value(value))
         }
         return values
+    }
+
+    /// Whether `text` holds a NUL, with `memchr` over its bytes: an email body is kilobytes, and
+    /// the generic `contains` stepped through them one by one (1.3% of the store bench's CPU).
+    static func containsNUL(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            return memchr(base, 0, bytes.count) != nil
+        }
     }
 
     static func value(_ value: SQLValue) -> PostgresValue {
