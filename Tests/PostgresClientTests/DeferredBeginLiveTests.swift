@@ -17,7 +17,7 @@ struct DeferredBeginLiveTests {
     @Test("the first statement runs inside the transaction, at its isolation level and timeout")
     func firstStatementIsInside() throws {
         let connection = try live.connect()
-        connection.deferBegin(PostgresTransactionOptions(isolation: .serializable, readOnly: false, statementTimeout: 1.5).beginStatements)
+        connection.deferBegin(PostgresTransactionOptions(isolation: .serializable, readOnly: false, statementTimeout: 1.5).beginStatements())
         #expect(connection.transactionStatus == .idle, "nothing sent yet")
         let isolation = try connection.queryOne("SELECT current_setting('transaction_isolation'), current_setting('statement_timeout')")
         #expect(try isolation?.string(0) == "serializable")
@@ -43,7 +43,7 @@ struct DeferredBeginLiveTests {
     @Test("a transaction that runs nothing costs nothing: COMMIT only forgets the BEGIN")
     func emptyTransaction() throws {
         let connection = try live.connect()
-        connection.deferBegin(PostgresTransactionOptions.write.beginStatements)
+        connection.deferBegin(PostgresTransactionOptions.write.beginStatements())
         #expect(try connection.simpleQuery("COMMIT").isEmpty)
         #expect(!connection.hasDeferredBegin)
         #expect(connection.transactionStatus == .idle)

@@ -31,7 +31,7 @@ struct DeferredStatementLiveTests {
         try connection.execute("SELECT note FROM marks WHERE id = $1", [.int64(1)])
         try connection.simpleQuery("ROLLBACK")
 
-        connection.deferBegin(PostgresTransactionOptions.write.beginStatements)
+        connection.deferBegin(PostgresTransactionOptions.write.beginStatements())
         try connection.executeDeferred("INSERT INTO marks VALUES ($1, $2)", [.int64(1), .text("first")])
         try connection.executeDeferred("UPDATE marks SET note = $1 WHERE id = $2", [.text("second"), .int64(1)])
         #expect(connection.transactionStatus == .idle, "nothing sent yet")
@@ -68,7 +68,7 @@ struct DeferredStatementLiveTests {
     func theNextStatementThrowsItsError() throws {
         let connection = try live.connect()
         try connection.execute("INSERT INTO marks VALUES (5, 'kept')")
-        connection.deferBegin(PostgresTransactionOptions.write.beginStatements)
+        connection.deferBegin(PostgresTransactionOptions.write.beginStatements())
         try connection.executeDeferred("INSERT INTO marks VALUES ($1, $2)", [.int64(5), .text("duplicate")])
         #expect {
             try connection.execute("INSERT INTO marks VALUES (6, 'behind')")
@@ -127,7 +127,7 @@ struct DeferredStatementLiveTests {
     @Test("deferred statements before a script or a first-time statement are sent first, in order")
     func aScriptOrAPrepareFlushesThem() throws {
         let connection = try live.connect()
-        connection.deferBegin(PostgresTransactionOptions.write.beginStatements)
+        connection.deferBegin(PostgresTransactionOptions.write.beginStatements())
         try connection.executeDeferred("INSERT INTO marks VALUES ($1, $2)", [.int64(50), .text("one")])
         try connection.simpleQuery("UPDATE marks SET note = 'two' WHERE id = 50")
         try connection.executeDeferred("UPDATE marks SET note = note || $1 WHERE id = $2", [.text("+three"), .int64(50)])
@@ -141,7 +141,7 @@ struct DeferredStatementLiveTests {
     @Test("rows a deferred statement returns are not the next statement's rows")
     func returnedRowsStayTheirs() throws {
         let connection = try live.connect()
-        connection.deferBegin(PostgresTransactionOptions.write.beginStatements)
+        connection.deferBegin(PostgresTransactionOptions.write.beginStatements())
         try connection.executeDeferred("INSERT INTO marks VALUES ($1, $2), ($3, $4) RETURNING id, note",
                                        [.int64(60), .text("a"), .int64(61), .text("b")])
         let rows = try connection.query("SELECT count(*) FROM marks WHERE id >= $1", [.int64(60)])

@@ -93,6 +93,31 @@ struct PostgresPoolLiveTests {
         #expect(setting == "0")
     }
 
+    @Test("a session statement timeout from the startup message: the same per transaction sends no SET LOCAL and still cancels")
+    func sessionStatementTimeout() throws {
+        var configuration = live.configuration()
+        configuration.statementTimeout = 0.2
+        let pool = try PostgresPool(configuration: configuration)
+        #expect(PostgresTransactionOptions(statementTimeout: 0.2).beginStatements(session: 0.2).count == 1)
+        #expect(PostgresTransactionOptions(statementTimeout: 1.5).beginStatements(session: 0.2).last == "SET LOCAL statement_timeout = 1500")
+        let started = Date()
+        do {
+            try pool.transaction(PostgresTransactionOptions(statementTimeout: 0.2)) { connection in
+                _ = try connection.query("SELECT pg_sleep(5)")
+            }
+            Issue.record("the sleep finished")
+        } catch let error as PostgresError {
+            #expect(error.sqlState == .queryCanceled)
+        }
+        #expect(Date().timeIntervalSince(started) < 3)
+        // Another timeout holds for its transaction alone; the session's stays.
+        let inside = try pool.transaction(PostgresTransactionOptions(statementTimeout: 1.5)) { connection in
+            try connection.queryOne("SHOW statement_timeout")?.string(0)
+        }
+        #expect(inside == "1500ms")
+        #expect(try pool.withConnection { try $0.queryOne("SHOW statement_timeout")?.string(0) } == "200ms")
+    }
+
     @Test("the pool is bounded: a caller waits, then gets a clear timeout")
     func bounded() throws {
         let pool = try PostgresPool(configuration: live.configuration(),

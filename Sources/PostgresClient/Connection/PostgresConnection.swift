@@ -115,7 +115,10 @@ public final class PostgresConnection: @unchecked Sendable {
             .init("application_name", configuration.applicationName), .init("client_encoding", "UTF8"),
             // Dates travel in binary; UTC keeps text output (psql, logs) unambiguous too.
             .init("TimeZone", "UTC"),
-        ]
+        ] + (configuration.statementTimeout.map {
+            // A session default, so that transactions with the same timeout need no SET LOCAL.
+            [.init("statement_timeout", String(PostgresTransactionOptions.milliseconds($0)))]
+        } ?? [])
         try socket.write(PostgresFrontendMessage.startup(parameters: startupParameters).encoded())
         var machine = StartupStateMachine(password: configuration.password, nonce: try SCRAMSHA256Client.randomNonce())
         while true {

@@ -105,7 +105,7 @@ public final class PostgresPool: @unchecked Sendable {
                                        _ body: (PostgresConnection) throws -> T) throws -> Attempt<T> {
         let connection = try checkout()
         defer { checkin(connection) }
-        connection.deferBegin(options.beginStatements)
+        connection.deferBegin(options.beginStatements(session: configuration.statementTimeout))
         let result: T
         do {
             result = try body(connection)

@@ -54,11 +54,18 @@ public struct PostgresTransactionOptions: Sendable, Equatable {
     /// BEGIN and the statement timeout, sent in front of the transaction's first statement
     /// (``PostgresConnection/deferBegin(_:)``), so a transaction costs no round trip more than
     /// its statements and its COMMIT. The timeout is a whole number of milliseconds from this
-    /// struct, never input; `SET LOCAL` ends with the transaction.
-    var beginStatements: [String] {
+    /// struct, never input; `SET LOCAL` ends with the transaction. None is sent when the
+    /// session's (`session`, ``PostgresConfiguration/statementTimeout``) is already the same.
+    func beginStatements(session: TimeInterval? = nil) -> [String] {
         let begin = "BEGIN ISOLATION LEVEL \(isolation.rawValue) \(readOnly ? "READ ONLY" : "READ WRITE")"
         guard let statementTimeout else { return [begin] }
-        let milliseconds = Int(max(1, min(2_147_483_647, (statementTimeout * 1000).rounded())))
+        let milliseconds = Self.milliseconds(statementTimeout)
+        if let session, Self.milliseconds(session) == milliseconds { return [begin] }
         return [begin, "SET LOCAL statement_timeout = \(milliseconds)"]
+    }
+
+    /// `statement_timeout`'s unit, within what the setting takes (at least 1: 0 would mean none).
+    static func milliseconds(_ seconds: TimeInterval) -> Int {
+        Int(max(1, min(2_147_483_647, (seconds * 1000).rounded())))
     }
 }

@@ -30,6 +30,10 @@ final class PostgresEngine: @unchecked Sendable {
     var retriedTransactions: Int { pool.retriedTransactions + bodyRetries.load(ordering: .relaxed) }
 
     init(configuration: PostgresConfiguration, limits: PostgresPoolLimits, statementTimeout: TimeInterval) throws(StoreError) {
+        // Every transaction here has the same timeout: made the sessions' own, it costs no
+        // SET LOCAL per transaction.
+        var configuration = configuration
+        configuration.statementTimeout = configuration.statementTimeout ?? statementTimeout
         self.configuration = configuration
         self.limits = limits
         self.statementTimeout = statementTimeout
