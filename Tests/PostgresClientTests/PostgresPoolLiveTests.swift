@@ -76,19 +76,27 @@ struct PostgresPoolLiveTests {
         _ = try? second.simpleQuery("ROLLBACK")
     }
 
+    /// A five-second sleep in a transaction whose timeout is `timeout` ends in 57014 well before.
+    func expectSleepCancelled(_ pool: PostgresPool, after timeout: TimeInterval,
+                              sourceLocation: SourceLocation = #_sourceLocation) {
+        let started = Date()
+        do {
+            try pool.transaction(PostgresTransactionOptions(statementTimeout: timeout)) { connection in
+                _ = try connection.query("SELECT pg_sleep(5)")
+            }
+            Issue.record("the sleep finished", sourceLocation: sourceLocation)
+        } catch let error as PostgresError {
+            #expect(error.sqlState == .queryCanceled, sourceLocation: sourceLocation)
+        } catch {
+            Issue.record(error, sourceLocation: sourceLocation)
+        }
+        #expect(Date().timeIntervalSince(started) < 3, sourceLocation: sourceLocation)
+    }
+
     @Test("the transaction's statement timeout cancels a long statement (57014) and ends with it")
     func statementTimeout() throws {
         let pool = try PostgresPool(configuration: live.configuration())
-        let started = Date()
-        do {
-            try pool.transaction(PostgresTransactionOptions(statementTimeout: 0.2)) { connection in
-                _ = try connection.query("SELECT pg_sleep(5)")
-            }
-            Issue.record("the sleep finished")
-        } catch let error as PostgresError {
-            #expect(error.sqlState == .queryCanceled)
-        }
-        #expect(Date().timeIntervalSince(started) < 3)
+        expectSleepCancelled(pool, after: 0.2)
         let setting = try pool.withConnection { try $0.queryOne("SHOW statement_timeout")?.string(0) }
         #expect(setting == "0")
     }
@@ -100,16 +108,7 @@ struct PostgresPoolLiveTests {
         let pool = try PostgresPool(configuration: configuration)
         #expect(PostgresTransactionOptions(statementTimeout: 0.2).beginStatements(session: 0.2).count == 1)
         #expect(PostgresTransactionOptions(statementTimeout: 1.5).beginStatements(session: 0.2).last == "SET LOCAL statement_timeout = 1500")
-        let started = Date()
-        do {
-            try pool.transaction(PostgresTransactionOptions(statementTimeout: 0.2)) { connection in
-                _ = try connection.query("SELECT pg_sleep(5)")
-            }
-            Issue.record("the sleep finished")
-        } catch let error as PostgresError {
-            #expect(error.sqlState == .queryCanceled)
-        }
-        #expect(Date().timeIntervalSince(started) < 3)
+        expectSleepCancelled(pool, after: 0.2)
         // Another timeout holds for its transaction alone; the session's stays.
         let inside = try pool.transaction(PostgresTransactionOptions(statementTimeout: 1.5)) { connection in
             try connection.queryOne("SHOW statement_timeout")?.string(0)
