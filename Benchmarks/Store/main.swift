@@ -103,7 +103,8 @@ do {
         for (i, hash) in hashes.prefix(half).enumerated() { try issue(i, hash) }
     }
     print("store (\(engine)): issue-token+enqueue-email, 1 thread: \(half) transactions in \(String(format: "%.2f", issueTime)) s = \(format(Double(half) / issueTime)) tx/s (\(format(Double(half) / (cpuSeconds() - cpuBefore))) per CPU second of this process)")
-    // A server's request threads issue at once: 8 at a time (a node's pool has 8 connections).
+    // A server's request threads issue at once: `issuers` at a time, each on a pool connection
+    // of its own (8 by default, as a node's pool has).
     let rest = Array(hashes.dropFirst(half))
     let failures = Counter()
     let parallelCPUBefore = cpuSeconds()
